@@ -1,0 +1,1 @@
+"""Account-security building blocks that know nothing about HTTP or GraphQL."""
