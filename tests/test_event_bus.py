@@ -1,0 +1,552 @@
+"""Behavioural tests for workestra.events, against memory:// and a private redis-server.
+
+The Redis tests start their own redis-server on a free port (never the shared
+one on 6379).  Without the binary they skip, unless REQUIRE_SERVICES=1, in
+which case they fail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+import redis
+
+from workestra import events
+from workestra.events import BusReset, EventBus, EventBusUnavailable, Subscription
+
+pytestmark = pytest.mark.asyncio
+
+# Upper bound for anything that should happen "soon"; tests normally finish far quicker.
+WAIT = 10.0
+
+
+# -- private redis-server ------------------------------------------------------
+
+
+class RedisServerError(RuntimeError):
+    """The private redis-server could not be started."""
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class RedisServer:
+    """A throwaway redis-server process that tests may kill, freeze and restart."""
+
+    def __init__(self, binary: str, port: int, workdir: Path) -> None:
+        self.binary = binary
+        self.port = port
+        self.workdir = workdir
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            return
+        logfile = self.workdir / "redis.log"
+        self.proc = subprocess.Popen(
+            [
+                self.binary,
+                "--port", str(self.port),
+                "--bind", "127.0.0.1",
+                "--save", "",
+                "--appendonly", "no",
+                "--daemonize", "no",
+                "--dir", str(self.workdir),
+                "--logfile", str(logfile),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.2)
+        deadline = time.monotonic() + WAIT
+        try:
+            while True:
+                if self.proc.poll() is not None:
+                    tail = logfile.read_text(errors="replace")[-500:] if logfile.exists() else ""
+                    raise RedisServerError(f"redis-server exited early: {tail}")
+                try:
+                    if client.ping():
+                        return
+                except redis.ConnectionError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RedisServerError(f"redis-server did not answer PING on port {self.port}")
+                time.sleep(0.02)
+        finally:
+            client.close()
+
+    def stop(self) -> None:
+        """SIGKILL, like a crash: no graceful close of client connections."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=WAIT)
+        self.proc = None
+
+    def freeze(self) -> None:
+        """SIGSTOP: sockets stay open but nothing answers, like a black-holed network."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        _unavailable("redis-server is not on PATH; Redis event bus tests need it")
+        raise AssertionError("unreachable")
+    server = RedisServer(binary, _free_port(), tmp_path_factory.mktemp("redis"))
+    try:
+        server.start()
+    except RedisServerError as exc:
+        server.stop()
+        _unavailable(str(exc))
+    try:
+        yield server
+    finally:
+        server.thaw()
+        server.stop()
+
+
+@pytest.fixture
+def live_redis(redis_server: RedisServer) -> Iterator[RedisServer]:
+    """The private server, guaranteed up again after a test that broke it."""
+    redis_server.start()
+    try:
+        yield redis_server
+    finally:
+        redis_server.thaw()
+        redis_server.start()
+
+
+# -- bus fixtures and helpers ----------------------------------------------------
+
+
+@pytest.fixture(params=["memory", "redis"])
+def bus_url(request: pytest.FixtureRequest) -> str:
+    if request.param == "memory":
+        return "memory://"
+    server: RedisServer = request.getfixturevalue("live_redis")
+    return server.url
+
+
+def _make_bus(url: str, **kwargs: object) -> EventBus:
+    # A unique channel per test keeps tests independent on the shared private server.
+    options: dict[str, object] = {
+        "channel": f"test-{uuid.uuid4().hex}",
+        "queue_size": 8,
+        "reconnect_delay": 0.05,
+        "max_reconnect_delay": 0.5,
+    }
+    options.update(kwargs)
+    return EventBus(url, **options)  # type: ignore[arg-type]
+
+
+@pytest_asyncio.fixture
+async def bus(bus_url: str) -> AsyncIterator[EventBus]:
+    event_bus = _make_bus(bus_url)
+    await event_bus.connect()
+    try:
+        yield event_bus
+    finally:
+        await event_bus.disconnect()
+
+
+async def next_item(sub: Subscription, timeout: float = WAIT) -> str | BusReset:
+    return await asyncio.wait_for(sub.__anext__(), timeout)
+
+
+async def wait_until(
+    predicate: Callable[[], bool | Awaitable[bool]], what: str, timeout: float = WAIT
+) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = predicate()
+        if not isinstance(result, bool):
+            result = await result
+        if result:
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+def fast_keepalive(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shrink the pub/sub keepalive so a silent connection is noticed in under a second."""
+    monkeypatch.setattr(events, "_PUBSUB_POLL_INTERVAL", 0.1)
+    monkeypatch.setattr(events, "_KEEPALIVE_IDLE", 0.3)
+    monkeypatch.setattr(events, "_KEEPALIVE_TIMEOUT", 0.5)
+
+
+# -- behaviour on every backend ----------------------------------------------------
+
+
+async def test_publish_is_received_by_topic_subscriber(bus: EventBus) -> None:
+    async with bus.subscribe("user:42") as sub:
+        await bus.publish("user:42", "session:1")
+        await bus.publish("user:42", "session:2")
+        assert await next_item(sub) == "session:1"
+        assert await next_item(sub) == "session:2"
+
+
+async def test_no_cross_topic_leakage(bus: EventBus) -> None:
+    async with bus.subscribe("user:1") as one, bus.subscribe("user:2") as two:
+        await bus.publish("user:2", "for-two")
+        await bus.publish("user:1", "for-one")
+        await bus.publish("user:3", "for-nobody")
+        await bus.publish("user:1", "marker")
+        # One channel preserves order, so had "for-two" leaked it would come first.
+        assert await next_item(one) == "for-one"
+        assert await next_item(one) == "marker"
+        assert await next_item(two) == "for-two"
+        await bus.publish("user:2", "marker")
+        assert await next_item(two) == "marker"
+
+
+async def test_two_concurrent_first_subscribers_both_receive(bus: EventBus) -> None:
+    topic = "user:7"
+    ready = [asyncio.Event(), asyncio.Event()]
+
+    async def consumer(index: int) -> str | BusReset:
+        async with bus.subscribe(topic) as sub:
+            ready[index].set()
+            return await next_item(sub)
+
+    tasks = [asyncio.create_task(consumer(i)) for i in range(2)]
+    await asyncio.wait_for(asyncio.gather(*(event.wait() for event in ready)), WAIT)
+    assert bus.subscriber_count(topic) == 2
+    await bus.publish(topic, "hello")
+    assert await asyncio.wait_for(asyncio.gather(*tasks), WAIT) == ["hello", "hello"]
+    assert bus.subscriber_count(topic) == 0
+
+
+async def test_subscription_is_registered_before_any_await(bus: EventBus) -> None:
+    context = bus.subscribe("user:8")
+    entering = context.__aenter__()
+    # Drive __aenter__ one step by hand: it must finish without suspending even once.
+    with pytest.raises(StopIteration) as finished:
+        entering.send(None)
+    sub = finished.value.value
+    assert isinstance(sub, Subscription)
+    assert bus.subscriber_count("user:8") == 1
+    await context.__aexit__(None, None, None)
+    assert bus.subscriber_count("user:8") == 0
+
+
+async def test_slow_subscriber_gets_bus_reset_and_others_keep_flowing(
+    bus: EventBus, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="workestra.events")
+    async with bus.subscribe("user:5") as slow, bus.subscribe("user:5") as fast:
+        sent = [f"secret-payload-{i}" for i in range(20)]
+        for message in sent:
+            await bus.publish("user:5", message)
+            # Lock-step: the listener must keep serving `fast` while `slow` is full.
+            assert await next_item(fast) == message
+
+        backlog = slow._queue.qsize()
+        assert backlog <= 8, "slow subscriber's memory must stay bounded"
+        first = await next_item(slow)
+        assert isinstance(first, BusReset)
+        assert first.reason == "overflow"
+        rest = [await next_item(slow) for _ in range(backlog - 1)]
+        assert all(isinstance(item, str) for item in rest)
+        assert rest == sent[len(sent) - len(rest):], "what survives is the newest tail"
+
+        # Still registered and served after the reset.
+        await bus.publish("user:5", "after")
+        assert await next_item(slow) == "after"
+        assert await next_item(fast) == "after"
+
+    assert "fell behind" in caplog.text
+    assert "secret-payload" not in caplog.text
+
+
+async def test_malformed_wire_message_is_dropped_and_listener_survives(
+    bus: EventBus, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="workestra.events")
+    async with bus.subscribe("user:9") as sub:
+        assert bus._backend is not None
+        await bus._backend.publish(bus._channel, "not json secret-payload")
+        await bus._backend.publish(bus._channel, '{"t": 1, "m": "secret-payload"}')
+        await bus.publish("user:9", "ok")
+        assert await next_item(sub) == "ok"
+        assert bus.healthy
+    assert "malformed" in caplog.text
+    assert "secret-payload" not in caplog.text
+
+
+async def test_listener_failure_is_supervised_and_subscribers_get_bus_reset(
+    bus: EventBus, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="workestra.events")
+    original = bus._dispatch
+    calls = 0
+
+    def dispatch_failing_once(raw: str) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError(f"listener blew up on {raw}")
+        original(raw)
+
+    monkeypatch.setattr(bus, "_dispatch", dispatch_failing_once)
+    async with bus.subscribe("user:11") as sub:
+        await bus.publish("user:11", "secret-payload")
+        item = await next_item(sub)
+        assert isinstance(item, BusReset)
+        assert item.reason == "reconnect"
+        assert bus.healthy
+        await bus.publish("user:11", "after")
+        assert await next_item(sub) == "after"
+    assert "listener failed" in caplog.text
+    assert "secret-payload" not in caplog.text
+
+
+async def test_ping_and_healthy_follow_connection_state(bus_url: str) -> None:
+    event_bus = _make_bus(bus_url)
+    assert not event_bus.healthy
+    assert await event_bus.ping() is False
+    await event_bus.connect()
+    try:
+        assert event_bus.healthy
+        assert await event_bus.ping() is True
+    finally:
+        await event_bus.disconnect()
+    assert not event_bus.healthy
+    assert await event_bus.ping() is False
+
+
+async def test_disconnect_is_idempotent_and_ends_subscriptions(bus_url: str) -> None:
+    event_bus = _make_bus(bus_url)
+    await event_bus.disconnect()  # never connected: still fine
+    await event_bus.connect()
+    received: list[str | BusReset] = []
+    entered = asyncio.Event()
+
+    async def consumer() -> None:
+        async with event_bus.subscribe("user:12") as sub:
+            entered.set()
+            async for item in sub:
+                received.append(item)
+
+    task = asyncio.create_task(consumer())
+    await asyncio.wait_for(entered.wait(), WAIT)
+    await event_bus.disconnect()
+    await asyncio.wait_for(task, WAIT)  # iteration ended instead of hanging
+    await event_bus.disconnect()
+    assert received == []
+    assert event_bus.subscriber_count() == 0
+    with pytest.raises(EventBusUnavailable):
+        await event_bus.publish("user:12", "x")
+    with pytest.raises(EventBusUnavailable):
+        async with event_bus.subscribe("user:12"):
+            pass
+
+
+async def test_subscriber_exit_unregisters(bus: EventBus) -> None:
+    async with bus.subscribe("user:13") as sub:
+        assert bus.subscriber_count("user:13") == 1
+    assert bus.subscriber_count() == 0
+    # A subscription used after its block ends stops instead of hanging.
+    assert [item async for item in sub] == []
+
+    with pytest.raises(ValueError):
+        async with bus.subscribe("user:13"):
+            raise ValueError("boom")
+    assert bus.subscriber_count() == 0
+
+
+async def test_cancelled_subscriber_unregisters_and_stays_cancelled(bus: EventBus) -> None:
+    entered = asyncio.Event()
+
+    async def consumer() -> None:
+        async with bus.subscribe("user:14") as sub:
+            entered.set()
+            async for _ in sub:
+                pass
+
+    task = asyncio.create_task(consumer())
+    await asyncio.wait_for(entered.wait(), WAIT)
+    assert bus.subscriber_count("user:14") == 1
+    task.cancel()
+    await asyncio.wait({task}, timeout=WAIT)
+    assert task.cancelled(), "CancelledError must propagate, not be swallowed"
+    assert bus.subscriber_count() == 0
+    # The listener is unaffected and still delivers to others.
+    async with bus.subscribe("user:14") as other:
+        await bus.publish("user:14", "still-alive")
+        assert await next_item(other) == "still-alive"
+
+
+# -- Redis-specific failure modes ---------------------------------------------------
+
+
+async def test_redis_restart_mid_subscription(
+    live_redis: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="workestra.events")
+    loop = asyncio.get_running_loop()
+    event_bus = _make_bus(live_redis.url)
+    await event_bus.connect()
+    try:
+        async with event_bus.subscribe("user:21") as sub:
+            await event_bus.publish("user:21", "before")
+            assert await next_item(sub) == "before"
+
+            live_redis.stop()
+            # Published before the listener has even noticed: the publish path
+            # itself must fail fast.
+            started = loop.time()
+            with pytest.raises(EventBusUnavailable):
+                await event_bus.publish("user:21", "lost-1")
+            assert loop.time() - started < 3.0
+
+            await wait_until(lambda: not event_bus.healthy, "listener to notice the crash")
+            assert await event_bus.ping() is False
+            started = loop.time()
+            with pytest.raises(EventBusUnavailable):
+                await event_bus.publish("user:21", "lost-2")
+            assert loop.time() - started < 3.0
+
+            await asyncio.to_thread(live_redis.start)
+            item = await next_item(sub)
+            assert isinstance(item, BusReset), item
+            assert item.reason == "reconnect"
+            assert event_bus.healthy
+            await event_bus.publish("user:21", "after")
+            assert await next_item(sub) == "after"
+            await wait_until(event_bus.ping, "ping() to recover")
+    finally:
+        await event_bus.disconnect()
+    assert "listener failed" in caplog.text
+    assert "reconnected" in caplog.text
+    assert "lost-" not in caplog.text and "before" not in caplog.text
+
+
+async def test_publish_and_ping_time_out_when_redis_stops_answering(
+    live_redis: RedisServer,
+) -> None:
+    loop = asyncio.get_running_loop()
+    event_bus = _make_bus(live_redis.url)
+    await event_bus.connect()
+    try:
+        live_redis.freeze()
+        # The default keepalive has not fired yet, so this exercises the publish
+        # timeout itself rather than a connection the listener already closed.
+        started = loop.time()
+        with pytest.raises(EventBusUnavailable) as raised:
+            await event_bus.publish("user:22", "lost")
+        elapsed = loop.time() - started
+        assert 1.0 < elapsed < 4.0, elapsed
+        assert "timed out" in str(raised.value)
+        started = loop.time()
+        assert await event_bus.ping() is False
+        assert loop.time() - started < 2.0
+    finally:
+        live_redis.thaw()
+        await event_bus.disconnect()
+
+
+async def test_silent_redis_is_detected_by_keepalive_and_recovers(
+    live_redis: RedisServer, fast_keepalive: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="workestra.events")
+    event_bus = _make_bus(live_redis.url)
+    await event_bus.connect()
+    try:
+        async with event_bus.subscribe("user:22") as sub:
+            live_redis.freeze()
+            await wait_until(lambda: not event_bus.healthy, "keepalive to flag the silent link")
+            assert await event_bus.ping() is False
+            live_redis.thaw()
+            item = await next_item(sub)
+            assert isinstance(item, BusReset), item
+            await event_bus.publish("user:22", "after")
+            assert await next_item(sub) == "after"
+    finally:
+        live_redis.thaw()
+        await event_bus.disconnect()
+    assert "stopped answering PING" in caplog.text
+
+
+async def test_disconnect_with_dead_redis_does_not_raise(live_redis: RedisServer) -> None:
+    event_bus = _make_bus(live_redis.url)
+    await event_bus.connect()
+    live_redis.stop()
+    await event_bus.disconnect()
+    await event_bus.disconnect()
+    assert not event_bus.healthy
+
+
+async def test_connect_to_unreachable_redis_fails_fast() -> None:
+    event_bus = _make_bus(f"redis://127.0.0.1:{_free_port()}/0")
+    with pytest.raises(EventBusUnavailable):
+        await asyncio.wait_for(event_bus.connect(), WAIT)
+    assert not event_bus.healthy
+    await event_bus.disconnect()
+
+
+async def test_wire_format_is_json_envelope_on_one_channel(live_redis: RedisServer) -> None:
+    event_bus = _make_bus(live_redis.url)
+    await event_bus.connect()
+    raw = redis.asyncio.Redis.from_url(live_redis.url)
+    pubsub = raw.pubsub(ignore_subscribe_messages=True)
+    try:
+        await pubsub.subscribe(event_bus._channel)
+        await event_bus.publish("user:23", "session:9")
+        message = None
+        deadline = loop_time() + WAIT
+        while message is None and loop_time() < deadline:
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.5)
+        assert message is not None
+        assert message["data"] == b'{"t":"user:23","m":"session:9"}'
+    finally:
+        await pubsub.aclose()
+        await raw.aclose()
+        await event_bus.disconnect()
+
+
+def loop_time() -> float:
+    return asyncio.get_running_loop().time()
+
+
+async def test_rejects_unknown_scheme_and_bad_options() -> None:
+    with pytest.raises(ValueError):
+        EventBus("kafka://localhost")
+    with pytest.raises(ValueError):
+        EventBus("memory://", queue_size=0)
+    with pytest.raises(ValueError):
+        EventBus("memory://", reconnect_delay=2.0, max_reconnect_delay=1.0)

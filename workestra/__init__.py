@@ -1,0 +1,1 @@
+"""Workestra application package: settings, event bus and app wiring."""

@@ -1,0 +1,617 @@
+"""Process-wide event bus: one backend subscription, in-process fan-out by topic.
+
+Every process holds exactly one subscription on one broadcaster channel
+(default ``"workestra"``).  Messages travel on that channel as a small JSON
+envelope ``{"t": topic, "m": message}`` and are routed here to local
+subscribers by topic (e.g. ``"user:42"``).  Messages are short strings (ids
+only); receivers reload state from the database.
+
+Why not ``broadcaster.Broadcast`` itself
+----------------------------------------
+broadcaster 0.3.1 has three problems for us (see the team notes on
+broadcaster): ``Broadcast._listener`` dies silently and leaves subscribers
+waiting forever (#144); two concurrent *first* ``subscribe()`` calls race and
+one subscriber never receives; and each subscriber queue is unbounded.  We
+therefore keep broadcaster's backend abstraction (``BroadcastBackend``) but
+drive the backend ourselves: a single supervised task awaits
+``backend.next_published()`` directly, so any backend exception surfaces in
+*our* task instead of in a hidden one, and fan-out goes through bounded
+per-subscriber queues that are registered without awaiting anything.
+
+Redis supervision choice
+------------------------
+broadcaster's ``RedisBackend`` runs its own ``_pubsub_listener`` task whose
+death is invisible to callers of ``next_published()``, which then wait
+forever.  Supervising that inner task would mean poking at private attributes
+and still racing its internal queue, so instead ``redis://``/``rediss://`` use
+:class:`_RedisPubSubBackend`, a small ``BroadcastBackend`` built on redis-py's
+``redis.asyncio`` pub/sub.  It reads with ``get_message(timeout=...)`` in the
+caller's task (no hidden task), uses a dedicated pub/sub client with zero
+retries so a dropped connection raises instead of being silently re-established
+(a silent reconnect would lose messages without anyone knowing), and sends a
+``PING`` on the pub/sub connection when the line is idle, so a half-open TCP
+connection is detected within seconds rather than never.  When the listener
+fails, the supervisor logs a warning (never payloads), closes the old backend
+best-effort, builds a fresh backend with exponential backoff, re-subscribes,
+and only then hands every local subscriber a :class:`BusReset` so it reloads
+from the database knowing that later events will arrive.
+
+Backends
+--------
+* ``memory://`` -- broadcaster's in-process ``MemoryBackend``; one process only.
+* ``redis://`` / ``rediss://`` -- :class:`_RedisPubSubBackend`, supervised and
+  reconnecting as described above.
+* ``postgres://`` / ``postgresql://`` -- broadcaster's ``PostgresBackend``
+  passed through as-is.  It has **no reconnect guarantee**: asyncpg delivers
+  NOTIFY through a callback, so a dropped connection is not noticed by
+  ``next_published()`` and the listener simply stops receiving.  ``pg_notify``
+  payloads are limited to 8000 bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import types
+from collections.abc import Awaitable, Callable
+from typing import Final
+from urllib.parse import urlparse
+
+import redis.asyncio as aioredis
+from broadcaster import BroadcastBackend, Event
+from redis.asyncio.client import PubSub
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+from redis.retry import Retry
+
+__all__ = ["BusReset", "EventBus", "EventBusUnavailable", "Subscription"]
+
+logger = logging.getLogger("workestra.events")
+
+# A publish is fire-and-forget for the caller's request; waiting longer than
+# this turns a Redis outage into a pile of hung HTTP requests.
+_PUBLISH_TIMEOUT: Final = 2.0
+# Covers backend connect + subscribe confirmation, at startup and on reconnect.
+_CONNECT_TIMEOUT: Final = 5.0
+_CLOSE_TIMEOUT: Final = 2.0
+# /readyz must answer quickly even when Redis is black-holed.
+_PING_TIMEOUT: Final = 1.0
+# Upper bound on how long one pub/sub read blocks, so the keepalive check runs.
+_PUBSUB_POLL_INTERVAL: Final = 1.0
+# Idle time before the pub/sub connection is probed, and how long the probe may take.
+_KEEPALIVE_IDLE: Final = 5.0
+_KEEPALIVE_TIMEOUT: Final = 5.0
+
+_REDIS_SCHEMES: Final = frozenset({"redis", "rediss"})
+_POSTGRES_SCHEMES: Final = frozenset({"postgres", "postgresql"})
+_SUPPORTED_SCHEMES: Final = _REDIS_SCHEMES | _POSTGRES_SCHEMES | {"memory"}
+
+
+class EventBusUnavailable(Exception):
+    """Raised when the event bus cannot accept work (not connected, backend down, timed out)."""
+
+
+class BusReset:
+    """Marker delivered to a subscriber when events for it may have been lost.
+
+    A subscriber that receives one must reload its state from the database.
+    ``reason`` is ``"overflow"`` (the subscriber fell behind and its queue was
+    dropped) or ``"reconnect"`` (the bus lost its backend and re-subscribed).
+    """
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str = "reset") -> None:
+        """Create a reset marker; ``reason`` is informational only."""
+        self.reason = reason
+
+    def __repr__(self) -> str:
+        """Show the reason, which is what matters when debugging a resync."""
+        return f"BusReset(reason={self.reason!r})"
+
+
+class _Closed:
+    """End-of-stream marker put into a subscriber queue when it is closed."""
+
+    __slots__ = ()
+
+
+_CLOSED: Final = _Closed()
+
+_QueueItem = str | BusReset | _Closed
+
+
+class Subscription:
+    """Async iterator over the messages of one topic for one local subscriber.
+
+    Yields message strings, or :class:`BusReset` when the subscriber must
+    reload from the database.  Iteration stops when the subscription's
+    ``async with`` block exits or the bus is disconnected.
+    """
+
+    def __init__(self, topic: str, queue_size: int) -> None:
+        """Create an unregistered subscription; use :meth:`EventBus.subscribe`."""
+        self.topic = topic
+        self._queue: asyncio.Queue[_QueueItem] = asyncio.Queue(maxsize=queue_size)
+        self._closed = False
+
+    def __aiter__(self) -> Subscription:
+        """Return the subscription itself; it is its own iterator."""
+        return self
+
+    async def __anext__(self) -> str | BusReset:
+        """Wait for the next message or :class:`BusReset`; stop when closed."""
+        item = await self._queue.get()
+        if isinstance(item, _Closed):
+            # Re-arm so every later __anext__ (possibly from another task) stops too;
+            # there is room because we just took an item out.
+            self._queue.put_nowait(item)
+            raise StopAsyncIteration
+        return item
+
+    def _offer(self, item: str | BusReset) -> bool:
+        """Enqueue without ever blocking the listener; return False on overflow."""
+        if self._closed:
+            return True
+        try:
+            self._queue.put_nowait(item)
+            return True
+        except asyncio.QueueFull:
+            # The subscriber will reload from the DB anyway, so the backlog is
+            # worthless; dropping it keeps memory bounded and the listener fast.
+            self._drain()
+            self._queue.put_nowait(BusReset("overflow"))
+            return False
+
+    def _close(self) -> None:
+        """Mark closed and wake any reader with end-of-stream."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._queue.full():
+            self._drain()
+        self._queue.put_nowait(_CLOSED)
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                self._queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+
+
+class _SubscriptionContext(contextlib.AbstractAsyncContextManager["Subscription"]):
+    """``async with`` wrapper that registers a subscription and always unregisters it."""
+
+    def __init__(self, bus: EventBus, topic: str) -> None:
+        self._bus = bus
+        self._topic = topic
+        self._subscription: Subscription | None = None
+
+    async def __aenter__(self) -> Subscription:
+        if self._subscription is not None:
+            raise RuntimeError("a subscription context cannot be entered twice")
+        # Deliberately no await before registration: a message published right
+        # after two concurrent __aenter__ calls must reach both subscribers.
+        self._subscription = self._bus._register(self._topic)
+        return self._subscription
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: types.TracebackType | None,
+    ) -> None:
+        # Synchronous on purpose: unregistering must also happen when the task is
+        # being cancelled, and an await here could be interrupted.
+        if self._subscription is not None:
+            self._bus._unregister(self._subscription)
+        return None
+
+
+class _RedisPubSubBackend(BroadcastBackend):
+    """Redis pub/sub backend whose failures surface in ``next_published()``.
+
+    See the module docstring for why broadcaster's ``RedisBackend`` is not used.
+    """
+
+    def __init__(self, url: str) -> None:
+        # BroadcastBackend.__init__ only raises NotImplementedError, so it is not called.
+        self._url = url
+        self._publisher: aioredis.Redis | None = None
+        self._subscriber: aioredis.Redis | None = None
+        self._pubsub: PubSub | None = None
+        self._channel: str | None = None
+        self._last_traffic = 0.0
+        self._ping_sent_at: float | None = None
+
+    async def connect(self) -> None:
+        """Create the clients and check that Redis answers."""
+        # One retry on the publisher lets a stale pooled connection (left over
+        # from a Redis restart) be replaced transparently.
+        self._publisher = aioredis.Redis.from_url(
+            self._url,
+            retry=Retry(NoBackoff(), 1),
+            socket_connect_timeout=_PUBLISH_TIMEOUT,
+            socket_timeout=_PUBLISH_TIMEOUT,
+            socket_keepalive=True,
+        )
+        # Zero retries: redis-py would otherwise reconnect and re-subscribe on
+        # its own, hiding that messages were lost while the link was down.
+        self._subscriber = aioredis.Redis.from_url(
+            self._url,
+            retry=Retry(NoBackoff(), 0),
+            socket_connect_timeout=_PUBLISH_TIMEOUT,
+            socket_keepalive=True,
+        )
+        self._pubsub = self._subscriber.pubsub()
+        await self._publisher.ping()
+
+    async def disconnect(self) -> None:
+        """Close the pub/sub connection and both clients."""
+        pubsub, self._pubsub = self._pubsub, None
+        subscriber, self._subscriber = self._subscriber, None
+        publisher, self._publisher = self._publisher, None
+        closers: list[Callable[[], Awaitable[None]]] = [
+            resource.aclose for resource in (pubsub, subscriber, publisher) if resource is not None
+        ]
+        errors: list[Exception] = []
+        for close in closers:
+            try:
+                await close()
+            except Exception as exc:  # noqa: BLE001 - close the rest first, report after
+                errors.append(exc)
+        if errors:
+            raise errors[0]
+
+    async def subscribe(self, channel: str) -> None:
+        """Subscribe and wait for the server's confirmation.
+
+        Waiting matters: once this returns, anything published is guaranteed
+        to reach us, which is what makes the post-reconnect BusReset safe.
+        """
+        pubsub = self._require_pubsub()
+        await pubsub.subscribe(channel)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + _CONNECT_TIMEOUT
+        while True:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError("no SUBSCRIBE confirmation from Redis")
+            message = await pubsub.get_message(timeout=remaining)
+            if message is not None and message["type"] == "subscribe":
+                break
+        self._channel = channel
+        self._last_traffic = loop.time()
+        self._ping_sent_at = None
+
+    async def unsubscribe(self, channel: str) -> None:
+        """Unsubscribe from ``channel``."""
+        await self._require_pubsub().unsubscribe(channel)
+
+    async def publish(self, channel: str, message: str) -> None:
+        """Publish ``message`` on ``channel``."""
+        if self._publisher is None:
+            raise RuntimeError("redis backend is not connected")
+        await self._publisher.publish(channel, message)
+
+    async def ping(self) -> None:
+        """Raise unless Redis answers PING."""
+        if self._publisher is None:
+            raise RuntimeError("redis backend is not connected")
+        await self._publisher.ping()
+
+    async def next_published(self) -> Event:
+        """Return the next message; raise if the connection is lost or silent."""
+        pubsub = self._require_pubsub()
+        loop = asyncio.get_running_loop()
+        while True:
+            message = await pubsub.get_message(
+                ignore_subscribe_messages=True, timeout=_PUBSUB_POLL_INTERVAL
+            )
+            now = loop.time()
+            if message is not None:
+                self._last_traffic = now
+                self._ping_sent_at = None
+                if message["type"] == "message":
+                    channel = _to_str(message["channel"])
+                    if channel == self._channel:
+                        return Event(channel=channel, message=_to_str(message["data"]))
+                continue
+            if self._ping_sent_at is not None:
+                if now - self._ping_sent_at > _KEEPALIVE_TIMEOUT:
+                    raise TimeoutError("Redis pub/sub connection stopped answering PING")
+            elif now - self._last_traffic > _KEEPALIVE_IDLE:
+                # A half-open TCP connection never errors on read; a PING whose
+                # PONG never comes is how we notice it.
+                await pubsub.ping()
+                self._ping_sent_at = now
+
+    def _require_pubsub(self) -> PubSub:
+        if self._pubsub is None:
+            raise RuntimeError("redis backend is not connected")
+        return self._pubsub
+
+
+def _to_str(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _make_backend(url: str) -> BroadcastBackend:
+    scheme = urlparse(url).scheme
+    if scheme in _REDIS_SCHEMES:
+        return _RedisPubSubBackend(url)
+    if scheme == "memory":
+        from broadcaster._backends.memory import MemoryBackend
+
+        return MemoryBackend(url)
+    if scheme in _POSTGRES_SCHEMES:
+        from broadcaster._backends.postgres import PostgresBackend
+
+        return PostgresBackend(url)
+    raise ValueError(f"unsupported event bus URL scheme: {scheme!r}")
+
+
+def _describe(exc: BaseException) -> str:
+    """Describe a failure for logs without risking payload contents.
+
+    Transport errors carry host/port details that help operators; anything
+    else is reduced to its type name because its text could echo a message.
+    """
+    if isinstance(exc, (OSError, RedisError)):
+        return f"{type(exc).__name__}: {exc}"
+    return type(exc).__name__
+
+
+class EventBus:
+    """Process-wide publish/subscribe bus with one supervised backend listener.
+
+    Create one per process, ``await connect()`` at startup and
+    ``await disconnect()`` at shutdown.  See the module docstring for the
+    delivery guarantees per backend.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        channel: str = "workestra",
+        queue_size: int = 64,
+        reconnect_delay: float = 0.5,
+        max_reconnect_delay: float = 5.0,
+    ) -> None:
+        """Configure the bus; nothing is connected until :meth:`connect`.
+
+        ``queue_size`` bounds each local subscriber's backlog; the reconnect
+        delays bound the exponential backoff used after a backend failure.
+        """
+        scheme = urlparse(url).scheme
+        if scheme not in _SUPPORTED_SCHEMES:
+            raise ValueError(f"unsupported event bus URL scheme: {scheme!r}")
+        if queue_size < 1:
+            raise ValueError("queue_size must be at least 1")
+        if reconnect_delay <= 0 or max_reconnect_delay < reconnect_delay:
+            raise ValueError("need 0 < reconnect_delay <= max_reconnect_delay")
+        self._url = url
+        self._scheme = scheme
+        self._channel = channel
+        self._queue_size = queue_size
+        self._reconnect_delay = reconnect_delay
+        self._max_reconnect_delay = max_reconnect_delay
+        self._subscribers: dict[str, set[Subscription]] = {}
+        self._backend: BroadcastBackend | None = None
+        self._listener: asyncio.Task[None] | None = None
+        self._connected = False
+        self._listener_alive = False
+
+    @property
+    def healthy(self) -> bool:
+        """True while connected and the listener is receiving (not reconnecting)."""
+        return (
+            self._connected
+            and self._listener_alive
+            and self._listener is not None
+            and not self._listener.done()
+        )
+
+    def subscriber_count(self, topic: str | None = None) -> int:
+        """Number of local subscribers on ``topic``, or on all topics when None."""
+        if topic is not None:
+            return len(self._subscribers.get(topic, ()))
+        return sum(len(subs) for subs in self._subscribers.values())
+
+    async def connect(self) -> None:
+        """Connect the backend, subscribe the channel and start the listener.
+
+        Fails fast with :class:`EventBusUnavailable` when the backend is
+        unreachable at startup; reconnection only applies once running.
+        Calling it on a connected bus does nothing.
+        """
+        if self._connected:
+            return
+        try:
+            backend = await self._open_backend()
+        except Exception as exc:
+            raise EventBusUnavailable(
+                f"could not connect the event bus ({self._scheme}://): {_describe(exc)}"
+            ) from exc
+        self._backend = backend
+        self._connected = True
+        self._listener_alive = True
+        self._listener = asyncio.create_task(
+            self._supervise(backend), name="workestra.events.listener"
+        )
+        logger.info("event bus connected (%s://, channel %s)", self._scheme, self._channel)
+
+    async def disconnect(self) -> None:
+        """Stop the listener, close the backend and end all subscriptions.
+
+        Idempotent, and never raises because the backend is already dead.
+        """
+        self._connected = False
+        self._listener_alive = False
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.cancel()
+            # asyncio.wait does not re-raise the listener's CancelledError, but
+            # does propagate a cancellation aimed at *this* task.
+            await asyncio.wait({listener})
+            failure = None if listener.cancelled() else listener.exception()
+            if failure is not None:
+                logger.warning("event bus listener ended with %s", _describe(failure))
+        backend, self._backend = self._backend, None
+        if backend is not None:
+            await self._close_backend(backend)
+        subscribers, self._subscribers = self._subscribers, {}
+        for subs in subscribers.values():
+            for sub in subs:
+                sub._close()
+        if listener is not None or backend is not None:
+            logger.info("event bus disconnected")
+
+    async def publish(self, topic: str, message: str) -> None:
+        """Publish ``message`` (ids only, never secrets) to subscribers of ``topic``.
+
+        Raises :class:`EventBusUnavailable` when not connected, while the
+        listener is reconnecting, or when the backend fails or does not answer
+        within a couple of seconds.  Callers may log and carry on: subscribers
+        receive a :class:`BusReset` after a reconnect and reload from the DB.
+        """
+        if not isinstance(topic, str) or not isinstance(message, str):
+            # Receivers drop non-string envelopes, so fail loudly at the source instead.
+            raise TypeError("topic and message must be str")
+        backend = self._backend
+        if not self._connected or backend is None:
+            raise EventBusUnavailable("event bus is not connected")
+        payload = json.dumps({"t": topic, "m": message}, separators=(",", ":"))
+        try:
+            await asyncio.wait_for(backend.publish(self._channel, payload), _PUBLISH_TIMEOUT)
+        except TimeoutError as exc:
+            raise EventBusUnavailable("event bus publish timed out") from exc
+        except Exception as exc:
+            raise EventBusUnavailable(f"event bus publish failed: {_describe(exc)}") from exc
+
+    def subscribe(self, topic: str) -> contextlib.AbstractAsyncContextManager[Subscription]:
+        """Return an ``async with`` context yielding a :class:`Subscription` to ``topic``.
+
+        Entering raises :class:`EventBusUnavailable` if the bus is not
+        connected; leaving (normally, by error or by cancellation) unregisters.
+        """
+        return _SubscriptionContext(self, topic)
+
+    async def ping(self) -> bool:
+        """Readiness check: True when connected, listening and the backend answers."""
+        backend = self._backend
+        if not self.healthy or backend is None:
+            return False
+        if not isinstance(backend, _RedisPubSubBackend):
+            return True
+        try:
+            await asyncio.wait_for(backend.ping(), _PING_TIMEOUT)
+        except Exception:  # noqa: BLE001 - any failure just means "not ready"
+            return False
+        return True
+
+    # -- internals -----------------------------------------------------------
+
+    def _register(self, topic: str) -> Subscription:
+        if not self._connected:
+            raise EventBusUnavailable("event bus is not connected")
+        subscription = Subscription(topic, self._queue_size)
+        self._subscribers.setdefault(topic, set()).add(subscription)
+        return subscription
+
+    def _unregister(self, subscription: Subscription) -> None:
+        subs = self._subscribers.get(subscription.topic)
+        if subs is not None:
+            subs.discard(subscription)
+            if not subs:
+                del self._subscribers[subscription.topic]
+        subscription._close()
+
+    def _dispatch(self, raw: str) -> None:
+        try:
+            envelope = json.loads(raw)
+            topic = envelope["t"]
+            message = envelope["m"]
+        except (ValueError, KeyError, TypeError, IndexError):
+            logger.warning("dropping malformed event bus message (%d bytes)", len(raw))
+            return
+        if not isinstance(topic, str) or not isinstance(message, str):
+            logger.warning("dropping malformed event bus message (%d bytes)", len(raw))
+            return
+        for sub in tuple(self._subscribers.get(topic, ())):
+            if not sub._offer(message):
+                logger.info("subscriber on %s fell behind; its backlog was replaced by BusReset", topic)
+
+    def _reset_all(self) -> None:
+        for subs in self._subscribers.values():
+            for sub in tuple(subs):
+                sub._offer(BusReset("reconnect"))
+
+    async def _open_backend(self) -> BroadcastBackend:
+        backend = _make_backend(self._url)
+        try:
+            await asyncio.wait_for(self._connect_and_subscribe(backend), _CONNECT_TIMEOUT)
+        except BaseException:
+            await self._close_backend(backend)
+            raise
+        return backend
+
+    async def _connect_and_subscribe(self, backend: BroadcastBackend) -> None:
+        await backend.connect()
+        await backend.subscribe(self._channel)
+
+    @staticmethod
+    async def _close_backend(backend: BroadcastBackend) -> None:
+        """Close a backend best-effort; a dead one must not break shutdown or reconnect."""
+        try:
+            await asyncio.wait_for(backend.disconnect(), _CLOSE_TIMEOUT)
+        except Exception as exc:  # noqa: BLE001 - best effort by design
+            logger.debug("ignoring error while closing event bus backend: %s", _describe(exc))
+
+    async def _pump(self, backend: BroadcastBackend) -> None:
+        while True:
+            event = await backend.next_published()
+            if event.channel == self._channel:
+                self._dispatch(event.message)
+
+    async def _supervise(self, backend: BroadcastBackend) -> None:
+        """Run the listener forever, replacing the backend whenever it fails."""
+        while True:
+            try:
+                await self._pump(backend)
+            except Exception as exc:
+                # Never die silently: that is exactly broadcaster's bug #144.
+                self._listener_alive = False
+                self._backend = None
+                logger.warning("event bus listener failed (%s); reconnecting", _describe(exc))
+            await self._close_backend(backend)
+            backend = await self._reconnect()
+            self._backend = backend
+            self._listener_alive = True
+            # Only now, with the new subscription confirmed, is a reload safe:
+            # anything that changes after the subscriber reloads will arrive.
+            self._reset_all()
+
+    async def _reconnect(self) -> BroadcastBackend:
+        delay = self._reconnect_delay
+        attempt = 0
+        while True:
+            await asyncio.sleep(delay)
+            attempt += 1
+            try:
+                backend = await self._open_backend()
+            except Exception as exc:
+                delay = min(delay * 2, self._max_reconnect_delay)
+                logger.warning(
+                    "event bus reconnect attempt %d failed (%s); retrying in %.2fs",
+                    attempt,
+                    _describe(exc),
+                    delay,
+                )
+                continue
+            logger.warning("event bus reconnected after %d attempt(s)", attempt)
+            return backend
