@@ -1,0 +1,81 @@
+"""The domain's exception tree: each maps to one GraphQL error type in the schema."""
+
+from __future__ import annotations
+
+
+class AuthError(Exception):
+    """Base of every expected, user-facing failure of an account-security operation."""
+
+    code = "INVALID_INPUT"
+    message = "The request is not valid."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.message)
+        if message:
+            self.message = message
+
+
+class InvalidCredentials(AuthError):
+    """The email and password do not match (deliberately silent about which one is wrong)."""
+
+    code = "INVALID_CREDENTIALS"
+    message = "The email or password is incorrect."
+
+
+class EmailTaken(AuthError):
+    """An account already uses this email address."""
+
+    code = "EMAIL_TAKEN"
+    message = "An account with this email address already exists."
+
+
+class InvalidEmail(AuthError):
+    """The email address is not syntactically valid."""
+
+    code = "EMAIL_INVALID"
+    message = "This is not a valid email address."
+
+
+class PasswordPolicyViolation(AuthError):
+    """The new password breaks one rule of the policy; ``code`` names the rule."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class NotFound(AuthError):
+    """The thing does not exist or does not belong to the requester (indistinguishable on purpose)."""
+
+    code = "NOT_FOUND"
+    message = "Not found."
+
+
+class InvalidInput(AuthError):
+    """A field failed validation; ``field`` names it in the API's spelling."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class RateLimited(AuthError):
+    """Base for refusals that say when to try again."""
+
+    def __init__(self, retry_after_seconds: int, message: str | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = max(1, int(retry_after_seconds))
+
+
+class TooManyAttempts(RateLimited):
+    """Too many recent failures: the attempt was refused without being evaluated."""
+
+    code = "TOO_MANY_ATTEMPTS"
+    message = "Too many attempts. Try again later."
+
+
+class AccountLocked(RateLimited):
+    """The account is locked after repeated failures: the attempt was refused without being evaluated."""
+
+    code = "ACCOUNT_LOCKED"
+    message = "This account is temporarily locked after too many failed attempts."

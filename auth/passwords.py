@@ -1,0 +1,94 @@
+"""Password policy and argon2id hashing kept off the event loop."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import anyio
+import argon2
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from auth.errors import PasswordPolicyViolation
+
+# NFKC can fold a few code points into one (Hangul jamo: three to one), never more than four;
+# anything longer than this before normalisation is too long after it, so it is refused unread.
+_NFKC_MAX_SHRINK = 4
+
+
+@dataclass(frozen=True)
+class PasswordPolicy:
+    """The product's password rules (numbers from the product documentation)."""
+
+    min_length: int = 8
+    max_length: int = 128
+    history_size: int = 5
+
+
+def normalize_password(password: str, policy: PasswordPolicy) -> str:
+    """NFKC-normalise and length-check a new password; raise the one rule it breaks."""
+    if len(password) > policy.max_length * _NFKC_MAX_SHRINK:
+        raise _too_long(policy)
+    normalized = unicodedata.normalize("NFKC", password)
+    if len(normalized) < policy.min_length:
+        raise PasswordPolicyViolation(
+            "PASSWORD_TOO_SHORT", f"Use at least {policy.min_length} characters."
+        )
+    if len(normalized) > policy.max_length:
+        raise _too_long(policy)
+    return normalized
+
+
+def candidate_password(password: str, policy: PasswordPolicy) -> str | None:
+    """The normalised form of a password being *checked*, or None when it cannot possibly match."""
+    if not password or len(password) > policy.max_length * _NFKC_MAX_SHRINK:
+        return None
+    normalized = unicodedata.normalize("NFKC", password)
+    return normalized if len(normalized) <= policy.max_length else None
+
+
+def _too_long(policy: PasswordPolicy) -> PasswordPolicyViolation:
+    return PasswordPolicyViolation("PASSWORD_TOO_LONG", f"Use at most {policy.max_length} characters.")
+
+
+def _encode(password: str) -> bytes:
+    # surrogatepass keeps lone surrogates (valid in JSON strings) hashable instead of crashing.
+    return password.encode("utf-8", "surrogatepass")
+
+
+class PasswordHasher:
+    """argon2id with bounded parallelism: each hash costs ``memory_cost`` KiB, so a flood queues, not swaps."""
+
+    def __init__(self, *, time_cost: int, memory_cost: int, parallelism: int, concurrency: int) -> None:
+        self._hasher = argon2.PasswordHasher(
+            time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism, type=argon2.Type.ID
+        )
+        self._limiter = anyio.CapacityLimiter(concurrency)
+        self._dummy_hash: str | None = None
+
+    async def hash(self, password: str) -> str:
+        """The argon2id hash of a (normalised) password, computed in a worker thread."""
+        return await anyio.to_thread.run_sync(self._hasher.hash, _encode(password), limiter=self._limiter)
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        """True when ``password`` matches; False for a mismatch or a corrupt hash."""
+        return await anyio.to_thread.run_sync(self._verify, password_hash, password, limiter=self._limiter)
+
+    def _verify(self, password_hash: str, password: str) -> bool:
+        try:
+            return self._hasher.verify(password_hash, _encode(password))
+        except (VerificationError, InvalidHashError):
+            return False
+
+    async def waste_time(self, password: str) -> None:
+        """Spend what a real verify costs, so an unknown email is indistinguishable by timing."""
+        if self._dummy_hash is None:
+            self._dummy_hash = await self.hash("workestra timing equaliser")
+        await self.verify(self._dummy_hash, password)
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        """True when the stored hash was made with other parameters than the current ones."""
+        try:
+            return self._hasher.check_needs_rehash(password_hash)
+        except InvalidHashError:
+            return True

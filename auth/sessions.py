@@ -1,0 +1,206 @@
+"""Sessions: start, authenticate (idle expiry, throttled activity), list, end and sweep."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from tortoise.expressions import Q
+
+from auth.clock import Clock
+from auth.devices import parse_device, sanitize_user_agent
+from auth.tokens import new_token, plausible_token, token_digest
+from models import Account, ClientKind, Session, SessionEndReason
+
+log = logging.getLogger("workestra.sessions")
+
+# A person rarely has more live sessions than this; lists stop here so one account can't cost a page of work.
+MAX_LISTED_SESSIONS = 100
+
+
+class SessionEvents(Protocol):
+    """Where session changes are announced (subscriptions, socket closers); ids only."""
+
+    async def sessions_changed(self, account_id: int, *, ended: Sequence[str] = ()) -> None: ...
+
+
+class LocationLookup(Protocol):
+    """Turns an IP into an approximate place name."""
+
+    def lookup(self, ip: str | None) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    """How long sessions live and how often their activity is written."""
+
+    web_idle_timeout: int = 7 * 86400
+    mobile_idle_timeout: int = 30 * 86400
+    absolute_lifetime: int = 0
+    activity_write_interval: int = 60
+
+    def idle_timeout(self, client: ClientKind | str) -> timedelta:
+        """The idle timeout of a client kind."""
+        kind = ClientKind(client)
+        return timedelta(seconds=self.mobile_idle_timeout if kind is ClientKind.MOBILE else self.web_idle_timeout)
+
+    def expires_at(self, session: Session) -> datetime:
+        """When the session ends if it stays idle: last activity plus the idle timeout (capped by the lifetime)."""
+        idle_end = session.last_active_at + self.idle_timeout(session.client)
+        if self.absolute_lifetime:
+            return min(idle_end, session.created_at + timedelta(seconds=self.absolute_lifetime))
+        return idle_end
+
+    def live_filter(self, now: datetime) -> Q:
+        """A query condition matching sessions that have not ended and are not past their timeouts."""
+        condition = Q(ended_at=None) & (
+            Q(client=ClientKind.WEB, last_active_at__gt=now - self.idle_timeout(ClientKind.WEB))
+            | Q(client=ClientKind.MOBILE, last_active_at__gt=now - self.idle_timeout(ClientKind.MOBILE))
+        )
+        if self.absolute_lifetime:
+            condition &= Q(created_at__gt=now - timedelta(seconds=self.absolute_lifetime))
+        return condition
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    """What the request says about the device: its IP (already resolved through trusted proxies) and User-Agent."""
+
+    ip: str | None
+    user_agent: str | None
+
+
+async def start_session(
+    account: Account, client: ClientKind, info: ClientInfo, *, clock: Clock, locations: LocationLookup
+) -> tuple[Session, str]:
+    """Create a session for a completed sign-in; returns it with the token (shown once, never stored)."""
+    now = clock.now()
+    token = new_token()
+    device = parse_device(info.user_agent)
+    session = await Session.create(
+        id=uuid.uuid4(),
+        account=account,
+        token_hash=token_digest(token),
+        client=client,
+        user_agent=sanitize_user_agent(info.user_agent),
+        browser=device.browser,
+        os=device.os,
+        ip_address=info.ip,
+        location=locations.lookup(info.ip),
+        created_at=now,
+        last_active_at=now,
+    )
+    return session, token
+
+
+async def authenticate(
+    token: str | None, *, clock: Clock, policy: SessionPolicy, events: SessionEvents
+) -> Session | None:
+    """The live session a token belongs to (account loaded), or None; ends it if idle too long."""
+    if not plausible_token(token):
+        return None
+    session = await Session.filter(token_hash=token_digest(token), ended_at=None).select_related("account").first()
+    if session is None:
+        return None
+    now = clock.now()
+    if now >= policy.expires_at(session):
+        await _end(Session.filter(id=session.id), session.account_id, SessionEndReason.EXPIRED, now, events)
+        return None
+    interval = timedelta(seconds=policy.activity_write_interval)
+    if now - session.last_active_at >= interval:
+        # Conditional so that concurrent requests (on any process) write the activity once.
+        advanced = await Session.filter(
+            id=session.id, ended_at=None, last_active_at__lte=now - interval
+        ).update(last_active_at=now)
+        if advanced:
+            session.last_active_at = now
+            await announce(events, session.account_id)
+    return session
+
+
+async def list_active_sessions(account_id: int, *, clock: Clock, policy: SessionPolicy) -> list[Session]:
+    """The account's live sessions, most recently active first."""
+    return (
+        await Session.filter(policy.live_filter(clock.now()), account_id=account_id)
+        .order_by("-last_active_at", "-created_at")
+        .limit(MAX_LISTED_SESSIONS)
+    )
+
+
+async def end_session(
+    session_id: str, account_id: int, reason: SessionEndReason, *, clock: Clock, events: SessionEvents
+) -> bool:
+    """End one of the account's sessions; False when it is unknown, foreign or already over."""
+    try:
+        parsed = uuid.UUID(session_id)
+    except (ValueError, AttributeError, TypeError):
+        return False
+    ended = await _end(Session.filter(id=parsed, account_id=account_id), account_id, reason, clock.now(), events)
+    return bool(ended)
+
+
+async def end_sessions(
+    account_id: int,
+    reason: SessionEndReason,
+    *,
+    clock: Clock,
+    events: SessionEvents,
+    keep: uuid.UUID | None = None,
+) -> list[str]:
+    """End every live session of the account except ``keep``; returns the ids this call ended."""
+    query = Session.filter(account_id=account_id)
+    if keep is not None:
+        query = query.exclude(id=keep)
+    return await _end(query, account_id, reason, clock.now(), events)
+
+
+async def sweep_expired_sessions(*, clock: Clock, policy: SessionPolicy, events: SessionEvents) -> int:
+    """End sessions past their timeouts even when nobody uses them; safe to run on many processes at once."""
+    now = clock.now()
+    expired = await Session.filter(ended_at=None).exclude(policy.live_filter(now)).limit(1000).values_list(
+        "id", "account_id"
+    )
+    by_account: dict[int, list[uuid.UUID]] = {}
+    for session_id, account_id in expired:
+        by_account.setdefault(account_id, []).append(session_id)
+    total = 0
+    for account_id, ids in by_account.items():
+        total += len(
+            await _end(Session.filter(id__in=ids), account_id, SessionEndReason.EXPIRED, now, events)
+        )
+    return total
+
+
+async def _end(query, account_id: int, reason: SessionEndReason, now: datetime, events: SessionEvents) -> list[str]:
+    # Read the candidates, then end each with a conditional update: only the caller whose update
+    # matched reports it, so concurrent revocations (or sweeps on several processes) never double count.
+    candidates = await query.filter(ended_at=None).values_list("id", flat=True)
+    ended: list[str] = []
+    for session_id in candidates:
+        if await Session.filter(id=session_id, ended_at=None).update(ended_at=now, end_reason=reason):
+            ended.append(str(session_id))
+    if ended:
+        await announce(events, account_id, ended)
+    return ended
+
+
+async def announce(events: SessionEvents, account_id: int, ended: Sequence[str] = ()) -> None:
+    """Tell subscribers that the account's sessions changed; a bus failure is logged, never raised."""
+    try:
+        await events.sessions_changed(account_id, ended=ended)
+    except Exception:
+        # The database is the truth; subscribers resync when the bus comes back.
+        log.warning("session change not announced", extra={"account_id": account_id}, exc_info=True)
+
+
+async def session_is_live(session_id: str, *, clock: Clock, policy: SessionPolicy) -> bool:
+    """Whether the session still authenticates (not ended, not past its timeouts)."""
+    try:
+        parsed = uuid.UUID(session_id)
+    except ValueError:
+        return False
+    return await Session.filter(policy.live_filter(clock.now()), id=parsed).exists()

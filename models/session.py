@@ -1,0 +1,49 @@
+"""Signed-in sessions: one row per sign-in, found by the SHA-256 of its token."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class ClientKind(str, Enum):
+    """What signed in: a browser (cookie) or a mobile app (bearer token)."""
+
+    WEB = "WEB"
+    MOBILE = "MOBILE"
+
+
+class SessionEndReason(str, Enum):
+    """Why a session ended; kept for the audit trail and for support."""
+
+    SIGNED_OUT = "SIGNED_OUT"
+    REVOKED = "REVOKED"
+    EXPIRED = "EXPIRED"
+    PASSWORD_CHANGED = "PASSWORD_CHANGED"
+
+
+class Session(Model):
+    """A signed-in device. The token itself is never stored, only its SHA-256 digest."""
+
+    id = fields.UUIDField(primary_key=True)
+    account: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Account", related_name="sessions", on_delete=fields.CASCADE
+    )
+    token_hash = fields.CharField(max_length=64, unique=True)
+    client = fields.CharEnumField(ClientKind, max_length=8)
+    user_agent = fields.CharField(max_length=512, default="")
+    browser = fields.CharField(max_length=64, null=True)
+    os = fields.CharField(max_length=64, null=True)
+    ip_address = fields.CharField(max_length=45, null=True)
+    location = fields.CharField(max_length=128, null=True)
+    created_at = fields.DatetimeField()
+    last_active_at = fields.DatetimeField()
+    ended_at = fields.DatetimeField(null=True)
+    end_reason = fields.CharEnumField(SessionEndReason, max_length=20, null=True)
+
+    class Meta:
+        table = "session"
+        # Lists and revocations look up a person's live sessions; the sweep scans live sessions by age.
+        indexes = (("account_id", "ended_at"), ("ended_at", "last_active_at"))

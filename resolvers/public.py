@@ -1,0 +1,13 @@
+"""Public queries (no sign-in needed)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.types import PasswordPolicy
+from workestra.context import Context
+
+
+def password_policy(info: strawberry.Info[Context, None]) -> PasswordPolicy:
+    """The password rules."""
+    return PasswordPolicy.from_rules(info.context.services.password_policy)

@@ -1,0 +1,71 @@
+"""Ending sessions: ``signOut``, ``revokeSession``, ``revokeAllOtherSessions`` and ``signOutEverywhere``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from auth.errors import NotFound
+from auth.sessions import end_session, end_sessions
+from models import SessionEndReason
+from resolvers.cookies import clear_session_cookie
+from schema.errors import error_from
+from schema.results import (
+    RevokeAllOtherSessionsResult,
+    RevokeSessionResult,
+    SignOutEverywhereResult,
+    SignOutResult,
+)
+from schema.types import SessionRevoked, SessionsRevoked, SignedOut
+from workestra.context import Context
+
+
+async def sign_out(info: strawberry.Info[Context, None]) -> SignOutResult:
+    """End the current session."""
+    ctx = info.context
+    viewer = await ctx.require_viewer()
+    s = ctx.services
+    session_id = str(viewer.session.id)
+    await end_session(session_id, viewer.account_id, SessionEndReason.SIGNED_OUT, clock=s.clock, events=s.events)
+    clear_session_cookie(ctx)
+    ctx.forget_viewer()
+    return SignedOut(session_id=strawberry.ID(session_id))
+
+
+async def revoke_session(
+    info: strawberry.Info[Context, None],
+    id: Annotated[strawberry.ID, strawberry.argument(description="The session to end (from activeSessions).")],
+) -> RevokeSessionResult:
+    """Sign one device out; the current session may be named too."""
+    ctx = info.context
+    viewer = await ctx.require_viewer()
+    s = ctx.services
+    if not await end_session(str(id), viewer.account_id, SessionEndReason.REVOKED, clock=s.clock, events=s.events):
+        return error_from(NotFound())
+    if str(id) == str(viewer.session.id):
+        clear_session_cookie(ctx)
+        ctx.forget_viewer()
+    return SessionRevoked(id=id)
+
+
+async def revoke_all_other_sessions(info: strawberry.Info[Context, None]) -> RevokeAllOtherSessionsResult:
+    """Keep only the current session."""
+    ctx = info.context
+    viewer = await ctx.require_viewer()
+    s = ctx.services
+    ended = await end_sessions(
+        viewer.account_id, SessionEndReason.REVOKED, clock=s.clock, events=s.events, keep=viewer.session.id
+    )
+    return SessionsRevoked(count=len(ended))
+
+
+async def sign_out_everywhere(info: strawberry.Info[Context, None]) -> SignOutEverywhereResult:
+    """End every session of the account, the current one included."""
+    ctx = info.context
+    viewer = await ctx.require_viewer()
+    s = ctx.services
+    ended = await end_sessions(viewer.account_id, SessionEndReason.SIGNED_OUT, clock=s.clock, events=s.events)
+    clear_session_cookie(ctx)
+    ctx.forget_viewer()
+    return SessionsRevoked(count=len(ended))

@@ -1,0 +1,35 @@
+"""``signIn``: the password step."""
+
+from __future__ import annotations
+
+import strawberry
+
+from auth.accounts import sign_in as sign_in_flow
+from auth.errors import AuthError
+from models import ClientKind as ClientKindRow
+from resolvers.signed_in import signed_in_payload
+from schema.errors import error_from
+from schema.inputs import SignInInput
+from schema.results import SignInResult
+from workestra.context import Context
+
+
+async def sign_in(info: strawberry.Info[Context, None], input: SignInInput) -> SignInResult:
+    """Check email and password and open a session."""
+    ctx = info.context
+    s = ctx.services
+    try:
+        result = await sign_in_flow(
+            input.email,
+            input.password,
+            ClientKindRow(input.client.value),
+            ctx.client_info,
+            hasher=s.hasher,
+            policy=s.password_policy,
+            clock=s.clock,
+            locations=s.locations,
+            events=s.events,
+        )
+    except AuthError as exc:
+        return error_from(exc)
+    return signed_in_payload(ctx, result)

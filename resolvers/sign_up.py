@@ -1,0 +1,35 @@
+"""``signUp``: create an account and sign in."""
+
+from __future__ import annotations
+
+import strawberry
+
+from auth.accounts import sign_up as sign_up_flow
+from auth.errors import AuthError
+from models import ClientKind as ClientKindRow
+from resolvers.signed_in import signed_in_payload
+from schema.errors import error_from
+from schema.inputs import SignUpInput
+from schema.results import SignUpResult
+from workestra.context import Context
+
+
+async def sign_up(info: strawberry.Info[Context, None], input: SignUpInput) -> SignUpResult:
+    """Create an account with email and password, and open its first session."""
+    ctx = info.context
+    s = ctx.services
+    try:
+        result = await sign_up_flow(
+            input.email,
+            input.password,
+            ClientKindRow(input.client.value),
+            ctx.client_info,
+            hasher=s.hasher,
+            policy=s.password_policy,
+            clock=s.clock,
+            locations=s.locations,
+            events=s.events,
+        )
+    except AuthError as exc:
+        return error_from(exc)
+    return signed_in_payload(ctx, result)

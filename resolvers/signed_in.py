@@ -1,0 +1,22 @@
+"""The ``SignedIn`` payload shared by every way of completing a sign-in."""
+
+from __future__ import annotations
+
+from auth.accounts import SignedIn as SignedInResult
+from models import ClientKind as ClientKindRow
+from resolvers.cookies import set_session_cookie
+from schema.types import Account, Session, SignedIn
+from workestra.context import Context
+
+
+def signed_in_payload(ctx: Context, result: SignedInResult) -> SignedIn:
+    """WEB sessions get the token as a cookie only; MOBILE sessions get it in the body."""
+    mobile = ClientKindRow(result.session.client) is ClientKindRow.MOBILE
+    if not mobile:
+        set_session_cookie(ctx, result.token)
+    ctx.forget_viewer()
+    return SignedIn(
+        account=Account.from_row(result.account),
+        session=Session.from_row(result.session, current_id=result.session.id, policy=ctx.services.session_policy),
+        token=result.token if mobile else None,
+    )

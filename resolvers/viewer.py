@@ -1,0 +1,35 @@
+"""Queries about the signed-in viewer: ``me``, ``activeSessions`` and the ``activeSessions`` subscription."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import strawberry
+
+from auth.sessions import list_active_sessions
+from schema.types import Account, Session
+from workestra.context import Context
+
+
+async def me(info: strawberry.Info[Context, None]) -> Account | None:
+    """The signed-in account, or null without an error."""
+    viewer = await info.context.viewer()
+    return Account.from_row(viewer.account) if viewer else None
+
+
+async def active_sessions(info: strawberry.Info[Context, None]) -> list[Session]:
+    """The account's live sessions, most recently active first."""
+    ctx = info.context
+    viewer = await ctx.require_viewer()
+    rows = await list_active_sessions(viewer.account_id, clock=ctx.services.clock, policy=ctx.services.session_policy)
+    return [Session.from_row(row, current_id=viewer.session.id, policy=ctx.services.session_policy) for row in rows]
+
+
+async def watch_active_sessions(info: strawberry.Info[Context, None]) -> AsyncGenerator[list[Session], None]:
+    """The list now, then again after every change of it."""
+    ctx = info.context
+    viewer = await ctx.require_viewer()
+    policy = ctx.services.session_policy
+    async with ctx.services.feeds.watch(viewer.account_id) as snapshots:
+        async for snapshot in snapshots:
+            yield [Session.from_row(row, current_id=viewer.session.id, policy=policy) for row in snapshot.sessions]

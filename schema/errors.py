@@ -1,0 +1,125 @@
+"""The ``Error`` interface, ``ErrorCode`` and one GraphQL type per expected failure."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+from graphql import GraphQLError
+
+from auth import errors as domain
+
+
+@strawberry.enum(description="Machine-readable reason of an error; stable across releases.")
+class ErrorCode(Enum):
+    INVALID_CREDENTIALS = strawberry.enum_value("INVALID_CREDENTIALS", description="Email or password is wrong.")
+    ACCOUNT_LOCKED = strawberry.enum_value("ACCOUNT_LOCKED", description="Locked after repeated failures.")
+    TOO_MANY_ATTEMPTS = strawberry.enum_value("TOO_MANY_ATTEMPTS", description="Wait before trying again.")
+    INVALID_CODE = strawberry.enum_value("INVALID_CODE", description="The two-factor code is wrong or used.")
+    CHALLENGE_EXPIRED = strawberry.enum_value("CHALLENGE_EXPIRED", description="The sign-in challenge is used up.")
+    PASSWORD_TOO_SHORT = strawberry.enum_value("PASSWORD_TOO_SHORT", description="Below the minimum length.")
+    PASSWORD_TOO_LONG = strawberry.enum_value("PASSWORD_TOO_LONG", description="Above the maximum length.")
+    PASSWORD_REUSED = strawberry.enum_value("PASSWORD_REUSED", description="One of the recent passwords.")
+    EMAIL_INVALID = strawberry.enum_value("EMAIL_INVALID", description="Not a syntactically valid email address.")
+    EMAIL_TAKEN = strawberry.enum_value("EMAIL_TAKEN", description="An account already uses this email.")
+    INVALID_INPUT = strawberry.enum_value("INVALID_INPUT", description="A field failed validation.")
+    NOT_FOUND = strawberry.enum_value("NOT_FOUND", description="No such thing belongs to this account.")
+    TOTP_ALREADY_ENABLED = strawberry.enum_value("TOTP_ALREADY_ENABLED", description="Two-factor is already on.")
+    TOTP_NOT_ENABLED = strawberry.enum_value("TOTP_NOT_ENABLED", description="Two-factor is off.")
+    TOTP_SETUP_NOT_STARTED = strawberry.enum_value(
+        "TOTP_SETUP_NOT_STARTED", description="No pending two-factor setup to confirm."
+    )
+
+
+@strawberry.interface(description="An expected failure, returned as data in a mutation's result union.")
+class Error:
+    code: ErrorCode = strawberry.field(description="Machine-readable reason.")
+    message: str = strawberry.field(description="Human-readable explanation, safe to show.")
+
+
+@strawberry.type(description="The email or password is incorrect (never says which).")
+class InvalidCredentials(Error):
+    pass
+
+
+@strawberry.type(description="An account with this email address already exists.")
+class EmailTaken(Error):
+    pass
+
+
+@strawberry.type(description="The email address is not syntactically valid.")
+class InvalidEmail(Error):
+    pass
+
+
+@strawberry.type(description="The password breaks one rule of the policy; `code` names the rule.")
+class PasswordPolicyViolation(Error):
+    pass
+
+
+@strawberry.type(description="Nothing with this id belongs to the signed-in account.")
+class NotFound(Error):
+    pass
+
+
+@strawberry.type(description="A field failed validation.")
+class InvalidInput(Error):
+    field: str = strawberry.field(description="The input field at fault, in the API's spelling.")
+
+
+@strawberry.type(description="The account is locked after repeated failures; nothing was checked.")
+class AccountLocked(Error):
+    retry_after_seconds: int = strawberry.field(description="Seconds until the lock ends.")
+
+
+@strawberry.type(description="Too many recent failures; the attempt was refused without being checked.")
+class TooManyAttempts(Error):
+    retry_after_seconds: int = strawberry.field(description="Seconds until the next attempt is evaluated.")
+
+
+_BY_DOMAIN: dict[type[domain.AuthError], type[Error]] = {
+    domain.InvalidCredentials: InvalidCredentials,
+    domain.EmailTaken: EmailTaken,
+    domain.InvalidEmail: InvalidEmail,
+    domain.PasswordPolicyViolation: PasswordPolicyViolation,
+    domain.NotFound: NotFound,
+}
+
+
+def error_from(exc: domain.AuthError) -> Error:
+    """The GraphQL error value for a domain error."""
+    code = ErrorCode(exc.code)
+    if isinstance(exc, domain.InvalidInput):
+        return InvalidInput(code=code, message=exc.message, field=exc.field)
+    if isinstance(exc, domain.AccountLocked):
+        return AccountLocked(code=code, message=exc.message, retry_after_seconds=exc.retry_after_seconds)
+    if isinstance(exc, domain.TooManyAttempts):
+        return TooManyAttempts(code=code, message=exc.message, retry_after_seconds=exc.retry_after_seconds)
+    return _BY_DOMAIN[type(exc)](code=code, message=exc.message)
+
+
+class PublicError(GraphQLError):
+    """A top-level error meant for the client; production masking lets these through."""
+
+    code = "BAD_REQUEST"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, extensions={"code": self.code})
+
+
+class Unauthenticated(PublicError):
+    """No valid session or API key came with the request."""
+
+    code = "UNAUTHENTICATED"
+
+    def __init__(self) -> None:
+        super().__init__("Sign in to use this operation.")
+
+
+class Forbidden(PublicError):
+    """The credential may not use this operation (API keys cannot change account security)."""
+
+    code = "FORBIDDEN"
+
+    def __init__(self) -> None:
+        super().__init__("This credential may not use this operation.")

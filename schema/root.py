@@ -1,0 +1,82 @@
+"""Root operations. Field names are the product contract; each resolver lives in ``resolvers``."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.schema.config import StrawberryConfig
+
+from resolvers import public, sessions, sign_in, sign_up, viewer
+from schema.errors import (
+    AccountLocked,
+    EmailTaken,
+    InvalidCredentials,
+    InvalidEmail,
+    InvalidInput,
+    NotFound,
+    PasswordPolicyViolation,
+    TooManyAttempts,
+)
+
+
+@strawberry.type(description="Read operations.")
+class Query:
+    me = strawberry.field(resolver=viewer.me, description="The signed-in account; null when signed out.")
+    active_sessions = strawberry.field(
+        resolver=viewer.active_sessions, description="Own live sessions, most recently active first."
+    )
+    password_policy = strawberry.field(
+        resolver=public.password_policy, description="Password rules; no sign-in needed."
+    )
+
+
+@strawberry.type(description="Changes to the account's security.")
+class Mutation:
+    sign_up = strawberry.mutation(resolver=sign_up.sign_up, description="Create an account and sign in.")
+    sign_in = strawberry.mutation(resolver=sign_in.sign_in, description="The password step of signing in.")
+    sign_out = strawberry.mutation(resolver=sessions.sign_out, description="End the current session.")
+    revoke_session = strawberry.mutation(resolver=sessions.revoke_session, description="Sign one device out.")
+    revoke_all_other_sessions = strawberry.mutation(
+        resolver=sessions.revoke_all_other_sessions, description="Keep only the current session."
+    )
+    sign_out_everywhere = strawberry.mutation(
+        resolver=sessions.sign_out_everywhere, description="End every session, the current one too."
+    )
+
+
+@strawberry.type(description="Live updates over WebSocket (graphql-transport-ws).")
+class Subscription:
+    active_sessions = strawberry.subscription(
+        resolver=viewer.watch_active_sessions, description="Own live sessions now, then again after every change."
+    )
+
+
+def build_schema(*, max_depth: int = 10, max_aliases: int = 15, max_tokens: int = 2000) -> strawberry.Schema:
+    """The executable schema with its parse/validation caches and query-size limits."""
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        # Every error type is listed so the schema documents them all, even those no union uses yet.
+        types=[
+            AccountLocked,
+            EmailTaken,
+            InvalidCredentials,
+            InvalidEmail,
+            InvalidInput,
+            NotFound,
+            PasswordPolicyViolation,
+            TooManyAttempts,
+        ],
+        extensions=[
+            lambda: QueryDepthLimiter(max_depth=max_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            lambda: MaxTokensLimiter(max_token_count=max_tokens),
+            ParserCache,
+            ValidationCache,
+        ],
+        config=StrawberryConfig(),
+    )
+
+
+schema = build_schema()

@@ -1,0 +1,119 @@
+"""Object types of the Security page: account, sessions, devices and the success payloads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+
+from auth.network import mask_ip
+from auth.passwords import PasswordPolicy as PasswordRules
+from auth.sessions import SessionPolicy
+from models import Account as AccountRow
+from models import ClientKind as ClientKindRow
+from models import Session as SessionRow
+
+
+@strawberry.enum(description="The kind of client a session belongs to; it decides the idle timeout.")
+class ClientKind(Enum):
+    WEB = strawberry.enum_value("WEB", description="A browser; the token lives in an HttpOnly cookie.")
+    MOBILE = strawberry.enum_value("MOBILE", description="A mobile app; the token is sent as a Bearer header.")
+
+
+@strawberry.type(description="Browser and operating system, parsed from the User-Agent.")
+class Device:
+    browser: str | None = strawberry.field(description='Browser and major version, e.g. "Chrome 131".')
+    os: str | None = strawberry.field(description='Operating system, e.g. "macOS" or "Windows 10".')
+
+
+@strawberry.type(description="The signed-in person's account.")
+class Account:
+    id: strawberry.ID = strawberry.field(description="Stable identifier.")
+    email: str = strawberry.field(description="Email address, lower-cased.")
+    two_factor_enabled: bool = strawberry.field(description="Whether every sign-in asks for a TOTP code.")
+    backup_codes_remaining: int = strawberry.field(description="Unused backup codes (0 when 2FA is off).")
+    password_changed_at: datetime = strawberry.field(description="When the password was last set (UTC).")
+    created_at: datetime = strawberry.field(description="When the account was created (UTC).")
+
+    @classmethod
+    def from_row(cls, row: AccountRow) -> Account:
+        """The API view of an account row."""
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            email=row.email,
+            two_factor_enabled=row.totp_enabled_at is not None,
+            backup_codes_remaining=0,
+            password_changed_at=row.password_changed_at,
+            created_at=row.created_at,
+        )
+
+
+@strawberry.type(description="A device signed in to the account.")
+class Session:
+    id: strawberry.ID = strawberry.field(description="Identifier to revoke it with; not a credential.")
+    client: ClientKind = strawberry.field(description="Web or mobile; decides the idle timeout.")
+    device: Device = strawberry.field(description="Browser and operating system.")
+    location: str | None = strawberry.field(description='Approximate place from the IP ("Berlin, Germany").')
+    ip_address: str | None = strawberry.field(description="IP address, partially masked (203.0.113.xxx).")
+    last_active_at: datetime = strawberry.field(description="Last activity, updated at most once a minute.")
+    created_at: datetime = strawberry.field(description="When this sign-in happened.")
+    expires_at: datetime = strawberry.field(description="When it ends if it stays idle.")
+    current: bool = strawberry.field(description="True for the session making this request (or socket).")
+
+    @classmethod
+    def from_row(cls, row: SessionRow, *, current_id: object, policy: SessionPolicy) -> Session:
+        """The API view of a session row, seen from the session ``current_id``."""
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            client=ClientKind(ClientKindRow(row.client).value),
+            device=Device(browser=row.browser, os=row.os),
+            location=row.location,
+            ip_address=mask_ip(row.ip_address),
+            last_active_at=row.last_active_at,
+            created_at=row.created_at,
+            expires_at=policy.expires_at(row),
+            current=str(row.id) == str(current_id),
+        )
+
+
+@strawberry.type(description="The password rules, so the frontend can validate before submitting.")
+class PasswordPolicy:
+    min_length: int = strawberry.field(description="Fewest characters (Unicode code points after NFKC).")
+    max_length: int = strawberry.field(description="Most characters (Unicode code points after NFKC).")
+    history_size: int = strawberry.field(description="How many recent passwords cannot be reused.")
+
+    @classmethod
+    def from_rules(cls, rules: PasswordRules) -> PasswordPolicy:
+        """The API view of the policy."""
+        return cls(min_length=rules.min_length, max_length=rules.max_length, history_size=rules.history_size)
+
+
+@strawberry.type(description="Signed in: a session was created.")
+class SignedIn:
+    account: Account = strawberry.field(description="The signed-in account.")
+    session: Session = strawberry.field(description="The new session.")
+    token: str | None = strawberry.field(
+        description="Bearer token for MOBILE sign-ins only; WEB sign-ins get it as an HttpOnly cookie."
+    )
+
+
+@strawberry.type(description="The password was right; now send a TOTP or backup code with verifyTwoFactor.")
+class TwoFactorRequired:
+    challenge: str = strawberry.field(description="Single-use challenge for verifyTwoFactor; grants nothing else.")
+    expires_at: datetime = strawberry.field(description="When the challenge stops working (5 minutes).")
+
+
+@strawberry.type(description="The current session ended.")
+class SignedOut:
+    session_id: strawberry.ID = strawberry.field(description="The session that ended.")
+
+
+@strawberry.type(description="The session was ended; its token is refused and its sockets closed.")
+class SessionRevoked:
+    id: strawberry.ID = strawberry.field(description="The session that ended.")
+
+
+@strawberry.type(description="Several sessions were ended.")
+class SessionsRevoked:
+    count: int = strawberry.field(description="How many sessions this call ended.")

@@ -1,0 +1,107 @@
+"""Test databases: a migrated SQLite file or a fresh PostgreSQL database per test run, wiped between tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+
+from workestra.db import migrate
+
+PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def reachable(host: str, port: int) -> bool:
+    """Whether something accepts TCP connections there."""
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@dataclass
+class Backend:
+    """Where a test run keeps its data and sends its events."""
+
+    name: str
+    database_url: str
+    broadcast_url: str
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith("postgres")
+
+    def wipe(self) -> None:
+        """Delete every row (not the schema) so each test starts empty."""
+        if self.is_postgres:
+            asyncio.run(_wipe_postgres(self.database_url))
+        else:
+            path = self.database_url.removeprefix("sqlite://")
+            with sqlite3.connect(path) as db:
+                tables = [
+                    row[0]
+                    for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+                    if not row[0].startswith(("sqlite_", "tortoise_"))
+                ]
+                db.execute("PRAGMA foreign_keys=OFF")
+                for table in tables:
+                    db.execute(f'DELETE FROM "{table}"')
+
+
+def sqlite_backend(directory: Path) -> Backend:
+    """A migrated SQLite file with in-process events."""
+    url = f"sqlite://{directory / 'test.sqlite3'}"
+    asyncio.run(migrate(url))
+    return Backend("sqlite", url, "memory://")
+
+
+def postgres_backend() -> tuple[Backend, str]:
+    """A freshly created and migrated PostgreSQL database with Redis events; returns it and its name."""
+    name = f"workestra_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    asyncio.run(migrate(url))
+    return Backend("postgres", url, REDIS_URL), name
+
+
+def drop_postgres(name: str) -> None:
+    """Drop a database made by ``postgres_backend``."""
+    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _admin(statement: str) -> None:
+    connection = await asyncpg.connect(PG_ADMIN_URL)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+async def _wipe_postgres(url: str) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        tables = await connection.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'tortoise%'"
+        )
+        if tables:
+            names = ", ".join(f'"{row["tablename"]}"' for row in tables)
+            await connection.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    finally:
+        await connection.close()
+
+
+def copy_sqlite(backend: Backend, target: Path) -> str:
+    """A private copy of a migrated SQLite database (for tests that start their own server)."""
+    source = Path(backend.database_url.removeprefix("sqlite://"))
+    shutil.copy(source, target)
+    return f"sqlite://{target}"

@@ -1,0 +1,139 @@
+"""The Starlette application: GraphQL over HTTP and WebSocket, health checks, lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from tortoise.connection import get_connection
+from tortoise.contrib.starlette import RegisterTortoise
+
+from auth.clock import Clock
+from auth.sessions import session_is_live
+from schema.root import build_schema
+from workestra.context import Context
+from workestra.db import ensure_sqlite_directory, tortoise_config
+from workestra.services import Services
+from workestra.settings import Settings
+
+log = logging.getLogger("workestra.app")
+
+SESSION_ENDED = 4403
+_WATCHER_KEY = "workestra.session_watcher"
+
+
+class GraphQLView(GraphQL):
+    """Strawberry's ASGI view bound to this process's services."""
+
+    def __init__(self, services: Services) -> None:
+        settings = services.settings
+        super().__init__(
+            build_schema(
+                max_depth=settings.max_query_depth,
+                max_aliases=settings.max_aliases,
+                max_tokens=settings.max_tokens,
+            ),
+            graphql_ide=None if settings.production else "graphiql",
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=timedelta(seconds=settings.connection_init_timeout),
+            max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
+            allowed_origins=tuple(filter(None, (*settings.allowed_origins, settings.public_origin))),
+        )
+        self.services = services
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        return Context(self.services, request, response if isinstance(response, Response) else None)
+
+    async def on_ws_connect(self, context: Context) -> None:
+        viewer = await context.viewer()
+        if viewer is None:
+            raise ConnectionRejectionError({"message": "Sign in to open a live connection."})
+        context.socket_session_id = str(viewer.session.id)
+        websocket = context.request
+        websocket.scope[_WATCHER_KEY] = asyncio.create_task(
+            _close_when_session_ends(websocket, self.services, viewer.account_id, context.socket_session_id)
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            watcher = scope.get(_WATCHER_KEY)
+            if watcher is not None:
+                watcher.cancel()
+
+
+async def _close_when_session_ends(websocket: WebSocket, services: Services, account_id: int, session_id: str) -> None:
+    """Close the socket with 4403 as soon as its session ends, on whichever process announced it."""
+    try:
+        async with services.feeds.watch(account_id) as snapshots:
+            async for snapshot in snapshots:
+                if snapshot.ended is None:
+                    alive = await session_is_live(session_id, clock=services.clock, policy=services.session_policy)
+                else:
+                    alive = session_id not in snapshot.ended
+                if not alive:
+                    await websocket.close(SESSION_ENDED, "Session ended")
+                    return
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("session watcher failed; closing the socket so the client reconnects")
+        with contextlib.suppress(Exception):
+            await websocket.close(1011, "Try again")
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
+    """The application for ``settings``; the database must already be migrated."""
+    services = Services.build(settings, clock=clock)
+    view = GraphQLView(services)
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        checks = {"database": await _database_ready(), "eventBus": await services.bus.ping()}
+        return JSONResponse(
+            {"status": "ok" if all(checks.values()) else "unavailable", "checks": checks},
+            status_code=200 if all(checks.values()) else 503,
+        )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        ensure_sqlite_directory(settings.database_url)
+        async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+            async with services.running():
+                yield
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", view, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", view),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,
+    )
+    app.state.services = services
+    return app
+
+
+async def _database_ready() -> bool:
+    try:
+        await asyncio.wait_for(get_connection("default").execute_query("SELECT 1"), timeout=2)
+    except Exception:
+        return False
+    return True

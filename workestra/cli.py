@@ -1,0 +1,81 @@
+"""Operator commands: ``serve``, ``migrate``, ``sweep``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+import uvicorn
+
+from workestra.db import migrate
+from workestra.settings import Settings, SettingsError
+
+log = logging.getLogger("workestra.cli")
+
+
+def app_from_env():
+    """uvicorn factory: the application configured from the environment (one per worker process)."""
+    from workestra.app import create_app
+
+    return create_app(Settings.from_env())
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> None:
+    asyncio.run(migrate(settings.database_url))
+    if args.workers > 1 and settings.database_url.startswith("sqlite"):
+        log.warning("several workers on one SQLite file serialise on its lock; use PostgreSQL to scale out")
+    if args.workers > 1 and settings.broadcast_url.startswith("memory"):
+        log.warning("memory:// events do not cross processes; set BROADCAST_URL=redis://… with several workers")
+    uvicorn.run(
+        "workestra.cli:app_from_env",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers,
+        # Client IPs are resolved by the app against TRUSTED_PROXIES; uvicorn must not rewrite them first.
+        proxy_headers=False,
+        server_header=False,
+        ws_max_size=settings.ws_max_message_bytes,
+        loop="asyncio",
+        log_level=settings.log_level.lower(),
+        timeout_graceful_shutdown=10,
+    )
+
+
+async def _sweep(settings: Settings) -> int:
+    from workestra.app import create_app
+
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        return await app.state.services.sweep_once()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m workestra``."""
+    parser = argparse.ArgumentParser(prog="workestra", description="Workestra account security service.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="apply migrations, then serve HTTP and WebSocket")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--workers", type=int, default=1)
+    commands.add_parser("migrate", help="apply pending database migrations")
+    commands.add_parser("sweep", help="end sessions past their timeouts now")
+    args = parser.parse_args(argv)
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    if args.command == "serve":
+        _serve(settings, args)
+    elif args.command == "migrate":
+        asyncio.run(migrate(settings.database_url))
+        print("migrations applied")
+    elif args.command == "sweep":
+        print(f"ended {asyncio.run(_sweep(settings))} expired sessions")
+    return 0

@@ -1,0 +1,102 @@
+"""Per-request (and per-socket) GraphQL context: services, credentials and the signed-in viewer."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import HTTPConnection
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+
+from auth.network import client_ip
+from auth.sessions import ClientInfo, authenticate
+from models import Account, Session
+from schema.errors import Unauthenticated
+
+if TYPE_CHECKING:
+    from workestra.services import Services
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking: a live session and its account."""
+
+    session: Session
+
+    @property
+    def account(self) -> Account:
+        """The signed-in account."""
+        return self.session.account
+
+    @property
+    def account_id(self) -> int:
+        """The signed-in account's id."""
+        return self.session.account_id
+
+
+def bearer_token(value: object) -> str | None:
+    """The token of an ``Authorization: Bearer …`` value, or None for anything else."""
+    if not isinstance(value, str):
+        return None
+    scheme, _, token = value.strip().partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+class Context:
+    """What resolvers see as ``info.context``. Over WebSocket one instance serves the whole connection."""
+
+    def __init__(self, services: Services, request: HTTPConnection, response: Response | None) -> None:
+        self.services = services
+        self.request = request
+        self.response = response
+        self.connection_params: dict[str, Any] | None = None
+        self.is_websocket = isinstance(request, WebSocket)
+        self._viewer: asyncio.Future[Viewer | None] | None = None
+        self.socket_session_id: str | None = None
+
+    @cached_property
+    def client_info(self) -> ClientInfo:
+        """The requester's IP (through trusted proxies only) and User-Agent."""
+        peer = self.request.client.host if self.request.client else None
+        ip = client_ip(peer, self.request.headers.get("x-forwarded-for"), self.services.settings.trusted_proxies)
+        return ClientInfo(ip=ip, user_agent=self.request.headers.get("user-agent"))
+
+    def credential(self) -> str | None:
+        """The token presented: a Bearer header (HTTP) or init payload (WebSocket), else the session cookie."""
+        if self.is_websocket:
+            params = self.connection_params if isinstance(self.connection_params, dict) else {}
+            token = bearer_token(params.get("authorization") or params.get("Authorization"))
+        else:
+            token = bearer_token(self.request.headers.get("authorization"))
+        return token or self.request.cookies.get(self.services.settings.session_cookie_name) or None
+
+    async def viewer(self) -> Viewer | None:
+        """The signed-in viewer, or None. Checked once per HTTP request; on a socket, on every operation."""
+        if self.is_websocket:
+            return await self._authenticate()
+        if self._viewer is None:
+            self._viewer = asyncio.ensure_future(self._authenticate())
+        return await asyncio.shield(self._viewer)
+
+    async def require_viewer(self) -> Viewer:
+        """The signed-in viewer, or a top-level ``UNAUTHENTICATED`` error."""
+        viewer = await self.viewer()
+        if viewer is None:
+            raise Unauthenticated()
+        return viewer
+
+    async def _authenticate(self) -> Viewer | None:
+        s = self.services
+        session = await authenticate(self.credential(), clock=s.clock, policy=s.session_policy, events=s.events)
+        if session is None:
+            return None
+        if self.socket_session_id is not None and str(session.id) != self.socket_session_id:
+            return None
+        return Viewer(session)
+
+    def forget_viewer(self) -> None:
+        """Drop the cached viewer (after this request ended its own session)."""
+        self._viewer = None

@@ -1,0 +1,130 @@
+"""Settings: read once from the environment (and an optional ``.env``) into one frozen object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from ipaddress import IPv4Network, IPv6Network
+from pathlib import Path
+from typing import Any
+
+from dotenv import dotenv_values
+
+from auth.network import parse_trusted_proxies
+
+DAY = 24 * 60 * 60
+
+
+class SettingsError(ValueError):
+    """A configuration value is missing or malformed; the message names the variable, never its value."""
+
+
+def _int(name: str, raw: str, *, minimum: int = 0) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}")
+    return value
+
+
+def _list(raw: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service reads from its environment. Field names map to UPPER_CASE variables."""
+
+    environment: str = "development"
+    database_url: str = "sqlite://var/workestra.sqlite3"
+    broadcast_url: str = "memory://"
+    broadcast_channel: str = "workestra"
+    smtp_url: str | None = None
+    mail_from: str = "Workestra Security <security@workestra.invalid>"
+    geoip_database: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_origin: str | None = None
+    allowed_origins: tuple[str, ...] = ()
+    trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
+    web_idle_timeout: int = 7 * DAY
+    mobile_idle_timeout: int = 30 * DAY
+    session_absolute_lifetime: int = 0
+    activity_write_interval: int = 60
+    session_sweep_interval: int = 60
+    argon2_time_cost: int = 3
+    argon2_memory_cost: int = 65536
+    argon2_parallelism: int = 4
+    hash_concurrency: int = 2
+    max_body_bytes: int = 64_000
+    max_query_depth: int = 10
+    max_aliases: int = 15
+    max_tokens: int = 2_000
+    ws_max_message_bytes: int = 65_536
+    max_subscriptions_per_connection: int = 10
+    connection_init_timeout: int = 10
+    log_level: str = "INFO"
+    secret_key: str | None = field(default=None, repr=False)
+
+    @property
+    def production(self) -> bool:
+        """True when the service runs with production hardening (one switch)."""
+        return self.environment == "production"
+
+    @property
+    def session_cookie_name(self) -> str:
+        """``__Host-session`` (Secure) in production, plain ``session`` for development over http."""
+        return "__Host-session" if self.production else "session"
+
+    def idle_timeout(self, client: str) -> int:
+        """Seconds of inactivity after which a session of this client kind ends."""
+        return self.mobile_idle_timeout if client == "MOBILE" else self.web_idle_timeout
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """A copy with some fields replaced (tests and the CLI)."""
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, env_file: str | Path | None = ".env") -> Settings:
+        """Read settings from ``environ`` (default ``os.environ``) over an optional ``.env`` file."""
+        source: dict[str, str] = {}
+        if env_file is not None and Path(env_file).is_file():
+            source.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        source.update(os.environ if environ is None else environ)
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            name = f.name.upper()
+            if name not in source:
+                continue
+            raw = source[name]
+            if f.name == "trusted_proxies":
+                try:
+                    values[f.name] = parse_trusted_proxies(raw)
+                except ValueError:
+                    raise SettingsError("TRUSTED_PROXIES must be a comma-separated list of IPs or CIDRs") from None
+            elif f.name == "allowed_origins":
+                values[f.name] = _list(raw)
+            elif f.type == "int":
+                values[f.name] = _int(name, raw)
+            elif f.type == "str | None":
+                values[f.name] = raw.strip() or None
+            else:
+                values[f.name] = raw.strip()
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Refuse combinations that are unsafe or cannot work."""
+        if self.environment not in {"development", "production", "test"}:
+            raise SettingsError("ENVIRONMENT must be development, production or test")
+        if self.production and not self.secret_key:
+            raise SettingsError("SECRET_KEY is required when ENVIRONMENT=production")
+        if self.hash_concurrency < 1:
+            raise SettingsError("HASH_CONCURRENCY must be at least 1")
+        for name in ("web_idle_timeout", "mobile_idle_timeout", "activity_write_interval", "session_sweep_interval"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name.upper()} must be at least 1")
