@@ -89,8 +89,8 @@ def settings(clean_backend: Backend) -> Settings:
 async def app(settings: Settings, clock: FrozenClock) -> AsyncIterator[object]:
     """The application with its lifespan running (database connected, event bus up)."""
     application = create_app(settings, clock=clock)
-    async with LifespanManager(application) as manager:
-        yield manager.app
+    async with LifespanManager(application):
+        yield application
 
 
 @pytest.fixture

@@ -1,0 +1,138 @@
+"""Real uvicorn processes of the service, and a graphql-transport-ws client, for end-to-end tests."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+ROOT = Path(__file__).resolve().parents[2]
+CHEAP_ARGON2 = {"ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "8", "ARGON2_PARALLELISM": "1"}
+
+
+def free_port() -> int:
+    """A TCP port on loopback nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class ServerProcess:
+    """``python -m workestra serve`` in its own process group, logging to a file."""
+
+    env: dict[str, str]
+    log_path: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/graphql"
+
+    def start(self, timeout: float = 30) -> ServerProcess:
+        """Start and wait until ``/healthz`` answers."""
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "LOG_LEVEL": "warning", **CHEAP_ARGON2, **self.env}
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "workestra", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}: {self.log_path.read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"server did not start: {self.log_path.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        """Stop gracefully, then kill the group if it lingers."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
+
+
+class GraphQLSocket:
+    """A minimal graphql-transport-ws client."""
+
+    def __init__(self, connection: ClientConnection) -> None:
+        self.connection = connection
+
+    @classmethod
+    async def open(
+        cls,
+        url: str,
+        *,
+        cookie: str | None = None,
+        origin: str | None = None,
+        subprotocol: str = "graphql-transport-ws",
+    ) -> GraphQLSocket:
+        headers = {"Cookie": cookie} if cookie else {}
+        connection = await connect(
+            url, subprotocols=[subprotocol], additional_headers=headers, origin=origin, open_timeout=5
+        )
+        return cls(connection)
+
+    async def init(self, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+        await self.send({"type": "connection_init", "payload": payload or {}})
+        return await self.receive()
+
+    async def subscribe(self, query: str, op_id: str = "1") -> None:
+        await self.send({"id": op_id, "type": "subscribe", "payload": {"query": query}})
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await self.connection.send(json.dumps(message))
+
+    async def receive(self, timeout: float = 5) -> dict[str, Any]:
+        """The next message that is not a ping/pong."""
+        while True:
+            message = json.loads(await asyncio.wait_for(self.connection.recv(), timeout))
+            if message.get("type") not in {"ping", "pong"}:
+                return message
+
+    async def next_data(self, timeout: float = 5) -> dict[str, Any]:
+        message = await self.receive(timeout)
+        assert message["type"] == "next", message
+        return message["payload"]["data"]
+
+    async def closed_with(self, timeout: float = 5) -> int | None:
+        """Wait for the server to close the socket; returns the close code."""
+        try:
+            while True:
+                await asyncio.wait_for(self.connection.recv(), timeout)
+        except ConnectionClosed as closed:
+            return closed.rcvd.code if closed.rcvd else None
+
+    async def close(self) -> None:
+        await self.connection.close()

@@ -1,0 +1,215 @@
+"""The activeSessions subscription over a real uvicorn WebSocket (graphql-transport-ws)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from websockets.exceptions import InvalidStatus
+
+from tests.conftest import PASSWORD
+from tests.support.databases import Backend
+from tests.support.graphql import ME, REVOKE_SESSION, SIGN_IN, SIGN_OUT, SIGN_UP, GraphQLClient
+from tests.support.server import GraphQLSocket, ServerProcess
+
+pytestmark = pytest.mark.server
+
+SUBSCRIPTION = "subscription { activeSessions { id current client } }"
+APP_ORIGIN = "https://app.workestra.test"
+
+
+def server_env(backend: Backend, directory, **extra: str) -> dict[str, str]:
+    database = backend.database_url if backend.is_postgres else f"sqlite://{directory / 'server.sqlite3'}"
+    return {
+        "DATABASE_URL": database,
+        "BROADCAST_URL": backend.broadcast_url,
+        "BROADCAST_CHANNEL": f"workestra-test-{uuid.uuid4().hex}",
+        "ALLOWED_ORIGINS": APP_ORIGIN,
+        **extra,
+    }
+
+
+@pytest.fixture(scope="module")
+def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    directory = tmp_path_factory.mktemp("server")
+    process = ServerProcess(server_env(backend, directory), directory / "server.log").start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+async def http(server: ServerProcess) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
+        yield client
+
+
+@dataclass
+class Device:
+    client: GraphQLClient
+    token: str
+    session_id: str
+
+
+async def sign_up(server: ServerProcess) -> tuple[str, Device]:
+    email = f"{uuid.uuid4().hex[:10]}@example.com"
+    return email, await _signed_in(server, SIGN_UP, "signUp", email)
+
+
+async def sign_in(server: ServerProcess, email: str) -> Device:
+    return await _signed_in(server, SIGN_IN, "signIn", email)
+
+
+async def _signed_in(server: ServerProcess, document: str, field: str, email: str) -> Device:
+    client = GraphQLClient(httpx.AsyncClient(base_url=server.url, timeout=10))
+    data = await client.data(document, {"input": {"email": email, "password": PASSWORD, "client": "MOBILE"}})
+    payload = data[field]
+    assert payload["__typename"] == "SignedIn", payload
+    client.token = payload["token"]
+    return Device(client, payload["token"], payload["session"]["id"])
+
+
+async def subscribed(server: ServerProcess, device: Device) -> tuple[GraphQLSocket, list[dict]]:
+    socket = await GraphQLSocket.open(server.ws_url)
+    assert (await socket.init({"authorization": f"Bearer {device.token}"}))["type"] == "connection_ack"
+    await socket.subscribe(SUBSCRIPTION)
+    return socket, (await socket.next_data())["activeSessions"]
+
+
+async def test_sends_the_list_then_again_after_every_change(server: ServerProcess) -> None:
+    email, laptop = await sign_up(server)
+    socket, first = await subscribed(server, laptop)
+    assert first == [{"id": laptop.session_id, "current": True, "client": "MOBILE"}]
+
+    phone = await sign_in(server, email)
+    after_sign_in = (await socket.next_data())["activeSessions"]
+    assert [(s["id"], s["current"]) for s in after_sign_in] == [(phone.session_id, False), (laptop.session_id, True)]
+
+    revoked = await laptop.client.data(REVOKE_SESSION, {"id": phone.session_id})
+    assert revoked["revokeSession"]["__typename"] == "SessionRevoked"
+    after_revoke = (await socket.next_data())["activeSessions"]
+    assert [s["id"] for s in after_revoke] == [laptop.session_id]
+    await socket.close()
+
+
+async def test_each_subscriber_sees_its_own_current_session(server: ServerProcess) -> None:
+    email, laptop = await sign_up(server)
+    phone = await sign_in(server, email)
+    laptop_socket, laptop_view = await subscribed(server, laptop)
+    phone_socket, phone_view = await subscribed(server, phone)
+    assert {s["id"]: s["current"] for s in laptop_view} == {laptop.session_id: True, phone.session_id: False}
+    assert {s["id"]: s["current"] for s in phone_view} == {laptop.session_id: False, phone.session_id: True}
+    await laptop_socket.close()
+    await phone_socket.close()
+
+
+async def test_revoking_the_sockets_own_session_closes_it_with_4403(server: ServerProcess) -> None:
+    email, laptop = await sign_up(server)
+    phone = await sign_in(server, email)
+    phone_socket, _ = await subscribed(server, phone)
+    laptop_socket, _ = await subscribed(server, laptop)
+
+    await laptop.client.data(REVOKE_SESSION, {"id": phone.session_id})
+    revoked_at = time.monotonic()
+    # The spec promises the close within a second of the revocation.
+    assert await phone_socket.closed_with(timeout=1) == 4403
+    assert time.monotonic() - revoked_at < 1
+    assert [s["id"] for s in (await laptop_socket.next_data())["activeSessions"]] == [laptop.session_id]
+    await laptop_socket.close()
+
+
+async def test_signing_out_closes_the_socket_opened_with_the_cookie(server: ServerProcess, http: httpx.AsyncClient) -> None:
+    browser = GraphQLClient(http)
+    email = f"{uuid.uuid4().hex[:10]}@example.com"
+    assert (await browser.data(SIGN_UP, {"input": {"email": email, "password": PASSWORD}}))["signUp"]["__typename"] == "SignedIn"
+    socket = await GraphQLSocket.open(server.ws_url, cookie=f"session={http.cookies['session']}", origin=APP_ORIGIN)
+    assert (await socket.init())["type"] == "connection_ack"
+    await socket.subscribe(SUBSCRIPTION)
+    assert len((await socket.next_data())["activeSessions"]) == 1
+    await browser.data(SIGN_OUT)
+    assert await socket.closed_with(timeout=1) == 4403
+
+
+async def test_no_events_leak_between_accounts(server: ServerProcess) -> None:
+    alice_email, alice = await sign_up(server)
+    _, bob = await sign_up(server)
+    bob_socket, bob_first = await subscribed(server, bob)
+    assert [s["id"] for s in bob_first] == [bob.session_id]
+    alice_phone = await sign_in(server, alice_email)
+    await alice.client.data(REVOKE_SESSION, {"id": alice_phone.session_id})
+    # Bob's next message must be about Bob's own change, not Alice's.
+    bob_email_device = await sign_in(server, (await bob.client.data(ME))["me"]["email"])
+    update = (await bob_socket.next_data())["activeSessions"]
+    assert {s["id"] for s in update} == {bob.session_id, bob_email_device.session_id}
+    await bob_socket.close()
+
+
+@pytest.mark.parametrize("payload", [{}, {"authorization": "Bearer nonsense"}, {"authorization": "x" * 5000}, {"authorization": 42}])
+async def test_connection_init_without_a_valid_credential_is_closed_with_4403(server: ServerProcess, payload) -> None:
+    socket = await GraphQLSocket.open(server.ws_url)
+    await socket.send({"type": "connection_init", "payload": payload})
+    assert await socket.closed_with() == 4403
+
+
+async def test_a_revoked_token_cannot_open_a_socket(server: ServerProcess) -> None:
+    email, laptop = await sign_up(server)
+    phone = await sign_in(server, email)
+    await laptop.client.data(REVOKE_SESSION, {"id": phone.session_id})
+    socket = await GraphQLSocket.open(server.ws_url)
+    await socket.send({"type": "connection_init", "payload": {"authorization": f"Bearer {phone.token}"}})
+    assert await socket.closed_with() == 4403
+
+
+async def test_subscribing_before_connection_init_is_refused(server: ServerProcess) -> None:
+    socket = await GraphQLSocket.open(server.ws_url)
+    await socket.subscribe(SUBSCRIPTION)
+    assert await socket.closed_with() == 4401
+
+
+async def test_a_foreign_origin_is_refused_at_the_handshake(server: ServerProcess, http: httpx.AsyncClient) -> None:
+    browser = GraphQLClient(http)
+    email = f"{uuid.uuid4().hex[:10]}@example.com"
+    await browser.data(SIGN_UP, {"input": {"email": email, "password": PASSWORD}})
+    with pytest.raises(InvalidStatus) as refused:
+        await GraphQLSocket.open(server.ws_url, cookie=f"session={http.cookies['session']}", origin="https://evil.example")
+    assert refused.value.response.status_code == 403
+
+
+@pytest.mark.parametrize("origin", [APP_ORIGIN, None, "same-origin"])
+async def test_allowed_same_and_missing_origins_connect(server: ServerProcess, origin: str | None) -> None:
+    _, laptop = await sign_up(server)
+    socket = await GraphQLSocket.open(server.ws_url, origin=server.url if origin == "same-origin" else origin)
+    assert (await socket.init({"authorization": f"Bearer {laptop.token}"}))["type"] == "connection_ack"
+    await socket.close()
+
+
+async def test_the_legacy_graphql_ws_protocol_is_off(server: ServerProcess) -> None:
+    try:
+        socket = await GraphQLSocket.open(server.ws_url, subprotocol="graphql-ws")
+    except InvalidStatus:
+        return
+    assert socket.connection.subprotocol is None
+    assert await socket.closed_with() == 4406
+
+
+@pytest.fixture(scope="module")
+def short_lived_server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    directory = tmp_path_factory.mktemp("short")
+    env = server_env(
+        backend, directory, WEB_IDLE_TIMEOUT="2", MOBILE_IDLE_TIMEOUT="2", SESSION_SWEEP_INTERVAL="1"
+    )
+    process = ServerProcess(env, directory / "server.log").start()
+    yield process
+    process.stop()
+
+
+async def test_an_idle_session_expires_and_its_socket_closes_even_while_subscribed(short_lived_server: ServerProcess) -> None:
+    _, laptop = await sign_up(short_lived_server)
+    socket, _ = await subscribed(short_lived_server, laptop)
+    # Idle timeout 2 s and a sweep every second: the open subscription must not keep the session alive.
+    assert await socket.closed_with(timeout=6) == 4403
+    assert (await laptop.client.data(ME))["me"] is None
