@@ -60,7 +60,8 @@ async def check_password(
     email: str, password: str, *, hasher: PasswordHasher, policy: PasswordPolicy
 ) -> Account:
     """The account whose password this is, or ``InvalidCredentials``; costs one verify either way."""
-    account = await Account.get_or_none(email=normalize_email(email))
+    address = normalize_email(email)
+    account = await Account.get_or_none(email=address) if address else None
     candidate = candidate_password(password, policy)
     if account is None or candidate is None:
         await hasher.waste_time(password[: policy.max_length])

@@ -16,6 +16,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from cross_web import HTTPException
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from tortoise.connection import get_connection
 from tortoise.contrib.starlette import RegisterTortoise
@@ -52,6 +53,13 @@ class GraphQLView(GraphQL):
             allowed_origins=tuple(filter(None, (*settings.allowed_origins, settings.public_origin))),
         )
         self.services = services
+
+    def parse_json(self, data: str | bytes) -> object:
+        # Strawberry assumes a JSON object (or a batch list) and fails with a 500 on `null` or `"x"`.
+        value = super().parse_json(data)
+        if not isinstance(value, dict | list):
+            raise HTTPException(400, "The request body must be a JSON object.")
+        return value
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         return Context(self.services, request, response if isinstance(response, Response) else None)

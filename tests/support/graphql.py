@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import json
 from typing import Any
 
 import httpx
@@ -62,7 +63,10 @@ class GraphQLClient:
         headers = {"user-agent": BROWSER_UA, **self.headers, **kwargs.pop("headers", {})}
         if self.token:
             headers["authorization"] = f"Bearer {self.token}"
-        return await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers, **kwargs)
+        # ASCII-escaped JSON, as browsers may send it; it also carries lone surrogates such as \ud800.
+        body = json.dumps({"query": query, "variables": variables or {}})
+        headers.setdefault("content-type", "application/json")
+        return await self.http.post("/graphql", content=body, headers=headers, **kwargs)
 
     async def execute(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
         """The JSON body of a 200 response (errors included, for the test to inspect)."""

@@ -1,0 +1,119 @@
+"""The HTTP surface under hostile input: clear 4xx errors or error data, never a 500, nothing lost."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.conftest import User
+from tests.support.graphql import ME, PASSWORD_POLICY, SIGN_IN, SIGN_UP, GraphQLClient
+
+HOSTILE_STRINGS = ["", " ", "\x00", "a\x00b", "\r\n\r\nX-Injected: 1", "😀" * 200, "\u202e\u0301" * 50, "\ud800", "x" * 60_000]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b'{"query":', "application/json", 400),
+        (b"", "application/json", 400),
+        (b"null", "application/json", 400),
+        (b'"query"', "application/json", 400),
+        (b"42", "application/json", 400),
+        (b'{"query": 42}', "application/json", 400),
+        (b'{"query": "{ me { id } }", "variables": "x"}', "application/json", 400),
+        (b'[{"query": "{ me { id } }"}, {"query": "{ me { id } }"}]', "application/json", 400),
+        (b"query=mutation%20%7B%20signOut%20%7B%20__typename%20%7D%20%7D", "application/x-www-form-urlencoded", 400),
+        (b'{"query": "mutation { signOut { __typename } }"}', "text/plain", 400),
+        (b'{"query":"' + b"a" * 100_000 + b'"}', "application/json", 413),
+    ],
+)
+async def test_malformed_and_oversized_bodies_get_a_clear_4xx(
+    user: User, body: bytes, content_type: str, status: int
+) -> None:
+    response = await user.browser.http.post("/graphql", content=body, headers={"content-type": content_type})
+    assert response.status_code == status
+    # Nothing happened: the cookie-authenticated session is still signed in.
+    assert (await user.browser.data(ME))["me"]["email"] == user.email
+
+
+async def test_mutations_are_refused_over_get(user: User) -> None:
+    response = await user.browser.http.get("/graphql", params={"query": "mutation { signOut { __typename } }"})
+    assert response.status_code in {400, 405}
+    assert (await user.browser.data(ME))["me"] is not None
+
+
+async def test_queries_work_over_get(anonymous: GraphQLClient) -> None:
+    response = await anonymous.http.get("/graphql", params={"query": PASSWORD_POLICY})
+    assert response.json()["data"]["passwordPolicy"]["minLength"] == 8
+
+
+async def test_unknown_fields_and_operations_are_validation_errors(anonymous: GraphQLClient) -> None:
+    body = await anonymous.execute("{ nope }")
+    assert body["data"] is None
+    assert "Cannot query field 'nope'" in body["errors"][0]["message"]
+    body = await anonymous.execute("{ me { passwordHash } }")
+    assert body["data"] is None
+
+
+async def test_too_many_aliases_are_refused_before_execution(anonymous: GraphQLClient) -> None:
+    document = "mutation {" + " ".join(
+        f'a{i}: signUp(input: {{email: "a{i}@example.com", password: "long enough"}}) {{ __typename }}'
+        for i in range(30)
+    ) + "}"
+    body = await anonymous.execute(document)
+    assert body["data"] is None
+    assert "aliases" in body["errors"][0]["message"]
+    assert (await anonymous.data(SIGN_IN, {"input": {"email": "a1@example.com", "password": "long enough"}}))[
+        "signIn"
+    ]["__typename"] == "InvalidCredentials"
+
+
+@pytest.mark.parametrize("value", HOSTILE_STRINGS, ids=range(len(HOSTILE_STRINGS)))
+async def test_hostile_strings_in_every_input_field_are_handled(anonymous: GraphQLClient, value: str) -> None:
+    for document, field in ((SIGN_UP, "signUp"), (SIGN_IN, "signIn")):
+        for variables in (
+            {"input": {"email": value, "password": "long enough password"}},
+            {"input": {"email": "ok@example.com", "password": value}},
+        ):
+            response = await anonymous.post(document, variables)
+            assert response.status_code in {200, 413}, response.text
+            if response.status_code == 200:
+                payload = response.json()["data"][field]
+                assert payload["__typename"] in {
+                    "SignedIn", "InvalidEmail", "PasswordPolicyViolation", "InvalidCredentials", "EmailTaken",
+                }
+    revoke = await anonymous.post("mutation($id: ID!) { revokeSession(id: $id) { __typename } }", {"id": value})
+    assert revoke.status_code in {200, 413}
+
+
+async def test_an_enum_outside_the_schema_is_a_validation_error(anonymous: GraphQLClient) -> None:
+    body = await anonymous.execute(
+        SIGN_UP, {"input": {"email": "ok@example.com", "password": "long enough", "client": "DESKTOP"}}
+    )
+    assert body["data"] is None
+    assert "DESKTOP" in body["errors"][0]["message"]
+
+
+async def test_health_and_readiness(http: httpx.AsyncClient) -> None:
+    assert (await http.get("/healthz")).json() == {"status": "ok"}
+    ready = await http.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ok", "checks": {"database": True, "eventBus": True}}
+
+
+async def test_readiness_fails_when_the_event_bus_is_down(app, http: httpx.AsyncClient) -> None:
+    await app.state.services.bus.disconnect()
+    ready = await http.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json()["checks"]["eventBus"] is False
+
+
+async def test_graphiql_is_served_to_browsers_in_development(http: httpx.AsyncClient) -> None:
+    response = await http.get("/graphql", headers={"accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+
+
+async def test_unsupported_methods_are_refused(http: httpx.AsyncClient) -> None:
+    for method in ("PUT", "DELETE", "TRACE", "PATCH"):
+        assert (await http.request(method, "/graphql")).status_code == 405

@@ -1,0 +1,130 @@
+"""Two uvicorn processes sharing PostgreSQL and Redis, and a Redis restart under live subscriptions."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.databases import Backend
+from tests.support.graphql import ME, REVOKE_SESSION
+from tests.support.server import ServerProcess, free_port
+from tests.test_subscriptions_server import server_env, sign_in, sign_up, subscribed
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def shared(backend: Backend) -> Backend:
+    if not backend.is_postgres:
+        pytest.skip("several processes share state through PostgreSQL and Redis; SQLite + memory:// is one process")
+    return backend
+
+
+class RedisServer:
+    """A private redis-server, so restarting it disturbs no one else."""
+
+    def __init__(self, directory: Path) -> None:
+        self.port = free_port()
+        self.directory = directory
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        assert binary, "redis-server is required for this test"
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            result = subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True)
+            if result.stdout.strip() == "PONG":
+                return
+            time.sleep(0.05)
+        raise RuntimeError("private redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def pair(shared: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, ServerProcess, RedisServer]]:
+    directory = tmp_path_factory.mktemp("pair")
+    redis = RedisServer(directory)
+    redis.start()
+    env = server_env(shared, directory, BROADCAST_URL=redis.url)
+    # Started one after the other: the second process finds the migrations already applied.
+    first = ServerProcess(env, directory / "a.log").start()
+    second = ServerProcess(env, directory / "b.log").start()
+    try:
+        yield first, second, redis
+    finally:
+        first.stop()
+        second.stop()
+        redis.stop()
+
+
+async def test_a_revocation_on_one_process_updates_and_closes_sockets_on_the_other(pair) -> None:
+    a, b, _ = pair
+    email, laptop = await sign_up(a)
+    phone = await sign_in(a, email)
+    phone_socket, _ = await subscribed(b, phone)
+    laptop_socket, first = await subscribed(b, laptop)
+    assert {s["id"] for s in first} == {laptop.session_id, phone.session_id}
+
+    revoked = await laptop.client.data(REVOKE_SESSION, {"id": phone.session_id})  # served by process A
+    assert revoked["revokeSession"]["__typename"] == "SessionRevoked"
+    assert await phone_socket.closed_with(timeout=1) == 4403
+    assert [s["id"] for s in (await laptop_socket.next_data(timeout=1))["activeSessions"]] == [laptop.session_id]
+    await laptop_socket.close()
+
+
+async def test_a_sign_in_on_one_process_reaches_subscribers_on_the_other(pair) -> None:
+    a, b, _ = pair
+    email, laptop = await sign_up(b)
+    laptop_socket, _ = await subscribed(b, laptop)
+    tablet = await sign_in(a, email)
+    update = (await laptop_socket.next_data(timeout=2))["activeSessions"]
+    assert {s["id"] for s in update} == {laptop.session_id, tablet.session_id}
+    await laptop_socket.close()
+
+
+async def test_the_bus_survives_a_redis_restart_and_subscribers_resync(pair) -> None:
+    a, b, redis = pair
+    email, laptop = await sign_up(a)
+    phone = await sign_in(a, email)
+    phone_socket, _ = await subscribed(b, phone)
+    laptop_socket, _ = await subscribed(b, laptop)
+
+    redis.stop()
+    # While Redis is down the revocation still lands in the database; its announcement is lost.
+    revoked = await laptop.client.data(REVOKE_SESSION, {"id": phone.session_id})
+    assert revoked["revokeSession"]["__typename"] == "SessionRevoked"
+    assert (await phone.client.data(ME))["me"] is None
+    redis.start()
+
+    # After reconnecting, process B resyncs from the database: the revoked socket closes and the
+    # dashboard gets the current list, instead of both hanging on a dead subscription.
+    assert await phone_socket.closed_with(timeout=15) == 4403
+    resynced = (await laptop_socket.next_data(timeout=15))["activeSessions"]
+    assert [s["id"] for s in resynced] == [laptop.session_id]
+
+    # And live events flow again across processes.
+    tablet = await sign_in(a, email)
+    update = (await laptop_socket.next_data(timeout=5))["activeSessions"]
+    assert {s["id"] for s in update} == {laptop.session_id, tablet.session_id}
+    await laptop_socket.close()
