@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from auth.accounts import sign_in as sign_in_flow
@@ -14,7 +16,7 @@ from schema.results import SignInResult
 from workestra.context import Context
 
 
-async def sign_in(info: strawberry.Info[Context, None], input: SignInInput) -> SignInResult:
+async def sign_in(info: strawberry.Info[Context, None], input: Annotated[SignInInput, strawberry.argument(description="Email, password and client kind.")]) -> SignInResult:
     """Check email and password and open a session."""
     ctx = info.context
     s = ctx.services

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from auth.accounts import sign_up as sign_up_flow
@@ -14,7 +16,7 @@ from schema.results import SignUpResult
 from workestra.context import Context
 
 
-async def sign_up(info: strawberry.Info[Context, None], input: SignUpInput) -> SignUpResult:
+async def sign_up(info: strawberry.Info[Context, None], input: Annotated[SignUpInput, strawberry.argument(description="Email, password and client kind of the new account.")]) -> SignUpResult:
     """Create an account with email and password, and open its first session."""
     ctx = info.context
     s = ctx.services

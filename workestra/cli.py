@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 import uvicorn
 
@@ -13,6 +14,13 @@ from workestra.db import migrate
 from workestra.settings import Settings, SettingsError
 
 log = logging.getLogger("workestra.cli")
+
+
+def schema_sdl() -> str:
+    """The schema in GraphQL SDL, as committed in ``schema.graphql``."""
+    from schema import schema
+
+    return str(schema).rstrip() + "\n"
 
 
 def app_from_env():
@@ -62,7 +70,14 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--workers", type=int, default=1)
     commands.add_parser("migrate", help="apply pending database migrations")
     commands.add_parser("sweep", help="end sessions past their timeouts now")
+    export = commands.add_parser("export-schema", help="write the GraphQL schema (SDL) to schema.graphql")
+    export.add_argument("--output", default="schema.graphql")
     args = parser.parse_args(argv)
+
+    if args.command == "export-schema":
+        Path(args.output).write_text(schema_sdl(), encoding="utf-8")
+        print(f"wrote {args.output}")
+        return 0
 
     try:
         settings = Settings.from_env()

@@ -1,0 +1,31 @@
+# Two commands do all the setup on a fresh machine:
+#   make serve   – create .venv, install the pinned dependencies, migrate SQLite, serve on 127.0.0.1:8000
+#   make test    – the same setup, then the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: serve test migrate schema bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip==25.3
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/python -m workestra serve
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+migrate: $(STAMP)
+	$(BIN)/python -m workestra migrate
+
+schema: $(STAMP)
+	$(BIN)/python -m workestra export-schema
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
