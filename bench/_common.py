@@ -1,0 +1,400 @@
+"""Shared plumbing for the benchmarks: ports, server processes, /proc readings, GraphQL over HTTP.
+
+Nothing here asserts anything about timing; the benchmarks only measure and report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+BENCH = REPO / "bench"
+RESULTS = BENCH / "results"
+PYTHON = sys.executable
+# Where the application code comes from: the working tree, or a commit exported by ``use_app_ref``.
+APP_DIR = REPO
+APP_COMMIT: str | None = None
+
+PASSWORD = "correct horse battery staple"
+# A few realistic agents so the sessions list shows parsed devices, as on the Security page.
+USER_AGENTS = (
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36",
+)
+
+SIGN_UP = (
+    "mutation($email: String!, $password: String!) { signUp(input: {email: $email, password: $password, "
+    "client: MOBILE}) { __typename ... on SignedIn { token session { id } } } }"
+)
+SIGN_IN = (
+    "mutation($email: String!, $password: String!) { signIn(input: {email: $email, password: $password, "
+    "client: MOBILE}) { __typename ... on SignedIn { token session { id } } } }"
+)
+REVOKE = "mutation($id: ID!) { revokeSession(id: $id) { __typename ... on SessionRevoked { id } } }"
+
+
+# -- environment -------------------------------------------------------------------------------
+
+
+def raise_nofile_limit(wanted: int = 65536) -> tuple[int, int]:
+    """Raise this process's soft open-files limit (children inherit it); returns (soft, hard)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError):
+            pass
+    return resource.getrlimit(resource.RLIMIT_NOFILE)
+
+
+def _child_setup() -> None:
+    # Runs in the child between fork and exec: own process group, and the raised open-files limit.
+    os.setpgid(0, 0)
+    raise_nofile_limit()
+
+
+def machine_info() -> dict[str, Any]:
+    """CPU model, core count, Python and library versions: what a reader needs to compare numbers."""
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    versions: dict[str, str] = {}
+    from importlib import metadata
+
+    for dist in ("strawberry-graphql", "graphql-core", "starlette", "uvicorn", "tortoise-orm", "aiosqlite",
+                 "websockets", "httptools", "httpx"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions[dist] = metadata.version(dist)
+    mem_total = ""
+    with contextlib.suppress(OSError):
+        mem_total = Path("/proc/meminfo").read_text().splitlines()[0].split(":", 1)[1].strip()
+    return {
+        "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "cpu_model": cpu,
+        "cpus": os.cpu_count(),
+        "mem_total": mem_total,
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+        "loadavg_at_start": Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else None,
+        "versions": versions,
+        "git_head": _git_head(),
+    }
+
+
+def _git_head() -> str:
+    with contextlib.suppress(Exception):
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=5
+        ).stdout.strip()
+    return ""
+
+
+def use_app_ref(ref: str, dest: Path) -> str:
+    """Benchmark the app as committed at ``ref`` (``git archive`` into ``dest``; the repo is only read).
+
+    Other people may be editing the working tree while a benchmark runs; an export keeps one run on one
+    version. The bench's own modules still come from this checkout (``PYTHONPATH`` puts the export first).
+    """
+    global APP_DIR, APP_COMMIT
+    commit = subprocess.run(["git", "rev-parse", "--verify", f"{ref}^{{commit}}"], cwd=REPO, capture_output=True,
+                            text=True, check=True, timeout=30).stdout.strip()
+    dest.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "archive", "--format=tar", commit], cwd=REPO, capture_output=True, check=True,
+                             timeout=120)
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True, timeout=120)
+    APP_DIR, APP_COMMIT = dest, commit
+    return commit
+
+
+def app_source() -> dict[str, Any]:
+    """Which application code a run measured (recorded with every result)."""
+    if APP_COMMIT is not None:
+        return {"app": f"commit {APP_COMMIT}", "commit": APP_COMMIT, "working_tree": False}
+    dirty = ""
+    with contextlib.suppress(Exception):
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench"],
+                               cwd=REPO, capture_output=True, text=True, timeout=10).stdout.strip()
+    return {"app": "working tree" + (" (uncommitted changes outside bench/)" if dirty else ""),
+            "commit": _git_head(), "working_tree": True, "dirty_files": dirty.splitlines()}
+
+
+@contextlib.contextmanager
+def app_checkout(ref: str | None, directory: str | None = None) -> Iterator[dict[str, Any]]:
+    """Run against the working tree, against ``ref`` exported to a temp directory, or against another
+    checkout ``directory`` (e.g. a patched copy, to try a change without touching this tree)."""
+    global APP_DIR, APP_COMMIT
+    if directory is not None:
+        APP_DIR = Path(directory).resolve()
+        try:
+            yield {"app": f"directory {APP_DIR}", "commit": None, "working_tree": False}
+        finally:
+            APP_DIR = REPO
+        return
+    if ref is None:
+        yield app_source()
+        return
+    with temp_dir("bench-app-") as root:
+        use_app_ref(ref, root / "app")
+        try:
+            yield app_source()
+        finally:
+            APP_DIR, APP_COMMIT = REPO, None
+
+
+def free_port() -> int:
+    """A currently free TCP port on 127.0.0.1 (tiny race until the server binds it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def temp_dir(prefix: str) -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix=prefix) as name:
+        yield Path(name)
+
+
+def real_app_env(database_url: str, broadcast_url: str = "memory://") -> dict[str, str]:
+    """Environment for ``python -m workestra serve``: cheap Argon2, quiet logs, a temp database."""
+    env = {k: v for k, v in os.environ.items() if k.upper() not in _SETTINGS_NAMES}
+    env.update(
+        PYTHONPATH=os.pathsep.join(dict.fromkeys((str(APP_DIR), str(REPO)))),
+        DATABASE_URL=database_url,
+        BROADCAST_URL=broadcast_url,
+        ARGON2_TIME_COST="1",
+        ARGON2_MEMORY_COST="8",
+        ARGON2_PARALLELISM="1",
+        LOG_LEVEL="warning",
+        ENVIRONMENT="development",
+    )
+    return env
+
+
+def _settings_names() -> frozenset[str]:
+    # Every Settings field as an env var: cleared so a developer's shell cannot skew a run.
+    try:
+        sys.path.insert(0, str(REPO))
+        from dataclasses import fields
+
+        from workestra.settings import Settings
+
+        return frozenset(f.name.upper() for f in fields(Settings))
+    except Exception:  # noqa: BLE001 - the bench still works, just without the scrub
+        return frozenset()
+
+
+_SETTINGS_NAMES = _settings_names()
+
+
+# -- server processes --------------------------------------------------------------------------
+
+
+class Server:
+    """A server in its own process group; stopped (group killed) on ``stop()`` or context exit."""
+
+    def __init__(self, name: str, argv: Sequence[str], env: dict[str, str], port: int, log_path: Path) -> None:
+        self.name = name
+        self.argv = list(argv)
+        self.env = env
+        self.port = port
+        self.log_path = log_path
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._log = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
+    def start(self, ready_path: str, timeout: float = 30.0) -> Server:
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            self.argv, cwd=APP_DIR, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, preexec_fn=_child_setup,
+        )
+        _LIVE.add(self)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; log:\n{self.log_tail()}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(self.base_url + ready_path, timeout=1.0).status_code < 500:
+                    return self
+            time.sleep(0.1)
+        raise RuntimeError(f"{self.name} not ready after {timeout}s; log:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        _LIVE.discard(self)
+        if proc is not None and proc.poll() is None:
+            for sig, wait in ((signal.SIGTERM, 8.0), (signal.SIGKILL, 5.0)):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(proc.pid, sig)
+                try:
+                    proc.wait(timeout=wait)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        if proc is not None:
+            # Anything left in the group (there should be nothing) goes too.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def log_tail(self, lines: int = 40) -> str:
+        with contextlib.suppress(OSError):
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        return ""
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+_LIVE: set[Server] = set()
+
+
+def stop_all_servers() -> None:
+    for server in list(_LIVE):
+        server.stop()
+
+
+def install_signal_handlers() -> None:
+    """SIGTERM/SIGINT/SIGHUP unwind through ``finally`` blocks so servers are always stopped."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, handler)
+
+
+def start_real_app(name: str, database_url: str, work: Path, broadcast_url: str = "memory://") -> Server:
+    """``python -m workestra serve`` (migrations, then uvicorn with --loop asyncio, 1 worker)."""
+    port = free_port()
+    argv = [PYTHON, "-m", "workestra", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    server = Server(name, argv, real_app_env(database_url, broadcast_url), port, work / f"{name}.log")
+    return server.start("/healthz", timeout=60.0)
+
+
+def start_uvicorn_factory(name: str, factory: str, env_extra: dict[str, str], work: Path) -> Server:
+    """A bench app under uvicorn with the real server's options: 1 worker, asyncio loop, httptools,
+    websockets-sansio (uvicorn's 'auto'), no proxy headers, no server header, warning logs."""
+    port = free_port()
+    argv = [
+        PYTHON, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1", "--port", str(port),
+        "--workers", "1", "--loop", "asyncio", "--http", "auto", "--ws", "auto", "--no-proxy-headers",
+        "--no-server-header", "--log-level", "warning", "--ws-max-size", "65536",
+        "--timeout-graceful-shutdown", "5",
+    ]
+    env = real_app_env("sqlite://:memory:")
+    env.update(env_extra)
+    server = Server(name, argv, env, port, work / f"{name}.log")
+    return server.start("/healthz", timeout=60.0)
+
+
+# -- /proc readings ----------------------------------------------------------------------------
+
+
+def vm_rss_kb(pid: int) -> int:
+    """VmRSS of ``pid`` in KiB (from /proc/PID/status)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds used so far by ``pid`` (threads included)."""
+    fields_ = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields_[11]) + int(fields_[12])  # utime, stime (fields 14 and 15 of stat)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+# -- GraphQL over HTTP (setup only; the measured paths use wrk or raw sockets) -------------------
+
+
+def gql(client: httpx.Client, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None,
+        user_agent: str | None = None) -> dict[str, Any]:
+    headers = {}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    if user_agent:
+        headers["User-Agent"] = user_agent
+    response = client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+    if response.status_code != 200:
+        raise RuntimeError(f"HTTP {response.status_code} for {query[:60]!r}: {response.text[:2000]}")
+    body = response.json()
+    if body.get("errors"):
+        raise RuntimeError(f"GraphQL errors for {query[:60]!r}: {json.dumps(body['errors'])[:2000]}")
+    return body["data"]
+
+
+def open_sessions(base_url: str, email: str, count: int) -> list[tuple[str, str]]:
+    """Sign up, then sign in ``count - 1`` more times (MOBILE); returns [(session id, token)] in order."""
+    out: list[tuple[str, str]] = []
+    with httpx.Client(base_url=base_url, timeout=30.0) as client:
+        data = gql(client, SIGN_UP, {"email": email, "password": PASSWORD}, user_agent=USER_AGENTS[0])["signUp"]
+        if data["__typename"] != "SignedIn":
+            raise RuntimeError(f"signUp returned {data}")
+        out.append((data["session"]["id"], data["token"]))
+        for i in range(1, count):
+            data = gql(client, SIGN_IN, {"email": email, "password": PASSWORD},
+                       user_agent=USER_AGENTS[i % len(USER_AGENTS)])["signIn"]
+            if data["__typename"] != "SignedIn":
+                raise RuntimeError(f"signIn returned {data}")
+            out.append((data["session"]["id"], data["token"]))
+    return out
+
+
+# -- statistics --------------------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of ``values``; NaN when empty."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), int(-(-q * len(ordered) // 100))))
+    return ordered[rank - 1]
+
+
+def write_result(stem: str, payload: dict[str, Any], text: str) -> tuple[Path, Path]:
+    """Keep a run's raw output: ``bench/results/<stem>-<UTC time>.json`` and ``.txt``."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    json_path = RESULTS / f"{stem}-{stamp}.json"
+    txt_path = RESULTS / f"{stem}-{stamp}.txt"
+    json_path.write_text(json.dumps(payload, indent=2, sort_keys=False) + "\n")
+    txt_path.write_text(text if text.endswith("\n") else text + "\n")
+    return json_path, txt_path
