@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NoReturn
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from auth.clock import Clock
 from auth.emails import normalize_email, validated_email
-from auth.errors import EmailTaken, InvalidCredentials
+from auth.errors import AccountLocked, EmailTaken, InvalidCredentials
+from auth.notices import Outbox, lockout_notice
 from auth.passwords import PasswordHasher, PasswordPolicy, candidate_password, normalize_password
 from auth.sessions import ClientInfo, LocationLookup, SessionEvents, announce, start_session
+from auth.throttle import Attempt, AttemptGuard, attempt_key
 from models import Account, ClientKind, Session
 
 
@@ -22,6 +25,17 @@ class SignedIn:
     account: Account
     session: Session
     token: str
+
+
+@dataclass(frozen=True)
+class PasswordCheck:
+    """Collaborators of every password check."""
+
+    hasher: PasswordHasher
+    policy: PasswordPolicy
+    guard: AttemptGuard
+    outbox: Outbox
+    clock: Clock
 
 
 async def sign_up(
@@ -56,23 +70,57 @@ async def sign_up(
     return SignedIn(account, session, token)
 
 
-async def check_password(
-    email: str, password: str, *, hasher: PasswordHasher, policy: PasswordPolicy
-) -> Account:
-    """The account whose password this is, or ``InvalidCredentials``; costs one verify either way."""
-    address = normalize_email(email)
-    account = await Account.get_or_none(email=address) if address else None
-    candidate = candidate_password(password, policy)
-    if account is None or candidate is None:
-        await hasher.waste_time(password[: policy.max_length])
-        raise InvalidCredentials()
-    if not await hasher.verify(account.password_hash, candidate):
-        raise InvalidCredentials()
-    if hasher.needs_rehash(account.password_hash):
-        fresh = await hasher.hash(candidate)
+async def verify_password(
+    email: str, password: str, info: ClientInfo, *, check: PasswordCheck
+) -> tuple[Account, Attempt]:
+    """The account whose password this is, with the still-open attempt; or a refusal.
+
+    Refused attempts (``TooManyAttempts``, ``AccountLocked``) cost nothing; evaluated ones cost one
+    argon2 verify whether or not the account exists, and a wrong one counts towards the lock.
+    The caller must close the returned attempt with ``succeeded`` or ``release``.
+    """
+    attempt = await check.guard.claim(attempt_key(email), info.ip)
+    try:
+        address = normalize_email(email)
+        account = await Account.get_or_none(email=address) if address else None
+        candidate = candidate_password(password, check.policy)
+        if account is None or candidate is None:
+            await check.hasher.waste_time(password[: check.policy.max_length])
+            matched = False
+        else:
+            matched = await check.hasher.verify(account.password_hash, candidate)
+    except BaseException:
+        await check.guard.release(attempt)
+        raise
+    if not matched:
+        await record_failure(attempt, account, info, check=check)
+    if check.hasher.needs_rehash(account.password_hash):
+        fresh = await check.hasher.hash(candidate)
         # Only replace the hash we verified, so a concurrent password change wins.
         await Account.filter(id=account.id, password_hash=account.password_hash).update(password_hash=fresh)
-    return account
+    return account, attempt
+
+
+async def record_failure(
+    attempt: Attempt, account: Account | None, info: ClientInfo, *, check: PasswordCheck
+) -> NoReturn:
+    """Count a wrong password or code and raise what the caller answers; the lock mail goes out once."""
+
+    async def queue_lock_mail(connection: object) -> None:
+        if account is not None:
+            mail = lockout_notice(
+                account.email,
+                at=check.clock.now(),
+                ip=info.ip,
+                user_agent=info.user_agent,
+                minutes=check.guard.policy.lock_seconds // 60,
+            )
+            await check.outbox.enqueue(mail, now=check.clock.now(), using_db=connection)
+
+    if await check.guard.failed(attempt, on_lock=queue_lock_mail):
+        check.outbox.wake()
+        raise AccountLocked(check.guard.policy.lock_seconds)
+    raise InvalidCredentials()
 
 
 async def sign_in(
@@ -81,14 +129,13 @@ async def sign_in(
     client: ClientKind,
     info: ClientInfo,
     *,
-    hasher: PasswordHasher,
-    policy: PasswordPolicy,
-    clock: Clock,
+    check: PasswordCheck,
     locations: LocationLookup,
     events: SessionEvents,
 ) -> SignedIn:
     """The password step; opens a session when the password matches."""
-    account = await check_password(email, password, hasher=hasher, policy=policy)
-    session, token = await start_session(account, client, info, clock=clock, locations=locations)
+    account, attempt = await verify_password(email, password, info, check=check)
+    await check.guard.succeeded(attempt)
+    session, token = await start_session(account, client, info, clock=check.clock, locations=locations)
     await announce(events, account.id)
     return SignedIn(account, session, token)

@@ -18,3 +18,18 @@ class Account(Model):
 
     class Meta:
         table = "account"
+
+
+class PasswordHistory(Model):
+    """Hashes of an account's previous passwords, newest kept only as far as the reuse rule needs."""
+
+    id = fields.BigIntField(primary_key=True)
+    account: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Account", related_name="password_history", on_delete=fields.CASCADE
+    )
+    password_hash = fields.CharField(max_length=255)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "password_history"
+        indexes = (("account_id", "id"),)

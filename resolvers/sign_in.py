@@ -26,9 +26,7 @@ async def sign_in(info: strawberry.Info[Context, None], input: Annotated[SignInI
             input.password,
             ClientKindRow(input.client.value),
             ctx.client_info,
-            hasher=s.hasher,
-            policy=s.password_policy,
-            clock=s.clock,
+            check=s.password_check,
             locations=s.locations,
             events=s.events,
         )

@@ -15,7 +15,7 @@ from schema.errors import (
     PasswordPolicyViolation,
     TooManyAttempts,
 )
-from schema.types import SessionRevoked, SessionsRevoked, SignedIn, SignedOut, TwoFactorRequired
+from schema.types import PasswordChanged, SessionRevoked, SessionsRevoked, SignedIn, SignedOut, TwoFactorRequired
 
 SignUpResult = Annotated[
     SignedIn | EmailTaken | InvalidEmail | PasswordPolicyViolation,
@@ -36,4 +36,8 @@ RevokeAllOtherSessionsResult = Annotated[
 SignOutEverywhereResult = Annotated[
     SessionsRevoked,
     strawberry.union("SignOutEverywhereResult", description="Outcome of signOutEverywhere."),
+]
+ChangePasswordResult = Annotated[
+    PasswordChanged | InvalidCredentials | PasswordPolicyViolation | AccountLocked | TooManyAttempts,
+    strawberry.union("ChangePasswordResult", description="Outcome of changePassword."),
 ]

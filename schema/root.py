@@ -6,7 +6,7 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
-from resolvers import public, sessions, sign_in, sign_up, viewer
+from resolvers import change_password, public, sessions, sign_in, sign_up, viewer
 from schema.errors import (
     AccountLocked,
     EmailTaken,
@@ -34,6 +34,10 @@ class Query:
 class Mutation:
     sign_up = strawberry.mutation(resolver=sign_up.sign_up, description="Create an account and sign in.")
     sign_in = strawberry.mutation(resolver=sign_in.sign_in, description="The password step of signing in.")
+    change_password = strawberry.mutation(
+        resolver=change_password.change_password,
+        description="Replace the password (the current one is required); signs other sessions out by default.",
+    )
     sign_out = strawberry.mutation(resolver=sessions.sign_out, description="End the current session.")
     revoke_session = strawberry.mutation(resolver=sessions.revoke_session, description="Sign one device out.")
     revoke_all_other_sessions = strawberry.mutation(

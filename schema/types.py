@@ -117,3 +117,9 @@ class SessionRevoked:
 @strawberry.type(description="Several sessions were ended.")
 class SessionsRevoked:
     count: int = strawberry.field(description="How many sessions this call ended.")
+
+
+@strawberry.type(description="The password was changed.")
+class PasswordChanged:
+    account: Account = strawberry.field(description="The account, with its new passwordChangedAt.")
+    signed_out_sessions: int = strawberry.field(description="How many other sessions were signed out.")

@@ -80,9 +80,10 @@ test_settings.__test__ = False  # type: ignore[attr-defined]
 
 
 @pytest.fixture
-def settings(clean_backend: Backend) -> Settings:
-    """Settings of the app under test."""
-    return test_settings(clean_backend)
+def settings(request: pytest.FixtureRequest, clean_backend: Backend) -> Settings:
+    """Settings of the app under test; ``@pytest.mark.settings(name=value)`` overrides fields."""
+    marker = request.node.get_closest_marker("settings")
+    return test_settings(clean_backend, **(marker.kwargs if marker else {}))
 
 
 @pytest.fixture

@@ -52,12 +52,22 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
     )
 
 
-async def _sweep(settings: Settings) -> int:
+async def _with_services(settings: Settings, action):
     from workestra.app import create_app
 
     app = create_app(settings)
     async with app.router.lifespan_context(app):
-        return await app.state.services.sweep_once()
+        return await action(app.state.services)
+
+
+async def _sweep(services) -> int:
+    return await services.sweep_once()
+
+
+async def _unlock(services, email: str) -> bool:
+    from auth.throttle import attempt_key
+
+    return await services.guard.unlock(attempt_key(email))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--workers", type=int, default=1)
     commands.add_parser("migrate", help="apply pending database migrations")
     commands.add_parser("sweep", help="end sessions past their timeouts now")
+    unlock = commands.add_parser("unlock", help="clear the failed-attempt count and lock of an email")
+    unlock.add_argument("email")
     export = commands.add_parser("export-schema", help="write the GraphQL schema (SDL) to schema.graphql")
     export.add_argument("--output", default="schema.graphql")
     args = parser.parse_args(argv)
@@ -92,5 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(migrate(settings.database_url))
         print("migrations applied")
     elif args.command == "sweep":
-        print(f"ended {asyncio.run(_sweep(settings))} expired sessions")
+        print(f"ended {asyncio.run(_with_services(settings, _sweep))} expired sessions")
+    elif args.command == "unlock":
+        cleared = asyncio.run(_with_services(settings, lambda services: _unlock(services, args.email)))
+        print("unlocked" if cleared else "nothing to unlock for that email")
     return 0

@@ -7,17 +7,37 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 
+from auth.accounts import PasswordCheck
 from auth.clock import Clock, SystemClock
 from auth.location import LocationResolver
+from auth.lockout import LockoutPolicy
+from auth.notices import Mail
 from auth.passwords import PasswordHasher, PasswordPolicy
 from auth.sessions import SessionPolicy, list_active_sessions, sweep_expired_sessions
+from auth.throttle import AttemptGuard
+from workestra import mail as outbox_table
 from workestra.events import EventBus
 from workestra.feeds import BusSessionEvents, SessionFeeds
+from workestra.mail import MailSender
 from workestra.settings import Settings
 
 log = logging.getLogger("workestra.services")
+
+
+class MailOutbox:
+    """Queues mails in the outbox table (inside the caller's transaction) and nudges the sender."""
+
+    def __init__(self, sender: MailSender) -> None:
+        self.sender = sender
+
+    async def enqueue(self, mail: Mail, *, now: datetime, using_db: object | None = None) -> None:
+        await outbox_table.enqueue(mail, now=now, using_db=using_db)
+
+    def wake(self) -> None:
+        self.sender.wake()
 
 
 @dataclass
@@ -33,6 +53,9 @@ class Services:
     bus: EventBus
     events: BusSessionEvents
     feeds: SessionFeeds
+    guard: AttemptGuard
+    outbox: MailOutbox
+    password_check: PasswordCheck
 
     @classmethod
     def build(cls, settings: Settings, *, clock: Clock | None = None) -> Services:
@@ -46,21 +69,35 @@ class Services:
         )
         bus = EventBus(settings.broadcast_url, channel=settings.broadcast_channel)
         load = partial(list_active_sessions, clock=clock, policy=session_policy)
+        hasher = PasswordHasher(
+            time_cost=settings.argon2_time_cost,
+            memory_cost=settings.argon2_memory_cost,
+            parallelism=settings.argon2_parallelism,
+            concurrency=settings.hash_concurrency,
+        )
+        password_policy = PasswordPolicy()
+        guard = AttemptGuard(
+            LockoutPolicy(
+                chain_window_seconds=settings.failure_chain_window,
+                ip_failure_limit=settings.ip_failure_limit,
+                ip_window_seconds=settings.ip_failure_window,
+            ),
+            clock=clock,
+        )
+        outbox = MailOutbox(MailSender(smtp_url=settings.smtp_url, mail_from=settings.mail_from, clock=clock))
         return cls(
             settings=settings,
             clock=clock,
-            hasher=PasswordHasher(
-                time_cost=settings.argon2_time_cost,
-                memory_cost=settings.argon2_memory_cost,
-                parallelism=settings.argon2_parallelism,
-                concurrency=settings.hash_concurrency,
-            ),
-            password_policy=PasswordPolicy(),
+            hasher=hasher,
+            password_policy=password_policy,
             session_policy=session_policy,
             locations=LocationResolver(settings.geoip_database),
             bus=bus,
             events=BusSessionEvents(bus),
             feeds=SessionFeeds(bus, load),
+            guard=guard,
+            outbox=outbox,
+            password_check=PasswordCheck(hasher, password_policy, guard, outbox, clock),
         )
 
     @contextlib.asynccontextmanager
@@ -68,16 +105,19 @@ class Services:
         """Connect the event bus and run the periodic sweep for the lifetime of the app."""
         await self.bus.connect()
         sweeper = asyncio.create_task(self._sweep_forever(), name="session-sweep")
+        mailer = asyncio.create_task(self.outbox.sender.run(), name="mail-sender")
         try:
             yield self
         finally:
             sweeper.cancel()
-            await asyncio.gather(sweeper, return_exceptions=True)
+            mailer.cancel()
+            await asyncio.gather(sweeper, mailer, return_exceptions=True)
             await self.feeds.close()
             await self.bus.disconnect()
 
     async def sweep_once(self) -> int:
-        """End sessions past their timeouts; returns how many this process ended."""
+        """End sessions past their timeouts and forget stale IP failures; returns the sessions ended."""
+        await self.guard.prune()
         return await sweep_expired_sessions(clock=self.clock, policy=self.session_policy, events=self.events)
 
     async def _sweep_forever(self) -> None:

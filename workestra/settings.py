@@ -55,6 +55,9 @@ class Settings:
     session_absolute_lifetime: int = 0
     activity_write_interval: int = 60
     session_sweep_interval: int = 60
+    ip_failure_limit: int = 100
+    ip_failure_window: int = 15 * 60
+    failure_chain_window: int = DAY
     argon2_time_cost: int = 3
     argon2_memory_cost: int = 65536
     argon2_parallelism: int = 4

@@ -1,0 +1,80 @@
+"""The security mails: what they say, built from ids and masked values only (never a secret or a link)."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from auth.devices import parse_device
+from auth.network import mask_ip
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One message for the outbox."""
+
+    recipient: str
+    subject: str
+    text: str
+    html: str
+    kind: str
+
+
+class Outbox(Protocol):
+    """Where mails are queued, inside the transaction of the change they report."""
+
+    async def enqueue(self, mail: Mail, *, now: datetime, using_db: object | None = None) -> None: ...
+
+    def wake(self) -> None: ...
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _device(user_agent: str | None) -> str:
+    device = parse_device(user_agent)
+    parts = [part for part in (device.browser, device.os) if part]
+    return " on ".join(parts) if parts else "an unknown device"
+
+
+def _mail(recipient: str, kind: str, subject: str, paragraphs: list[str]) -> Mail:
+    text = "\n\n".join(paragraphs) + "\n\n— Workestra Security\n"
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    return Mail(recipient, subject, text, f"<html><body>{body}<p>— Workestra Security</p></body></html>", kind)
+
+
+def lockout_notice(recipient: str, *, at: datetime, ip: str | None, user_agent: str | None, minutes: int) -> Mail:
+    """Sent once per lockout of the account."""
+    return _mail(
+        recipient,
+        "lockout",
+        "Your Workestra account was locked after failed sign-in attempts",
+        [
+            f"At {_when(at)} your Workestra account was locked for {minutes} minutes after repeated "
+            "failed attempts to enter its password or a two-factor code.",
+            f"The last attempt came from IP address {mask_ip(ip) or 'unknown'} using {_device(user_agent)}.",
+            "If this was you, wait until the lock ends and try again. If it was not you, someone may be "
+            "guessing your password: once the lock ends, sign in, change your password on the Security "
+            "page, sign out the devices you don't recognise, and turn on two-factor authentication.",
+            "This message contains no link on purpose. Always go to Workestra yourself.",
+        ],
+    )
+
+
+def password_changed_notice(recipient: str, *, at: datetime, ip: str | None, user_agent: str | None) -> Mail:
+    """Sent after every password change."""
+    return _mail(
+        recipient,
+        "password_changed",
+        "Your Workestra password was changed",
+        [
+            f"The password of your Workestra account was changed at {_when(at)} "
+            f"from IP address {mask_ip(ip) or 'unknown'} using {_device(user_agent)}.",
+            "If this was you, there is nothing to do. If it was not, reset your password right away and "
+            "contact your workspace administrator.",
+            "This message contains no link on purpose. Always go to Workestra yourself.",
+        ],
+    )

@@ -1,0 +1,91 @@
+"""Changing the password: the current one is checked under the brute-force rules, the last five can't return."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tortoise.transactions import in_transaction
+
+from auth.accounts import PasswordCheck, record_failure
+from auth.errors import InvalidCredentials, PasswordPolicyViolation
+from auth.notices import password_changed_notice
+from auth.passwords import candidate_password, normalize_password
+from auth.sessions import ClientInfo, SessionEvents, end_sessions
+from auth.throttle import attempt_key
+from models import Account, PasswordHistory, Session, SessionEndReason
+
+
+@dataclass(frozen=True)
+class PasswordChanged:
+    """The account after the change and how many other sessions were signed out."""
+
+    account: Account
+    signed_out_sessions: int
+
+
+async def change_password(
+    session: Session,
+    current_password: str,
+    new_password: str,
+    info: ClientInfo,
+    *,
+    sign_out_other_sessions: bool,
+    check: PasswordCheck,
+    events: SessionEvents,
+) -> PasswordChanged:
+    """Replace the password of the session's account; by default every other session is signed out."""
+    policy = check.policy
+    # Length rules first: a too-long or too-short new password costs no hashing and no attempt.
+    new_normalized = normalize_password(new_password, policy)
+    account = await Account.get(id=session.account_id)
+    attempt = await check.guard.claim(attempt_key(account.email), info.ip)
+    try:
+        candidate = candidate_password(current_password, policy)
+        matched = candidate is not None and await check.hasher.verify(account.password_hash, candidate)
+    except BaseException:
+        await check.guard.release(attempt)
+        raise
+    if not matched:
+        await record_failure(attempt, account, info, check=check)
+    await check.guard.succeeded(attempt)
+
+    if await _recently_used(account, new_normalized, check):
+        raise PasswordPolicyViolation(
+            "PASSWORD_REUSED", f"Choose a password you have not used for your last {policy.history_size} passwords."
+        )
+    new_hash = await check.hasher.hash(new_normalized)
+    now = check.clock.now()
+    async with in_transaction() as connection:
+        changed = await Account.filter(id=account.id, password_hash=account.password_hash).using_db(connection).update(
+            password_hash=new_hash, password_changed_at=now
+        )
+        if not changed:
+            # Someone changed the password since we checked it: what was typed is no longer current.
+            raise InvalidCredentials()
+        await PasswordHistory.create(account_id=account.id, password_hash=account.password_hash, created_at=now, using_db=connection)
+        keep = await PasswordHistory.filter(account_id=account.id).using_db(connection).order_by("-id").limit(
+            policy.history_size - 1
+        ).values_list("id", flat=True)
+        await PasswordHistory.filter(account_id=account.id).exclude(id__in=list(keep)).using_db(connection).delete()
+        mail = password_changed_notice(account.email, at=now, ip=info.ip, user_agent=info.user_agent)
+        await check.outbox.enqueue(mail, now=now, using_db=connection)
+    check.outbox.wake()
+
+    signed_out = 0
+    if sign_out_other_sessions:
+        ended = await end_sessions(
+            account.id, SessionEndReason.PASSWORD_CHANGED, clock=check.clock, events=events, keep=session.id
+        )
+        signed_out = len(ended)
+    return PasswordChanged(await Account.get(id=account.id), signed_out)
+
+
+async def _recently_used(account: Account, password: str, check: PasswordCheck) -> bool:
+    """True when ``password`` is the current one or one of the previous ``history_size - 1``."""
+    previous = await PasswordHistory.filter(account_id=account.id).order_by("-id").limit(
+        check.policy.history_size - 1
+    ).values_list("password_hash", flat=True)
+    for stored in (account.password_hash, *previous):
+        if await check.hasher.verify(stored, password):
+            return True
+    return False

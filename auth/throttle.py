@@ -1,0 +1,177 @@
+"""Brute-force counting in the database: claim the right to evaluate, then record the outcome.
+
+Every password or code check goes through ``AttemptGuard``:
+
+1. ``claim`` takes, with one conditional update, the exclusive right to evaluate an attempt for an
+   email key; it is refused (``TooManyAttempts`` / ``AccountLocked``, nothing evaluated) while a delay
+   or lock runs or another evaluation is in flight. Then one failure row is reserved for the IP.
+2. The caller checks the secret, then calls ``failed`` or ``succeeded`` (or ``release`` when the check
+   neither failed nor completed a sign-in). Only the holder of the claim can write the outcome.
+
+Conditional updates hold on SQLite and PostgreSQL and across processes, so concurrent requests,
+several processes and aliased mutations in one request evaluate no more attempts than the rules allow.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from auth.clock import Clock
+from auth.emails import normalize_email
+from auth.errors import AccountLocked, TooManyAttempts
+from auth.lockout import LockoutPolicy
+from models import AttemptCounter, IpFailure
+
+# How long a claim survives a crashed evaluation; a real one takes well under a second.
+EVALUATION_HOLD_SECONDS = 30
+
+OnLock = Callable[[object], Awaitable[None]]
+
+
+def attempt_key(email: str) -> str:
+    """The counter key of an email as typed: its normalised form, hashed (no raw input is stored)."""
+    normalized = normalize_email(email)
+    material = normalized if normalized is not None else "raw:" + email[:1024]
+    return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass
+class Attempt:
+    """The right to evaluate one attempt, held until its outcome is recorded."""
+
+    key: str
+    claim: str
+    previous_failures: int
+    ip_reservation: int | None
+    done: bool = False
+
+
+def _seconds_until(moment: datetime, now: datetime) -> int:
+    return max(1, math.ceil((moment - now).total_seconds()))
+
+
+class AttemptGuard:
+    """Claims and records attempts under a ``LockoutPolicy``."""
+
+    def __init__(self, policy: LockoutPolicy, *, clock: Clock) -> None:
+        self.policy = policy
+        self.clock = clock
+
+    async def claim(self, key: str, ip: str | None) -> Attempt:
+        """The right to evaluate one attempt, or ``TooManyAttempts`` / ``AccountLocked`` (nothing evaluated)."""
+        now = self.clock.now()
+        token = secrets.token_hex(16)
+        for _ in range(2):
+            won = await AttemptCounter.filter(
+                Q(evaluating_until=None) | Q(evaluating_until__lte=now),
+                Q(retry_at=None) | Q(retry_at__lte=now),
+                Q(locked_until=None) | Q(locked_until__lte=now),
+                key=key,
+            ).update(evaluating_until=now + timedelta(seconds=EVALUATION_HOLD_SECONDS), claim=token)
+            if won:
+                row = await AttemptCounter.get(key=key)
+                attempt = Attempt(key, token, self._chained_failures(row, now), None)
+                try:
+                    attempt.ip_reservation = await self._reserve_ip(ip, now)
+                except BaseException:
+                    await self.release(attempt)
+                    raise
+                return attempt
+            row = await AttemptCounter.get_or_none(key=key)
+            if row is None:
+                try:
+                    await AttemptCounter.create(key=key)
+                except IntegrityError:
+                    pass  # created concurrently; claim it on the next round
+                continue
+            if row.locked_until is not None and row.locked_until > now:
+                raise AccountLocked(_seconds_until(row.locked_until, now))
+            if row.retry_at is not None and row.retry_at > now:
+                raise TooManyAttempts(_seconds_until(row.retry_at, now))
+            break
+        # Another evaluation for this email is in flight right now.
+        raise TooManyAttempts(1)
+
+    async def failed(self, attempt: Attempt, *, on_lock: OnLock | None = None) -> bool:
+        """Record a failure; returns True (after calling ``on_lock`` in the same transaction) when it locks."""
+        now = self.clock.now()
+        failures = attempt.previous_failures + 1
+        verdict = self.policy.after_failure(failures)
+        attempt.done = True
+        async with in_transaction() as connection:
+            recorded = await AttemptCounter.filter(key=attempt.key, claim=attempt.claim).using_db(connection).update(
+                failures=failures,
+                last_failure_at=now,
+                retry_at=now + timedelta(seconds=verdict.delay_seconds) if verdict.delay_seconds else None,
+                locked_until=now + timedelta(seconds=verdict.lock_seconds) if verdict.locks else None,
+                evaluating_until=None,
+                claim=None,
+            )
+            # Exactly one failure writes a given lock, so exactly one lock mail is queued.
+            if recorded and verdict.locks and on_lock is not None:
+                await on_lock(connection)
+        return bool(recorded) and verdict.locks
+
+    async def succeeded(self, attempt: Attempt) -> None:
+        """The secret was right: the run of failures is over, and the IP reservation is returned."""
+        attempt.done = True
+        await AttemptCounter.filter(key=attempt.key, claim=attempt.claim).update(
+            failures=0, last_failure_at=None, retry_at=None, locked_until=None, evaluating_until=None, claim=None
+        )
+        await self._drop_ip_reservation(attempt)
+
+    async def release(self, attempt: Attempt) -> None:
+        """Give the claim back without counting anything (e.g. a right password while 2FA is pending)."""
+        if attempt.done:
+            return
+        attempt.done = True
+        await AttemptCounter.filter(key=attempt.key, claim=attempt.claim).update(evaluating_until=None, claim=None)
+        await self._drop_ip_reservation(attempt)
+
+    async def unlock(self, key: str) -> bool:
+        """Clear failures, delay and lock of a key (operator command); True when there was something to clear."""
+        return bool(
+            await AttemptCounter.filter(key=key).update(
+                failures=0, last_failure_at=None, retry_at=None, locked_until=None, evaluating_until=None, claim=None
+            )
+        )
+
+    async def prune(self) -> int:
+        """Forget IP failures older than the window (called by the periodic sweep)."""
+        cutoff = self.clock.now() - timedelta(seconds=self.policy.ip_window_seconds)
+        return await IpFailure.filter(occurred_at__lte=cutoff).delete()
+
+    def _chained_failures(self, row: AttemptCounter, now: datetime) -> int:
+        if row.locked_until is not None and row.locked_until <= now:
+            return 0  # the end of a lock resets the count
+        if row.last_failure_at is None:
+            return 0
+        if now - row.last_failure_at > timedelta(seconds=self.policy.chain_window_seconds):
+            return 0
+        return row.failures
+
+    async def _reserve_ip(self, ip: str | None, now: datetime) -> int | None:
+        if ip is None:
+            return None
+        window_start = now - timedelta(seconds=self.policy.ip_window_seconds)
+        reservation = await IpFailure.create(ip=ip, occurred_at=now)
+        rank = await IpFailure.filter(ip=ip, occurred_at__gt=window_start, id__lte=reservation.id).count()
+        if rank <= self.policy.ip_failure_limit:
+            return reservation.id
+        await IpFailure.filter(id=reservation.id).delete()
+        oldest = await IpFailure.filter(ip=ip, occurred_at__gt=window_start).order_by("occurred_at").first()
+        expires = (oldest.occurred_at if oldest else now) + timedelta(seconds=self.policy.ip_window_seconds)
+        raise TooManyAttempts(_seconds_until(expires, now))
+
+    async def _drop_ip_reservation(self, attempt: Attempt) -> None:
+        if attempt.ip_reservation is not None:
+            await IpFailure.filter(id=attempt.ip_reservation).delete()

@@ -1,0 +1,42 @@
+"""The mail outbox: notifications written in the same transaction as the change that caused them.
+
+``workestra.mail.MailSender`` delivers the rows later, with retries, so a mail is never lost when the
+SMTP server is down or the process restarts. A row is in exactly one of these states:
+
+- **pending**: ``sent_at`` and ``failed_at`` are NULL; due once ``next_attempt_at`` has passed.
+- **claimed**: pending, and ``claimed_until`` lies in the future: one sender is delivering it now.
+  A claim that outlives its sender (a crash mid-send) simply expires and the row is due again.
+- **sent**: ``sent_at`` is set.
+- **given up**: ``failed_at`` is set (and ``sent_at`` NULL) after the last allowed attempt failed.
+  An operator re-queues it by clearing ``failed_at`` and ``attempts``.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class OutboxMessage(Model):
+    """One notification mail waiting for, or done with, delivery. No secrets: bodies hold no codes."""
+
+    id = fields.BigIntField(primary_key=True)
+    recipient = fields.CharField(max_length=254)
+    subject = fields.CharField(max_length=200)
+    text_body = fields.TextField()
+    html_body = fields.TextField()
+    # What the mail is about ("lockout", "password_changed"...), for logs and metrics.
+    kind = fields.CharField(max_length=40)
+    created_at = fields.DatetimeField()
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    claimed_until = fields.DatetimeField(null=True)
+    sent_at = fields.DatetimeField(null=True)
+    failed_at = fields.DatetimeField(null=True)
+    # The exception class name only: exception messages can echo addresses back.
+    last_error = fields.CharField(max_length=200, null=True)
+
+    class Meta:
+        table = "outbox_message"
+        # The sender's due query: unsent rows whose next attempt has come.
+        indexes = (("sent_at", "next_attempt_at"),)

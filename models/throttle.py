@@ -1,0 +1,37 @@
+"""Brute-force counters: one row per normalised email (hashed), one row per failure per IP."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class AttemptCounter(Model):
+    """Consecutive failures for one email, whether or not an account has it.
+
+    ``claim`` and ``evaluating_until`` hold the right to evaluate one attempt: it is taken with a
+    conditional update, so concurrent requests and processes evaluate one attempt at a time.
+    """
+
+    key = fields.CharField(max_length=64, primary_key=True)
+    failures = fields.IntField(default=0)
+    last_failure_at = fields.DatetimeField(null=True)
+    retry_at = fields.DatetimeField(null=True)
+    locked_until = fields.DatetimeField(null=True)
+    evaluating_until = fields.DatetimeField(null=True)
+    claim = fields.CharField(max_length=32, null=True)
+
+    class Meta:
+        table = "attempt_counter"
+
+
+class IpFailure(Model):
+    """One evaluated failure from an IP address (or a reservation while it is being evaluated)."""
+
+    id = fields.BigIntField(primary_key=True)
+    ip = fields.CharField(max_length=45)
+    occurred_at = fields.DatetimeField()
+
+    class Meta:
+        table = "ip_failure"
+        indexes = (("ip", "occurred_at"),)

@@ -1,0 +1,173 @@
+"""Progressive delay, lockout, per-IP limit and the lockout mail, through the GraphQL API."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from auth.clock import FrozenClock
+from auth.network import parse_trusted_proxies
+from models import AttemptCounter, OutboxMessage
+from tests.conftest import PASSWORD, User
+from tests.support.graphql import SIGN_IN, GraphQLClient
+
+WRONG = "definitely not it"
+
+
+async def attempt(client: GraphQLClient, email: str, password: str, **headers: str) -> tuple[str, int | None]:
+    data = await client.data(SIGN_IN, {"input": {"email": email, "password": password}}, headers=headers)
+    payload = data["signIn"]
+    return payload["__typename"], payload.get("retryAfterSeconds")
+
+
+async def run_ladder(client: GraphQLClient, email: str, clock: FrozenClock) -> list[tuple[str, int | None]]:
+    """Five wrong passwords, each retried too early and then after its delay, then the sixth."""
+    seen = []
+    for delay in (1, 2, 4, 8, 16):
+        seen.append(await attempt(client, email, WRONG))
+        seen.append(await attempt(client, email, PASSWORD))  # too early: refused, not evaluated
+        clock.advance(delay - 0.5)
+        seen.append(await attempt(client, email, PASSWORD))
+        clock.advance(0.5)
+    seen.append(await attempt(client, email, WRONG))
+    return seen
+
+
+EXPECTED_LADDER = [
+    ("InvalidCredentials", None), ("TooManyAttempts", 1), ("TooManyAttempts", 1),
+    ("InvalidCredentials", None), ("TooManyAttempts", 2), ("TooManyAttempts", 1),
+    ("InvalidCredentials", None), ("TooManyAttempts", 4), ("TooManyAttempts", 1),
+    ("InvalidCredentials", None), ("TooManyAttempts", 8), ("TooManyAttempts", 1),
+    ("InvalidCredentials", None), ("TooManyAttempts", 16), ("TooManyAttempts", 1),
+    ("AccountLocked", 900),
+]
+
+
+async def test_the_delay_ladder_then_the_lock(user: User, make_client, clock: FrozenClock) -> None:
+    attacker = make_client()
+    assert await run_ladder(attacker, user.email, clock) == EXPECTED_LADDER
+    # Locked: even the right password is refused unevaluated, and trying does not extend the lock.
+    clock.advance(600)
+    assert await attempt(attacker, user.email, PASSWORD) == ("AccountLocked", 300)
+    clock.advance(299)
+    assert await attempt(attacker, user.email, WRONG) == ("AccountLocked", 1)
+    clock.advance(1)
+    assert (await attempt(attacker, user.email, PASSWORD))[0] == "SignedIn"
+
+
+async def test_an_unknown_email_meets_exactly_the_same_answers(user: User, make_client, clock: FrozenClock) -> None:
+    assert await run_ladder(make_client(), "nobody@example.com", clock) == EXPECTED_LADDER
+    assert await OutboxMessage.filter(kind="lockout").count() == 0
+
+
+async def test_emails_are_counted_normalised(user: User, make_client, clock: FrozenClock) -> None:
+    attacker = make_client()
+    assert (await attempt(attacker, "  ADA@example.com", WRONG))[0] == "InvalidCredentials"
+    assert await attempt(attacker, "ada@EXAMPLE.com ", PASSWORD) == ("TooManyAttempts", 1)
+
+
+async def test_the_end_of_a_lock_resets_the_count(user: User, make_client, clock: FrozenClock) -> None:
+    attacker = make_client()
+    await run_ladder(attacker, user.email, clock)
+    clock.advance(900)
+    assert await attempt(attacker, user.email, WRONG) == ("InvalidCredentials", None)
+    assert await attempt(attacker, user.email, WRONG) == ("TooManyAttempts", 1)
+
+
+async def test_a_success_resets_the_count(user: User, make_client, clock: FrozenClock) -> None:
+    client = make_client()
+    for delay in (1, 2, 4):
+        assert (await attempt(client, user.email, WRONG))[0] == "InvalidCredentials"
+        clock.advance(delay)
+    assert (await attempt(client, user.email, PASSWORD))[0] == "SignedIn"
+    assert (await attempt(client, user.email, WRONG))[0] == "InvalidCredentials"
+    assert await attempt(client, user.email, PASSWORD) == ("TooManyAttempts", 1)
+
+
+async def test_failures_a_day_apart_do_not_chain(user: User, make_client, clock: FrozenClock) -> None:
+    client = make_client()
+    for _ in range(4):
+        assert (await attempt(client, user.email, WRONG))[0] == "InvalidCredentials"
+        clock.advance(24 * 3600 + 1)
+    assert await attempt(client, user.email, PASSWORD) == ("SignedIn", None)
+
+
+async def test_concurrent_wrong_sign_ins_are_evaluated_once(user: User, make_client, clock: FrozenClock) -> None:
+    clients = [make_client() for _ in range(30)]
+    results = await asyncio.gather(*(attempt(c, user.email, WRONG) for c in clients))
+    kinds = sorted(kind for kind, _ in results)
+    assert kinds.count("InvalidCredentials") == 1
+    assert kinds.count("TooManyAttempts") == 29
+    counter = await AttemptCounter.get()
+    assert counter.failures == 1
+
+
+async def test_aliased_sign_ins_in_one_request_are_evaluated_once(user: User, anonymous: GraphQLClient) -> None:
+    aliases = " ".join(
+        f'a{i}: signIn(input: {{email: "{user.email}", password: "{WRONG}"}}) {{ __typename }}' for i in range(15)
+    )
+    data = await anonymous.data(f"mutation {{ {aliases} }}")
+    kinds = sorted(payload["__typename"] for payload in data.values())
+    assert kinds == ["InvalidCredentials"] + ["TooManyAttempts"] * 14
+
+
+async def test_too_many_aliases_evaluate_nothing(user: User, anonymous: GraphQLClient) -> None:
+    aliases = " ".join(
+        f'a{i}: signIn(input: {{email: "{user.email}", password: "{WRONG}"}}) {{ __typename }}' for i in range(20)
+    )
+    body = await anonymous.execute(f"mutation {{ {aliases} }}")
+    assert body["data"] is None
+    assert await AttemptCounter.all().count() == 0
+
+
+async def test_one_mail_per_lockout_with_time_masked_ip_and_device(user: User, make_client, clock: FrozenClock) -> None:
+    attacker = make_client()
+    await run_ladder(attacker, user.email, clock)
+    for _ in range(5):
+        assert (await attempt(attacker, user.email, WRONG))[0] == "AccountLocked"
+    mails = await OutboxMessage.filter(kind="lockout")
+    assert len(mails) == 1
+    mail = mails[0]
+    assert mail.recipient == user.email
+    assert "2026-01-05 09:00 UTC" in mail.text_body
+    assert "127.0.0.xxx" in mail.text_body and "127.0.0.1" not in mail.text_body
+    assert "Chrome 131 on macOS" in mail.text_body
+    assert "change your password" in mail.text_body
+    assert "http" not in mail.text_body.lower() and "href" not in mail.html_body
+    for secret in (PASSWORD, WRONG):
+        assert secret not in mail.text_body and secret not in mail.html_body
+    # A second lockout, after the first ended, sends a second mail.
+    clock.advance(900)
+    await run_ladder(attacker, user.email, clock)
+    assert await OutboxMessage.filter(kind="lockout").count() == 2
+
+
+@pytest.mark.settings(ip_failure_limit=5, trusted_proxies=parse_trusted_proxies("127.0.0.1/32"))
+async def test_per_ip_limit_across_emails(user: User, make_client, clock: FrozenClock) -> None:
+    attacker = make_client(**{"x-forwarded-for": "198.51.100.7"})
+    for i in range(5):
+        assert (await attempt(attacker, f"victim{i}@example.com", WRONG))[0] == "InvalidCredentials"
+    kind, retry = await attempt(attacker, "victim9@example.com", WRONG)
+    assert (kind, retry) == ("TooManyAttempts", 900)
+    # Refused attempts do not count, other addresses are unaffected, and the window slides.
+    bystander = make_client(**{"x-forwarded-for": "203.0.113.9"})
+    assert (await attempt(bystander, user.email, PASSWORD))[0] == "SignedIn"
+    clock.advance(900)
+    assert (await attempt(attacker, "victim9@example.com", WRONG))[0] == "InvalidCredentials"
+
+
+@pytest.mark.settings(ip_failure_limit=2)
+async def test_a_spoofed_forwarded_for_from_an_untrusted_peer_is_ignored(make_client) -> None:
+    for i in range(2):
+        spoofer = make_client(**{"x-forwarded-for": f"192.0.2.{i}"})
+        assert (await attempt(spoofer, f"v{i}@example.com", WRONG))[0] == "InvalidCredentials"
+    spoofer = make_client(**{"x-forwarded-for": "192.0.2.200"})
+    assert (await attempt(spoofer, "v9@example.com", WRONG))[0] == "TooManyAttempts"
+
+
+@pytest.mark.settings(ip_failure_limit=3)
+async def test_successes_do_not_use_up_the_ip_budget(user: User, make_client) -> None:
+    client = make_client()
+    for _ in range(10):
+        assert (await attempt(client, user.email, PASSWORD))[0] == "SignedIn"

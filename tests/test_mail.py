@@ -1,0 +1,442 @@
+"""The mail outbox and its sender, against a real SMTP server (aiosmtpd) and a SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import logging
+import socket
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from tortoise import Tortoise
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+from tortoise.transactions import in_transaction
+
+from auth.clock import FrozenClock
+from models.outbox import OutboxMessage
+from tests.support.databases import PG_ADMIN_URL, REQUIRE_SERVICES, _admin, reachable
+from workestra.mail import Mail, MailSender, SmtpServer, enqueue, parse_smtp_url, retry_delay
+
+MAIL_FROM = "Workestra Security <security@workestra.test>"
+BODY_SECRET = "body-only-text-4711"
+_SECOND = timedelta(seconds=1)
+
+
+def notification(recipient: str = "ada@example.com", kind: str = "password_changed") -> Mail:
+    return Mail(
+        recipient=recipient,
+        subject="Your password was changed — Workestra",
+        text=f"Your password was changed. {BODY_SECRET}",
+        html=f"<p>Your password was <b>changed</b>. {BODY_SECRET}</p>",
+        kind=kind,
+    )
+
+
+@dataclass
+class Received:
+    """What the SMTP server accepted: envelope sender, recipients and the parsed message."""
+
+    mail_from: str
+    rcpt_tos: list[str]
+    message: EmailMessage
+
+
+@dataclass
+class RecordingHandler:
+    """An aiosmtpd handler that keeps every mail it accepts (and every login it saw)."""
+
+    received: list[Received] = field(default_factory=list)
+    logins: list[tuple[str, str]] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+    def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        if isinstance(data, LoginPassword):
+            self.logins.append((data.login.decode(), data.password.decode()))
+            return AuthResult(success=True)
+        return AuthResult(success=False, handled=False)
+
+
+def free_port() -> int:
+    """A port nothing listens on (the socket is closed again, so connecting to it is refused)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """None for SQLite; for PostgreSQL (when reachable) a database of this module's own."""
+    if request.param == "sqlite":
+        yield None
+        return
+    if not reachable("127.0.0.1", 5432):
+        message = "PostgreSQL (127.0.0.1:5432) is required"
+        if REQUIRE_SERVICES:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message + " for this backend; set REQUIRE_SERVICES=1 to make this an error")
+    name = f"workestra_mail_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+async def db(postgres_url: str | None, tmp_path: Path) -> AsyncIterator[None]:
+    """An empty outbox table in a fresh SQLite file, or in the module's PostgreSQL database."""
+    # Tortoise caches INSERT statements per connection name, not per dialect: start and end clean
+    # so neither backend inherits the other's statements (nor do later tests in the session).
+    EXECUTOR_CACHE.clear()
+    await Tortoise.init(
+        config={
+            "connections": {"default": postgres_url or f"sqlite://{tmp_path}/m.sqlite3"},
+            "apps": {"models": {"models": ["models.outbox"], "default_connection": "default"}},
+            "use_tz": True,
+            "timezone": "UTC",
+        }
+    )
+    await Tortoise.generate_schemas(safe=True)
+    if postgres_url:
+        await Tortoise.get_connection("default").execute_script(
+            'TRUNCATE "outbox_message" RESTART IDENTITY'
+        )
+    yield
+    await Tortoise.close_connections()
+    EXECUTOR_CACHE.clear()
+
+
+def start_smtp(**kwargs: Any) -> tuple[Controller, RecordingHandler]:
+    handler = RecordingHandler()
+    if kwargs.pop("with_auth", False):
+        kwargs.update(authenticator=handler.authenticate, auth_require_tls=False)
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), **kwargs)
+    controller.start()
+    return controller, handler
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[str, RecordingHandler]]:
+    """A real SMTP server on 127.0.0.1; yields its URL and the handler recording what it accepts."""
+    controller, handler = start_smtp()
+    yield f"smtp://127.0.0.1:{controller.port}", handler
+    controller.stop()
+
+
+def sender(clock: FrozenClock, smtp_url: str | None, **kwargs: Any) -> MailSender:
+    return MailSender(smtp_url=smtp_url, mail_from=MAIL_FROM, clock=clock, **kwargs)
+
+
+async def only_row() -> OutboxMessage:
+    rows = await OutboxMessage.all()
+    assert len(rows) == 1
+    return rows[0]
+
+
+async def test_queued_mail_is_delivered_once_as_text_and_html(db, smtp, clock) -> None:
+    url, server = smtp
+    await enqueue(notification(), now=clock.now())
+    mailer = sender(clock, url)
+
+    assert await mailer.deliver_due() == 1
+    assert await mailer.deliver_due() == 0
+
+    assert len(server.received) == 1
+    received = server.received[0]
+    assert received.mail_from == "security@workestra.test"
+    assert received.rcpt_tos == ["ada@example.com"]
+    message = received.message
+    assert message["From"] == MAIL_FROM
+    assert message["To"] == "ada@example.com"
+    assert message["Subject"] == "Your password was changed — Workestra"
+    assert message["Date"] == format_datetime(clock.now())
+    assert message["Message-ID"].endswith("@workestra.test>")
+    assert message.get_content_type() == "multipart/alternative"
+    assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]
+    assert message.get_body(("plain",)).get_content().strip() == f"Your password was changed. {BODY_SECRET}"
+    html = message.get_body(("html",)).get_content().strip()
+    assert html == f"<p>Your password was <b>changed</b>. {BODY_SECRET}</p>"
+    row = await only_row()
+    assert (row.sent_at, row.attempts, row.claimed_until, row.failed_at) == (clock.now(), 0, None, None)
+
+
+async def test_smtp_down_keeps_the_mail_and_retries_with_backoff_until_it_is_up(db, smtp, clock) -> None:
+    url, server = smtp
+    await enqueue(notification(), now=clock.now())
+    down = sender(clock, f"smtp://127.0.0.1:{free_port()}")
+
+    assert await down.deliver_due() == 0
+    row = await only_row()
+    assert (row.attempts, row.sent_at, row.claimed_until) == (1, None, None)
+    assert row.last_error == "SMTPConnectError"
+    assert row.next_attempt_at == clock.now() + retry_delay(1) * _SECOND
+
+    # Not due yet: no attempt is made.
+    clock.advance(retry_delay(1) - 1)
+    assert await down.deliver_due() == 0
+    assert (await only_row()).attempts == 1
+
+    clock.advance(1)
+    assert await down.deliver_due() == 0
+    row = await only_row()
+    assert row.attempts == 2
+    assert row.next_attempt_at == clock.now() + retry_delay(2) * _SECOND
+
+    up = sender(clock, url)
+    assert await up.deliver_due() == 0  # the backoff is respected by every sender
+    clock.advance(retry_delay(2))
+    assert await up.deliver_due() == 1
+    clock.advance(3600)
+    assert await up.deliver_due() == 0
+    assert len(server.received) == 1
+    row = await only_row()
+    assert row.sent_at == clock.now() - 3600 * _SECOND
+    assert row.attempts == 2  # the failures stay on record
+
+
+async def test_two_senders_at_once_deliver_each_mail_exactly_once(db, smtp, clock) -> None:
+    url, server = smtp
+    recipients = [f"user{n}@example.com" for n in range(10)]
+    for recipient in recipients:
+        await enqueue(notification(recipient), now=clock.now())
+    first, second = sender(clock, url), sender(clock, url)
+
+    counts = await asyncio.gather(first.deliver_due(), second.deliver_due())
+
+    assert sum(counts) == 10
+    assert sorted(r.rcpt_tos[0] for r in server.received) == sorted(recipients)
+    assert await OutboxMessage.filter(sent_at=None).count() == 0
+
+
+async def test_a_new_process_delivers_what_an_old_one_queued(db, smtp, clock) -> None:
+    url, server = smtp
+    await enqueue(notification(), now=clock.now())
+    sender(clock, url)  # the process that queued it stops before delivering
+
+    assert await sender(clock, url).deliver_due() == 1
+    assert len(server.received) == 1
+
+
+async def test_a_claim_left_by_a_crashed_sender_expires(db, smtp, clock) -> None:
+    url, server = smtp
+    await enqueue(notification(), now=clock.now())
+    # A sender claimed the row and died mid-send.
+    await OutboxMessage.all().update(claimed_until=clock.now() + 60 * _SECOND)
+    survivor = sender(clock, url, claim_seconds=60)
+
+    assert await survivor.deliver_due() == 0
+    clock.advance(60)
+    assert await survivor.deliver_due() == 0  # the claim runs until the end of its last second
+    clock.advance(1)
+    assert await survivor.deliver_due() == 1
+    assert len(server.received) == 1
+
+
+async def test_development_outbox_logs_subject_and_recipient_but_never_the_body(db, clock, caplog) -> None:
+    await enqueue(notification(kind="lockout"), now=clock.now())
+    caplog.set_level(logging.DEBUG, logger="workestra.mail")
+
+    assert await sender(clock, None).deliver_due() == 1
+
+    lines = [r for r in caplog.records if r.name == "workestra.mail"]
+    assert len(lines) == 1
+    row = await only_row()
+    line = lines[0].getMessage()
+    assert lines[0].levelno == logging.INFO
+    for expected in (str(row.id), "lockout", "ada@example.com", "Your password was changed — Workestra"):
+        assert expected in line
+    assert BODY_SECRET not in line
+    assert row.sent_at == clock.now()
+
+
+@pytest.mark.parametrize(
+    ("attempts", "seconds"),
+    [
+        (1, 5),
+        (2, 10),
+        (3, 20),
+        (4, 40),
+        (5, 80),
+        (10, 2560),
+        (11, 3600),
+        (12, 3600),
+        (0, 5),
+        (-7, 5),
+        (10**12, 3600),
+    ],
+)
+def test_retry_delay_doubles_from_five_seconds_up_to_one_hour(attempts: int, seconds: int) -> None:
+    assert retry_delay(attempts) == seconds
+
+
+async def test_after_max_attempts_the_mail_is_given_up_and_never_retried(db, smtp, clock) -> None:
+    url, server = smtp
+    await enqueue(notification(), now=clock.now())
+    down = sender(clock, f"smtp://127.0.0.1:{free_port()}", max_attempts=3)
+
+    for expected_attempts in (1, 2, 3):
+        assert await down.deliver_due() == 0
+        assert (await only_row()).attempts == expected_attempts
+        clock.advance(3600)
+    row = await only_row()
+    assert row.failed_at == clock.now() - 3600 * _SECOND
+    assert (row.sent_at, row.claimed_until, row.last_error) == (None, None, "SMTPConnectError")
+
+    clock.advance(days=30)
+    assert await sender(clock, url, max_attempts=3).deliver_due() == 0
+    assert await down.deliver_due() == 0
+    assert (await only_row()).attempts == 3
+    assert server.received == []
+
+
+async def test_a_mail_that_cannot_be_built_is_given_up_at_once(db, smtp, clock) -> None:
+    url, server = smtp
+    await enqueue(
+        Mail(recipient="ada@example.com", subject="Hi\r\nBcc: eve@example.com", text="t", html="h", kind="x"),
+        now=clock.now(),
+    )
+
+    assert await sender(clock, url).deliver_due() == 0
+
+    row = await only_row()
+    assert (row.attempts, row.last_error, row.failed_at) == (1, "ValueError", clock.now())
+    assert server.received == []
+
+
+async def test_enqueue_rolls_back_with_the_callers_transaction(db, clock) -> None:
+    with pytest.raises(RuntimeError):
+        async with in_transaction() as connection:
+            await enqueue(notification(), now=clock.now(), using_db=connection)
+            raise RuntimeError("the change that caused the mail failed")
+    assert await OutboxMessage.all().count() == 0
+
+    async with in_transaction() as connection:
+        await enqueue(notification(), now=clock.now(), using_db=connection)
+    assert await OutboxMessage.all().count() == 1
+
+
+async def test_smtp_credentials_are_percent_decoded_and_used(db, clock) -> None:
+    controller, server = start_smtp(with_auth=True)
+    try:
+        await enqueue(notification(), now=clock.now())
+        url = f"smtp://mail%40workestra.test:p%40ss%3Aw%2Ford@127.0.0.1:{controller.port}"
+        assert await sender(clock, url).deliver_due() == 1
+    finally:
+        controller.stop()
+    assert server.logins == [("mail@workestra.test", "p@ss:w/ord")]
+    assert len(server.received) == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("smtp://mail.example.com", SmtpServer("mail.example.com", 25)),
+        ("smtp://u:p@mail.example.com:2525", SmtpServer("mail.example.com", 2525, "u", "p")),
+        ("smtp://u%40x:%F0%9F%94%91@h?starttls=true", SmtpServer("h", 587, "u@x", "🔑", start_tls=True)),
+        ("smtp://h:26?starttls=false", SmtpServer("h", 26)),
+        ("smtps://u:@h", SmtpServer("h", 465, "u", "", use_tls=True)),
+    ],
+)
+def test_parse_smtp_url(url: str, expected: SmtpServer) -> None:
+    assert parse_smtp_url(url) == expected
+    assert parse_smtp_url(url).password == expected.password
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        "http://u:hunter2@h",
+        "smtp://u:hunter2@",
+        "smtp://u:hunter2@h:99999",
+        "smtp://u:hunter2@h:port",
+        "smtps://u:hunter2@h?starttls=true",
+    ],
+)
+def test_parse_smtp_url_refuses_bad_urls_without_echoing_them(url: str) -> None:
+    with pytest.raises(ValueError) as refused:
+        parse_smtp_url(url)
+    assert "hunter2" not in str(refused.value)
+    assert "hunter2" not in repr(parse_smtp_url("smtp://u:hunter2@h"))
+
+
+async def test_wake_sends_a_fresh_mail_without_waiting_for_the_poll(db, smtp, clock) -> None:
+    url, server = smtp
+    mailer = sender(clock, url, poll_interval=60)
+    task = asyncio.create_task(mailer.run())
+    await asyncio.sleep(0.05)  # the first, empty pass is done; the loop now waits a full minute
+
+    await enqueue(notification(), now=clock.now())
+    mailer.wake()
+    await wait_until(lambda: len(server.received) == 1)
+
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+async def test_run_survives_a_failing_pass_and_logs_no_payload(db, smtp, clock, caplog, monkeypatch) -> None:
+    url, server = smtp
+    await enqueue(notification(), now=clock.now())
+    mailer = sender(clock, url, poll_interval=0.01)
+    real_pass = mailer.deliver_due
+    failures = iter([RuntimeError("database said: ada@example.com")])
+
+    async def flaky_pass() -> int:
+        for failure in failures:
+            raise failure
+        return await real_pass()
+
+    monkeypatch.setattr(mailer, "deliver_due", flaky_pass)
+    task = asyncio.create_task(mailer.run())
+    await wait_until(lambda: len(server.received) == 1)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    assert "mail delivery pass failed: RuntimeError" in caplog.text
+    assert "ada@example.com" not in caplog.text
+
+
+async def test_run_stops_even_when_a_library_swallowed_the_cancellation(db, clock, monkeypatch) -> None:
+    mailer = sender(clock, None, poll_interval=60)
+
+    async def pass_that_loses_the_cancel() -> int:
+        # What Python 3.11's asyncio.wait_for (inside aiosmtplib) does when a reply races a cancel.
+        asyncio.current_task().cancel()
+        try:
+            await asyncio.sleep(1)
+        except asyncio.CancelledError:
+            pass
+        return 0
+
+    monkeypatch.setattr(mailer, "deliver_due", pass_that_loses_the_cancel)
+    task = asyncio.create_task(mailer.run())
+    with pytest.raises(asyncio.CancelledError):
+        async with asyncio.timeout(2):
+            await asyncio.shield(task)
+    assert task.cancelled()
+
+
+async def wait_until(condition: Any, timeout: float = 3.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.01)
+

@@ -1,0 +1,301 @@
+"""Notification mail: a transactional outbox and the background sender that empties it.
+
+A flow that changes account security calls :func:`enqueue` inside its own transaction, so the mail
+row commits or rolls back together with the change. :class:`MailSender` then delivers due rows
+outside any transaction and retries failures with :func:`retry_delay`; see ``models.outbox`` for the
+states a row goes through.
+
+Several processes may run a sender against one database. Each row is *claimed* by one conditional
+update (``claimed_until`` set only where no live claim exists), so two senders never deliver the
+same row at the same time. Delivery is at least once: a process that dies after the SMTP server
+accepted a mail but before ``sent_at`` was written sends it again when its claim expires. The
+Message-ID is derived from the row, so such a duplicate carries the same Message-ID as the first.
+
+Transport: ``smtp://user:pass@host:port`` (plain, port 25), ``smtp://...?starttls=true`` (STARTTLS,
+port 587) or ``smtps://...`` (implicit TLS, port 465); user and password are percent-decoded.
+Without an SMTP URL the sender is the development outbox: it logs one line per mail (kind,
+recipient, subject, id; never the body) and counts it as sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.errors
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import aiosmtplib
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
+
+from auth.clock import Clock
+from models.outbox import OutboxMessage
+
+logger = logging.getLogger("workestra.mail")
+
+RETRY_BASE_SECONDS = 5
+RETRY_MAX_SECONDS = 60 * 60
+SMTP_TIMEOUT_SECONDS = 10.0
+_LAST_ERROR_MAX = 200
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One notification, ready to queue: the flows render subject and bodies, this module delivers."""
+
+    recipient: str
+    subject: str
+    text: str
+    html: str
+    kind: str
+
+
+async def enqueue(mail: Mail, *, now: datetime, using_db: BaseDBAsyncClient | None = None) -> None:
+    """Write ``mail`` to the outbox, due at once; call it inside the transaction of the change it reports."""
+    await OutboxMessage.create(
+        recipient=mail.recipient,
+        subject=mail.subject,
+        text_body=mail.text,
+        html_body=mail.html,
+        kind=mail.kind,
+        created_at=now,
+        next_attempt_at=now,
+        using_db=using_db,
+    )
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds to wait after ``attempts`` failed deliveries: 5, 10, 20, ... doubling, at most one hour."""
+    # Clamp the exponent first so a corrupt or huge count cannot build a giant integer.
+    exponent = min(max(attempts, 1) - 1, 20)
+    return min(RETRY_BASE_SECONDS * 2**exponent, RETRY_MAX_SECONDS)
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    """Where and how to reach the SMTP server, parsed from ``SMTP_URL``."""
+
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    use_tls: bool = False
+    start_tls: bool = False
+
+
+def parse_smtp_url(url: str) -> SmtpServer:
+    """Parse ``smtp[s]://[user[:pass]@]host[:port][?starttls=true]``; errors never repeat the URL."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        raise ValueError("SMTP_URL is not a valid URL") from None
+    if parts.scheme not in ("smtp", "smtps"):
+        raise ValueError("SMTP_URL must start with smtp:// or smtps://")
+    if not parts.hostname:
+        raise ValueError("SMTP_URL must name a host")
+    flags = parse_qs(parts.query).get("starttls", ["false"])
+    start_tls = flags[-1].strip().lower() in ("1", "true", "yes", "on")
+    use_tls = parts.scheme == "smtps"
+    if use_tls and start_tls:
+        raise ValueError("SMTP_URL cannot combine smtps:// with starttls=true")
+    default_port = 465 if use_tls else 587 if start_tls else 25
+    return SmtpServer(
+        host=parts.hostname,
+        port=port or default_port,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password is not None else None,
+        use_tls=use_tls,
+        start_tls=start_tls,
+    )
+
+
+class MailSender:
+    """Delivers due outbox rows: one pass with :meth:`deliver_due`, or forever with :meth:`run`."""
+
+    def __init__(
+        self,
+        *,
+        smtp_url: str | None,
+        mail_from: str,
+        clock: Clock,
+        poll_interval: float = 1.0,
+        batch_size: int = 20,
+        max_attempts: int = 12,
+        claim_seconds: int = 60,
+    ) -> None:
+        if max_attempts < 1 or batch_size < 1:
+            raise ValueError("max_attempts and batch_size must be at least 1")
+        # A claim must outlive one SMTP conversation, or a second sender could take the row mid-send.
+        if claim_seconds <= SMTP_TIMEOUT_SECONDS:
+            raise ValueError("claim_seconds must exceed the SMTP timeout")
+        self._server = parse_smtp_url(smtp_url) if smtp_url else None
+        self._mail_from = mail_from
+        self._envelope_from = parseaddr(mail_from)[1]
+        self._domain = self._envelope_from.rpartition("@")[2] or "localhost"
+        self._clock = clock
+        self._poll_interval = poll_interval
+        self._batch_size = batch_size
+        self._max_attempts = max_attempts
+        self._claim = timedelta(seconds=claim_seconds)
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Start the next pass of :meth:`run` now, e.g. right after a transaction queued a mail."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Deliver due mail every ``poll_interval`` seconds (or on :meth:`wake`) until cancelled."""
+        while True:
+            try:
+                await self.deliver_due()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the sender must outlive any single failure
+                # The class name only: messages of database and SMTP errors can echo addresses.
+                logger.error("mail delivery pass failed: %s", type(exc).__name__)
+            _raise_if_cancel_was_swallowed()
+            try:
+                async with asyncio.timeout(self._poll_interval):
+                    await self._wake.wait()
+            except TimeoutError:
+                pass
+            # Cleared before the pass, so a wake() during the pass triggers another one.
+            self._wake.clear()
+
+    async def deliver_due(self) -> int:
+        """Claim and deliver the due messages once; returns how many were sent."""
+        now = self._clock.now()
+        due_ids = (
+            await OutboxMessage.filter(_due(now))
+            .order_by("next_attempt_at", "id")
+            .limit(self._batch_size)
+            .values_list("id", flat=True)
+        )
+        sent = 0
+        for message_id in due_ids:
+            _raise_if_cancel_was_swallowed()
+            message = await self._claim_message(message_id)
+            if message is not None and await self._deliver(message):
+                sent += 1
+        return sent
+
+    async def _claim_message(self, message_id: int) -> OutboxMessage | None:
+        """Take the row for this sender, or None when another sender holds it or it is done."""
+        now = self._clock.now()
+        won = await OutboxMessage.filter(_due(now), id=message_id).update(claimed_until=now + self._claim)
+        if won != 1:
+            return None
+        return await OutboxMessage.get_or_none(id=message_id)
+
+    async def _deliver(self, message: OutboxMessage) -> bool:
+        """Send one claimed message and record the outcome; True when it was sent."""
+        try:
+            composed = self._compose(message)
+        except (ValueError, TypeError, email.errors.MessageError) as exc:
+            # A message that cannot be built never will be: give up now instead of retrying for hours.
+            await self._record_failure(message, exc, final=True)
+            return False
+        try:
+            await self._transmit(message, composed)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any transport failure is retried
+            await self._record_failure(message, exc, final=message.attempts + 1 >= self._max_attempts)
+            return False
+        # The mail is out: record it even if our claim lapsed meanwhile.
+        await OutboxMessage.filter(id=message.id, sent_at=None).update(
+            sent_at=self._clock.now(), claimed_until=None, last_error=None
+        )
+        return True
+
+    async def _record_failure(self, message: OutboxMessage, exc: BaseException, *, final: bool) -> None:
+        """Count the failed attempt, schedule the retry (or give up) and release the claim."""
+        now = self._clock.now()
+        attempts = message.attempts + 1
+        error = type(exc).__name__[:_LAST_ERROR_MAX]
+        changes: dict[str, Any] = {"attempts": attempts, "last_error": error, "claimed_until": None}
+        if final:
+            changes["failed_at"] = now
+        else:
+            changes["next_attempt_at"] = now + timedelta(seconds=retry_delay(attempts))
+        # ``attempts`` unchanged proves the row is still ours: had our claim lapsed and another
+        # sender failed too, its count would already be higher and its retry schedule would stand.
+        await OutboxMessage.filter(id=message.id, sent_at=None, attempts=message.attempts).update(**changes)
+        if final:
+            logger.error(
+                "mail %s (%s) given up after %d attempts: %s", message.id, message.kind, attempts, error
+            )
+        else:
+            logger.warning(
+                "mail %s (%s) attempt %d failed: %s; retrying in %d s",
+                message.id,
+                message.kind,
+                attempts,
+                error,
+                retry_delay(attempts),
+            )
+
+    def _compose(self, message: OutboxMessage) -> EmailMessage:
+        """A multipart/alternative mail (text, then HTML) with a Message-ID stable across retries."""
+        composed = EmailMessage()
+        composed["From"] = self._mail_from
+        composed["To"] = message.recipient
+        composed["Subject"] = message.subject
+        composed["Date"] = format_datetime(self._clock.now())
+        stamp = int(message.created_at.timestamp() * 1_000_000)
+        composed["Message-ID"] = f"<outbox.{message.id}.{stamp}@{self._domain}>"
+        # RFC 3834: an automatic notification; keeps vacation responders from answering it.
+        composed["Auto-Submitted"] = "auto-generated"
+        composed.set_content(message.text_body)
+        composed.add_alternative(message.html_body, subtype="html")
+        return composed
+
+    async def _transmit(self, message: OutboxMessage, composed: EmailMessage) -> None:
+        """Hand the mail to the SMTP server, or log it when none is configured."""
+        if self._server is None:
+            logger.info(
+                "mail %s (%s) to %s, subject %r: development outbox, not sent",
+                message.id,
+                message.kind,
+                message.recipient,
+                message.subject,
+            )
+            return
+        server = self._server
+        await aiosmtplib.send(
+            composed,
+            sender=self._envelope_from,
+            recipients=[message.recipient],
+            hostname=server.host,
+            port=server.port,
+            username=server.username,
+            password=server.password,
+            use_tls=server.use_tls,
+            start_tls=server.start_tls,
+            timeout=SMTP_TIMEOUT_SECONDS,
+        )
+        logger.info("mail %s (%s) sent", message.id, message.kind)
+
+
+def _due(now: datetime) -> Q:
+    """Rows to deliver now: pending, their next attempt come, and no live claim by another sender."""
+    unclaimed = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    return unclaimed & Q(sent_at__isnull=True, failed_at__isnull=True, next_attempt_at__lte=now)
+
+
+def _raise_if_cancel_was_swallowed() -> None:
+    """Re-raise a cancellation that a library lost, so a cancelled sender stops instead of looping on.
+
+    On Python 3.11 ``asyncio.wait_for`` (which aiosmtplib uses for every SMTP reply) drops a
+    cancellation that arrives together with the reply; the task then runs on, still marked as
+    cancelling (python/cpython#86296, fixed in 3.12).
+    """
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError()
