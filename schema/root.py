@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions.max_aliases import create_validator as alias_limit_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 from strawberry.schema.config import StrawberryConfig
 
 from resolvers import change_password, public, sessions, sign_in, sign_up, viewer
@@ -57,6 +59,9 @@ class Subscription:
 
 def build_schema(*, max_depth: int = 10, max_aliases: int = 15, max_tokens: int = 2000) -> strawberry.Schema:
     """The executable schema with its parse/validation caches and query-size limits."""
+    # The limit rules are built once: ValidationCache keys on the rule classes, so rules made afresh
+    # per request (QueryDepthLimiter/MaxAliasesLimiter factories) would never hit the cache.
+    limit_rules = [depth_limit_rule(max_depth, None, None), alias_limit_rule(max_aliases)]
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
@@ -73,8 +78,7 @@ def build_schema(*, max_depth: int = 10, max_aliases: int = 15, max_tokens: int 
             TooManyAttempts,
         ],
         extensions=[
-            lambda: QueryDepthLimiter(max_depth=max_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            lambda: AddValidationRules(limit_rules),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             ParserCache,
             ValidationCache,
