@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from dataclasses import replace
 
 import strawberry
 
@@ -30,6 +31,13 @@ async def watch_active_sessions(info: strawberry.Info[Context, None]) -> AsyncGe
     ctx = info.context
     viewer = await ctx.require_viewer()
     policy = ctx.services.session_policy
+    mine = strawberry.ID(str(viewer.session.id))
     async with ctx.services.feeds.watch(viewer.account_id) as snapshots:
         async for snapshot in snapshots:
-            yield [Session.from_row(row, current_id=viewer.session.id, policy=policy) for row in snapshot.sessions]
+            # Every socket of the account shares one conversion of the rows; only `current` differs.
+            views = snapshot.memo.get("views")
+            if views is None:
+                views = snapshot.memo["views"] = [
+                    Session.from_row(row, current_id=None, policy=policy) for row in snapshot.sessions
+                ]
+            yield [replace(view, current=view.id == mine) for view in views]

@@ -27,7 +27,7 @@ def app_from_env():
     """uvicorn factory: the application configured from the environment (one per worker process)."""
     from workestra.app import create_app
 
-    return create_app(Settings.from_env())
+    return create_app(Settings.from_env(), freeze_gc_after_start=True)
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
@@ -46,6 +46,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
         proxy_headers=False,
         server_header=False,
         ws_max_size=settings.ws_max_message_bytes,
+        # Session lists are small; per-socket deflate contexts would cost more memory than they save.
+        ws_per_message_deflate=False,
         loop="asyncio",
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=10,

@@ -12,7 +12,8 @@ import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from models import Session
 from workestra.events import BusReset, EventBus
@@ -44,6 +45,8 @@ class Snapshot:
 
     sessions: list[Session]
     ended: frozenset[str] | None
+    # Per-snapshot cache shared by every watcher (e.g. the API views of the rows, built once).
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 class _AccountFeed:
@@ -66,8 +69,12 @@ class SessionFeeds:
         return len(self._feeds)
 
     @contextlib.asynccontextmanager
-    async def watch(self, account_id: int) -> AsyncIterator[AsyncIterator[Snapshot]]:
-        """Snapshots of the account's sessions: the current one first, then one after every change."""
+    async def watch(self, account_id: int, *, initial_list: bool = True) -> AsyncIterator[AsyncIterator[Snapshot]]:
+        """Snapshots of the account's sessions: the current one first, then one after every change.
+
+        With ``initial_list=False`` the first snapshot carries no sessions (for watchers that only
+        care about endings), which saves a database read per socket.
+        """
         queue: asyncio.Queue[Snapshot] = asyncio.Queue(maxsize=1)
         # Registered before the first await, so no change between now and the initial read is missed.
         feed = self._feeds.get(account_id)
@@ -77,7 +84,7 @@ class SessionFeeds:
         feed.watchers.add(queue)
         try:
             # The first snapshot says nothing about endings: a watcher must check its session against the database.
-            _offer(queue, Snapshot(await self._load(account_id), None))
+            _offer(queue, Snapshot(await self._load(account_id) if initial_list else [], None))
             yield _drain(queue)
         finally:
             feed.watchers.discard(queue)
@@ -122,10 +129,10 @@ def _offer(queue: asyncio.Queue[Snapshot], snapshot: Snapshot) -> None:
     if queue.full():
         stale = queue.get_nowait()
         if stale.ended is None or snapshot.ended is None:
-            snapshot = Snapshot(snapshot.sessions, None)
+            snapshot = Snapshot(snapshot.sessions, None, snapshot.memo)
         else:
             # Keep the endings the watcher has not seen yet: its own session may be among them.
-            snapshot = Snapshot(snapshot.sessions, stale.ended | snapshot.ended)
+            snapshot = Snapshot(snapshot.sessions, stale.ended | snapshot.ended, snapshot.memo)
     queue.put_nowait(snapshot)
 
 
