@@ -128,3 +128,29 @@ async def test_the_bus_survives_a_redis_restart_and_subscribers_resync(pair) -> 
     update = (await laptop_socket.next_data(timeout=5))["activeSessions"]
     assert {s["id"] for s in update} == {laptop.session_id, tablet.session_id}
     await laptop_socket.close()
+
+
+async def test_concurrent_wrong_passwords_across_two_processes_are_evaluated_as_the_rules_allow(pair) -> None:
+    import asyncio
+    import time
+
+    import httpx
+
+    from tests.support.graphql import SIGN_IN, GraphQLClient
+
+    a, b, _ = pair
+    email, _ = await sign_up(a)
+    clients = [GraphQLClient(httpx.AsyncClient(base_url=(a if i % 2 else b).url, timeout=30)) for i in range(30)]
+    started = time.monotonic()
+    results = await asyncio.gather(
+        *(c.data(SIGN_IN, {"input": {"email": email, "password": "wrong password"}}) for c in clients)
+    )
+    elapsed = time.monotonic() - started
+    kinds = [r["signIn"]["__typename"] for r in results]
+    # Real time passes here, so count what the ladder allows in `elapsed`: one evaluation, plus one
+    # more after each cumulative delay (1, 1+2, 1+2+4, ... seconds) that has run out.
+    allowed = 1 + sum(1 for threshold in (1, 3, 7, 15, 31) if elapsed >= threshold)
+    assert 1 <= kinds.count("InvalidCredentials") <= allowed
+    assert set(kinds) <= {"InvalidCredentials", "TooManyAttempts"}
+    for client in clients:
+        await client.http.aclose()

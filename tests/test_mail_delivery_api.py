@@ -1,0 +1,70 @@
+"""Security mails reach a real SMTP server: one per lockout, and the password-changed notice."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from auth.clock import FrozenClock
+from tests.conftest import PASSWORD, User
+from tests.support.graphql import SIGN_IN
+from tests.support.server import free_port
+from tests.test_mail import RecordingHandler
+
+SMTP_PORT = free_port()
+
+
+@pytest.fixture
+def smtp() -> Iterator[RecordingHandler]:
+    handler = RecordingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=SMTP_PORT)
+    controller.start()
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+async def received(handler: RecordingHandler, count: int, timeout: float = 10) -> None:
+    async def wait() -> None:
+        while len(handler.received) < count:
+            await asyncio.sleep(0.02)
+
+    await asyncio.wait_for(wait(), timeout)
+
+
+@pytest.mark.settings(smtp_url=f"smtp://127.0.0.1:{SMTP_PORT}", mail_from="Workestra Security <security@workestra.test>")
+async def test_one_lockout_mail_per_lockout_is_delivered(
+    smtp: RecordingHandler, user: User, make_client, clock: FrozenClock
+) -> None:
+    attacker = make_client()
+    for delay in (1, 2, 4, 8, 16, 0):
+        await attacker.data(SIGN_IN, {"input": {"email": user.email, "password": "wrong password"}})
+        clock.advance(delay)
+    for _ in range(10):  # attempts during the lock send nothing more
+        await attacker.data(SIGN_IN, {"input": {"email": user.email, "password": "wrong password"}})
+    await received(smtp, 1)
+    await asyncio.sleep(0.3)
+    assert len(smtp.received) == 1
+    mail = smtp.received[0]
+    assert mail.rcpt_tos == [user.email]
+    assert mail.message["From"] == "Workestra Security <security@workestra.test>"
+    assert mail.message["Subject"] == "Your Workestra account was locked after failed sign-in attempts"
+    text = mail.message.get_body(("plain",)).get_content()
+    html = mail.message.get_body(("html",)).get_content()
+    assert "locked for 15 minutes" in text
+    assert "127.0.0.xxx" in text and "Chrome 131 on macOS" in text
+    assert "http" not in text.lower() and "<a " not in html
+    assert "wrong password" not in text + html and PASSWORD not in text + html
+
+
+@pytest.mark.settings(smtp_url=f"smtp://127.0.0.1:{SMTP_PORT}")
+async def test_the_password_changed_mail_is_delivered(smtp: RecordingHandler, user: User) -> None:
+    from tests.test_change_password_api import change
+
+    await change(user.browser, PASSWORD, "a brand new passphrase")
+    await received(smtp, 1)
+    assert smtp.received[0].message["Subject"] == "Your Workestra password was changed"
