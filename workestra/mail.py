@@ -34,6 +34,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 
 from auth.clock import Clock
+from auth.notices import Mail
 from models.outbox import OutboxMessage
 
 logger = logging.getLogger("workestra.mail")
@@ -42,17 +43,6 @@ RETRY_BASE_SECONDS = 5
 RETRY_MAX_SECONDS = 60 * 60
 SMTP_TIMEOUT_SECONDS = 10.0
 _LAST_ERROR_MAX = 200
-
-
-@dataclass(frozen=True)
-class Mail:
-    """One notification, ready to queue: the flows render subject and bodies, this module delivers."""
-
-    recipient: str
-    subject: str
-    text: str
-    html: str
-    kind: str
 
 
 async def enqueue(mail: Mail, *, now: datetime, using_db: BaseDBAsyncClient | None = None) -> None:
