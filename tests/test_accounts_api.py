@@ -210,3 +210,29 @@ async def test_password_policy_is_public(anonymous: GraphQLClient) -> None:
     assert await anonymous.data(PASSWORD_POLICY) == {
         "passwordPolicy": {"minLength": 8, "maxLength": 128, "historySize": 5}
     }
+
+
+@pytest.mark.settings(environment="production", secret_key="test-only-production-key")
+async def test_production_cookie_is_host_prefixed_and_secure(make_client) -> None:
+    browser = make_client()
+    response = await browser.post(SIGN_UP, {"input": {"email": "ada@example.com", "password": PASSWORD}})
+    assert response.json()["data"]["signUp"]["__typename"] == "SignedIn"
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("__Host-session=")
+    for attribute in ("Secure", "HttpOnly", "Path=/", "SameSite=lax"):
+        assert attribute in cookie
+    assert "Domain" not in cookie
+    token = cookie.split(";", 1)[0].split("=", 1)[1]
+    # The plain development cookie name is not honoured in production.
+    stranger = make_client()
+    stranger.http.cookies.set("session", token)
+    assert (await stranger.data(ME))["me"] is None
+    stranger.http.cookies.set("__Host-session", token)
+    assert (await stranger.data(ME))["me"]["email"] == "ada@example.com"
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
+    from workestra.settings import Settings, SettingsError
+
+    with pytest.raises(SettingsError, match="SECRET_KEY"):
+        Settings.from_env({"ENVIRONMENT": "production"}, env_file=None)
