@@ -99,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # Database drivers log query parameters at DEBUG: hashes, addresses, mail bodies. Never let them.
+    for noisy in ("tortoise", "aiosqlite", "asyncpg"):
+        logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLogger().level))
 
     if args.command == "serve":
         _serve(settings, args)
