@@ -146,9 +146,19 @@ class AttemptGuard:
         )
 
     async def prune(self) -> int:
-        """Forget IP failures older than the window (called by the periodic sweep)."""
-        cutoff = self.clock.now() - timedelta(seconds=self.policy.ip_window_seconds)
-        return await IpFailure.filter(occurred_at__lte=cutoff).delete()
+        """Forget IP failures older than the window and counters that no longer matter (periodic sweep)."""
+        now = self.clock.now()
+        cutoff = now - timedelta(seconds=self.policy.ip_window_seconds)
+        pruned = await IpFailure.filter(occurred_at__lte=cutoff).delete()
+        # A counter whose failures no longer chain, with no lock or evaluation running, is the same
+        # as no counter: drop it, so guessing at many addresses cannot grow the table forever.
+        stale = now - timedelta(seconds=self.policy.chain_window_seconds)
+        pruned += await AttemptCounter.filter(
+            Q(last_failure_at=None) | Q(last_failure_at__lt=stale),
+            Q(locked_until=None) | Q(locked_until__lte=now),
+            Q(evaluating_until=None) | Q(evaluating_until__lte=now),
+        ).delete()
+        return pruned
 
     def _chained_failures(self, row: AttemptCounter, now: datetime) -> int:
         if row.locked_until is not None and row.locked_until <= now:

@@ -171,3 +171,23 @@ async def test_successes_do_not_use_up_the_ip_budget(user: User, make_client) ->
     client = make_client()
     for _ in range(10):
         assert (await attempt(client, user.email, PASSWORD))[0] == "SignedIn"
+
+
+async def test_the_sweep_forgets_counters_and_ip_failures_that_no_longer_matter(
+    app, user: User, make_client, clock: FrozenClock
+) -> None:
+    from models import IpFailure
+
+    client = make_client()
+    for i in range(3):
+        await attempt(client, f"guess{i}@example.com", WRONG)
+    await run_ladder(client, user.email, clock)  # the victim is now locked for 15 minutes
+    assert await AttemptCounter.all().count() == 4
+    clock.advance(16 * 60)
+    await app.state.services.sweep_once()
+    assert await IpFailure.all().count() == 0
+    assert await AttemptCounter.all().count() == 4  # failures within a day still chain
+    clock.advance(24 * 3600)
+    await app.state.services.sweep_once()
+    assert await AttemptCounter.all().count() == 0
+    assert (await attempt(client, user.email, PASSWORD))[0] == "SignedIn"
