@@ -14,6 +14,8 @@ from dotenv import dotenv_values
 from auth.network import parse_trusted_proxies
 
 DAY = 24 * 60 * 60
+# SECRET_KEY is stretched by HKDF, not by a slow hash: it must carry its own entropy.
+MIN_SECRET_KEY_LENGTH = 32
 
 
 class SettingsError(ValueError):
@@ -71,6 +73,8 @@ class Settings:
     connection_init_timeout: int = 10
     log_level: str = "INFO"
     secret_key: str | None = field(default=None, repr=False)
+    # Where development keeps the key it generates when SECRET_KEY is unset (never used in production).
+    secret_key_file: str = "var/secret.key"
 
     @property
     def production(self) -> bool:
@@ -126,6 +130,8 @@ class Settings:
             raise SettingsError("ENVIRONMENT must be development, production or test")
         if self.production and not self.secret_key:
             raise SettingsError("SECRET_KEY is required when ENVIRONMENT=production")
+        if self.secret_key is not None and len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
+            raise SettingsError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters")
         if self.hash_concurrency < 1:
             raise SettingsError("HASH_CONCURRENCY must be at least 1")
         for name in ("web_idle_timeout", "mobile_idle_timeout", "activity_write_interval", "session_sweep_interval"):
