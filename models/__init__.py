@@ -4,5 +4,18 @@ from models.account import Account, PasswordHistory
 from models.outbox import OutboxMessage
 from models.session import ClientKind, Session, SessionEndReason
 from models.throttle import AttemptCounter, IpFailure
+from models.two_factor import BackupCode, SignInChallenge, TotpSetup
 
-__all__ = ["Account", "AttemptCounter", "ClientKind", "IpFailure", "OutboxMessage", "PasswordHistory", "Session", "SessionEndReason"]
+__all__ = [
+    "Account",
+    "AttemptCounter",
+    "BackupCode",
+    "ClientKind",
+    "IpFailure",
+    "OutboxMessage",
+    "PasswordHistory",
+    "Session",
+    "SessionEndReason",
+    "SignInChallenge",
+    "TotpSetup",
+]

@@ -15,6 +15,13 @@ class Account(Model):
     password_changed_at = fields.DatetimeField()
     created_at = fields.DatetimeField()
     totp_enabled_at = fields.DatetimeField(null=True)
+    # AES-GCM ciphertext of the active TOTP secret (see auth.secret_box); NULL while 2FA is off.
+    totp_secret = fields.CharField(max_length=200, null=True)
+    # The last accepted TOTP time step: a code of this step or an older one is refused (no replay).
+    totp_last_step = fields.BigIntField(null=True)
+    # When the active set of backup codes was made; written by a conditional update, so that
+    # regenerating and disabling 2FA serialise on the account row.
+    backup_codes_created_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "account"

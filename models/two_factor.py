@@ -1,0 +1,72 @@
+"""Two-factor state besides the account's own columns: pending setups, backup codes, sign-in challenges."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.session import ClientKind
+
+
+class TotpSetup(Model):
+    """A started but unconfirmed TOTP setup: at most one per account, replaced by each new start."""
+
+    id = fields.BigIntField(primary_key=True)
+    account: fields.OneToOneRelation = fields.OneToOneField(
+        "models.Account", related_name="totp_setup", on_delete=fields.CASCADE
+    )
+    # AES-GCM ciphertext of the pending secret, bound to the account id; never the secret itself.
+    secret = fields.CharField(max_length=200)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "totp_setup"
+
+
+class BackupCode(Model):
+    """One single-use backup code, stored only as the SHA-256 of its normalised form.
+
+    Codes of a pending setup point at it (``setup``); enabling 2FA detaches them, which makes them
+    active. Using a code deletes its row.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    account: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Account", related_name="backup_codes", on_delete=fields.CASCADE
+    )
+    setup: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.TotpSetup", related_name="backup_codes", on_delete=fields.CASCADE, null=True
+    )
+    code_hash = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "backup_code"
+        indexes = (("account_id", "code_hash"),)
+
+
+# Docstring first lines become SQL table comments, and Tortoise splits migration SQL on ";": keep them free of it.
+class SignInChallenge(Model):
+    """The half-open sign-in of a 2FA account whose password matched, found by the SHA-256 of its token.
+
+    It only lets ``verifyTwoFactor`` finish that sign-in: it is not a session and authenticates nothing.
+    It remembers what the session will be made of (client kind, IP, User-Agent).
+    """
+
+    id = fields.UUIDField(primary_key=True)
+    account: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Account", related_name="sign_in_challenges", on_delete=fields.CASCADE
+    )
+    token_hash = fields.CharField(max_length=64, unique=True)
+    client = fields.CharEnumField(ClientKind, max_length=8)
+    ip_address = fields.CharField(max_length=45, null=True)
+    user_agent = fields.CharField(max_length=512, default="")
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+    wrong_codes = fields.IntField(default=0)
+
+    class Meta:
+        table = "sign_in_challenge"
+        # The sweep deletes expired challenges; disabling 2FA closes an account's open ones.
+        indexes = (("expires_at",), ("account_id", "used_at"))
