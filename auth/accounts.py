@@ -8,9 +8,10 @@ from typing import NoReturn
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from auth.challenges import TwoFactorChallenge, open_challenge
 from auth.clock import Clock
 from auth.emails import normalize_email, validated_email
-from auth.errors import AccountLocked, EmailTaken, InvalidCredentials
+from auth.errors import AccountLocked, AuthError, EmailTaken, InvalidCredentials
 from auth.notices import Outbox, lockout_notice
 from auth.passwords import PasswordHasher, PasswordPolicy, candidate_password, normalize_password
 from auth.sessions import ClientInfo, LocationLookup, SessionEvents, announce, start_session
@@ -101,10 +102,32 @@ async def verify_password(
     return account, attempt
 
 
+async def confirm_password(account: Account, password: str, info: ClientInfo, *, check: PasswordCheck) -> None:
+    """Re-check a signed-in account's password under the brute-force rules; a match resets the count."""
+    attempt = await check.guard.claim(attempt_key(account.email), info.ip)
+    try:
+        candidate = candidate_password(password, check.policy)
+        matched = candidate is not None and await check.hasher.verify(account.password_hash, candidate)
+    except BaseException:
+        await check.guard.release(attempt)
+        raise
+    if not matched:
+        await record_failure(attempt, account, info, check=check)
+    await check.guard.succeeded(attempt)
+
+
 async def record_failure(
-    attempt: Attempt, account: Account | None, info: ClientInfo, *, check: PasswordCheck
+    attempt: Attempt,
+    account: Account | None,
+    info: ClientInfo,
+    *,
+    check: PasswordCheck,
+    refusal: type[AuthError] = InvalidCredentials,
 ) -> NoReturn:
-    """Count a wrong password or code and raise what the caller answers; the lock mail goes out once."""
+    """Count a wrong password or code and raise what the caller answers; the lock mail goes out once.
+
+    Raises ``AccountLocked`` when this failure locks the account, ``refusal`` otherwise.
+    """
 
     async def queue_lock_mail(connection: object) -> None:
         if account is not None:
@@ -120,7 +143,7 @@ async def record_failure(
     if await check.guard.failed(attempt, on_lock=queue_lock_mail):
         check.outbox.wake()
         raise AccountLocked(check.guard.policy.lock_seconds)
-    raise InvalidCredentials()
+    raise refusal()
 
 
 async def sign_in(
@@ -132,9 +155,13 @@ async def sign_in(
     check: PasswordCheck,
     locations: LocationLookup,
     events: SessionEvents,
-) -> SignedIn:
-    """The password step; opens a session when the password matches."""
+) -> SignedIn | TwoFactorChallenge:
+    """The password step; opens a session when the password matches, or a challenge when 2FA is on."""
     account, attempt = await verify_password(email, password, info, check=check)
+    if account.totp_enabled_at is not None:
+        # A right password alone completes nothing, so it does not reset the failure count either.
+        await check.guard.release(attempt)
+        return await open_challenge(account, client, info, clock=check.clock)
     await check.guard.succeeded(attempt)
     session, token = await start_session(account, client, info, clock=check.clock, locations=locations)
     await announce(events, account.id)

@@ -79,3 +79,38 @@ class AccountLocked(RateLimited):
 
     code = "ACCOUNT_LOCKED"
     message = "This account is temporarily locked after too many failed attempts."
+
+
+class InvalidCode(AuthError):
+    """The two-factor code is wrong, already used, or not shaped like a code."""
+
+    code = "INVALID_CODE"
+    message = "The code is not valid. Enter the current code from your authenticator app or an unused backup code."
+
+
+class ChallengeExpired(AuthError):
+    """The sign-in challenge is unknown, used, expired or used up by wrong codes: sign in again."""
+
+    code = "CHALLENGE_EXPIRED"
+    message = "This sign-in has expired. Sign in again with your password."
+
+
+class TotpAlreadyEnabled(AuthError):
+    """Two-factor authentication is already on."""
+
+    code = "TOTP_ALREADY_ENABLED"
+    message = "Two-factor authentication is already enabled."
+
+
+class TotpNotEnabled(AuthError):
+    """Two-factor authentication is off."""
+
+    code = "TOTP_NOT_ENABLED"
+    message = "Two-factor authentication is not enabled."
+
+
+class TotpSetupNotStarted(AuthError):
+    """There is no pending setup to confirm: call startTotpSetup first."""
+
+    code = "TOTP_SETUP_NOT_STARTED"
+    message = "Start the two-factor setup first."

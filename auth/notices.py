@@ -78,3 +78,62 @@ def password_changed_notice(recipient: str, *, at: datetime, ip: str | None, use
             "This message contains no link on purpose. Always go to Workestra yourself.",
         ],
     )
+
+
+def _two_factor_change(
+    recipient: str, kind: str, subject: str, what: str, *, at: datetime, ip: str | None, user_agent: str | None
+) -> Mail:
+    return _mail(
+        recipient,
+        kind,
+        subject,
+        [
+            f"{what} at {_when(at)} from IP address {mask_ip(ip) or 'unknown'} using {_device(user_agent)}.",
+            "If this was you, there is nothing to do. If it was not, someone else is signed in to your "
+            "account: change your password on the Security page, sign out the devices you don't recognise, "
+            "and contact your workspace administrator.",
+            "This message contains no link on purpose. Always go to Workestra yourself.",
+        ],
+    )
+
+
+def totp_enabled_notice(recipient: str, *, at: datetime, ip: str | None, user_agent: str | None) -> Mail:
+    """Sent when two-factor authentication is switched on."""
+    return _two_factor_change(
+        recipient,
+        "totp_enabled",
+        "Two-factor authentication was turned on for your Workestra account",
+        "Two-factor authentication was turned on for your Workestra account; every sign-in now asks for a "
+        "code from your authenticator app. Keep your backup codes somewhere safe. This happened",
+        at=at,
+        ip=ip,
+        user_agent=user_agent,
+    )
+
+
+def totp_disabled_notice(recipient: str, *, at: datetime, ip: str | None, user_agent: str | None) -> Mail:
+    """Sent when two-factor authentication is switched off."""
+    return _two_factor_change(
+        recipient,
+        "totp_disabled",
+        "Two-factor authentication was turned off for your Workestra account",
+        "Two-factor authentication was turned off for your Workestra account, and its backup codes were "
+        "deleted; signing in now needs only your password. This happened",
+        at=at,
+        ip=ip,
+        user_agent=user_agent,
+    )
+
+
+def backup_codes_regenerated_notice(recipient: str, *, at: datetime, ip: str | None, user_agent: str | None) -> Mail:
+    """Sent when a new set of backup codes replaces the old one."""
+    return _two_factor_change(
+        recipient,
+        "backup_codes_regenerated",
+        "New backup codes were made for your Workestra account",
+        "A new set of two-factor backup codes was made for your Workestra account, and the previous codes "
+        "no longer work. This happened",
+        at=at,
+        ip=ip,
+        user_agent=user_agent,
+    )

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
-from auth.accounts import PasswordCheck, record_failure
+from auth.accounts import PasswordCheck, confirm_password
+from auth.challenges import close_open_challenges
 from auth.errors import InvalidCredentials, PasswordPolicyViolation
 from auth.notices import password_changed_notice
-from auth.passwords import candidate_password, normalize_password
+from auth.passwords import normalize_password
 from auth.sessions import ClientInfo, SessionEvents, end_sessions
-from auth.throttle import attempt_key
 from models import Account, PasswordHistory, Session, SessionEndReason
 
 
@@ -38,16 +38,7 @@ async def change_password(
     # Length rules first: a too-long or too-short new password costs no hashing and no attempt.
     new_normalized = normalize_password(new_password, policy)
     account = await Account.get(id=session.account_id)
-    attempt = await check.guard.claim(attempt_key(account.email), info.ip)
-    try:
-        candidate = candidate_password(current_password, policy)
-        matched = candidate is not None and await check.hasher.verify(account.password_hash, candidate)
-    except BaseException:
-        await check.guard.release(attempt)
-        raise
-    if not matched:
-        await record_failure(attempt, account, info, check=check)
-    await check.guard.succeeded(attempt)
+    await confirm_password(account, current_password, info, check=check)
 
     if await _recently_used(account, new_normalized, check):
         raise PasswordPolicyViolation(
@@ -67,6 +58,8 @@ async def change_password(
             policy.history_size - 1
         ).values_list("id", flat=True)
         await PasswordHistory.filter(account_id=account.id).exclude(id__in=list(keep)).using_db(connection).delete()
+        # A challenge won with the old password must not finish a sign-in after the change.
+        await close_open_challenges(account.id, clock=check.clock, using_db=connection)
         mail = password_changed_notice(account.email, at=now, ip=info.ip, user_agent=info.user_agent)
         await check.outbox.enqueue(mail, now=now, using_db=connection)
     check.outbox.wake()

@@ -7,17 +7,19 @@ from typing import Annotated
 import strawberry
 
 from auth.accounts import sign_in as sign_in_flow
+from auth.challenges import TwoFactorChallenge
 from auth.errors import AuthError
 from models import ClientKind as ClientKindRow
 from resolvers.signed_in import signed_in_payload
 from schema.errors import error_from
 from schema.inputs import SignInInput
 from schema.results import SignInResult
+from schema.types import TwoFactorRequired
 from workestra.context import Context
 
 
 async def sign_in(info: strawberry.Info[Context, None], input: Annotated[SignInInput, strawberry.argument(description="Email, password and client kind.")]) -> SignInResult:
-    """Check email and password and open a session."""
+    """Check email and password; open a session, or ask for the second factor when 2FA is on."""
     ctx = info.context
     s = ctx.services
     try:
@@ -32,4 +34,6 @@ async def sign_in(info: strawberry.Info[Context, None], input: Annotated[SignInI
         )
     except AuthError as exc:
         return error_from(exc)
+    if isinstance(result, TwoFactorChallenge):
+        return TwoFactorRequired(challenge=result.challenge, expires_at=result.expires_at)
     return signed_in_payload(ctx, result)

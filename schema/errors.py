@@ -77,12 +77,42 @@ class TooManyAttempts(Error):
     retry_after_seconds: int = strawberry.field(description="Seconds until the next attempt is evaluated.")
 
 
+@strawberry.type(description="The two-factor code is wrong, already used, or not a code at all.")
+class InvalidCode(Error):
+    pass
+
+
+@strawberry.type(description="The sign-in challenge is unknown, expired or used up: sign in again with the password.")
+class ChallengeExpired(Error):
+    pass
+
+
+@strawberry.type(description="Two-factor authentication is already on.")
+class TotpAlreadyEnabled(Error):
+    pass
+
+
+@strawberry.type(description="Two-factor authentication is off.")
+class TotpNotEnabled(Error):
+    pass
+
+
+@strawberry.type(description="There is no pending setup to confirm: call startTotpSetup first.")
+class TotpSetupNotStarted(Error):
+    pass
+
+
 _BY_DOMAIN: dict[type[domain.AuthError], type[Error]] = {
     domain.InvalidCredentials: InvalidCredentials,
     domain.EmailTaken: EmailTaken,
     domain.InvalidEmail: InvalidEmail,
     domain.PasswordPolicyViolation: PasswordPolicyViolation,
     domain.NotFound: NotFound,
+    domain.InvalidCode: InvalidCode,
+    domain.ChallengeExpired: ChallengeExpired,
+    domain.TotpAlreadyEnabled: TotpAlreadyEnabled,
+    domain.TotpNotEnabled: TotpNotEnabled,
+    domain.TotpSetupNotStarted: TotpSetupNotStarted,
 }
 
 

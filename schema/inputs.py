@@ -28,3 +28,26 @@ class ChangePasswordInput:
     sign_out_other_sessions: bool = strawberry.field(
         default=True, description="End every other session (the current one stays signed in)."
     )
+
+
+@strawberry.input(description="Confirm a started two-factor setup with a first code from the authenticator app.")
+class EnableTotpInput:
+    code: str = strawberry.field(description="The 6-digit code the app shows now; surrounding spaces are ignored.")
+
+
+@strawberry.input(description="The second step of signing in to an account with two-factor authentication.")
+class VerifyTwoFactorInput:
+    challenge: str = strawberry.field(description="The challenge from signIn's TwoFactorRequired.")
+    code: str = strawberry.field(
+        description="A 6-digit code from the authenticator app, or an unused backup code (dashes and spaces allowed)."
+    )
+
+
+@strawberry.input(description="Switch two-factor authentication off; the password is required.")
+class DisableTotpInput:
+    password: str = strawberry.field(description="The account's current password.")
+
+
+@strawberry.input(description="Replace the backup codes; the password is required.")
+class RegenerateBackupCodesInput:
+    password: str = strawberry.field(description="The account's current password.")

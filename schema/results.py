@@ -8,14 +8,30 @@ import strawberry
 
 from schema.errors import (
     AccountLocked,
+    ChallengeExpired,
     EmailTaken,
+    InvalidCode,
     InvalidCredentials,
     InvalidEmail,
     NotFound,
     PasswordPolicyViolation,
     TooManyAttempts,
+    TotpAlreadyEnabled,
+    TotpNotEnabled,
+    TotpSetupNotStarted,
 )
-from schema.types import PasswordChanged, SessionRevoked, SessionsRevoked, SignedIn, SignedOut, TwoFactorRequired
+from schema.types import (
+    BackupCodes,
+    PasswordChanged,
+    SessionRevoked,
+    SessionsRevoked,
+    SignedIn,
+    SignedOut,
+    TotpDisabled,
+    TotpEnabled,
+    TotpSetup,
+    TwoFactorRequired,
+)
 
 SignUpResult = Annotated[
     SignedIn | EmailTaken | InvalidEmail | PasswordPolicyViolation,
@@ -40,4 +56,24 @@ SignOutEverywhereResult = Annotated[
 ChangePasswordResult = Annotated[
     PasswordChanged | InvalidCredentials | PasswordPolicyViolation | AccountLocked | TooManyAttempts,
     strawberry.union("ChangePasswordResult", description="Outcome of changePassword."),
+]
+VerifyTwoFactorResult = Annotated[
+    SignedIn | InvalidCode | ChallengeExpired | AccountLocked | TooManyAttempts,
+    strawberry.union("VerifyTwoFactorResult", description="Outcome of the second step of signing in."),
+]
+StartTotpSetupResult = Annotated[
+    TotpSetup | TotpAlreadyEnabled,
+    strawberry.union("StartTotpSetupResult", description="Outcome of startTotpSetup."),
+]
+EnableTotpResult = Annotated[
+    TotpEnabled | InvalidCode | TotpSetupNotStarted | TotpAlreadyEnabled,
+    strawberry.union("EnableTotpResult", description="Outcome of enableTotp."),
+]
+DisableTotpResult = Annotated[
+    TotpDisabled | InvalidCredentials | TotpNotEnabled | AccountLocked | TooManyAttempts,
+    strawberry.union("DisableTotpResult", description="Outcome of disableTotp."),
+]
+RegenerateBackupCodesResult = Annotated[
+    BackupCodes | InvalidCredentials | TotpNotEnabled | AccountLocked | TooManyAttempts,
+    strawberry.union("RegenerateBackupCodesResult", description="Outcome of regenerateBackupCodes."),
 ]

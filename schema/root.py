@@ -8,16 +8,33 @@ from strawberry.extensions.max_aliases import create_validator as alias_limit_ru
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 from strawberry.schema.config import StrawberryConfig
 
-from resolvers import change_password, public, sessions, sign_in, sign_up, viewer
+from resolvers import (
+    change_password,
+    disable_totp,
+    enable_totp,
+    public,
+    regenerate_backup_codes,
+    sessions,
+    sign_in,
+    sign_up,
+    start_totp_setup,
+    verify_two_factor,
+    viewer,
+)
 from schema.errors import (
     AccountLocked,
+    ChallengeExpired,
     EmailTaken,
+    InvalidCode,
     InvalidCredentials,
     InvalidEmail,
     InvalidInput,
     NotFound,
     PasswordPolicyViolation,
     TooManyAttempts,
+    TotpAlreadyEnabled,
+    TotpNotEnabled,
+    TotpSetupNotStarted,
 )
 
 
@@ -36,9 +53,28 @@ class Query:
 class Mutation:
     sign_up = strawberry.mutation(resolver=sign_up.sign_up, description="Create an account and sign in.")
     sign_in = strawberry.mutation(resolver=sign_in.sign_in, description="The password step of signing in.")
+    verify_two_factor = strawberry.mutation(
+        resolver=verify_two_factor.verify_two_factor,
+        description="The second step of signing in: a TOTP or backup code for the challenge from signIn.",
+    )
     change_password = strawberry.mutation(
         resolver=change_password.change_password,
         description="Replace the password (the current one is required); signs other sessions out by default.",
+    )
+    start_totp_setup = strawberry.mutation(
+        resolver=start_totp_setup.start_totp_setup,
+        description="Start setting up two-factor authentication: a new pending secret, QR code and backup codes.",
+    )
+    enable_totp = strawberry.mutation(
+        resolver=enable_totp.enable_totp, description="Confirm the pending setup with a first code; 2FA goes on."
+    )
+    disable_totp = strawberry.mutation(
+        resolver=disable_totp.disable_totp,
+        description="Switch two-factor authentication off at once (the password is required).",
+    )
+    regenerate_backup_codes = strawberry.mutation(
+        resolver=regenerate_backup_codes.regenerate_backup_codes,
+        description="Replace the backup codes with a new set (the password is required).",
     )
     sign_out = strawberry.mutation(resolver=sessions.sign_out, description="End the current session.")
     revoke_session = strawberry.mutation(resolver=sessions.revoke_session, description="Sign one device out.")
@@ -69,13 +105,18 @@ def build_schema(*, max_depth: int = 10, max_aliases: int = 15, max_tokens: int 
         # Every error type is listed so the schema documents them all, even those no union uses yet.
         types=[
             AccountLocked,
+            ChallengeExpired,
             EmailTaken,
+            InvalidCode,
             InvalidCredentials,
             InvalidEmail,
             InvalidInput,
             NotFound,
             PasswordPolicyViolation,
             TooManyAttempts,
+            TotpAlreadyEnabled,
+            TotpNotEnabled,
+            TotpSetupNotStarted,
         ],
         extensions=[
             lambda: AddValidationRules(limit_rules),

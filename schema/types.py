@@ -10,6 +10,7 @@ import strawberry
 from auth.network import mask_ip
 from auth.passwords import PasswordPolicy as PasswordRules
 from auth.sessions import SessionPolicy
+from auth.two_factor import backup_codes_remaining as count_backup_codes
 from models import Account as AccountRow
 from models import ClientKind as ClientKindRow
 from models import Session as SessionRow
@@ -32,9 +33,13 @@ class Account:
     id: strawberry.ID = strawberry.field(description="Stable identifier.")
     email: str = strawberry.field(description="Email address, lower-cased.")
     two_factor_enabled: bool = strawberry.field(description="Whether every sign-in asks for a TOTP code.")
-    backup_codes_remaining: int = strawberry.field(description="Unused backup codes (0 when 2FA is off).")
     password_changed_at: datetime = strawberry.field(description="When the password was last set (UTC).")
     created_at: datetime = strawberry.field(description="When the account was created (UTC).")
+
+    @strawberry.field(description="Unused backup codes (0 when 2FA is off).")
+    async def backup_codes_remaining(self) -> int:
+        # Counted only when asked for, so no caller has to remember to load it.
+        return await count_backup_codes(int(self.id)) if self.two_factor_enabled else 0
 
     @classmethod
     def from_row(cls, row: AccountRow) -> Account:
@@ -43,7 +48,6 @@ class Account:
             id=strawberry.ID(str(row.id)),
             email=row.email,
             two_factor_enabled=row.totp_enabled_at is not None,
-            backup_codes_remaining=0,
             password_changed_at=row.password_changed_at,
             created_at=row.created_at,
         )
@@ -123,3 +127,30 @@ class SessionsRevoked:
 class PasswordChanged:
     account: Account = strawberry.field(description="The account, with its new passwordChangedAt.")
     signed_out_sessions: int = strawberry.field(description="How many other sessions were signed out.")
+
+
+@strawberry.type(
+    description="A started two-factor setup, shown once; nothing is active until enableTotp confirms a code."
+)
+class TotpSetup:
+    secret: str = strawberry.field(description="The base32 secret, for typing into an app that cannot scan.")
+    otpauth_uri: str = strawberry.field(description="The otpauth:// URI (issuer Workestra, account email).")
+    qr_code_svg: str = strawberry.field(description="An SVG image of the QR code of otpauthUri.")
+    backup_codes: list[str] = strawberry.field(
+        description="10 single-use backup codes (XXXX-XXXX-XXXX-XXXX), valid once 2FA is enabled; shown only now."
+    )
+
+
+@strawberry.type(description="Two-factor authentication is on: every sign-in now asks for a code.")
+class TotpEnabled:
+    account: Account = strawberry.field(description="The account, with twoFactorEnabled and its backup codes.")
+
+
+@strawberry.type(description="Two-factor authentication is off; its secret and backup codes were deleted.")
+class TotpDisabled:
+    account: Account = strawberry.field(description="The account, with twoFactorEnabled false.")
+
+
+@strawberry.type(description="A new set of backup codes; every earlier code stopped working.")
+class BackupCodes:
+    codes: list[str] = strawberry.field(description="10 single-use backup codes (XXXX-XXXX-XXXX-XXXX); shown only now.")

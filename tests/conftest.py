@@ -25,6 +25,8 @@ from workestra.app import create_app
 from workestra.settings import Settings
 
 PASSWORD = "correct horse battery staple"
+# A fixed key, so tests never write a development key file and stored secrets open across app instances.
+TEST_SECRET_KEY = "test-secret-key-0123456789abcdefghijklmnopqrstuv"
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
@@ -72,6 +74,7 @@ def test_settings(backend: Backend, **overrides: object) -> Settings:
         argon2_memory_cost=8,
         argon2_parallelism=1,
         hash_concurrency=4,
+        secret_key=TEST_SECRET_KEY,
     )
     return base.with_overrides(**overrides)
 

@@ -11,17 +11,20 @@ from datetime import datetime
 from functools import partial
 
 from auth.accounts import PasswordCheck
+from auth.challenges import prune_challenges
 from auth.clock import Clock, SystemClock
 from auth.location import LocationResolver
 from auth.lockout import LockoutPolicy
 from auth.notices import Mail
 from auth.passwords import PasswordHasher, PasswordPolicy
+from auth.secret_box import SecretBox
 from auth.sessions import SessionPolicy, list_active_sessions, sweep_expired_sessions
 from auth.throttle import AttemptGuard
 from workestra import mail as outbox_table
 from workestra.events import EventBus
 from workestra.feeds import BusSessionEvents, SessionFeeds
 from workestra.mail import MailSender
+from workestra.secret_key import resolve_secret_key
 from workestra.settings import Settings
 
 log = logging.getLogger("workestra.services")
@@ -56,6 +59,7 @@ class Services:
     guard: AttemptGuard
     outbox: MailOutbox
     password_check: PasswordCheck
+    secret_box: SecretBox
 
     @classmethod
     def build(cls, settings: Settings, *, clock: Clock | None = None) -> Services:
@@ -98,6 +102,7 @@ class Services:
             guard=guard,
             outbox=outbox,
             password_check=PasswordCheck(hasher, password_policy, guard, outbox, clock),
+            secret_box=SecretBox.from_secret_key(resolve_secret_key(settings)),
         )
 
     @contextlib.asynccontextmanager
@@ -116,8 +121,9 @@ class Services:
             await self.bus.disconnect()
 
     async def sweep_once(self) -> int:
-        """End sessions past their timeouts and forget stale IP failures; returns the sessions ended."""
+        """End sessions past their timeouts, forget stale IP failures and challenges; returns the sessions ended."""
         await self.guard.prune()
+        await prune_challenges(clock=self.clock)
         return await sweep_expired_sessions(clock=self.clock, policy=self.session_policy, events=self.events)
 
     async def _sweep_forever(self) -> None:

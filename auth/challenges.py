@@ -1,0 +1,96 @@
+"""Sign-in challenges: what a 2FA account gets for a right password, redeemable once for a session.
+
+A challenge is an opaque token like a session token (256 random bits, stored only as SHA-256) but
+kept in its own table, so it authenticates nothing: no request, cookie or socket accepts it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tortoise.expressions import F
+
+from auth.clock import Clock
+from auth.devices import sanitize_user_agent
+from auth.sessions import ClientInfo
+from auth.tokens import new_token, plausible_token, token_digest
+from models import Account, ClientKind, SignInChallenge
+
+CHALLENGE_LIFETIME = timedelta(minutes=5)
+# Wrong codes one challenge takes before it is used up (the account's lockout counts them as well).
+MAX_WRONG_CODES = 5
+
+
+@dataclass(frozen=True)
+class TwoFactorChallenge:
+    """The password was right and a second factor is due: the challenge (shown once) and its end."""
+
+    challenge: str
+    expires_at: datetime
+
+
+async def open_challenge(account: Account, client: ClientKind, info: ClientInfo, *, clock: Clock) -> TwoFactorChallenge:
+    """Start the second step of a sign-in; remembers the client kind, IP and User-Agent for its session."""
+    now = clock.now()
+    token = new_token()
+    challenge = await SignInChallenge.create(
+        id=uuid.uuid4(),
+        account=account,
+        token_hash=token_digest(token),
+        client=client,
+        ip_address=info.ip,
+        user_agent=sanitize_user_agent(info.user_agent),
+        created_at=now,
+        expires_at=now + CHALLENGE_LIFETIME,
+    )
+    return TwoFactorChallenge(token, challenge.expires_at)
+
+
+async def find_open_challenge(token: str, *, clock: Clock) -> SignInChallenge | None:
+    """The unused, unexpired challenge of this token (account loaded), or None."""
+    if not plausible_token(token):
+        return None
+    return (
+        await SignInChallenge.filter(token_hash=token_digest(token), used_at=None, expires_at__gt=clock.now())
+        .select_related("account")
+        .first()
+    )
+
+
+async def is_open(challenge: SignInChallenge, *, clock: Clock) -> bool:
+    """Whether the challenge is still unused and unexpired (re-read from the database)."""
+    return await SignInChallenge.filter(id=challenge.id, used_at=None, expires_at__gt=clock.now()).exists()
+
+
+async def charge_wrong_code(challenge: SignInChallenge, *, clock: Clock) -> None:
+    """Count a wrong code against the challenge; the ``MAX_WRONG_CODES``-th uses it up."""
+    await SignInChallenge.filter(id=challenge.id, used_at=None).update(wrong_codes=F("wrong_codes") + 1)
+    await SignInChallenge.filter(id=challenge.id, used_at=None, wrong_codes__gte=MAX_WRONG_CODES).update(
+        used_at=clock.now()
+    )
+
+
+async def close_challenge(challenge: SignInChallenge, *, clock: Clock) -> bool:
+    """Use the challenge up for a completed sign-in; False when it was used or expired meanwhile."""
+    now = clock.now()
+    closed = await SignInChallenge.filter(id=challenge.id, used_at=None, expires_at__gt=now).update(used_at=now)
+    return closed == 1
+
+
+async def close_open_challenges(account_id: int, *, clock: Clock, using_db: object | None = None) -> int:
+    """Use up every open challenge of the account (its second factor or password changed)."""
+    return await SignInChallenge.filter(account_id=account_id, used_at=None).using_db(using_db).update(
+        used_at=clock.now()
+    )
+
+
+async def prune_challenges(*, clock: Clock) -> int:
+    """Delete expired challenges (called by the periodic sweep)."""
+    return await SignInChallenge.filter(expires_at__lte=clock.now()).delete()
+
+
+def session_info(challenge: SignInChallenge) -> ClientInfo:
+    """The IP and User-Agent of the password step, for the session the challenge opens."""
+    return ClientInfo(ip=challenge.ip_address, user_agent=challenge.user_agent or None)

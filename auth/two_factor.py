@@ -1,0 +1,257 @@
+"""Two-factor authentication flows: set up, enable, the second sign-in step, disable, new backup codes.
+
+Every TOTP code is accepted once: the account keeps the last accepted time step, and a code is taken
+only by the conditional update that moves it forward. A backup code is taken by deleting its row.
+Both hold under concurrency on SQLite and PostgreSQL: of two requests with one code, one wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from auth.accounts import PasswordCheck, SignedIn, confirm_password, record_failure
+from auth.challenges import (
+    charge_wrong_code,
+    close_challenge,
+    close_open_challenges,
+    find_open_challenge,
+    is_open,
+    session_info,
+)
+from auth.clock import Clock
+from auth.errors import (
+    ChallengeExpired,
+    InvalidCode,
+    TotpAlreadyEnabled,
+    TotpNotEnabled,
+    TotpSetupNotStarted,
+)
+from auth.notices import Outbox, backup_codes_regenerated_notice, totp_disabled_notice, totp_enabled_notice
+from auth.secret_box import SecretBox
+from auth.sessions import ClientInfo, LocationLookup, SessionEvents, announce, start_session
+from auth.throttle import attempt_key
+from auth.totp import (
+    BackupCodeEntry,
+    TotpCode,
+    backup_code_digest,
+    matching_step,
+    new_backup_codes,
+    new_secret,
+    parse_backup_code,
+    parse_code,
+    parse_totp_code,
+    provisioning_uri,
+    qr_code_svg,
+)
+from models import Account, BackupCode, TotpSetup
+
+
+@dataclass(frozen=True)
+class PendingTotpSetup:
+    """What the authenticator app and the person need, shown once: nothing is active before ``enable_totp``."""
+
+    secret: str
+    otpauth_uri: str
+    qr_code_svg: str
+    backup_codes: list[str]
+
+
+async def start_totp_setup(account_id: int, *, box: SecretBox, clock: Clock) -> PendingTotpSetup:
+    """A new pending secret and backup codes, replacing any earlier pending setup of the account."""
+    account = await Account.get(id=account_id)
+    if account.totp_enabled_at is not None:
+        raise TotpAlreadyEnabled()
+    secret = new_secret()
+    codes = new_backup_codes()
+    sealed = box.seal(secret, account_id=account.id)
+    now = clock.now()
+    for last_try in (False, True):
+        try:
+            async with in_transaction() as connection:
+                await TotpSetup.filter(account_id=account.id).using_db(connection).delete()
+                setup = await TotpSetup.create(
+                    account_id=account.id, secret=sealed, created_at=now, using_db=connection
+                )
+                await _store_backup_codes(account.id, codes, setup_id=setup.id, now=now, connection=connection)
+            break
+        except IntegrityError:
+            # A concurrent start inserted its setup first (one per account); replace it in turn.
+            if last_try:
+                raise
+    uri = provisioning_uri(secret, account.email)
+    return PendingTotpSetup(secret, uri, qr_code_svg(uri), codes)
+
+
+async def enable_totp(
+    account_id: int, code: str, info: ClientInfo, *, box: SecretBox, clock: Clock, outbox: Outbox
+) -> Account:
+    """Confirm the pending setup with a first code: 2FA goes on and its backup codes become valid."""
+    account = await Account.get(id=account_id)
+    if account.totp_enabled_at is not None:
+        raise TotpAlreadyEnabled()
+    setup = await TotpSetup.get_or_none(account_id=account.id)
+    if setup is None:
+        raise TotpSetupNotStarted()
+    entry = parse_totp_code(code)
+    if entry is None:
+        raise InvalidCode()
+    now = clock.now()
+    step = matching_step(box.open(setup.secret, account_id=account.id), entry, at=now)
+    if step is None:
+        raise InvalidCode()
+    async with in_transaction() as connection:
+        enabled = await Account.filter(_step_is_new(step), id=account.id, totp_enabled_at=None).using_db(
+            connection
+        ).update(totp_enabled_at=now, totp_secret=setup.secret, totp_last_step=step, backup_codes_created_at=now)
+        if not enabled:
+            if await Account.filter(id=account.id, totp_enabled_at__isnull=False).using_db(connection).exists():
+                raise TotpAlreadyEnabled()
+            raise InvalidCode()  # this step was already used
+        await BackupCode.filter(account_id=account.id, setup_id=None).using_db(connection).delete()
+        await BackupCode.filter(setup_id=setup.id).using_db(connection).update(setup_id=None)
+        if not await TotpSetup.filter(id=setup.id).using_db(connection).delete():
+            # A new startTotpSetup replaced the setup this code belongs to: the newer one decides.
+            raise InvalidCode()
+        mail = totp_enabled_notice(account.email, at=now, ip=info.ip, user_agent=info.user_agent)
+        await outbox.enqueue(mail, now=now, using_db=connection)
+    outbox.wake()
+    return await Account.get(id=account.id)
+
+
+async def verify_two_factor(
+    challenge_token: str,
+    code: str,
+    info: ClientInfo,
+    *,
+    box: SecretBox,
+    check: PasswordCheck,
+    locations: LocationLookup,
+    events: SessionEvents,
+) -> SignedIn:
+    """The second sign-in step: a TOTP or backup code against a challenge; opens the session.
+
+    Input that cannot be a code is refused before any work and counts nowhere. A well-formed wrong
+    (or replayed) code counts towards the account's lockout like a wrong password and against the
+    challenge, which takes at most ``MAX_WRONG_CODES`` of them.
+    """
+    entry = parse_code(code)
+    if entry is None:
+        raise InvalidCode()
+    challenge = await find_open_challenge(challenge_token, clock=check.clock)
+    if challenge is None:
+        raise ChallengeExpired()
+    attempt = await check.guard.claim(attempt_key(challenge.account.email), info.ip)
+    try:
+        # Re-read under the claim: the challenge may have been finished or closed meanwhile.
+        account = await Account.get(id=challenge.account_id)
+        if account.totp_enabled_at is None or not await is_open(challenge, clock=check.clock):
+            raise ChallengeExpired()
+        accepted = await redeem_code(account, entry, box=box, clock=check.clock)
+    except BaseException:
+        await check.guard.release(attempt)
+        raise
+    if not accepted:
+        await charge_wrong_code(challenge, clock=check.clock)
+        await record_failure(attempt, account, info, check=check, refusal=InvalidCode)
+    if not await close_challenge(challenge, clock=check.clock):
+        await check.guard.release(attempt)
+        raise ChallengeExpired()
+    await check.guard.succeeded(attempt)
+    session, token = await start_session(
+        account, challenge.client, session_info(challenge), clock=check.clock, locations=locations
+    )
+    await announce(events, account.id)
+    return SignedIn(account, session, token)
+
+
+async def disable_totp(account_id: int, password: str, info: ClientInfo, *, check: PasswordCheck) -> Account:
+    """Switch 2FA off at once (the password is required): secret, backup codes and open challenges go."""
+    account = await Account.get(id=account_id)
+    if account.totp_enabled_at is None:
+        raise TotpNotEnabled()
+    await confirm_password(account, password, info, check=check)
+    now = check.clock.now()
+    async with in_transaction() as connection:
+        disabled = await Account.filter(id=account.id, totp_enabled_at__isnull=False).using_db(connection).update(
+            totp_enabled_at=None, totp_secret=None, totp_last_step=None, backup_codes_created_at=None
+        )
+        if not disabled:
+            raise TotpNotEnabled()
+        await BackupCode.filter(account_id=account.id).using_db(connection).delete()
+        await TotpSetup.filter(account_id=account.id).using_db(connection).delete()
+        await close_open_challenges(account.id, clock=check.clock, using_db=connection)
+        mail = totp_disabled_notice(account.email, at=now, ip=info.ip, user_agent=info.user_agent)
+        await check.outbox.enqueue(mail, now=now, using_db=connection)
+    check.outbox.wake()
+    return await Account.get(id=account.id)
+
+
+async def regenerate_backup_codes(
+    account_id: int, password: str, info: ClientInfo, *, check: PasswordCheck
+) -> list[str]:
+    """A new set of backup codes (the password is required); every earlier code stops working."""
+    account = await Account.get(id=account_id)
+    if account.totp_enabled_at is None:
+        raise TotpNotEnabled()
+    await confirm_password(account, password, info, check=check)
+    codes = new_backup_codes()
+    now = check.clock.now()
+    async with in_transaction() as connection:
+        # Conditional on 2FA still being on; on PostgreSQL it also orders us with a concurrent disable.
+        if not await Account.filter(id=account.id, totp_enabled_at__isnull=False).using_db(connection).update(
+            backup_codes_created_at=now
+        ):
+            raise TotpNotEnabled()
+        await BackupCode.filter(account_id=account.id, setup_id=None).using_db(connection).delete()
+        await _store_backup_codes(account.id, codes, setup_id=None, now=now, connection=connection)
+        mail = backup_codes_regenerated_notice(account.email, at=now, ip=info.ip, user_agent=info.user_agent)
+        await check.outbox.enqueue(mail, now=now, using_db=connection)
+    check.outbox.wake()
+    return codes
+
+
+async def backup_codes_remaining(account_id: int) -> int:
+    """Unused backup codes of the account's active set (0 when 2FA is off)."""
+    return await BackupCode.filter(account_id=account_id, setup_id=None, account__totp_enabled_at__isnull=False).count()
+
+
+def _step_is_new(step: int) -> Q:
+    """Only a step newer than the last accepted one may be used."""
+    return Q(totp_last_step=None) | Q(totp_last_step__lt=step)
+
+
+async def redeem_code(account: Account, entry: TotpCode | BackupCodeEntry, *, box: SecretBox, clock: Clock) -> bool:
+    """Use a code of the account up if it is valid now; False when it is wrong, replayed or already used.
+
+    Atomic on its own: of concurrent calls with one code, exactly one gets True.
+    """
+    if isinstance(entry, BackupCodeEntry):
+        digest = backup_code_digest(entry)
+        return await BackupCode.filter(account_id=account.id, setup_id=None, code_hash=digest).delete() > 0
+    if account.totp_secret is None:
+        return False
+    step = matching_step(box.open(account.totp_secret, account_id=account.id), entry, at=clock.now())
+    if step is None:
+        return False
+    taken = await Account.filter(_step_is_new(step), id=account.id, totp_enabled_at__isnull=False).update(
+        totp_last_step=step
+    )
+    return taken == 1
+
+
+async def _store_backup_codes(
+    account_id: int, codes: list[str], *, setup_id: int | None, now: datetime, connection: object
+) -> None:
+    rows = []
+    for code in codes:
+        entry = parse_backup_code(code)
+        if entry is None:
+            raise ValueError("a generated backup code must parse")
+        digest = backup_code_digest(entry)
+        rows.append(BackupCode(account_id=account_id, setup_id=setup_id, code_hash=digest, created_at=now))
+    await BackupCode.bulk_create(rows, using_db=connection)

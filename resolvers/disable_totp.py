@@ -1,0 +1,31 @@
+"""``disableTotp``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from auth.errors import AuthError
+from auth.two_factor import disable_totp as disable_totp_flow
+from schema.errors import error_from
+from schema.inputs import DisableTotpInput
+from schema.results import DisableTotpResult
+from schema.types import Account, TotpDisabled
+from workestra.context import Context
+
+
+async def disable_totp(
+    info: strawberry.Info[Context, None],
+    input: Annotated[DisableTotpInput, strawberry.argument(description="The account's current password.")],
+) -> DisableTotpResult:
+    """Switch two-factor authentication off at once; its secret and backup codes are deleted."""
+    ctx = info.context
+    viewer = await ctx.require_viewer()
+    try:
+        account = await disable_totp_flow(
+            viewer.account_id, input.password, ctx.client_info, check=ctx.services.password_check
+        )
+    except AuthError as exc:
+        return error_from(exc)
+    return TotpDisabled(account=Account.from_row(account))

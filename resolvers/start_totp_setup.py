@@ -1,0 +1,29 @@
+"""``startTotpSetup``."""
+
+from __future__ import annotations
+
+import strawberry
+
+from auth.errors import AuthError
+from auth.two_factor import start_totp_setup as start_totp_setup_flow
+from schema.errors import error_from
+from schema.results import StartTotpSetupResult
+from schema.types import TotpSetup
+from workestra.context import Context
+
+
+async def start_totp_setup(info: strawberry.Info[Context, None]) -> StartTotpSetupResult:
+    """Make a pending secret, its QR code and backup codes; replaces an earlier pending setup."""
+    ctx = info.context
+    viewer = await ctx.require_viewer()
+    s = ctx.services
+    try:
+        setup = await start_totp_setup_flow(viewer.account_id, box=s.secret_box, clock=s.clock)
+    except AuthError as exc:
+        return error_from(exc)
+    return TotpSetup(
+        secret=setup.secret,
+        otpauth_uri=setup.otpauth_uri,
+        qr_code_svg=setup.qr_code_svg,
+        backup_codes=setup.backup_codes,
+    )
