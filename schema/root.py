@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions import AddValidationRules, DisableIntrospection, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.extensions.max_aliases import create_validator as alias_limit_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 from strawberry.schema.config import StrawberryConfig
@@ -36,6 +36,7 @@ from schema.errors import (
     TotpNotEnabled,
     TotpSetupNotStarted,
 )
+from schema.masking import MaskUnexpectedErrors
 
 
 @strawberry.type(description="Read operations.")
@@ -93,8 +94,13 @@ class Subscription:
     )
 
 
-def build_schema(*, max_depth: int = 10, max_aliases: int = 15, max_tokens: int = 2000) -> strawberry.Schema:
-    """The executable schema with its parse/validation caches and query-size limits."""
+def build_schema(
+    *, max_depth: int = 10, max_aliases: int = 15, max_tokens: int = 2000, production: bool = False
+) -> strawberry.Schema:
+    """The executable schema with its caches and query-size limits.
+
+    ``production`` turns off introspection and field suggestions and masks unexpected errors.
+    """
     # The limit rules are built once: ValidationCache keys on the rule classes, so rules made afresh
     # per request (QueryDepthLimiter/MaxAliasesLimiter factories) would never hit the cache.
     limit_rules = [depth_limit_rule(max_depth, None, None), alias_limit_rule(max_aliases)]
@@ -123,8 +129,9 @@ def build_schema(*, max_depth: int = 10, max_aliases: int = 15, max_tokens: int 
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             ParserCache,
             ValidationCache,
+            *([DisableIntrospection, MaskUnexpectedErrors] if production else []),
         ],
-        config=StrawberryConfig(),
+        config=StrawberryConfig(disable_field_suggestions=production),
     )
 
 

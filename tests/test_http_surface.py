@@ -22,8 +22,10 @@ HOSTILE_STRINGS = ["", " ", "\x00", "a\x00b", "\r\n\r\nX-Injected: 1", "😀" * 
         (b'{"query": 42}', "application/json", 400),
         (b'{"query": "{ me { id } }", "variables": "x"}', "application/json", 400),
         (b'[{"query": "{ me { id } }"}, {"query": "{ me { id } }"}]', "application/json", 400),
-        (b"query=mutation%20%7B%20signOut%20%7B%20__typename%20%7D%20%7D", "application/x-www-form-urlencoded", 400),
-        (b'{"query": "mutation { signOut { __typename } }"}', "text/plain", 400),
+        (b"query=mutation%20%7B%20signOut%20%7B%20__typename%20%7D%20%7D", "application/x-www-form-urlencoded", 415),
+        (b'{"query": "mutation { signOut { __typename } }"}', "text/plain", 415),
+        (b'{"query": "mutation { signOut { __typename } }"}', "multipart/form-data; boundary=x", 415),
+        (b'{"query": "mutation { signOut { __typename } }"}', "", 415),
         (b'{"query":"' + b"a" * 100_000 + b'"}', "application/json", 413),
     ],
 )

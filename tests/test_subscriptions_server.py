@@ -213,3 +213,24 @@ async def test_an_idle_session_expires_and_its_socket_closes_even_while_subscrib
     # Idle timeout 2 s and a sweep every second: the open subscription must not keep the session alive.
     assert await socket.closed_with(timeout=6) == 4403
     assert (await laptop.client.data(ME))["me"] is None
+
+
+async def test_operations_per_socket_are_capped(server: ServerProcess) -> None:
+    _, laptop = await sign_up(server)
+    socket = await GraphQLSocket.open(server.ws_url)
+    assert (await socket.init({"authorization": f"Bearer {laptop.token}"}))["type"] == "connection_ack"
+    for op in range(10):
+        await socket.subscribe(SUBSCRIPTION, op_id=str(op))
+        assert (await socket.receive())["type"] == "next"
+    await socket.subscribe(SUBSCRIPTION, op_id="one-too-many")
+    refusal = await socket.receive()
+    assert refusal["type"] == "error" and refusal["id"] == "one-too-many"
+    await socket.close()
+
+
+async def test_an_oversized_frame_closes_the_socket(server: ServerProcess) -> None:
+    _, laptop = await sign_up(server)
+    socket = await GraphQLSocket.open(server.ws_url)
+    assert (await socket.init({"authorization": f"Bearer {laptop.token}"}))["type"] == "connection_ack"
+    await socket.send({"id": "big", "type": "subscribe", "payload": {"query": "#" + "x" * 70_000 + "\n" + SUBSCRIPTION}})
+    assert await socket.closed_with() == 1009

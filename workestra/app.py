@@ -10,6 +10,8 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -27,6 +29,7 @@ from auth.sessions import session_is_live
 from schema.root import build_schema
 from workestra.context import Context
 from workestra.db import ensure_sqlite_directory, tortoise_config
+from workestra.http import RequestGuard
 from workestra.services import Services
 from workestra.settings import Settings
 
@@ -46,6 +49,7 @@ class GraphQLView(GraphQL):
                 max_depth=settings.max_query_depth,
                 max_aliases=settings.max_aliases,
                 max_tokens=settings.max_tokens,
+                production=settings.production,
             ),
             graphql_ide=None if settings.production else "graphiql",
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
@@ -134,7 +138,23 @@ def create_app(settings: Settings, *, clock: Clock | None = None, freeze_gc_afte
                     gc.freeze()
                 yield
 
+    allowed_origins = tuple(filter(None, (*settings.allowed_origins, settings.public_origin)))
+    middleware = [Middleware(RequestGuard, allowed_origins=allowed_origins, production=settings.production)]
+    if allowed_origins:
+        # Outermost, so preflights from listed origins are answered; never "*" with credentials.
+        middleware.insert(
+            0,
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(allowed_origins),
+                allow_credentials=True,
+                allow_methods=["GET", "POST"],
+                allow_headers=["content-type", "authorization", "x-request-id"],
+                max_age=600,
+            ),
+        )
     app = Starlette(
+        middleware=middleware,
         routes=[
             Route("/graphql", view, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", view),

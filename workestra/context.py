@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -56,6 +57,12 @@ class Context:
         self.is_websocket = isinstance(request, WebSocket)
         self._viewer: asyncio.Future[Viewer | None] | None = None
         self.socket_session_id: str | None = None
+
+    @cached_property
+    def request_id(self) -> str:
+        """The id under which this request (or socket) is logged; also returned in masked errors."""
+        state = self.request.scope.get("state") or {}
+        return state.get("request_id") or uuid.uuid4().hex
 
     @cached_property
     def client_info(self) -> ClientInfo:

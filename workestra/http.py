@@ -1,0 +1,113 @@
+"""HTTP hardening in front of the GraphQL view: request ids, security headers, CSRF and Origin checks.
+
+A pure ASGI middleware, so WebSocket connections pass through untouched (their Origin is checked at
+the handshake by the GraphQL view, and their frames are limited by uvicorn).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("workestra.http")
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# Browsers send these on cross-site requests; a same-site frontend never does.
+_CROSS_SITE = {"cross-site"}
+
+
+def normalize_origin(origin: str) -> str | None:
+    """``scheme://host[:port]`` in lower case with default ports dropped, or None for non-origins."""
+    try:
+        parts = urlsplit(origin.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        return None
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    if port is not None and port != {"http": 80, "https": 443}[parts.scheme]:
+        host = f"{host}:{port}"
+    return f"{parts.scheme}://{host}"
+
+
+class RequestGuard:
+    """Adds a request id and security headers; refuses cross-origin browser requests and non-JSON POSTs."""
+
+    def __init__(
+        self, app: ASGIApp, *, allowed_origins: Iterable[str], production: bool, graphql_path: str = "/graphql"
+    ) -> None:
+        self.app = app
+        self.allowed = {o for o in (normalize_origin(origin) for origin in allowed_origins) if o}
+        self.production = production
+        self.graphql_path = graphql_path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        supplied = headers.get("x-request-id", "")
+        request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                out = MutableHeaders(scope=message)
+                out["X-Request-ID"] = request_id
+                out["X-Content-Type-Options"] = "nosniff"
+                out["Referrer-Policy"] = "no-referrer"
+                out["X-Frame-Options"] = "DENY"
+                out.setdefault("Cache-Control", "no-store")
+                if self.production:
+                    out["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+            await send(message)
+
+        refusal = self._refusal(scope, headers)
+        if refusal is not None:
+            status, message = refusal
+            log.info("request refused", extra={"request_id": request_id, "status": status})
+            await _send_error(send_with_headers, status, message)
+            return
+        await self.app(scope, receive, send_with_headers)
+
+    def _refusal(self, scope: Scope, headers: Headers) -> tuple[int, str] | None:
+        origin = headers.get("origin")
+        if origin is not None and not self._origin_allowed(origin, headers):
+            return 403, "This origin may not call the API."
+        if origin is None and headers.get("sec-fetch-site") in _CROSS_SITE:
+            return 403, "Cross-site requests may not call the API."
+        if scope["path"] == self.graphql_path and scope["method"] == "POST":
+            media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+            # Only JSON: forms and text bodies are "simple requests" a foreign page could send with cookies.
+            if media_type != "application/json":
+                return 415, "Send GraphQL requests as application/json."
+        return None
+
+    def _origin_allowed(self, origin: str, headers: Headers) -> bool:
+        normalized = normalize_origin(origin)
+        if normalized is None:
+            return False
+        if normalized in self.allowed:
+            return True
+        # Same origin: the browser's Origin names the host it sent the request to.
+        return urlsplit(normalized).netloc == headers.get("host", "").lower()
+
+
+async def _send_error(send: Send, status: int, message: str) -> None:
+    body = json.dumps({"errors": [{"message": message}]}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
