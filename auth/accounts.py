@@ -8,6 +8,7 @@ from typing import NoReturn
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from auth.audit import record_event, record_session_event
 from auth.challenges import TwoFactorChallenge, open_challenge
 from auth.clock import Clock
 from auth.emails import normalize_email, validated_email
@@ -16,7 +17,7 @@ from auth.notices import Outbox, lockout_notice
 from auth.passwords import PasswordHasher, PasswordPolicy, candidate_password, normalize_password
 from auth.sessions import ClientInfo, LocationLookup, SessionEvents, announce, start_session
 from auth.throttle import Attempt, AttemptGuard, attempt_key
-from models import Account, ClientKind, Session
+from models import Account, ClientKind, SecurityEventType, Session
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ async def sign_up(
                 email=address, password_hash=password_hash, password_changed_at=now, created_at=now
             )
             session, token = await start_session(account, client, info, clock=clock, locations=locations)
+            await record_session_event(session, SecurityEventType.SIGN_UP, at=now)
     except IntegrityError:
         # Two sign-ups raced for the same address; the unique index decided.
         raise EmailTaken() from None
@@ -123,11 +125,17 @@ async def record_failure(
     *,
     check: PasswordCheck,
     refusal: type[AuthError] = InvalidCredentials,
+    event: SecurityEventType = SecurityEventType.SIGN_IN_FAILED,
 ) -> NoReturn:
     """Count a wrong password or code and raise what the caller answers; the lock mail goes out once.
 
-    Raises ``AccountLocked`` when this failure locks the account, ``refusal`` otherwise.
+    Raises ``AccountLocked`` when this failure locks the account, ``refusal`` otherwise. The failure
+    (``event``) and the lock are audited with the count, when the account exists.
     """
+
+    async def audit_failure(connection: object) -> None:
+        if account is not None:
+            await record_event(account.id, event, info, at=check.clock.now(), using_db=connection)
 
     async def queue_lock_mail(connection: object) -> None:
         if account is not None:
@@ -139,8 +147,11 @@ async def record_failure(
                 minutes=check.guard.policy.lock_seconds // 60,
             )
             await check.outbox.enqueue(mail, now=check.clock.now(), using_db=connection)
+            await record_event(
+                account.id, SecurityEventType.ACCOUNT_LOCKED, info, at=check.clock.now(), using_db=connection
+            )
 
-    if await check.guard.failed(attempt, on_lock=queue_lock_mail):
+    if await check.guard.failed(attempt, on_failure=audit_failure, on_lock=queue_lock_mail):
         check.outbox.wake()
         raise AccountLocked(check.guard.policy.lock_seconds)
     raise refusal()
@@ -163,6 +174,16 @@ async def sign_in(
         await check.guard.release(attempt)
         return await open_challenge(account, client, info, clock=check.clock)
     await check.guard.succeeded(attempt)
-    session, token = await start_session(account, client, info, clock=check.clock, locations=locations)
+    session, token = await open_session(account, client, info, clock=check.clock, locations=locations)
     await announce(events, account.id)
     return SignedIn(account, session, token)
+
+
+async def open_session(
+    account: Account, client: ClientKind, info: ClientInfo, *, clock: Clock, locations: LocationLookup
+) -> tuple[Session, str]:
+    """Start the session of a completed sign-in and audit it, in one transaction."""
+    async with in_transaction() as connection:
+        session, token = await start_session(account, client, info, clock=clock, locations=locations)
+        await record_session_event(session, SecurityEventType.SIGN_IN, at=session.created_at, using_db=connection)
+    return session, token

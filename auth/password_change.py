@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from tortoise.transactions import in_transaction
 
 from auth.accounts import PasswordCheck, confirm_password
+from auth.audit import record_event
 from auth.challenges import close_open_challenges
 from auth.errors import InvalidCredentials, PasswordPolicyViolation
 from auth.notices import password_changed_notice
 from auth.passwords import normalize_password
 from auth.sessions import ClientInfo, SessionEvents, end_sessions
-from models import Account, PasswordHistory, Session, SessionEndReason
+from models import Account, PasswordHistory, SecurityEventType, Session, SessionEndReason
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,9 @@ async def change_password(
         await close_open_challenges(account.id, clock=check.clock, using_db=connection)
         mail = password_changed_notice(account.email, at=now, ip=info.ip, user_agent=info.user_agent)
         await check.outbox.enqueue(mail, now=now, using_db=connection)
+        await record_event(
+            account.id, SecurityEventType.PASSWORD_CHANGED, info, at=now, session_id=session.id, using_db=connection
+        )
     check.outbox.wake()
 
     signed_out = 0

@@ -10,11 +10,13 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
 
+from auth.audit import EventNote, record_session_event
 from auth.clock import Clock
 from auth.devices import parse_device, sanitize_user_agent
 from auth.tokens import new_token, plausible_token, token_digest
-from models import Account, ClientKind, Session, SessionEndReason
+from models import Account, ClientKind, SecurityEventType, Session, SessionEndReason
 
 log = logging.getLogger("workestra.sessions")
 
@@ -68,10 +70,11 @@ class SessionPolicy:
 
 @dataclass(frozen=True)
 class ClientInfo:
-    """What the request says about the device: its IP (already resolved through trusted proxies) and User-Agent."""
+    """What the request says about the device: its IP (already resolved through trusted proxies), User-Agent and place."""
 
     ip: str | None
     user_agent: str | None
+    location: str | None = None
 
 
 async def start_session(
@@ -132,15 +135,20 @@ async def list_active_sessions(account_id: int, *, clock: Clock, policy: Session
 
 
 async def end_session(
-    session_id: str, account_id: int, reason: SessionEndReason, *, clock: Clock, events: SessionEvents
+    session_id: str,
+    account_id: int,
+    reason: SessionEndReason,
+    *,
+    clock: Clock,
+    events: SessionEvents,
+    note: EventNote | None = None,
 ) -> bool:
     """End one of the account's sessions; False when it is unknown, foreign or already over."""
-    try:
-        parsed = uuid.UUID(session_id)
-    except (ValueError, AttributeError, TypeError):
+    parsed = _session_uuid(session_id)
+    if parsed is None:
         return False
-    ended = await _end(Session.filter(id=parsed, account_id=account_id), account_id, reason, clock.now(), events)
-    return bool(ended)
+    query = Session.filter(id=parsed, account_id=account_id)
+    return bool(await _end(query, account_id, reason, clock.now(), events, note=note))
 
 
 async def end_sessions(
@@ -150,12 +158,55 @@ async def end_sessions(
     clock: Clock,
     events: SessionEvents,
     keep: uuid.UUID | None = None,
+    note: EventNote | None = None,
 ) -> list[str]:
     """End every live session of the account except ``keep``; returns the ids this call ended."""
     query = Session.filter(account_id=account_id)
     if keep is not None:
         query = query.exclude(id=keep)
-    return await _end(query, account_id, reason, clock.now(), events)
+    return await _end(query, account_id, reason, clock.now(), events, note=note)
+
+
+async def sign_out(session: Session, info: ClientInfo, *, clock: Clock, events: SessionEvents) -> bool:
+    """End the requester's own session (audited as a sign-out)."""
+    note = EventNote(SecurityEventType.SIGN_OUT, info, session.id)
+    return await end_session(
+        str(session.id), session.account_id, SessionEndReason.SIGNED_OUT, clock=clock, events=events, note=note
+    )
+
+
+async def revoke_session(
+    session_id: str, account_id: int, info: ClientInfo, *, clock: Clock, events: SessionEvents
+) -> bool:
+    """End one session of the account, named by id; False when it is unknown, foreign or already over."""
+    parsed = _session_uuid(session_id)
+    if parsed is None:
+        return False
+    note = EventNote(SecurityEventType.SESSION_REVOKED, info, parsed)
+    return await end_session(str(parsed), account_id, SessionEndReason.REVOKED, clock=clock, events=events, note=note)
+
+
+async def revoke_other_sessions(
+    session: Session, info: ClientInfo, *, clock: Clock, events: SessionEvents
+) -> list[str]:
+    """End every session of the account but the requester's; audited once when any ended."""
+    note = EventNote(SecurityEventType.OTHER_SESSIONS_REVOKED, info, session.id)
+    return await end_sessions(
+        session.account_id, SessionEndReason.REVOKED, clock=clock, events=events, keep=session.id, note=note
+    )
+
+
+async def sign_out_everywhere(session: Session, info: ClientInfo, *, clock: Clock, events: SessionEvents) -> list[str]:
+    """End every session of the account, the requester's too; audited once."""
+    note = EventNote(SecurityEventType.SIGNED_OUT_EVERYWHERE, info, session.id)
+    return await end_sessions(session.account_id, SessionEndReason.SIGNED_OUT, clock=clock, events=events, note=note)
+
+
+def _session_uuid(session_id: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(session_id)) if isinstance(session_id, str | uuid.UUID) else None
+    except ValueError:
+        return None
 
 
 async def sweep_expired_sessions(*, clock: Clock, policy: SessionPolicy, events: SessionEvents) -> int:
@@ -175,17 +226,36 @@ async def sweep_expired_sessions(*, clock: Clock, policy: SessionPolicy, events:
     return total
 
 
-async def _end(query, account_id: int, reason: SessionEndReason, now: datetime, events: SessionEvents) -> list[str]:
+async def _end(
+    query,
+    account_id: int,
+    reason: SessionEndReason,
+    now: datetime,
+    events: SessionEvents,
+    *,
+    note: EventNote | None = None,
+) -> list[str]:
     # Read the candidates, then end each with a conditional update: only the caller whose update
     # matched reports it, so concurrent revocations (or sweeps on several processes) never double count.
-    candidates = await query.filter(ended_at=None).values_list("id", flat=True)
-    ended: list[str] = []
-    for session_id in candidates:
-        if await Session.filter(id=session_id, ended_at=None).update(ended_at=now, end_reason=reason):
-            ended.append(str(session_id))
-    if ended:
-        await announce(events, account_id, ended)
-    return ended
+    # The endings and their audit events commit together; rows are taken in id order so that two
+    # transactions ending overlapping sets on PostgreSQL lock them in the same order.
+    candidates = await query.filter(ended_at=None).order_by("id")
+    ended: list[Session] = []
+    async with in_transaction() as connection:
+        for session in candidates:
+            if await Session.filter(id=session.id, ended_at=None).using_db(connection).update(
+                ended_at=now, end_reason=reason
+            ):
+                ended.append(session)
+        if reason is SessionEndReason.EXPIRED:
+            for session in ended:
+                await record_session_event(session, SecurityEventType.SESSION_EXPIRED, at=now, using_db=connection)
+        elif ended and note is not None:
+            await note.write(account_id, at=now, using_db=connection)
+    ended_ids = [str(session.id) for session in ended]
+    if ended_ids:
+        await announce(events, account_id, ended_ids)
+    return ended_ids
 
 
 async def announce(events: SessionEvents, account_id: int, ended: Sequence[str] = ()) -> None:

@@ -101,8 +101,14 @@ class AttemptGuard:
         # Another evaluation for this email is in flight right now.
         raise TooManyAttempts(1)
 
-    async def failed(self, attempt: Attempt, *, on_lock: OnLock | None = None) -> bool:
-        """Record a failure; returns True (after calling ``on_lock`` in the same transaction) when it locks."""
+    async def failed(
+        self, attempt: Attempt, *, on_failure: OnLock | None = None, on_lock: OnLock | None = None
+    ) -> bool:
+        """Record a failure; returns True when it locks.
+
+        ``on_failure`` (for every recorded failure) and then ``on_lock`` (for the failure that locks)
+        run in the transaction that records it.
+        """
         now = self.clock.now()
         failures = attempt.previous_failures + 1
         verdict = self.policy.after_failure(failures)
@@ -116,6 +122,8 @@ class AttemptGuard:
                 evaluating_until=None,
                 claim=None,
             )
+            if recorded and on_failure is not None:
+                await on_failure(connection)
             # Exactly one failure writes a given lock, so exactly one lock mail is queued.
             if recorded and verdict.locks and on_lock is not None:
                 await on_lock(connection)

@@ -14,7 +14,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from auth.accounts import PasswordCheck, SignedIn, confirm_password, record_failure
+from auth.accounts import PasswordCheck, SignedIn, confirm_password, open_session, record_failure
+from auth.audit import record_event
 from auth.challenges import (
     charge_wrong_code,
     close_challenge,
@@ -33,7 +34,7 @@ from auth.errors import (
 )
 from auth.notices import Outbox, backup_codes_regenerated_notice, totp_disabled_notice, totp_enabled_notice
 from auth.secret_box import SecretBox
-from auth.sessions import ClientInfo, LocationLookup, SessionEvents, announce, start_session
+from auth.sessions import ClientInfo, LocationLookup, SessionEvents, announce
 from auth.throttle import attempt_key
 from auth.totp import (
     BackupCodeEntry,
@@ -48,7 +49,7 @@ from auth.totp import (
     provisioning_uri,
     qr_code_svg,
 )
-from models import Account, BackupCode, TotpSetup
+from models import Account, BackupCode, SecurityEventType, TotpSetup
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,14 @@ async def start_totp_setup(account_id: int, *, box: SecretBox, clock: Clock) -> 
 
 
 async def enable_totp(
-    account_id: int, code: str, info: ClientInfo, *, box: SecretBox, clock: Clock, outbox: Outbox
+    account_id: int,
+    code: str,
+    info: ClientInfo,
+    *,
+    box: SecretBox,
+    clock: Clock,
+    outbox: Outbox,
+    session_id: object | None = None,
 ) -> Account:
     """Confirm the pending setup with a first code: 2FA goes on and its backup codes become valid."""
     account = await Account.get(id=account_id)
@@ -119,6 +127,9 @@ async def enable_totp(
             raise InvalidCode()
         mail = totp_enabled_notice(account.email, at=now, ip=info.ip, user_agent=info.user_agent)
         await outbox.enqueue(mail, now=now, using_db=connection)
+        await record_event(
+            account.id, SecurityEventType.TOTP_ENABLED, info, at=now, session_id=session_id, using_db=connection
+        )
     outbox.wake()
     return await Account.get(id=account.id)
 
@@ -151,25 +162,29 @@ async def verify_two_factor(
         account = await Account.get(id=challenge.account_id)
         if account.totp_enabled_at is None or not await is_open(challenge, clock=check.clock):
             raise ChallengeExpired()
-        accepted = await redeem_code(account, entry, box=box, clock=check.clock)
+        accepted = await _redeem_audited(account, entry, info, box=box, clock=check.clock)
     except BaseException:
         await check.guard.release(attempt)
         raise
     if not accepted:
         await charge_wrong_code(challenge, clock=check.clock)
-        await record_failure(attempt, account, info, check=check, refusal=InvalidCode)
+        await record_failure(
+            attempt, account, info, check=check, refusal=InvalidCode, event=SecurityEventType.TWO_FACTOR_FAILED
+        )
     if not await close_challenge(challenge, clock=check.clock):
         await check.guard.release(attempt)
         raise ChallengeExpired()
     await check.guard.succeeded(attempt)
-    session, token = await start_session(
+    session, token = await open_session(
         account, challenge.client, session_info(challenge), clock=check.clock, locations=locations
     )
     await announce(events, account.id)
     return SignedIn(account, session, token)
 
 
-async def disable_totp(account_id: int, password: str, info: ClientInfo, *, check: PasswordCheck) -> Account:
+async def disable_totp(
+    account_id: int, password: str, info: ClientInfo, *, check: PasswordCheck, session_id: object | None = None
+) -> Account:
     """Switch 2FA off at once (the password is required): secret, backup codes and open challenges go."""
     account = await Account.get(id=account_id)
     if account.totp_enabled_at is None:
@@ -187,12 +202,15 @@ async def disable_totp(account_id: int, password: str, info: ClientInfo, *, chec
         await close_open_challenges(account.id, clock=check.clock, using_db=connection)
         mail = totp_disabled_notice(account.email, at=now, ip=info.ip, user_agent=info.user_agent)
         await check.outbox.enqueue(mail, now=now, using_db=connection)
+        await record_event(
+            account.id, SecurityEventType.TOTP_DISABLED, info, at=now, session_id=session_id, using_db=connection
+        )
     check.outbox.wake()
     return await Account.get(id=account.id)
 
 
 async def regenerate_backup_codes(
-    account_id: int, password: str, info: ClientInfo, *, check: PasswordCheck
+    account_id: int, password: str, info: ClientInfo, *, check: PasswordCheck, session_id: object | None = None
 ) -> list[str]:
     """A new set of backup codes (the password is required); every earlier code stops working."""
     account = await Account.get(id=account_id)
@@ -211,6 +229,14 @@ async def regenerate_backup_codes(
         await _store_backup_codes(account.id, codes, setup_id=None, now=now, connection=connection)
         mail = backup_codes_regenerated_notice(account.email, at=now, ip=info.ip, user_agent=info.user_agent)
         await check.outbox.enqueue(mail, now=now, using_db=connection)
+        await record_event(
+            account.id,
+            SecurityEventType.BACKUP_CODES_REGENERATED,
+            info,
+            at=now,
+            session_id=session_id,
+            using_db=connection,
+        )
     check.outbox.wake()
     return codes
 
@@ -220,19 +246,39 @@ async def backup_codes_remaining(account_id: int) -> int:
     return await BackupCode.filter(account_id=account_id, setup_id=None, account__totp_enabled_at__isnull=False).count()
 
 
+async def _redeem_audited(
+    account: Account, entry: TotpCode | BackupCodeEntry, info: ClientInfo, *, box: SecretBox, clock: Clock
+) -> bool:
+    """``redeem_code``; a backup code is used up and audited in one transaction."""
+    if not isinstance(entry, BackupCodeEntry):
+        return await redeem_code(account, entry, box=box, clock=clock)
+    async with in_transaction() as connection:
+        accepted = await redeem_code(account, entry, box=box, clock=clock, using_db=connection)
+        if accepted:
+            await record_event(account.id, SecurityEventType.BACKUP_CODE_USED, info, at=clock.now(), using_db=connection)
+    return accepted
+
+
 def _step_is_new(step: int) -> Q:
     """Only a step newer than the last accepted one may be used."""
     return Q(totp_last_step=None) | Q(totp_last_step__lt=step)
 
 
-async def redeem_code(account: Account, entry: TotpCode | BackupCodeEntry, *, box: SecretBox, clock: Clock) -> bool:
+async def redeem_code(
+    account: Account,
+    entry: TotpCode | BackupCodeEntry,
+    *,
+    box: SecretBox,
+    clock: Clock,
+    using_db: object | None = None,
+) -> bool:
     """Use a code of the account up if it is valid now; False when it is wrong, replayed or already used.
 
     Atomic on its own: of concurrent calls with one code, exactly one gets True.
     """
     if isinstance(entry, BackupCodeEntry):
         digest = backup_code_digest(entry)
-        return await BackupCode.filter(account_id=account.id, setup_id=None, code_hash=digest).delete() > 0
+        return await BackupCode.filter(account_id=account.id, setup_id=None, code_hash=digest).using_db(using_db).delete() > 0
     if account.totp_secret is None:
         return False
     step = matching_step(box.open(account.totp_secret, account_id=account.id), entry, at=clock.now())

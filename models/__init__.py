@@ -1,6 +1,7 @@
 """Tortoise models: fields, indexes and constraints only; the rules live in ``auth``."""
 
 from models.account import Account, PasswordHistory
+from models.audit import SecurityEvent, SecurityEventType
 from models.outbox import OutboxMessage
 from models.session import ClientKind, Session, SessionEndReason
 from models.throttle import AttemptCounter, IpFailure
@@ -14,6 +15,8 @@ __all__ = [
     "IpFailure",
     "OutboxMessage",
     "PasswordHistory",
+    "SecurityEvent",
+    "SecurityEventType",
     "Session",
     "SessionEndReason",
     "SignInChallenge",

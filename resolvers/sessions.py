@@ -7,8 +7,10 @@ from typing import Annotated
 import strawberry
 
 from auth.errors import NotFound
-from auth.sessions import end_session, end_sessions
-from models import SessionEndReason
+from auth.sessions import revoke_other_sessions
+from auth.sessions import revoke_session as revoke_session_flow
+from auth.sessions import sign_out as sign_out_flow
+from auth.sessions import sign_out_everywhere as sign_out_everywhere_flow
 from resolvers.cookies import clear_session_cookie
 from schema.errors import error_from
 from schema.results import (
@@ -27,7 +29,7 @@ async def sign_out(info: strawberry.Info[Context, None]) -> SignOutResult:
     viewer = await ctx.require_viewer()
     s = ctx.services
     session_id = str(viewer.session.id)
-    await end_session(session_id, viewer.account_id, SessionEndReason.SIGNED_OUT, clock=s.clock, events=s.events)
+    await sign_out_flow(viewer.session, ctx.client_info, clock=s.clock, events=s.events)
     clear_session_cookie(ctx)
     ctx.forget_viewer()
     return SignedOut(session_id=strawberry.ID(session_id))
@@ -41,7 +43,7 @@ async def revoke_session(
     ctx = info.context
     viewer = await ctx.require_viewer()
     s = ctx.services
-    if not await end_session(str(id), viewer.account_id, SessionEndReason.REVOKED, clock=s.clock, events=s.events):
+    if not await revoke_session_flow(str(id), viewer.account_id, ctx.client_info, clock=s.clock, events=s.events):
         return error_from(NotFound())
     if str(id) == str(viewer.session.id):
         clear_session_cookie(ctx)
@@ -54,9 +56,7 @@ async def revoke_all_other_sessions(info: strawberry.Info[Context, None]) -> Rev
     ctx = info.context
     viewer = await ctx.require_viewer()
     s = ctx.services
-    ended = await end_sessions(
-        viewer.account_id, SessionEndReason.REVOKED, clock=s.clock, events=s.events, keep=viewer.session.id
-    )
+    ended = await revoke_other_sessions(viewer.session, ctx.client_info, clock=s.clock, events=s.events)
     return SessionsRevoked(count=len(ended))
 
 
@@ -65,7 +65,7 @@ async def sign_out_everywhere(info: strawberry.Info[Context, None]) -> SignOutEv
     ctx = info.context
     viewer = await ctx.require_viewer()
     s = ctx.services
-    ended = await end_sessions(viewer.account_id, SessionEndReason.SIGNED_OUT, clock=s.clock, events=s.events)
+    ended = await sign_out_everywhere_flow(viewer.session, ctx.client_info, clock=s.clock, events=s.events)
     clear_session_cookie(ctx)
     ctx.forget_viewer()
     return SessionsRevoked(count=len(ended))

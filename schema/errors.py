@@ -153,3 +153,13 @@ class Forbidden(PublicError):
 
     def __init__(self) -> None:
         super().__init__("This credential may not use this operation.")
+
+
+class InvalidArgument(PublicError):
+    """A query argument is out of range or malformed; ``extensions.field`` names it."""
+
+    code = "INVALID_INPUT"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.extensions = {"code": self.code, "field": field}

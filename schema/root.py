@@ -14,6 +14,7 @@ from resolvers import (
     enable_totp,
     public,
     regenerate_backup_codes,
+    security_events,
     sessions,
     sign_in,
     sign_up,
@@ -47,6 +48,10 @@ class Query:
     )
     password_policy = strawberry.field(
         resolver=public.password_policy, description="Password rules; no sign-in needed."
+    )
+    security_events = strawberry.field(
+        resolver=security_events.security_events,
+        description="Own security audit log, newest first, cursor-paginated (Relay connection).",
     )
 
 

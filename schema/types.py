@@ -11,7 +11,10 @@ from auth.network import mask_ip
 from auth.passwords import PasswordPolicy as PasswordRules
 from auth.sessions import SessionPolicy
 from auth.two_factor import backup_codes_remaining as count_backup_codes
+from auth.audit import encode_cursor
 from models import Account as AccountRow
+from models import SecurityEvent as SecurityEventRow
+from models import SecurityEventType as SecurityEventTypeRow
 from models import ClientKind as ClientKindRow
 from models import Session as SessionRow
 
@@ -154,3 +157,86 @@ class TotpDisabled:
 @strawberry.type(description="A new set of backup codes; every earlier code stopped working.")
 class BackupCodes:
     codes: list[str] = strawberry.field(description="10 single-use backup codes (XXXX-XXXX-XXXX-XXXX); shown only now.")
+
+
+@strawberry.enum(description="What happened to the account.")
+class SecurityEventType(Enum):
+    SIGN_UP = strawberry.enum_value("SIGN_UP", description="The account was created (and its first session opened).")
+    SIGN_IN = strawberry.enum_value("SIGN_IN", description="A sign-in completed: a session was opened.")
+    SIGN_IN_FAILED = strawberry.enum_value(
+        "SIGN_IN_FAILED", description="A wrong password, at sign-in or when confirming a change (counted for lockout)."
+    )
+    TWO_FACTOR_FAILED = strawberry.enum_value(
+        "TWO_FACTOR_FAILED", description="A wrong or replayed two-factor or backup code at sign-in."
+    )
+    ACCOUNT_LOCKED = strawberry.enum_value("ACCOUNT_LOCKED", description="Repeated failures locked the account.")
+    SIGN_OUT = strawberry.enum_value("SIGN_OUT", description="A session signed itself out.")
+    SESSION_REVOKED = strawberry.enum_value("SESSION_REVOKED", description="One session was revoked; sessionId names it.")
+    OTHER_SESSIONS_REVOKED = strawberry.enum_value(
+        "OTHER_SESSIONS_REVOKED", description="Every session but the requesting one was revoked."
+    )
+    SIGNED_OUT_EVERYWHERE = strawberry.enum_value(
+        "SIGNED_OUT_EVERYWHERE", description="Every session was ended, the requesting one too."
+    )
+    SESSION_EXPIRED = strawberry.enum_value(
+        "SESSION_EXPIRED", description="A session ended after its idle timeout; described by its own device."
+    )
+    PASSWORD_CHANGED = strawberry.enum_value("PASSWORD_CHANGED", description="The password was changed.")
+    TOTP_ENABLED = strawberry.enum_value("TOTP_ENABLED", description="Two-factor authentication was switched on.")
+    TOTP_DISABLED = strawberry.enum_value("TOTP_DISABLED", description="Two-factor authentication was switched off.")
+    BACKUP_CODE_USED = strawberry.enum_value("BACKUP_CODE_USED", description="A backup code was used to sign in.")
+    BACKUP_CODES_REGENERATED = strawberry.enum_value(
+        "BACKUP_CODES_REGENERATED", description="A new set of backup codes replaced the old one."
+    )
+    API_KEY_CREATED = strawberry.enum_value("API_KEY_CREATED", description="An API key was created.")
+    API_KEY_REVOKED = strawberry.enum_value("API_KEY_REVOKED", description="An API key was revoked.")
+
+
+@strawberry.type(description="One entry of the account's security audit log; never holds a secret.")
+class SecurityEvent:
+    id: strawberry.ID = strawberry.field(description="Stable identifier.")
+    type: SecurityEventType = strawberry.field(description="What happened.")
+    occurred_at: datetime = strawberry.field(description="When it happened (UTC).")
+    ip_address: str | None = strawberry.field(description="IP address of whoever acted, partially masked.")
+    device: Device = strawberry.field(description="Browser and operating system of whoever acted.")
+    location: str | None = strawberry.field(description="Approximate place of the IP; null when unknown.")
+    session_id: strawberry.ID | None = strawberry.field(
+        description="The session the event is about (opened, ended, or the one that made the change); null if none."
+    )
+
+    @classmethod
+    def from_row(cls, row: SecurityEventRow) -> SecurityEvent:
+        """The API view of an audit row."""
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            type=SecurityEventType(SecurityEventTypeRow(row.type).value),
+            occurred_at=row.occurred_at,
+            ip_address=row.ip_address,
+            device=Device(browser=row.browser, os=row.os),
+            location=row.location,
+            session_id=strawberry.ID(str(row.session_id)) if row.session_id else None,
+        )
+
+
+@strawberry.type(description="One event of a page, with the cursor to continue after it.")
+class SecurityEventEdge:
+    cursor: str = strawberry.field(description="Opaque position of this event; pass it as `after` for older events.")
+    node: SecurityEvent = strawberry.field(description="The event.")
+
+
+@strawberry.type(description="Where a page of a connection ends.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="Whether older entries follow this page.")
+    end_cursor: str | None = strawberry.field(description="Cursor of the last edge of this page; null when empty.")
+
+
+@strawberry.type(description="A page of the security audit log, newest first (Relay connection).")
+class SecurityEventConnection:
+    edges: list[SecurityEventEdge] = strawberry.field(description="The events of this page, newest first.")
+    page_info: PageInfo = strawberry.field(description="Whether more events follow, and where to continue.")
+
+    @classmethod
+    def from_page(cls, rows: list[SecurityEventRow], *, has_next_page: bool) -> SecurityEventConnection:
+        """The connection of one page of rows."""
+        edges = [SecurityEventEdge(cursor=encode_cursor(row.id), node=SecurityEvent.from_row(row)) for row in rows]
+        return cls(edges=edges, page_info=PageInfo(has_next_page=has_next_page, end_cursor=edges[-1].cursor if edges else None))

@@ -42,7 +42,7 @@ def test_the_contract_operations_exist() -> None:
     query = schema._schema.query_type.fields
     mutation = schema._schema.mutation_type.fields
     subscription = schema._schema.subscription_type.fields
-    assert {"me", "activeSessions", "passwordPolicy"} <= set(query)
+    assert {"me", "activeSessions", "passwordPolicy", "securityEvents"} <= set(query)
     assert {
         "signUp", "signIn", "signOut", "revokeSession", "revokeAllOtherSessions", "signOutEverywhere",
     } <= set(mutation)

@@ -66,10 +66,12 @@ class Context:
 
     @cached_property
     def client_info(self) -> ClientInfo:
-        """The requester's IP (through trusted proxies only) and User-Agent."""
+        """The requester's IP (through trusted proxies only), User-Agent and approximate place."""
         peer = self.request.client.host if self.request.client else None
         ip = client_ip(peer, self.request.headers.get("x-forwarded-for"), self.services.settings.trusted_proxies)
-        return ClientInfo(ip=ip, user_agent=self.request.headers.get("user-agent"))
+        return ClientInfo(
+            ip=ip, user_agent=self.request.headers.get("user-agent"), location=self.services.locations.lookup(ip)
+        )
 
     def credential(self) -> str | None:
         """The token presented: a Bearer header (HTTP) or init payload (WebSocket), else the session cookie."""

@@ -11,6 +11,7 @@ from datetime import datetime
 from functools import partial
 
 from auth.accounts import PasswordCheck
+from auth.audit import prune_security_events
 from auth.challenges import prune_challenges
 from auth.clock import Clock, SystemClock
 from auth.location import LocationResolver
@@ -121,9 +122,13 @@ class Services:
             await self.bus.disconnect()
 
     async def sweep_once(self) -> int:
-        """End sessions past their timeouts, forget stale IP failures and challenges; returns the sessions ended."""
+        """End sessions past their timeouts, forget stale IP failures, challenges and old audit events.
+
+        Returns the sessions ended.
+        """
         await self.guard.prune()
         await prune_challenges(clock=self.clock)
+        await prune_security_events(clock=self.clock, retention_days=self.settings.audit_retention_days)
         return await sweep_expired_sessions(clock=self.clock, policy=self.session_policy, events=self.events)
 
     async def _sweep_forever(self) -> None:

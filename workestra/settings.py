@@ -57,6 +57,8 @@ class Settings:
     session_absolute_lifetime: int = 0
     activity_write_interval: int = 60
     session_sweep_interval: int = 60
+    # Days a security event stays in the audit log before the periodic sweep deletes it.
+    audit_retention_days: int = 90
     ip_failure_limit: int = 100
     ip_failure_window: int = 15 * 60
     failure_chain_window: int = DAY
@@ -134,6 +136,12 @@ class Settings:
             raise SettingsError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters")
         if self.hash_concurrency < 1:
             raise SettingsError("HASH_CONCURRENCY must be at least 1")
-        for name in ("web_idle_timeout", "mobile_idle_timeout", "activity_write_interval", "session_sweep_interval"):
+        for name in (
+            "web_idle_timeout",
+            "mobile_idle_timeout",
+            "activity_write_interval",
+            "session_sweep_interval",
+            "audit_retention_days",
+        ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name.upper()} must be at least 1")

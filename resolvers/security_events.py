@@ -1,0 +1,31 @@
+"""``securityEvents``: the signed-in account's audit log, newest first, a page at a time."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from auth.audit import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, list_security_events
+from auth.errors import InvalidInput
+from schema.errors import InvalidArgument
+from schema.types import SecurityEventConnection
+from workestra.context import Context
+
+
+async def security_events(
+    info: strawberry.Info[Context, None],
+    first: Annotated[
+        int, strawberry.argument(description=f"How many events, 1 to {MAX_PAGE_SIZE}; {DEFAULT_PAGE_SIZE} by default.")
+    ] = DEFAULT_PAGE_SIZE,
+    after: Annotated[
+        str | None, strawberry.argument(description="The endCursor of the previous page, for older events.")
+    ] = None,
+) -> SecurityEventConnection:
+    """Own security events, newest first; a bad `first` or `after` is a top-level INVALID_INPUT error."""
+    viewer = await info.context.require_viewer()
+    try:
+        page = await list_security_events(viewer.account_id, first=first, after=after)
+    except InvalidInput as exc:
+        raise InvalidArgument(exc.field, exc.message) from None
+    return SecurityEventConnection.from_page(page.events, has_next_page=page.has_next_page)
