@@ -1,6 +1,7 @@
 """Tortoise models: fields, indexes and constraints only; the rules live in ``auth``."""
 
 from models.account import Account, PasswordHistory
+from models.api_key import ApiKey
 from models.audit import SecurityEvent, SecurityEventType
 from models.outbox import OutboxMessage
 from models.session import ClientKind, Session, SessionEndReason
@@ -9,6 +10,7 @@ from models.two_factor import BackupCode, SignInChallenge, TotpSetup
 
 __all__ = [
     "Account",
+    "ApiKey",
     "AttemptCounter",
     "BackupCode",
     "ClientKind",

@@ -1,4 +1,7 @@
-"""Queries about the signed-in viewer: ``me``, ``activeSessions`` and the ``activeSessions`` subscription."""
+"""Queries about the signed-in viewer: ``me``, ``activeSessions`` and the ``activeSessions`` subscription.
+
+An API key may use all of them; it is not a session, so no listed session is ``current`` for it.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ async def active_sessions(info: strawberry.Info[Context, None]) -> list[Session]
     ctx = info.context
     viewer = await ctx.require_viewer()
     rows = await list_active_sessions(viewer.account_id, clock=ctx.services.clock, policy=ctx.services.session_policy)
-    return [Session.from_row(row, current_id=viewer.session.id, policy=ctx.services.session_policy) for row in rows]
+    return [Session.from_row(row, current_id=viewer.session_id, policy=ctx.services.session_policy) for row in rows]
 
 
 async def watch_active_sessions(info: strawberry.Info[Context, None]) -> AsyncGenerator[list[Session], None]:
@@ -31,7 +34,7 @@ async def watch_active_sessions(info: strawberry.Info[Context, None]) -> AsyncGe
     ctx = info.context
     viewer = await ctx.require_viewer()
     policy = ctx.services.session_policy
-    mine = strawberry.ID(str(viewer.session.id))
+    mine = strawberry.ID(str(viewer.session_id)) if viewer.session_id is not None else None
     async with ctx.services.feeds.watch(viewer.account_id) as snapshots:
         async for snapshot in snapshots:
             # Every socket of the account shares one conversion of the rows; only `current` differs.

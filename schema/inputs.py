@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 
 from schema.types import ClientKind
@@ -51,3 +53,11 @@ class DisableTotpInput:
 @strawberry.input(description="Replace the backup codes; the password is required.")
 class RegenerateBackupCodesInput:
     password: str = strawberry.field(description="The account's current password.")
+
+
+@strawberry.input(description="Create an API key (read-only: it cannot run mutations).")
+class CreateApiKeyInput:
+    name: str = strawberry.field(description="What the key is for: 1 to 100 characters after trimming, no control characters.")
+    expires_at: datetime | None = strawberry.field(
+        default=None, description="When the key stops working; must be in the future. Null: it never expires."
+    )

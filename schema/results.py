@@ -13,6 +13,7 @@ from schema.errors import (
     InvalidCode,
     InvalidCredentials,
     InvalidEmail,
+    InvalidInput,
     NotFound,
     PasswordPolicyViolation,
     TooManyAttempts,
@@ -21,6 +22,8 @@ from schema.errors import (
     TotpSetupNotStarted,
 )
 from schema.types import (
+    ApiKeyCreated,
+    ApiKeyRevoked,
     BackupCodes,
     PasswordChanged,
     SessionRevoked,
@@ -76,4 +79,12 @@ DisableTotpResult = Annotated[
 RegenerateBackupCodesResult = Annotated[
     BackupCodes | InvalidCredentials | TotpNotEnabled | AccountLocked | TooManyAttempts,
     strawberry.union("RegenerateBackupCodesResult", description="Outcome of regenerateBackupCodes."),
+]
+CreateApiKeyResult = Annotated[
+    ApiKeyCreated | InvalidInput,
+    strawberry.union("CreateApiKeyResult", description="Outcome of createApiKey."),
+]
+RevokeApiKeyResult = Annotated[
+    ApiKeyRevoked | NotFound,
+    strawberry.union("RevokeApiKeyResult", description="Outcome of revokeApiKey."),
 ]

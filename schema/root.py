@@ -9,11 +9,14 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.schema.config import StrawberryConfig
 
 from resolvers import (
+    api_keys,
     change_password,
+    create_api_key,
     disable_totp,
     enable_totp,
     public,
     regenerate_backup_codes,
+    revoke_api_key,
     security_events,
     sessions,
     sign_in,
@@ -38,6 +41,7 @@ from schema.errors import (
     TotpSetupNotStarted,
 )
 from schema.masking import MaskUnexpectedErrors
+from schema.permissions import read_only_for_api_keys
 
 
 @strawberry.type(description="Read operations.")
@@ -53,9 +57,14 @@ class Query:
         resolver=security_events.security_events,
         description="Own security audit log, newest first, cursor-paginated (Relay connection).",
     )
+    api_keys = strawberry.field(
+        resolver=api_keys.api_keys, description="Own API keys that are not revoked, newest first; never the keys."
+    )
 
 
-@strawberry.type(description="Changes to the account's security.")
+# Every mutation changes account security, so none may be run with an API key (FORBIDDEN).
+@read_only_for_api_keys
+@strawberry.type(description="Changes to the account's security; API keys get a FORBIDDEN error on every one.")
 class Mutation:
     sign_up = strawberry.mutation(resolver=sign_up.sign_up, description="Create an account and sign in.")
     sign_in = strawberry.mutation(resolver=sign_in.sign_in, description="The password step of signing in.")
@@ -89,6 +98,13 @@ class Mutation:
     )
     sign_out_everywhere = strawberry.mutation(
         resolver=sessions.sign_out_everywhere, description="End every session, the current one too."
+    )
+    create_api_key = strawberry.mutation(
+        resolver=create_api_key.create_api_key,
+        description="Create a read-only API key; the key itself is returned once.",
+    )
+    revoke_api_key = strawberry.mutation(
+        resolver=revoke_api_key.revoke_api_key, description="Revoke an API key at once; its sockets are closed."
     )
 
 

@@ -13,6 +13,7 @@ from auth.sessions import SessionPolicy
 from auth.two_factor import backup_codes_remaining as count_backup_codes
 from auth.audit import encode_cursor
 from models import Account as AccountRow
+from models import ApiKey as ApiKeyRow
 from models import SecurityEvent as SecurityEventRow
 from models import SecurityEventType as SecurityEventTypeRow
 from models import ClientKind as ClientKindRow
@@ -240,3 +241,42 @@ class SecurityEventConnection:
         """The connection of one page of rows."""
         edges = [SecurityEventEdge(cursor=encode_cursor(row.id), node=SecurityEvent.from_row(row)) for row in rows]
         return cls(edges=edges, page_info=PageInfo(has_next_page=has_next_page, end_cursor=edges[-1].cursor if edges else None))
+
+
+@strawberry.type(description="A read-only credential for scripts and dashboards; the key itself is never shown again.")
+class ApiKey:
+    id: strawberry.ID = strawberry.field(description="Identifier to revoke it with; not a credential.")
+    name: str = strawberry.field(description="What the key is for, as its owner named it.")
+    prefix: str = strawberry.field(description='The first characters of the key ("wk_" and 8 more), to recognise it.')
+    created_at: datetime = strawberry.field(description="When the key was created (UTC).")
+    last_used_at: datetime | None = strawberry.field(
+        description="When the key was last used, updated at most once a minute; null if never."
+    )
+    expires_at: datetime | None = strawberry.field(
+        description="When the key stops working; null when it never expires. An expired key is refused."
+    )
+
+    @classmethod
+    def from_row(cls, row: ApiKeyRow) -> ApiKey:
+        """The API view of a key row (never its hash)."""
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            prefix=row.prefix,
+            created_at=row.created_at,
+            last_used_at=row.last_used_at,
+            expires_at=row.expires_at,
+        )
+
+
+@strawberry.type(description="A new API key; `secret` is shown only now.")
+class ApiKeyCreated:
+    api_key: ApiKey = strawberry.field(description="The key's details, as apiKeys lists them.")
+    secret: str = strawberry.field(
+        description="The key itself, for `Authorization: Bearer <key>`; shown once, stored only as a hash."
+    )
+
+
+@strawberry.type(description="The API key was revoked: it is refused from now on and its sockets are closed.")
+class ApiKeyRevoked:
+    id: strawberry.ID = strawberry.field(description="The key that was revoked.")

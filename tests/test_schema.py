@@ -42,9 +42,10 @@ def test_the_contract_operations_exist() -> None:
     query = schema._schema.query_type.fields
     mutation = schema._schema.mutation_type.fields
     subscription = schema._schema.subscription_type.fields
-    assert {"me", "activeSessions", "passwordPolicy", "securityEvents"} <= set(query)
+    assert {"me", "activeSessions", "passwordPolicy", "securityEvents", "apiKeys"} <= set(query)
     assert {
         "signUp", "signIn", "signOut", "revokeSession", "revokeAllOtherSessions", "signOutEverywhere",
+        "createApiKey", "revokeApiKey",
     } <= set(mutation)
     assert set(subscription) == {"activeSessions"}
     assert str(mutation["signIn"].type) == "SignInResult!"

@@ -24,8 +24,8 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from tortoise.connection import get_connection
 from tortoise.contrib.starlette import RegisterTortoise
 
+from auth.api_keys import credential_is_live
 from auth.clock import Clock
-from auth.sessions import session_is_live
 from schema.root import build_schema
 from workestra.context import Context
 from workestra.db import ensure_sqlite_directory, tortoise_config
@@ -73,7 +73,7 @@ class GraphQLView(GraphQL):
         viewer = await context.viewer()
         if viewer is None:
             raise ConnectionRejectionError({"message": "Sign in to open a live connection."})
-        context.socket_session_id = str(viewer.session.id)
+        context.socket_session_id = viewer.credential_id
         websocket = context.request
         websocket.scope[_WATCHER_KEY] = asyncio.create_task(
             _close_when_session_ends(websocket, self.services, viewer.account_id, context.socket_session_id)
@@ -89,12 +89,12 @@ class GraphQLView(GraphQL):
 
 
 async def _close_when_session_ends(websocket: WebSocket, services: Services, account_id: int, session_id: str) -> None:
-    """Close the socket with 4403 as soon as its session ends, on whichever process announced it."""
+    """Close the socket with 4403 as soon as its session (or API key) ends, on whichever process announced it."""
     try:
         async with services.feeds.watch(account_id, initial_list=False) as snapshots:
             async for snapshot in snapshots:
                 if snapshot.ended is None:
-                    alive = await session_is_live(session_id, clock=services.clock, policy=services.session_policy)
+                    alive = await credential_is_live(session_id, clock=services.clock, policy=services.session_policy)
                 else:
                     alive = session_id not in snapshot.ended
                 if not alive:

@@ -12,9 +12,10 @@ from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
+from auth.api_keys import authenticate_api_key, looks_like_api_key
 from auth.network import client_ip
 from auth.sessions import ClientInfo, authenticate
-from models import Account, Session
+from models import Account, ApiKey, Session
 from schema.errors import Unauthenticated
 
 if TYPE_CHECKING:
@@ -23,19 +24,35 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who is asking: a live session and its account."""
+    """Who is asking: a live session, or an API key (read-only), and its account. Exactly one is set."""
 
-    session: Session
+    session: Session | None = None
+    api_key: ApiKey | None = None
 
     @property
     def account(self) -> Account:
         """The signed-in account."""
-        return self.session.account
+        return self.session.account if self.session is not None else self.api_key.account
 
     @property
     def account_id(self) -> int:
         """The signed-in account's id."""
-        return self.session.account_id
+        return self.session.account_id if self.session is not None else self.api_key.account_id
+
+    @property
+    def is_api_key(self) -> bool:
+        """True when an API key is asking: it may read and subscribe, never change anything."""
+        return self.session is None
+
+    @property
+    def session_id(self) -> uuid.UUID | None:
+        """The id of the asking session (None for an API key, which is not a session)."""
+        return self.session.id if self.session is not None else None
+
+    @property
+    def credential_id(self) -> str:
+        """The id of the session or API key asking, which a socket is bound to."""
+        return str(self.session.id if self.session is not None else self.api_key.id)
 
 
 def bearer_token(value: object) -> str | None:
@@ -56,6 +73,7 @@ class Context:
         self.connection_params: dict[str, Any] | None = None
         self.is_websocket = isinstance(request, WebSocket)
         self._viewer: asyncio.Future[Viewer | None] | None = None
+        # The id of the session or API key a socket was opened with; every operation on it must match.
         self.socket_session_id: str | None = None
 
     @cached_property
@@ -99,12 +117,20 @@ class Context:
 
     async def _authenticate(self) -> Viewer | None:
         s = self.services
-        session = await authenticate(self.credential(), clock=s.clock, policy=s.session_policy, events=s.events)
-        if session is None:
+        credential = self.credential()
+        viewer: Viewer | None = None
+        if looks_like_api_key(credential):
+            key = await authenticate_api_key(credential, clock=s.clock, policy=s.session_policy)
+            viewer = Viewer(api_key=key) if key is not None else None
+        if viewer is None:
+            # A session token may start like a key by chance (1 in 2^18): it is still looked up as a session.
+            session = await authenticate(credential, clock=s.clock, policy=s.session_policy, events=s.events)
+            viewer = Viewer(session=session) if session is not None else None
+        if viewer is None:
             return None
-        if self.socket_session_id is not None and str(session.id) != self.socket_session_id:
+        if self.socket_session_id is not None and viewer.credential_id != self.socket_session_id:
             return None
-        return Viewer(session)
+        return viewer
 
     def forget_viewer(self) -> None:
         """Drop the cached viewer (after this request ended its own session)."""

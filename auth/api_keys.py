@@ -1,0 +1,172 @@
+"""API keys: create (the key shown once), authenticate (expiry, throttled last use), list and revoke.
+
+A key is ``wk_`` followed by 256 random bits (URL-safe base64); only its SHA-256 is stored, with the
+first characters kept apart as ``prefix`` so a person can recognise it. A key reads; it changes
+nothing (the GraphQL layer refuses every mutation to it).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from auth.audit import record_event
+from auth.clock import Clock
+from auth.errors import InvalidInput
+from auth.sessions import ClientInfo, SessionEvents, SessionPolicy, announce, session_is_live
+from auth.tokens import plausible_token, token_digest
+from models import ApiKey, SecurityEventType
+
+KEY_PREFIX = "wk_"
+KEY_BYTES = 32
+# "wk_" and 8 characters (48 of the 256 bits): enough to tell keys apart, far too little to guess the rest.
+SHOWN_PREFIX_LENGTH = len(KEY_PREFIX) + 8
+MAX_NAME_LENGTH = 100
+# A person has a handful of keys; the list stops here so one account can't cost a page of work.
+MAX_LISTED_KEYS = 100
+# Control characters, line separators and bidirectional overrides make a name read differently from what it is.
+_UNSAFE_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def new_api_key() -> str:
+    """A fresh key: the recognisable ``wk_`` prefix and 256 bits from the OS CSPRNG."""
+    return KEY_PREFIX + secrets.token_urlsafe(KEY_BYTES)
+
+
+def looks_like_api_key(credential: str | None) -> bool:
+    """Whether a presented credential has the shape of an API key (not whether it is valid)."""
+    return isinstance(credential, str) and credential.startswith(KEY_PREFIX)
+
+
+def valid_name(name: str) -> str:
+    """The trimmed name: 1 to 100 characters without control characters; ``InvalidInput("name")`` otherwise."""
+    trimmed = name.strip() if isinstance(name, str) else ""
+    if not trimmed or len(trimmed) > MAX_NAME_LENGTH:
+        raise InvalidInput("name", f"Give the key a name of 1 to {MAX_NAME_LENGTH} characters.")
+    if _UNSAFE_IN_NAME.search(trimmed):
+        raise InvalidInput("name", "The name may not contain control or direction-changing characters.")
+    return trimmed
+
+
+def valid_expiry(expires_at: datetime | None, *, now: datetime) -> datetime | None:
+    """The expiry in UTC (a time without zone is taken as UTC); ``InvalidInput("expiresAt")`` unless in the future."""
+    if expires_at is None:
+        return None
+    moment = expires_at.replace(tzinfo=UTC) if expires_at.tzinfo is None else expires_at.astimezone(UTC)
+    if moment <= now:
+        raise InvalidInput("expiresAt", "The expiry must be in the future.")
+    return moment
+
+
+async def create_api_key(
+    account_id: int,
+    name: str,
+    expires_at: datetime | None,
+    info: ClientInfo,
+    *,
+    clock: Clock,
+    session_id: object | None = None,
+) -> tuple[ApiKey, str]:
+    """A new key of the account, audited; returns it with the key itself (shown once, never stored)."""
+    now = clock.now()
+    trimmed = valid_name(name)
+    expiry = valid_expiry(expires_at, now=now)
+    secret = new_api_key()
+    async with in_transaction() as connection:
+        key = await ApiKey.create(
+            id=uuid.uuid4(),
+            account_id=account_id,
+            name=trimmed,
+            prefix=secret[:SHOWN_PREFIX_LENGTH],
+            key_hash=token_digest(secret),
+            created_at=now,
+            expires_at=expiry,
+            using_db=connection,
+        )
+        await record_event(
+            account_id, SecurityEventType.API_KEY_CREATED, info, at=now, session_id=session_id, using_db=connection
+        )
+    return key, secret
+
+
+async def authenticate_api_key(credential: str | None, *, clock: Clock, policy: SessionPolicy) -> ApiKey | None:
+    """The live key (account loaded) this credential is, or None; notes its use at most once a minute."""
+    if not looks_like_api_key(credential) or not plausible_token(credential):
+        return None
+    key = await ApiKey.filter(key_hash=token_digest(credential), revoked_at=None).select_related("account").first()
+    now = clock.now()
+    if key is None or (key.expires_at is not None and now >= key.expires_at):
+        return None
+    interval = timedelta(seconds=policy.activity_write_interval)
+    if key.last_used_at is None or now - key.last_used_at >= interval:
+        # Conditional, so concurrent requests on any process write the use once per interval.
+        if await ApiKey.filter(
+            Q(last_used_at=None) | Q(last_used_at__lte=now - interval), id=key.id, revoked_at=None
+        ).update(last_used_at=now):
+            key.last_used_at = now
+    return key
+
+
+async def list_api_keys(account_id: int) -> list[ApiKey]:
+    """The account's keys that are not revoked (expired ones included, so they can be seen), newest first."""
+    return (
+        await ApiKey.filter(account_id=account_id, revoked_at=None)
+        .order_by("-created_at", "-id")
+        .limit(MAX_LISTED_KEYS)
+    )
+
+
+async def revoke_api_key(
+    key_id: str,
+    account_id: int,
+    info: ClientInfo,
+    *,
+    clock: Clock,
+    events: SessionEvents,
+    session_id: object | None = None,
+) -> bool:
+    """Revoke one of the account's keys at once (audited); False when it is unknown, foreign or already revoked.
+
+    Sockets opened with the key are told through the session events, as if a session with the key's id ended.
+    """
+    try:
+        parsed = uuid.UUID(key_id) if isinstance(key_id, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        return False
+    now = clock.now()
+    async with in_transaction() as connection:
+        revoked = await ApiKey.filter(id=parsed, account_id=account_id, revoked_at=None).using_db(connection).update(
+            revoked_at=now
+        )
+        if revoked:
+            await record_event(
+                account_id, SecurityEventType.API_KEY_REVOKED, info, at=now, session_id=session_id, using_db=connection
+            )
+    if revoked:
+        await announce(events, account_id, [str(parsed)])
+    return bool(revoked)
+
+
+async def api_key_is_live(key_id: str, *, clock: Clock) -> bool:
+    """Whether the key still authenticates (not revoked, not expired)."""
+    try:
+        parsed = uuid.UUID(key_id)
+    except ValueError:
+        return False
+    return await ApiKey.filter(
+        Q(expires_at=None) | Q(expires_at__gt=clock.now()), id=parsed, revoked_at=None
+    ).exists()
+
+
+async def credential_is_live(credential_id: str, *, clock: Clock, policy: SessionPolicy) -> bool:
+    """Whether the session or API key with this id still authenticates (what a socket watcher checks)."""
+    return await session_is_live(credential_id, clock=clock, policy=policy) or await api_key_is_live(
+        credential_id, clock=clock
+    )

@@ -1,0 +1,32 @@
+"""API keys: long-lived read-only credentials, found by the SHA-256 of the key."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+# Docstring first lines become SQL table comments, and Tortoise splits migration SQL on ";": keep them free of it.
+class ApiKey(Model):
+    """A read-only credential of an account for scripts and dashboards, stored only as the SHA-256 of the key.
+
+    ``prefix`` is the first few characters of the key, so a person can tell their keys apart. A key
+    never expires unless ``expires_at`` is set, and a revoked key stays (with ``revoked_at``) for support.
+    """
+
+    id = fields.UUIDField(primary_key=True)
+    account: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Account", related_name="api_keys", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=100)
+    prefix = fields.CharField(max_length=16)
+    key_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField()
+    last_used_at = fields.DatetimeField(null=True)
+    expires_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_key"
+        # The list shows an account's keys that are not revoked.
+        indexes = (("account_id", "revoked_at"),)

@@ -1,0 +1,36 @@
+"""``createApiKey``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from auth.api_keys import create_api_key as create_api_key_flow
+from auth.errors import AuthError
+from schema.errors import error_from
+from schema.inputs import CreateApiKeyInput
+from schema.results import CreateApiKeyResult
+from schema.types import ApiKey, ApiKeyCreated
+from workestra.context import Context
+
+
+async def create_api_key(
+    info: strawberry.Info[Context, None],
+    input: Annotated[CreateApiKeyInput, strawberry.argument(description="The key's name and optional expiry.")],
+) -> CreateApiKeyResult:
+    """Make a read-only API key; the key itself is in the answer once and never again."""
+    ctx = info.context
+    viewer = await ctx.require_viewer()
+    try:
+        key, secret = await create_api_key_flow(
+            viewer.account_id,
+            input.name,
+            input.expires_at,
+            ctx.client_info,
+            clock=ctx.services.clock,
+            session_id=viewer.session_id,
+        )
+    except AuthError as exc:
+        return error_from(exc)
+    return ApiKeyCreated(api_key=ApiKey.from_row(key), secret=secret)

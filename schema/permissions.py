@@ -1,0 +1,36 @@
+"""Who may run what: API keys read and subscribe, but every mutation refuses them.
+
+The rule is applied to the ``Mutation`` type as a whole (``read_only_for_api_keys``), not field by
+field, so a mutation added later is covered without anyone remembering to. It runs before the
+resolver, whether or not the mutation needs a sign-in (signUp and signIn refuse a key too).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.permission import BasePermission, PermissionExtension
+from strawberry.types.base import get_object_definition
+
+from schema.errors import Forbidden
+
+
+class NotWithApiKey(BasePermission):
+    """Refuses the operation with a top-level ``FORBIDDEN`` error when an API key is asking."""
+
+    message = "This credential may not use this operation."
+
+    async def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        viewer = await info.context.viewer()
+        return viewer is None or not viewer.is_api_key
+
+    def on_unauthorized(self) -> None:
+        raise Forbidden()
+
+
+def read_only_for_api_keys(cls: type) -> type:
+    """Class decorator for the ``Mutation`` type (under ``@strawberry.type``): every field refuses API keys."""
+    definition = get_object_definition(cls, strict=True)
+    for field in definition.fields:
+        field.extensions.append(PermissionExtension([NotWithApiKey()], use_directives=False))
+    return cls

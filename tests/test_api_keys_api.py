@@ -1,0 +1,301 @@
+"""API keys through the GraphQL API: shown once, listed without the key, read-only, revocable, expiring."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLScalarType,
+)
+
+from auth.clock import FrozenClock
+from models import ApiKey, Session
+from schema import schema
+from tests.conftest import PASSWORD, User
+from tests.support.graphql import (
+    ACTIVE_SESSIONS,
+    ME,
+    PASSWORD_POLICY,
+    SIGN_IN,
+    GraphQLClient,
+    error_codes,
+)
+from tests.support.server import GraphQLSocket, ServerProcess
+from tests.test_subscriptions_server import server_env
+from tests.test_subscriptions_server import sign_up as sign_up_on_server
+from tests.test_two_factor_api import _every_text_value
+
+DAY = 86400
+
+CREATE = """
+mutation Create($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) {
+    __typename
+    ... on ApiKeyCreated { secret apiKey { id name prefix createdAt lastUsedAt expiresAt } }
+    ... on InvalidInput { code field message }
+  }
+}"""
+
+LIST = "query { apiKeys { id name prefix createdAt lastUsedAt expiresAt } }"
+
+REVOKE = """
+mutation Revoke($id: ID!) {
+  revokeApiKey(id: $id) { __typename ... on ApiKeyRevoked { id } ... on Error { code } }
+}"""
+
+EVENTS = "query { securityEvents(first: 100) { edges { node { type sessionId } } } }"
+
+
+async def create(client: GraphQLClient, name: str = "CI dashboard", expires_at: str | None = None) -> dict:
+    return (await client.data(CREATE, {"input": {"name": name, "expiresAt": expires_at}}))["createApiKey"]
+
+
+def key_client(make_client, secret: str) -> GraphQLClient:
+    return make_client(authorization=f"Bearer {secret}")
+
+
+async def test_a_key_is_shown_once_and_stored_only_as_a_hash(user: User, clock: FrozenClock) -> None:
+    created = await create(user.browser, "  CI dashboard  ")
+    assert created["__typename"] == "ApiKeyCreated"
+    secret = created["secret"]
+    assert secret.startswith("wk_") and len(secret) >= 3 + 43  # 256 bits of URL-safe base64
+    assert created["apiKey"] == {
+        "id": created["apiKey"]["id"],
+        "name": "CI dashboard",
+        "prefix": secret[:11],
+        "createdAt": clock.now().isoformat(),
+        "lastUsedAt": None,
+        "expiresAt": None,
+    }
+    row = await ApiKey.get(id=created["apiKey"]["id"])
+    assert row.key_hash == hashlib.sha256(secret.encode()).hexdigest()
+    stored = await _every_text_value()
+    assert all(secret[3:] not in value for value in stored)
+    listed = await user.browser.execute(LIST)
+    assert secret[3:] not in str(listed)
+    assert listed["data"]["apiKeys"] == [created["apiKey"]]
+
+
+async def test_keys_are_unique_and_listed_newest_first(user: User, clock: FrozenClock) -> None:
+    first = await create(user.browser, "one")
+    clock.advance(5)
+    second = await create(user.browser, "two")
+    assert first["secret"] != second["secret"] and first["apiKey"]["prefix"] != second["apiKey"]["prefix"]
+    names = [key["name"] for key in (await user.browser.data(LIST))["apiKeys"]]
+    assert names == ["two", "one"]
+
+
+async def test_keys_are_private(user: User, other_user: User) -> None:
+    mine = await create(user.browser)
+    assert (await other_user.browser.data(LIST))["apiKeys"] == []
+    assert (await other_user.browser.data(REVOKE, {"id": mine["apiKey"]["id"]}))["revokeApiKey"]["code"] == "NOT_FOUND"
+
+
+@pytest.mark.parametrize(
+    ("name", "field"),
+    [("", "name"), ("   ", "name"), ("x" * 101, "name"), ("a\x00b", "name"), ("a\nb", "name"), ("evil\u202etxt", "name")],
+)
+async def test_a_bad_name_is_invalid_input(user: User, name: str, field: str) -> None:
+    refused = await create(user.browser, name)
+    assert (refused["__typename"], refused["code"], refused["field"]) == ("InvalidInput", "INVALID_INPUT", field)
+    assert await ApiKey.all().count() == 0
+
+
+async def test_a_name_of_100_characters_is_fine(user: User) -> None:
+    assert (await create(user.browser, " " + "é" * 100 + " "))["apiKey"]["name"] == "é" * 100
+
+
+@pytest.mark.parametrize("offset", [timedelta(0), timedelta(seconds=-1), timedelta(days=-400)])
+async def test_an_expiry_that_is_not_in_the_future_is_invalid_input(
+    user: User, clock: FrozenClock, offset: timedelta
+) -> None:
+    refused = await create(user.browser, expires_at=(clock.now() + offset).isoformat())
+    assert (refused["__typename"], refused["field"]) == ("InvalidInput", "expiresAt")
+
+
+async def test_a_key_works_until_its_expiry(user: User, make_client, clock: FrozenClock) -> None:
+    expiry = clock.now() + timedelta(hours=1)
+    created = await create(user.browser, expires_at=expiry.isoformat())
+    assert created["apiKey"]["expiresAt"] == expiry.isoformat()
+    key = key_client(make_client, created["secret"])
+    clock.advance(3599)
+    assert (await key.data(ME))["me"]["email"] == user.email
+    clock.advance(1)
+    assert (await key.data(ME))["me"] is None
+    assert error_codes(await key.execute(LIST)) == ["UNAUTHENTICATED"]
+    # Still listed (so its owner sees it expired) until revoked.
+    assert [k["id"] for k in (await user.browser.data(LIST))["apiKeys"]] == [created["apiKey"]["id"]]
+
+
+async def test_a_key_without_expiry_never_expires(user: User, make_client, clock: FrozenClock) -> None:
+    created = await create(user.browser)
+    key = key_client(make_client, created["secret"])
+    clock.advance(400 * DAY)
+    assert (await key.data(ME))["me"]["email"] == user.email
+    assert (await user.browser.data(ME))["me"] is None  # the browser session expired long ago
+
+
+async def test_a_key_reads_everything_it_may(user: User, make_client) -> None:
+    created = await create(user.browser)
+    key = key_client(make_client, created["secret"])
+    assert (await key.data(ME))["me"]["id"] == user.id
+    sessions = (await key.data(ACTIVE_SESSIONS))["activeSessions"]
+    assert [(s["id"], s["current"]) for s in sessions] == [(user.session_id, False)]  # a key is not a session
+    assert [e["node"]["type"] for e in (await key.data(EVENTS))["securityEvents"]["edges"]] == [
+        "API_KEY_CREATED", "SIGN_UP",
+    ]
+    assert [k["id"] for k in (await key.data(LIST))["apiKeys"]] == [created["apiKey"]["id"]]
+    assert (await key.data(PASSWORD_POLICY))["passwordPolicy"]["minLength"] == 8
+
+
+def _literal(gql_type) -> str:
+    """A syntactically valid value of a GraphQL input type (what it says does not matter: it is refused first)."""
+    if isinstance(gql_type, GraphQLNonNull):
+        return _literal(gql_type.of_type)
+    if isinstance(gql_type, GraphQLList):
+        return f"[{_literal(gql_type.of_type)}]"
+    if isinstance(gql_type, GraphQLEnumType):
+        return next(iter(gql_type.values))
+    if isinstance(gql_type, GraphQLInputObjectType):
+        fields = [f"{name}: {_literal(f.type)}" for name, f in gql_type.fields.items() if isinstance(f.type, GraphQLNonNull)]
+        return "{" + ", ".join(fields) + "}"
+    assert isinstance(gql_type, GraphQLScalarType)
+    return {"Boolean": "true", "Int": "1", "Float": "1.0", "DateTime": '"2030-01-01T00:00:00+00:00"'}.get(
+        gql_type.name, '"correct horse battery staple"'
+    )
+
+
+def _mutation_documents() -> dict[str, str]:
+    documents = {}
+    for name, field in schema._schema.mutation_type.fields.items():
+        args = [f"{arg}: {_literal(a.type)}" for arg, a in field.args.items() if isinstance(a.type, GraphQLNonNull)]
+        call = f"{name}({', '.join(args)})" if args else name
+        documents[name] = f"mutation {{ {call} {{ __typename }} }}"
+    return documents
+
+
+async def test_every_mutation_is_forbidden_to_a_key(user: User, make_client) -> None:
+    created = await create(user.browser)
+    key = key_client(make_client, created["secret"])
+    documents = _mutation_documents()
+    assert {"signUp", "signIn", "changePassword", "createApiKey", "revokeApiKey", "signOutEverywhere"} <= set(documents)
+    for name, document in documents.items():
+        body = await key.execute(document)
+        assert error_codes(body) == ["FORBIDDEN"], (name, body)
+        assert body["data"] is None, name
+    # Nothing happened: the session is live, no key was made or revoked, the password is unchanged.
+    assert await Session.filter(ended_at=None).count() == 1
+    assert [k["id"] for k in (await key.data(LIST))["apiKeys"]] == [created["apiKey"]["id"]]
+    signed_in = await make_client().data(SIGN_IN, {"input": {"email": user.email, "password": PASSWORD}})
+    assert signed_in["signIn"]["__typename"] == "SignedIn"
+
+
+async def test_the_same_mutations_still_work_with_a_session(user: User) -> None:
+    # The forbidding is about the credential, not the operation: the session may create and revoke.
+    created = await create(user.browser)
+    revoked = await user.browser.data(REVOKE, {"id": created["apiKey"]["id"]})
+    assert revoked["revokeApiKey"] == {"__typename": "ApiKeyRevoked", "id": created["apiKey"]["id"]}
+
+
+async def test_a_revoked_key_is_refused_and_creation_and_revocation_are_audited(user: User, make_client) -> None:
+    created = await create(user.browser)
+    key = key_client(make_client, created["secret"])
+    assert (await key.data(ME))["me"] is not None
+    sessions_before = (await user.browser.data(ACTIVE_SESSIONS))["activeSessions"]
+    assert (await user.browser.data(REVOKE, {"id": created["apiKey"]["id"]}))["revokeApiKey"]["__typename"] == (
+        "ApiKeyRevoked"
+    )
+    assert (await key.data(ME))["me"] is None
+    assert error_codes(await key.execute(ACTIVE_SESSIONS)) == ["UNAUTHENTICATED"]
+    assert (await user.browser.data(REVOKE, {"id": created["apiKey"]["id"]}))["revokeApiKey"]["code"] == "NOT_FOUND"
+    assert (await user.browser.data(LIST))["apiKeys"] == []
+    assert (await user.browser.data(ACTIVE_SESSIONS))["activeSessions"] == sessions_before
+    events = [e["node"] for e in (await user.browser.data(EVENTS))["securityEvents"]["edges"]]
+    assert [e["type"] for e in events] == ["API_KEY_REVOKED", "API_KEY_CREATED", "SIGN_UP"]
+    assert events[0]["sessionId"] == events[1]["sessionId"] == user.session_id
+
+
+@pytest.mark.parametrize("bad_id", ["", "not-a-uuid", "00000000-0000-0000-0000-000000000000", "\x00", "x" * 10_000])
+async def test_revoking_an_unknown_key_is_not_found(user: User, bad_id: str) -> None:
+    assert (await user.browser.data(REVOKE, {"id": bad_id}))["revokeApiKey"]["code"] == "NOT_FOUND"
+
+
+@pytest.mark.parametrize("credential", ["wk_", "wk_nonsense", "wk_" + "A" * 43, "wk_" + "A" * 200, "wk_%00x"])
+async def test_a_made_up_key_is_nobody(user: User, make_client, credential: str) -> None:
+    await create(user.browser)
+    assert (await make_client().data(ME, headers={"authorization": f"Bearer {credential}"}))["me"] is None
+
+
+async def test_last_use_is_written_at_most_once_a_minute(user: User, make_client, clock: FrozenClock) -> None:
+    created = await create(user.browser)
+    key = key_client(make_client, created["secret"])
+    key_id = created["apiKey"]["id"]
+    start = clock.now()
+    await key.data(ME)
+    assert (await ApiKey.get(id=key_id)).last_used_at == start
+    clock.advance(59)
+    await key.data(ME)
+    assert (await ApiKey.get(id=key_id)).last_used_at == start
+    clock.advance(1)
+    await key.data(ME)
+    listed = (await user.browser.data(LIST))["apiKeys"][0]
+    assert listed["lastUsedAt"] == clock.now().isoformat()
+
+
+# Over a real WebSocket (graphql-transport-ws), with a uvicorn server of its own.
+
+
+@pytest.fixture(scope="module")
+def key_server(backend, tmp_path_factory: pytest.TempPathFactory):
+    directory = tmp_path_factory.mktemp("keys")
+    process = ServerProcess(server_env(backend, directory), directory / "server.log").start()
+    yield process
+    process.stop()
+
+
+async def _key_socket(server: ServerProcess, secret: str) -> GraphQLSocket:
+    socket = await GraphQLSocket.open(server.ws_url)
+    assert (await socket.init({"authorization": f"Bearer {secret}"}))["type"] == "connection_ack"
+    return socket
+
+
+@pytest.mark.server
+async def test_a_key_subscribes_and_its_socket_closes_when_it_is_revoked(key_server: ServerProcess) -> None:
+    _, laptop = await sign_up_on_server(key_server)
+    created = await create(laptop.client)
+    socket = await _key_socket(key_server, created["secret"])
+    await socket.subscribe("subscription { activeSessions { id current } }")
+    assert (await socket.next_data())["activeSessions"] == [{"id": laptop.session_id, "current": False}]
+    revoked = await laptop.client.data(REVOKE, {"id": created["apiKey"]["id"]})
+    assert revoked["revokeApiKey"]["__typename"] == "ApiKeyRevoked"
+    assert await socket.closed_with(timeout=1) == 4403
+
+
+@pytest.mark.server
+async def test_a_revoked_key_cannot_open_a_socket(key_server: ServerProcess) -> None:
+    _, laptop = await sign_up_on_server(key_server)
+    created = await create(laptop.client)
+    await laptop.client.data(REVOKE, {"id": created["apiKey"]["id"]})
+    socket = await GraphQLSocket.open(key_server.ws_url)
+    await socket.send({"type": "connection_init", "payload": {"authorization": f"Bearer {created['secret']}"}})
+    assert await socket.closed_with() == 4403
+
+
+@pytest.mark.server
+async def test_a_key_cannot_run_a_mutation_over_the_socket_either(key_server: ServerProcess) -> None:
+    _, laptop = await sign_up_on_server(key_server)
+    created = await create(laptop.client)
+    socket = await _key_socket(key_server, created["secret"])
+    await socket.subscribe("mutation { signOutEverywhere { __typename } }", op_id="m")
+    message = await socket.receive()
+    assert message["type"] in {"next", "error"}, message
+    errors = message["payload"]["errors"] if message["type"] == "next" else message["payload"]
+    assert [e["extensions"]["code"] for e in errors] == ["FORBIDDEN"]
+    assert (await laptop.client.data(ME))["me"] is not None
+    await socket.close()
