@@ -154,6 +154,24 @@ async def revoke_api_key(
     return bool(revoked)
 
 
+async def announce_expired_api_keys(*, clock: Clock, events: SessionEvents, window_seconds: int) -> int:
+    """Announce keys that expired within the last ``window_seconds``, so their sockets close (periodic sweep).
+
+    Nothing ends a key at its expiry but the clock; this tells socket watchers the way a revocation
+    does. A key announced by two sweeps (or two processes) is harmless: its sockets are already gone.
+    """
+    now = clock.now()
+    expired = await ApiKey.filter(
+        revoked_at=None, expires_at__lte=now, expires_at__gt=now - timedelta(seconds=window_seconds)
+    ).values_list("id", "account_id")
+    by_account: dict[int, list[str]] = {}
+    for key_id, account_id in expired:
+        by_account.setdefault(account_id, []).append(str(key_id))
+    for account_id, ids in by_account.items():
+        await announce(events, account_id, ids)
+    return len(expired)
+
+
 async def api_key_is_live(key_id: str, *, clock: Clock) -> bool:
     """Whether the key still authenticates (not revoked, not expired)."""
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from graphql import (
@@ -299,3 +299,25 @@ async def test_a_key_cannot_run_a_mutation_over_the_socket_either(key_server: Se
     assert [e["extensions"]["code"] for e in errors] == ["FORBIDDEN"]
     assert (await laptop.client.data(ME))["me"] is not None
     await socket.close()
+
+
+@pytest.fixture(scope="module")
+def sweeping_key_server(backend, tmp_path_factory: pytest.TempPathFactory):
+    directory = tmp_path_factory.mktemp("sweeping-keys")
+    env = server_env(backend, directory, SESSION_SWEEP_INTERVAL="1")
+    process = ServerProcess(env, directory / "server.log").start()
+    yield process
+    process.stop()
+
+
+@pytest.mark.server
+async def test_a_socket_opened_with_a_key_closes_when_the_key_expires(sweeping_key_server: ServerProcess) -> None:
+    _, laptop = await sign_up_on_server(sweeping_key_server)
+    expiry = datetime.now(UTC) + timedelta(seconds=2)
+    created = await create(laptop.client, expires_at=expiry.isoformat())
+    socket = await _key_socket(sweeping_key_server, created["secret"])
+    await socket.subscribe("subscription { activeSessions { id } }")
+    assert len((await socket.next_data())["activeSessions"]) == 1
+    # Expiry in 2 s and a sweep every second: the open subscription must not outlive the key.
+    assert await socket.closed_with(timeout=6) == 4403
+    assert datetime.now(UTC) >= expiry

@@ -11,6 +11,7 @@ from datetime import datetime
 from functools import partial
 
 from auth.accounts import PasswordCheck
+from auth.api_keys import announce_expired_api_keys
 from auth.audit import prune_security_events
 from auth.challenges import prune_challenges
 from auth.clock import Clock, SystemClock
@@ -124,11 +125,16 @@ class Services:
     async def sweep_once(self) -> int:
         """End sessions past their timeouts, forget stale IP failures, challenges and old audit events.
 
+        Also announces API keys that just expired, so the sockets opened with them close.
+
         Returns the sessions ended.
         """
         await self.guard.prune()
         await prune_challenges(clock=self.clock)
         await prune_security_events(clock=self.clock, retention_days=self.settings.audit_retention_days)
+        # Two intervals, so that a late sweep still sees a key that expired just after the previous one.
+        window = 2 * self.settings.session_sweep_interval
+        await announce_expired_api_keys(clock=self.clock, events=self.events, window_seconds=window)
         return await sweep_expired_sessions(clock=self.clock, policy=self.session_policy, events=self.events)
 
     async def _sweep_forever(self) -> None:
