@@ -70,7 +70,7 @@ class SessionPolicy:
 
 @dataclass(frozen=True)
 class ClientInfo:
-    """What the request says about the device: its IP (already resolved through trusted proxies), User-Agent and place."""
+    """What the request says about the device: IP (resolved through trusted proxies only), User-Agent, place."""
 
     ip: str | None
     user_agent: str | None

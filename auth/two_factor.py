@@ -255,7 +255,9 @@ async def _redeem_audited(
     async with in_transaction() as connection:
         accepted = await redeem_code(account, entry, box=box, clock=clock, using_db=connection)
         if accepted:
-            await record_event(account.id, SecurityEventType.BACKUP_CODE_USED, info, at=clock.now(), using_db=connection)
+            await record_event(
+                account.id, SecurityEventType.BACKUP_CODE_USED, info, at=clock.now(), using_db=connection
+            )
     return accepted
 
 
@@ -278,7 +280,8 @@ async def redeem_code(
     """
     if isinstance(entry, BackupCodeEntry):
         digest = backup_code_digest(entry)
-        return await BackupCode.filter(account_id=account.id, setup_id=None, code_hash=digest).using_db(using_db).delete() > 0
+        taken = BackupCode.filter(account_id=account.id, setup_id=None, code_hash=digest).using_db(using_db)
+        return await taken.delete() > 0
     if account.totp_secret is None:
         return False
     step = matching_step(box.open(account.totp_secret, account_id=account.id), entry, at=clock.now())

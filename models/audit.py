@@ -49,7 +49,8 @@ class SecurityEvent(Model):
     browser = fields.CharField(max_length=64, null=True)
     os = fields.CharField(max_length=64, null=True)
     location = fields.CharField(max_length=128, null=True)
-    # The session the event is about (a plain id, not a credential and not a foreign key: an event outlives the session).
+    # The session the event is about: a plain id (not a credential, and not a foreign key, so that
+    # the event outlives the session).
     session_id = fields.UUIDField(null=True)
 
     class Meta:

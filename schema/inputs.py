@@ -57,7 +57,9 @@ class RegenerateBackupCodesInput:
 
 @strawberry.input(description="Create an API key (read-only: it cannot run mutations).")
 class CreateApiKeyInput:
-    name: str = strawberry.field(description="What the key is for: 1 to 100 characters after trimming, no control characters.")
+    name: str = strawberry.field(
+        description="What the key is for: 1 to 100 characters after trimming, no control characters."
+    )
     expires_at: datetime | None = strawberry.field(
         default=None, description="When the key stops working; must be in the future. Null: it never expires."
     )

@@ -172,7 +172,9 @@ class SecurityEventType(Enum):
     )
     ACCOUNT_LOCKED = strawberry.enum_value("ACCOUNT_LOCKED", description="Repeated failures locked the account.")
     SIGN_OUT = strawberry.enum_value("SIGN_OUT", description="A session signed itself out.")
-    SESSION_REVOKED = strawberry.enum_value("SESSION_REVOKED", description="One session was revoked; sessionId names it.")
+    SESSION_REVOKED = strawberry.enum_value(
+        "SESSION_REVOKED", description="One session was revoked; sessionId names it."
+    )
     OTHER_SESSIONS_REVOKED = strawberry.enum_value(
         "OTHER_SESSIONS_REVOKED", description="Every session but the requesting one was revoked."
     )
@@ -240,7 +242,8 @@ class SecurityEventConnection:
     def from_page(cls, rows: list[SecurityEventRow], *, has_next_page: bool) -> SecurityEventConnection:
         """The connection of one page of rows."""
         edges = [SecurityEventEdge(cursor=encode_cursor(row.id), node=SecurityEvent.from_row(row)) for row in rows]
-        return cls(edges=edges, page_info=PageInfo(has_next_page=has_next_page, end_cursor=edges[-1].cursor if edges else None))
+        end_cursor = edges[-1].cursor if edges else None
+        return cls(edges=edges, page_info=PageInfo(has_next_page=has_next_page, end_cursor=end_cursor))
 
 
 @strawberry.type(description="A read-only credential for scripts and dashboards; the key itself is never shown again.")

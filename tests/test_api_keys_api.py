@@ -99,7 +99,14 @@ async def test_keys_are_private(user: User, other_user: User) -> None:
 
 @pytest.mark.parametrize(
     ("name", "field"),
-    [("", "name"), ("   ", "name"), ("x" * 101, "name"), ("a\x00b", "name"), ("a\nb", "name"), ("evil\u202etxt", "name")],
+    [
+        ("", "name"),
+        ("   ", "name"),
+        ("x" * 101, "name"),
+        ("a\x00b", "name"),
+        ("a\nb", "name"),
+        ("evil\u202etxt", "name"),
+    ],
 )
 async def test_a_bad_name_is_invalid_input(user: User, name: str, field: str) -> None:
     refused = await create(user.browser, name)
@@ -163,7 +170,8 @@ def _literal(gql_type) -> str:
     if isinstance(gql_type, GraphQLEnumType):
         return next(iter(gql_type.values))
     if isinstance(gql_type, GraphQLInputObjectType):
-        fields = [f"{name}: {_literal(f.type)}" for name, f in gql_type.fields.items() if isinstance(f.type, GraphQLNonNull)]
+        required = {name: f for name, f in gql_type.fields.items() if isinstance(f.type, GraphQLNonNull)}
+        fields = [f"{name}: {_literal(f.type)}" for name, f in required.items()]
         return "{" + ", ".join(fields) + "}"
     assert isinstance(gql_type, GraphQLScalarType)
     return {"Boolean": "true", "Int": "1", "Float": "1.0", "DateTime": '"2030-01-01T00:00:00+00:00"'}.get(
