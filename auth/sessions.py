@@ -264,7 +264,7 @@ async def announce(events: SessionEvents, account_id: int, ended: Sequence[str] 
         await events.sessions_changed(account_id, ended=ended)
     except Exception:
         # The database is the truth; subscribers resync when the bus comes back.
-        log.warning("session change not announced", extra={"account_id": account_id}, exc_info=True)
+        log.warning("session change not announced account_id=%s", account_id, exc_info=True)
 
 
 async def session_is_live(session_id: str, *, clock: Clock, policy: SessionPolicy) -> bool:

@@ -16,6 +16,19 @@ from workestra.settings import Settings, SettingsError
 log = logging.getLogger("workestra.cli")
 
 
+LOG_FORMAT = "%(asctime)s level=%(levelname)s logger=%(name)s request_id=%(request_id)s %(message)s"
+
+
+def configure_logging(level: str) -> None:
+    """key=value log lines, each with the id of the request it was written for."""
+    from workestra.http import RequestIdFilter
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.addFilter(RequestIdFilter())
+    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+
+
 def schema_sdl() -> str:
     """The schema in GraphQL SDL, as committed in ``schema.graphql``."""
     from schema import schema
@@ -98,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(settings.log_level)
     # Database drivers log query parameters at DEBUG: hashes, addresses, mail bodies. Never let them.
     for noisy in ("tortoise", "aiosqlite", "asyncpg"):
         logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLogger().level))

@@ -100,7 +100,7 @@ class SessionFeeds:
                 try:
                     sessions = await self._load(account_id)
                 except Exception:
-                    log.exception("session list reload failed", extra={"account_id": account_id})
+                    log.exception("session list reload failed account_id=%s", account_id)
                     continue
                 snapshot = Snapshot(sessions, ended)
                 for queue in list(feed.watchers):

@@ -11,12 +11,25 @@ import logging
 import re
 import uuid
 from collections.abc import Iterable
+from contextvars import ContextVar
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("workestra.http")
+
+# The id of the request being served, for every log line written while serving it.
+current_request_id: ContextVar[str] = ContextVar("current_request_id", default="-")
+
+
+class RequestIdFilter(logging.Filter):
+    """Gives every log record a ``request_id`` attribute (``-`` outside a request)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = current_request_id.get()
+        return True
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 # Browsers send these on cross-site requests; a same-site frontend never does.
@@ -70,13 +83,17 @@ class RequestGuard:
                     out["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
             await send(message)
 
-        refusal = self._refusal(scope, headers)
-        if refusal is not None:
-            status, message = refusal
-            log.info("request refused", extra={"request_id": request_id, "status": status})
-            await _send_error(send_with_headers, status, message)
-            return
-        await self.app(scope, receive, send_with_headers)
+        token = current_request_id.set(request_id)
+        try:
+            refusal = self._refusal(scope, headers)
+            if refusal is not None:
+                status, message = refusal
+                log.info("request refused status=%d path=%s", status, scope["path"])
+                await _send_error(send_with_headers, status, message)
+                return
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            current_request_id.reset(token)
 
     def _refusal(self, scope: Scope, headers: Headers) -> tuple[int, str] | None:
         origin = headers.get("origin")

@@ -146,5 +146,5 @@ class Services:
                 log.exception("session sweep failed")
             else:
                 if ended:
-                    log.info("expired sessions ended", extra={"count": ended})
+                    log.info("expired sessions ended count=%d", ended)
 
