@@ -109,3 +109,32 @@ async def test_production_masks_unexpected_errors_with_a_request_id(
     anonymous = GraphQLClient(user.browser.http)
     unauthenticated = await anonymous.execute("{ activeSessions { id } }")
     assert unauthenticated["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+@pytest.mark.settings(max_query_depth=2)
+async def test_query_depth_is_limited(anonymous: GraphQLClient) -> None:
+    assert (await anonymous.data("{ passwordPolicy { minLength } }"))["passwordPolicy"]["minLength"] == 8
+    body = await anonymous.execute(
+        'mutation Deep { signUp(input: {email: "d@example.com", password: "long enough"}) '
+        "{ ... on SignedIn { session { device { browser } } } } }"
+    )
+    assert body["data"] is None
+    assert body["errors"][0]["message"] == "'Deep' exceeds maximum operation depth of 2"
+    # Nothing was executed.
+    shallow = 'mutation { signIn(input: {email: "d@example.com", password: "long enough"}) { __typename } }'
+    assert (await anonymous.data(shallow))["signIn"]["__typename"] == "InvalidCredentials"
+
+
+async def test_aliases_hidden_in_fragments_are_counted(anonymous: GraphQLClient) -> None:
+    aliases = " ".join(f"a{i}: passwordPolicy {{ minLength }}" for i in range(16))
+    body = await anonymous.execute(f"query {{ ...Many }} fragment Many on Query {{ {aliases} }}")
+    assert body["data"] is None
+    assert "aliases" in body["errors"][0]["message"]
+
+
+@pytest.mark.settings(max_tokens=50)
+async def test_huge_documents_are_refused_by_token_count(anonymous: GraphQLClient) -> None:
+    fields = " ".join(["minLength"] * 60)
+    body = await anonymous.execute(f"{{ passwordPolicy {{ {fields} }} }}")
+    assert body["data"] is None
+    assert "token" in body["errors"][0]["message"].lower()
