@@ -1,0 +1,973 @@
+"""B3: sign-in flood with the production argon2 parameters, against the raw argon2 verify rate.
+
+Production parameters = the app's defaults = argon2-cffi's ``PasswordHasher()`` defaults (argon2id, t=3,
+m=65536 KiB, p=4); no ``ARGON2_*`` variable is set for the servers (the bench's usual cheap ones are removed).
+HASH_CONCURRENCY is left at its default (2). One invocation measures, on this machine:
+
+1. **Raw baseline**: ``argon2.PasswordHasher().verify`` of a correct password, closed loop in a pool of 1, 2
+   and 4 worker threads, ``--raw-seconds`` each (2 workers again right before each
+   server run, and each run's ratio uses that adjacent measurement: the machine's speed drifts) → verifies/s.
+2. **Real app**, ``python -m workestra serve`` (uvicorn, 1 process, ``--loop asyncio``), SQLite in a temp
+   dir, LOG_LEVEL=warning. ``--accounts`` accounts are written straight into the migrated database through
+   the app's own Tortoise models (``Account.bulk_create`` in a child process that imports the app), with
+   hashes made by ``argon2.PasswordHasher()`` in a 2-process pool (one distinct password per account):
+   signing up N accounts over HTTP would cost N production hashes behind the app's 2-slot limiter and
+   would also open N sessions. Per run (a fresh server each):
+   * ``correct``: a burst of 32 simultaneous sign-ins (one per account), then an idle window, then a flood
+     of ``signIn`` (MOBILE) with CORRECT passwords from ``--concurrency`` closed-loop clients (keep-alive,
+     accounts round-robin so no email is ever claimed twice at once and the brute-force counter never
+     refuses) for ``--flood-seconds`` → successful sign-ins/s (completions inside the window ÷ window);
+   * ``lagprobe`` (unless ``--no-lag-probe``): the ``correct`` run again, but the server is this script's
+     ``_serve_lagprobe`` mode: the same ``workestra.cli.app_from_env`` factory and uvicorn options as
+     ``serve``, run programmatically with one extra task on the server's event loop that sleeps 10 ms in a
+     loop and records the overshoot (= event-loop lag, precisely, without the client's own scheduling);
+   * ``wrong`` (last: its ip_failure rows would make a later default-limit run refuse): the same with unknown
+     emails (each used once) and wrong passwords, server started with IP_FAILURE_LIMIT=1000000 (the default
+     100 failures per IP per 15 min would refuse almost all of them: every request comes from 127.0.0.1);
+     afterwards 10 interleaved c=1 rounds of known email + right password / known + wrong / unknown.
+3. **Responsiveness**: during the idle window and the flood, a separate probe process sends ``GET /healthz``
+   and ``POST /graphql {passwordPolicy{minLength}}`` every ``--probe-interval`` ms, each on its own
+   keep-alive connection (next send = next tick, or right after a late answer) → p50/p99/max per window.
+4. **Memory**: server VmRSS/VmHWM (``/proc/PID/status``) before any sign-in, sampled every 0.25 s during
+   the flood, at the end of the window and after the in-flight requests drained.
+5. After each flood: 5 sequential sign-ins (c=1) → single sign-in latency (known vs unknown email).
+
+Load generator, probe and server share this machine's cores (2 here). The machine-wide CPU use is read
+from /proc/stat so that load from other processes during a window shows up in the results; this box is
+shared (other people run test suites on it), so ``--wait-quiet S`` waits (≤ S s) before every measured phase
+for 5 s with < 0.15 core busy, and a phase whose window still saw ≥ 0.15 core of other processes is repeated
+(``--retries``, default 2; the quietest attempt is used, the others stay in the JSON).
+
+    .venv/bin/python bench/b3_sign_in_flood.py --app-ref HEAD --wait-quiet 600 --retries 3   # ≈ 4 min + waits
+    .venv/bin/python bench/b3_sign_in_flood.py                         # the working tree as it is now
+    .venv/bin/python bench/b3_sign_in_flood.py --raw-seconds 3 --flood-seconds 5 --accounts 64 --no-save
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import concurrent.futures
+import contextlib
+import itertools
+import json
+import logging
+import os
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1].startswith("_"):
+    # Child modes import the app from PYTHONPATH (the checkout under test first); _common would put this
+    # repository's copy first (it imports workestra.settings at import time), so children do without it.
+    c: Any = None
+else:
+    import _common as c  # noqa: E402
+
+PASSWORD_POLICY = json.dumps({"query": "{ passwordPolicy { minLength } }"}).encode()
+MOBILE_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+             "Version/17.5 Mobile/15E148 Safari/604.1")
+BURST = 32
+C1_SIGN_INS = 5
+MAX_RECORDS = 100_000  # hard cap on requests per flood (the flood is also bounded in time)
+REQUEST_TIMEOUT = 60.0
+NOISE = 0.15  # cores used by other processes in a window above which the window counts as disturbed
+ARGON2_VARS = ("ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM", "HASH_CONCURRENCY")
+
+
+def account_email(i: int) -> str:
+    return f"b3-flood-{i:05d}@example.com"
+
+
+def account_password(i: int) -> str:
+    return f"b3 flood password {i:05d}"
+
+
+# -- statistics --------------------------------------------------------------------------------
+
+
+def dist(values: list[float]) -> dict[str, Any]:
+    if not values:
+        return {"n": 0}
+    return {"n": len(values), "p50": c.percentile(values, 50), "p90": c.percentile(values, 90),
+            "p99": c.percentile(values, 99), "max": max(values), "mean": statistics.fmean(values)}
+
+
+def fmt_dist(d: dict[str, Any], unit: str = "ms") -> str:
+    if not d.get("n"):
+        return "no samples"
+    return f"p50 {d['p50']:.2f} / p99 {d['p99']:.2f} / max {d['max']:.2f} {unit} (n={d['n']})"
+
+
+# -- /proc -------------------------------------------------------------------------------------
+
+
+def proc_status(pid: int) -> dict[str, int]:
+    out: dict[str, int] = {}
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM", "VmSize", "VmPeak", "Threads"):
+                out[key] = int(value.split()[0])
+    return out
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, from /proc/stat."""
+    fields_ = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    tck = os.sysconf("SC_CLK_TCK")
+    total = sum(fields_[:8])
+    idle = fields_[3] + fields_[4]
+    return (total - idle) / tck, total / tck
+
+
+def self_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
+class CpuWindow:
+    """CPU used by the server, this process, the probe and the whole machine over a window."""
+
+    def __init__(self, server_pid: int, probe_pid: int | None) -> None:
+        self.server_pid, self.probe_pid = server_pid, probe_pid
+        self.t0 = time.monotonic()
+        self.server0 = c.cpu_seconds(server_pid)
+        self.probe0 = self._probe_cpu()
+        self.self0 = self_cpu()
+        self.busy0, _ = machine_cpu()
+
+    def _probe_cpu(self) -> float:
+        if self.probe_pid is None:
+            return 0.0
+        with contextlib.suppress(OSError):
+            return c.cpu_seconds(self.probe_pid)
+        return 0.0
+
+    def end(self) -> dict[str, float]:
+        dt = time.monotonic() - self.t0
+        server = (c.cpu_seconds(self.server_pid) - self.server0) / dt
+        probe = (self._probe_cpu() - self.probe0) / dt
+        me = (self_cpu() - self.self0) / dt
+        machine = (machine_cpu()[0] - self.busy0) / dt
+        return {"seconds": dt, "server_cores": server, "loadgen_cores": me, "probe_cores": probe,
+                "machine_busy_cores": machine, "other_processes_cores": max(0.0, machine - server - me - probe)}
+
+
+# -- 1. raw argon2 baseline --------------------------------------------------------------------
+
+
+def raw_verify_throughput(workers: int, seconds: float) -> dict[str, Any]:
+    """Closed-loop ``PasswordHasher().verify`` (correct password) in ``workers`` threads for ``seconds``."""
+    import argon2
+
+    ph = argon2.PasswordHasher()
+    stored = ph.hash("b3 raw baseline password")
+    ph.verify(stored, "b3 raw baseline password")  # warm-up
+    spans: list[list[tuple[float, float]]] = [[] for _ in range(workers)]
+    t0 = time.monotonic()
+    deadline = t0 + seconds
+    cpu0, busy0 = time.process_time(), machine_cpu()[0]
+
+    def loop(i: int) -> None:
+        mine = spans[i]
+        while len(mine) < 10_000:
+            start = time.monotonic()
+            if start >= deadline:
+                return
+            ph.verify(stored, "b3 raw baseline password")
+            mine.append((start, time.monotonic()))
+
+    lags: list[float] = []
+
+    async def lag_probe() -> None:
+        # The same 10 ms sleep-overshoot probe the lagprobe server runs, here with only argon2 competing.
+        for _ in range(int(seconds * 100) + 10):
+            a = time.monotonic()
+            if a >= deadline:
+                return
+            await asyncio.sleep(0.010)
+            lags.append((time.monotonic() - a - 0.010) * 1000)
+
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        futures = [pool.submit(loop, i) for i in range(workers)]
+        asyncio.run(lag_probe())
+        for future in futures:
+            future.result()
+    t1 = time.monotonic()
+    cpu, busy = time.process_time() - cpu0, machine_cpu()[0] - busy0
+    done = [end for worker in spans for _, end in worker if end <= deadline]
+    latencies = [(end - start) * 1000 for worker in spans for start, end in worker]
+    return {
+        "workers": workers, "seconds": seconds, "verifies_in_window": len(done), "verifies_per_s": len(done) / seconds,
+        "verify_ms": dist(latencies), "cpu_s_per_verify": cpu / max(1, sum(len(w) for w in spans)),
+        "process_cores": cpu / (t1 - t0), "machine_busy_cores": busy / (t1 - t0),
+        "other_processes_cores": max(0.0, (busy - cpu) / (t1 - t0)),
+        "loop_lag_ms": dist(lags),
+    }
+
+
+def idle_loop_lag(seconds: float) -> dict[str, Any]:
+    """The 10 ms sleep-overshoot probe with nothing else running in this process."""
+    lags: list[float] = []
+
+    async def probe() -> None:
+        deadline = time.monotonic() + seconds
+        for _ in range(int(seconds * 100) + 10):
+            a = time.monotonic()
+            if a >= deadline:
+                return
+            await asyncio.sleep(0.010)
+            lags.append((time.monotonic() - a - 0.010) * 1000)
+
+    asyncio.run(probe())
+    return dist(lags)
+
+
+# -- 2. accounts --------------------------------------------------------------------------------
+
+
+def _production_hash(i: int) -> str:
+    import argon2
+
+    return argon2.PasswordHasher().hash(account_password(i))
+
+
+def seed_accounts(database_url: str, n: int, work: Path) -> dict[str, Any]:
+    """Migrate, hash N distinct passwords with production parameters (2 processes), insert the accounts."""
+    env = c.real_app_env(database_url)
+    subprocess.run([c.PYTHON, "-m", "workestra", "migrate"], cwd=c.APP_DIR, env=env, check=True,
+                   capture_output=True, timeout=120)
+    t0 = time.monotonic()
+    with concurrent.futures.ProcessPoolExecutor(2) as pool:
+        hashes = list(pool.map(_production_hash, range(n), chunksize=8))
+    hash_seconds = time.monotonic() - t0
+    rows = work / "accounts.json"
+    rows.write_text(json.dumps([[account_email(i), h] for i, h in enumerate(hashes)]))
+    subprocess.run([c.PYTHON, str(Path(__file__).resolve()), "_seed", database_url, str(rows)], cwd=c.APP_DIR,
+                   env=env, check=True, capture_output=True, timeout=120)
+    return {"accounts": n, "hash_seconds": hash_seconds, "hashes_per_s_2_processes": n / hash_seconds,
+            "hash_sample": hashes[0][:32] + "…"}
+
+
+def _seed_child(database_url: str, rows_path: str) -> None:
+    """Child mode: insert the accounts through the app's own models (datetime format etc. as the app writes)."""
+    from datetime import UTC, datetime
+
+    from tortoise import Tortoise
+
+    from models import Account
+    from workestra.db import tortoise_config
+
+    rows = json.loads(Path(rows_path).read_text())
+
+    async def main() -> None:
+        await Tortoise.init(config=tortoise_config(database_url))
+        try:
+            now = datetime.now(UTC)
+            await Account.bulk_create([Account(email=e, password_hash=h, password_changed_at=now, created_at=now)
+                                       for e, h in rows], batch_size=500)
+            print(await Account.all().count())
+        finally:
+            await Tortoise.close_connections()
+
+    asyncio.run(main())
+
+
+# -- HTTP client (raw asyncio; little client CPU in the timed path) ------------------------------
+
+
+class RawHttp:
+    """One keep-alive HTTP/1.1 connection to 127.0.0.1."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None,
+                      timeout: float = REQUEST_TIMEOUT) -> tuple[int, bytes]:
+        try:
+            return await asyncio.wait_for(self._request(method, path, body, headers or {}), timeout)
+        except BaseException:
+            await self.close()
+            raise
+
+    async def _request(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        if method == "POST":
+            extra += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        self.writer.write(f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n{extra}\r\n".encode() + body)
+        assert self.reader is not None
+        raw = await self.reader.readuntil(b"\r\n\r\n")
+        lines = raw.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        length = 0
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value.strip())
+            elif name.strip().lower() == "transfer-encoding":
+                raise RuntimeError("chunked responses are not supported by this tiny client")
+        return status, await self.reader.readexactly(length)
+
+    async def close(self) -> None:
+        writer, self.writer, self.reader = self.writer, None, None
+        if writer is not None:
+            writer.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(writer.wait_closed(), 2)
+
+
+def sign_in_body(email: str, password: str) -> bytes:
+    return json.dumps({"query": c.SIGN_IN, "variables": {"email": email, "password": password}}).encode()
+
+
+def outcome(status: int, payload: bytes) -> str:
+    """``__typename`` of the signIn result, or a short error label."""
+    if status != 200:
+        return f"HTTP {status}"
+    try:
+        body = json.loads(payload)
+    except ValueError:
+        return "bad JSON"
+    if body.get("errors"):
+        return "GraphQL error: " + str(body["errors"][0].get("message", ""))[:120]
+    return str(((body.get("data") or {}).get("signIn") or {}).get("__typename"))
+
+
+class Credentials:
+    """Which email/password the k-th request of a run uses."""
+
+    def __init__(self, kind: str, accounts: int, tag: str) -> None:
+        self.kind, self.accounts, self.tag = kind, accounts, tag
+        self.expected = "SignedIn" if kind == "correct" else "InvalidCredentials"
+
+    def body(self, k: int) -> bytes:
+        if self.kind == "correct":
+            i = k % self.accounts
+            return sign_in_body(account_email(i), account_password(i))
+        return sign_in_body(f"b3-nobody-{self.tag}-{k:06d}@example.com", f"wrong password {k:06d}")
+
+
+async def timed_sign_in(conn: RawHttp, body: bytes) -> tuple[float, float, str]:
+    t0 = time.monotonic()
+    try:
+        status, payload = await conn.request("POST", "/graphql", body, {"User-Agent": MOBILE_UA})
+        label = outcome(status, payload)
+    except (OSError, TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, RuntimeError,
+            ValueError) as exc:
+        label = f"client error: {type(exc).__name__}"
+    return t0, time.monotonic(), label
+
+
+async def burst(port: int, creds: Credentials, first: int, n: int) -> dict[str, Any]:
+    """n simultaneous sign-ins on n fresh connections (one request each)."""
+    conns = [RawHttp(port) for _ in range(n)]
+    t0 = time.monotonic()
+    results = await asyncio.gather(*(timed_sign_in(conn, creds.body(first + i)) for i, conn in enumerate(conns)))
+    wall = time.monotonic() - t0
+    for conn in conns:
+        await conn.close()
+    return {"n": n, "wall_s": wall, "per_s": n / wall, "outcomes": dict(Counter(r[2] for r in results)),
+            "latency_ms": dist([(r[1] - r[0]) * 1000 for r in results])}
+
+
+async def flood(port: int, server_pid: int, probe_pid: int | None, creds: Credentials, first: int,
+                concurrency: int, seconds: float) -> dict[str, Any]:
+    """Closed loop: ``concurrency`` keep-alive clients sign in until the window ends; then drain."""
+    records: list[tuple[float, float, str]] = []
+    ids = itertools.count(first)
+    samples: list[dict[str, Any]] = []
+    t_start = time.monotonic()
+    deadline = t_start + seconds
+    cpu = CpuWindow(server_pid, probe_pid)
+    at_end: dict[str, Any] = {}
+
+    async def client() -> None:
+        conn = RawHttp(port)
+        try:
+            while time.monotonic() < deadline and len(records) < MAX_RECORDS:
+                records.append(await timed_sign_in(conn, creds.body(next(ids))))
+        finally:
+            await conn.close()
+
+    async def sampler() -> None:
+        for _ in range(int(seconds * 4) + 8):
+            now = time.monotonic()
+            if now >= deadline:
+                break
+            samples.append({"t": now - t_start, **proc_status(server_pid)})
+            await asyncio.sleep(min(0.25, max(0.0, deadline - now)))
+        at_end["status"] = proc_status(server_pid)
+        at_end["cpu"] = cpu.end()
+        at_end["t"] = time.monotonic() - t_start
+
+    await asyncio.gather(sampler(), *(client() for _ in range(concurrency)))
+    drained = time.monotonic()
+    inside = [r for r in records if r[1] <= deadline]
+    ok = [r for r in inside if r[2] == creds.expected]
+    later = [r for r in inside if r[1] >= t_start + seconds / 3]  # last two thirds of the window
+    return {
+        "t_start": t_start, "t_end": deadline, "seconds": seconds, "concurrency": concurrency,
+        "requests_started": len(records), "completed_in_window": len(inside), "expected_in_window": len(ok),
+        "per_s": len(ok) / seconds,
+        "per_s_last_two_thirds": sum(1 for r in later if r[2] == creds.expected) / (seconds * 2 / 3),
+        "outcomes_in_window": dict(Counter(r[2] for r in inside)),
+        "outcomes_all": dict(Counter(r[2] for r in records)),
+        "latency_ms": dist([(r[1] - r[0]) * 1000 for r in inside]),
+        "drain_s": drained - deadline,
+        "cpu": at_end.get("cpu"), "status_at_end": at_end.get("status"),
+        "status_after_drain": proc_status(server_pid),
+        "rss_samples": samples,
+        "max_sampled_rss_kb": max((s.get("VmRSS", 0) for s in samples), default=0),
+    }
+
+
+async def sequential(port: int, creds: Credentials, first: int, n: int) -> dict[str, Any]:
+    conn = RawHttp(port)
+    try:
+        results = [await timed_sign_in(conn, creds.body(first + i)) for i in range(n)]
+    finally:
+        await conn.close()
+    return {"n": n, "outcomes": dict(Counter(r[2] for r in results)),
+            "latency_ms": [round((r[1] - r[0]) * 1000, 2) for r in results]}
+
+
+async def timing_check(port: int, rounds: int, tag: str, accounts: int, attempt: int) -> dict[str, Any]:
+    """c=1, interleaved: known email + right password, known email + wrong password, unknown email.
+
+    Each email is used once for the wrong kinds (one failure = a 1 s delay for that email only). The server
+    must already have made its dummy hash (it has, after a wrong-password flood)."""
+    conn = RawHttp(port)
+    kinds = {"known_correct": [], "known_wrong": [], "unknown": []}
+    outcomes: dict[str, Counter] = {k: Counter() for k in kinds}
+    try:
+        for i in range(rounds):
+            bodies = {
+                "known_correct": sign_in_body(account_email((accounts // 2 + attempt * rounds + i) % accounts),
+                                              account_password((accounts // 2 + attempt * rounds + i) % accounts)),
+                "known_wrong": sign_in_body(account_email((attempt * rounds + i) % accounts), f"not the password {i}"),
+                "unknown": sign_in_body(f"b3-timing-{tag}-{i:04d}@example.com", f"not the password {i}"),
+            }
+            for kind in kinds:
+                t0, t1, label = await timed_sign_in(conn, bodies[kind])
+                kinds[kind].append((t1 - t0) * 1000)
+                outcomes[kind][label] += 1
+                await asyncio.sleep(0.05)
+    finally:
+        await conn.close()
+    return {k: {**dist(v), "outcomes": dict(outcomes[k])} for k, v in kinds.items()}
+
+
+# -- 3. the probe (child process) ---------------------------------------------------------------
+
+
+def _probe_child(port: int, seconds: float, interval_ms: float, out: str) -> None:
+    """Child mode: two loops (GET /healthz, POST passwordPolicy), one request per tick each, for ``seconds``."""
+    samples: list[tuple[str, float, float, int]] = []
+    interval = interval_ms / 1000
+
+    async def loop(kind: str) -> None:
+        conn = RawHttp(port)
+        method, path, body = ("GET", "/healthz", b"") if kind == "healthz" else ("POST", "/graphql", PASSWORD_POLICY)
+        for _ in range(20):  # warm-up: connection, first GraphQL execution
+            await conn.request(method, path, body, timeout=10)
+        Path(out + f".ready-{kind}").write_text("1")
+        start = time.monotonic()
+        end = start + seconds
+        tick = start
+        for _ in range(int(seconds / interval) + 2):
+            now = time.monotonic()
+            if now >= end:
+                break
+            if tick > now:
+                await asyncio.sleep(tick - now)
+            t0 = time.monotonic()
+            try:
+                status, _ = await conn.request(method, path, body, timeout=10)
+            except (OSError, TimeoutError, asyncio.IncompleteReadError, RuntimeError, ValueError):
+                status = -1
+            t1 = time.monotonic()
+            samples.append((kind, t0, (t1 - t0) * 1000, status))
+            tick = max(tick + interval, t1)
+        await conn.close()
+
+    async def main() -> None:
+        await asyncio.gather(loop("healthz"), loop("policy"))
+
+    asyncio.run(main())
+    Path(out).write_text(json.dumps(samples))
+
+
+class Probe:
+    def __init__(self, port: int, seconds: float, interval_ms: float, work: Path, name: str) -> None:
+        self.out = work / f"probe-{name}.json"
+        with open(work / f"probe-{name}.log", "wb") as log:
+            self.proc = subprocess.Popen(
+                [c.PYTHON, str(Path(__file__).resolve()), "_probe", str(port), str(seconds), str(interval_ms),
+                 str(self.out)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+                preexec_fn=c._child_setup)  # noqa: SLF001 - own process group, raised fd limit
+        _CHILDREN.add(self.proc)
+        self.timeout = seconds + 60
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if all(Path(f"{self.out}.ready-{k}").exists() for k in ("healthz", "policy")):
+                return
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"probe exited with {self.proc.returncode}")
+            time.sleep(0.05)
+        raise RuntimeError("probe not ready after 30 s")
+
+    def result(self) -> list[tuple[str, float, float, int]]:
+        try:
+            self.proc.wait(timeout=self.timeout)
+        finally:
+            _kill(self.proc)
+        return [tuple(s) for s in json.loads(self.out.read_text())]
+
+
+_CHILDREN: set[subprocess.Popen] = set()
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    _CHILDREN.discard(proc)
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5)
+
+
+def kill_children() -> None:
+    for proc in list(_CHILDREN):
+        _kill(proc)
+
+
+def window_stats(samples: list[tuple[str, float, float, int]], lo: float, hi: float) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for kind in ("healthz", "policy"):
+        picked = [s for s in samples if s[0] == kind and lo <= s[1] < hi]
+        out[kind] = dist([s[2] for s in picked])
+        out[kind]["errors"] = sum(1 for s in picked if s[3] != 200)
+    return out
+
+
+# -- in-process loop-lag probe (server child mode) ----------------------------------------------
+
+
+def _serve_lagprobe_child(host: str, port: int, out: str, period_ms: float) -> None:
+    """Child mode: what ``python -m workestra serve`` does, plus a task on the server loop measuring lag."""
+    import uvicorn
+    from uvicorn._compat import asyncio_run
+
+    from workestra.db import migrate
+    from workestra.settings import Settings
+
+    settings = Settings.from_env()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    asyncio.run(migrate(settings.database_url))
+    config = uvicorn.Config(
+        "workestra.cli:app_from_env", factory=True, host=host, port=port, proxy_headers=False, server_header=False,
+        ws_max_size=settings.ws_max_message_bytes, loop="asyncio", log_level=settings.log_level.lower(),
+        timeout_graceful_shutdown=10,
+    )
+    server = uvicorn.Server(config)
+    period = period_ms / 1000
+
+    async def lag_probe() -> None:
+        pending: list[str] = []
+        last_flush = time.monotonic()
+        with open(out, "a") as sink:
+            for _ in range(int(3600 / period)):  # bounded: at most an hour of samples
+                t0 = time.monotonic()
+                await asyncio.sleep(period)
+                t1 = time.monotonic()
+                pending.append(f"{t0:.6f} {(t1 - t0 - period) * 1000:.3f}\n")
+                if t1 - last_flush >= 1.0:  # ~100 short lines per second: a few µs of loop time
+                    sink.write("".join(pending))
+                    sink.flush()
+                    pending.clear()
+                    last_flush = t1
+
+    async def main() -> None:
+        probe = asyncio.create_task(lag_probe())
+        try:
+            await server.serve()
+        finally:
+            probe.cancel()
+
+    asyncio_run(main(), loop_factory=config.get_loop_factory())
+
+
+def read_lag(path: Path) -> list[tuple[float, float]]:
+    out = []
+    with contextlib.suppress(OSError):
+        for line in path.read_text().splitlines():
+            t, lag = line.split()
+            out.append((float(t), float(lag)))
+    return out
+
+
+# -- one run -----------------------------------------------------------------------------------
+
+
+def production_env(database_url: str, extra: dict[str, str]) -> dict[str, str]:
+    env = c.real_app_env(database_url)
+    for name in ARGON2_VARS:
+        env.pop(name, None)  # the app's defaults = argon2-cffi's defaults; HASH_CONCURRENCY default 2
+    env.update(extra)
+    return env
+
+
+def start_server(name: str, database_url: str, work: Path, extra: dict[str, str], lagprobe: Path | None) -> c.Server:
+    port = c.free_port()
+    if lagprobe is None:
+        argv = [c.PYTHON, "-m", "workestra", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    else:
+        argv = [c.PYTHON, str(Path(__file__).resolve()), "_serve_lagprobe", "127.0.0.1", str(port), str(lagprobe),
+                "10"]
+    server = c.Server(name, argv, production_env(database_url, extra), port, work / f"{name}.log")
+    return server.start("/healthz", timeout=60.0)
+
+
+def run_one(name: str, kind: str, args: argparse.Namespace, database_url: str, work: Path, say,
+            first_account: int, attempt: int) -> dict[str, Any]:
+    extra = {"IP_FAILURE_LIMIT": "1000000"} if kind == "wrong" else {}
+    lag_path = work / f"lag-{name}-{attempt}.txt" if name == "lagprobe" else None
+    server = start_server(name, database_url, work, extra, lag_path)
+    result: dict[str, Any] = {"name": name, "kind": kind, "server_pid": server.pid, "env_extra": extra,
+                              "server": "in-process lag probe (_serve_lagprobe)" if lag_path else "python -m workestra serve"}
+    try:
+        creds = Credentials(kind, args.accounts, f"{name}-{int(time.time())}")
+        time.sleep(1.0)
+        result["status_idle_before"] = proc_status(server.pid)
+        next_id = first_account
+        result["burst"] = asyncio.run(burst(server.port, creds, next_id, BURST))
+        next_id += BURST
+        b = result["burst"]
+        say(f"[{name}] burst of {BURST} simultaneous sign-ins on a fresh server: {b['wall_s']:.2f} s "
+            f"({b['per_s']:.2f}/s), outcomes {b['outcomes']}")
+        time.sleep(0.5)
+        result["status_after_burst"] = proc_status(server.pid)
+
+        probe_seconds = args.idle_seconds + args.flood_seconds + 1.0
+        probe = Probe(server.port, probe_seconds, args.probe_interval, work, f"{name}-{attempt}")
+        probe.wait_ready()
+        t_idle = time.monotonic()
+        idle_cpu = CpuWindow(server.pid, probe.proc.pid)
+        time.sleep(args.idle_seconds)
+        result["idle_cpu"] = idle_cpu.end()  # what the probe's 2 × 50 req/s cost the server
+        fl = asyncio.run(flood(server.port, server.pid, probe.proc.pid, creds, next_id, args.concurrency,
+                               args.flood_seconds))
+        next_id += fl["requests_started"]
+        samples = probe.result()
+        result["flood"] = fl
+        result["probe"] = {
+            "interval_ms": args.probe_interval,
+            "idle": window_stats(samples, t_idle, fl["t_start"]),
+            "flood": window_stats(samples, fl["t_start"], fl["t_end"]),
+        }
+        c1_cpu = CpuWindow(server.pid, None)
+        result["c1"] = asyncio.run(sequential(server.port, creds, next_id, C1_SIGN_INS))
+        next_id += C1_SIGN_INS
+        if kind == "wrong":
+            result["timing_c1"] = asyncio.run(timing_check(server.port, 10, creds.tag, args.accounts, attempt))
+        result["c1_cpu"] = c1_cpu.end()
+        if lag_path is not None:
+            lag = read_lag(lag_path)
+            result["loop_lag_ms"] = {
+                "period_ms": 10,
+                "idle": dist([x for t, x in lag if t_idle <= t < fl["t_start"]]),
+                "flood": dist([x for t, x in lag if fl["t_start"] <= t < fl["t_end"]]),
+            }
+        result["status_end"] = proc_status(server.pid)
+        result["log_tail"] = server.log_tail()
+        result["requests_used"] = next_id - first_account
+    finally:
+        kill_children()
+        server.stop()
+    describe(result, say)
+    return result
+
+
+def describe(r: dict[str, Any], say) -> None:
+    fl, name = r["flood"], r["name"]
+    cpu = fl["cpu"] or {}
+    say(f"[{name}] flood {fl['seconds']:g} s × c={fl['concurrency']}: {fl['per_s']:.2f} {r['kind']} sign-ins/s "
+        f"({fl['expected_in_window']} in window; last 2/3 of window {fl['per_s_last_two_thirds']:.2f}/s), "
+        f"outcomes {fl['outcomes_in_window']}, latency {fmt_dist(fl['latency_ms'])}, drain {fl['drain_s']:.1f} s")
+    say(f"[{name}] CPU cores over the window: server {cpu.get('server_cores', 0):.2f}, load generator "
+        f"{cpu.get('loadgen_cores', 0):.2f}, probe {cpu.get('probe_cores', 0):.2f}, machine busy "
+        f"{cpu.get('machine_busy_cores', 0):.2f}, other processes ≈ {cpu.get('other_processes_cores', 0):.2f}")
+    for window in ("idle", "flood"):
+        p = r["probe"][window]
+        say(f"[{name}] probe {window:5}: healthz {fmt_dist(p['healthz'])}; passwordPolicy {fmt_dist(p['policy'])}; "
+            f"errors {p['healthz']['errors'] + p['policy']['errors']}")
+    if "loop_lag_ms" in r:
+        lag = r["loop_lag_ms"]
+        say(f"[{name}] in-process loop lag (sleep 10 ms overshoot): idle {fmt_dist(lag['idle'])}; "
+            f"flood {fmt_dist(lag['flood'])}")
+    mib = 1024
+    before, end, drained = r["status_idle_before"], fl["status_at_end"] or {}, fl["status_after_drain"]
+    say(f"[{name}] memory MiB: before VmRSS {before.get('VmRSS', 0) / mib:.1f} VmHWM {before.get('VmHWM', 0) / mib:.1f}; "
+        f"end of window VmRSS {end.get('VmRSS', 0) / mib:.1f} VmHWM {end.get('VmHWM', 0) / mib:.1f}; "
+        f"max sampled VmRSS {fl['max_sampled_rss_kb'] / mib:.1f}; after drain VmRSS "
+        f"{drained.get('VmRSS', 0) / mib:.1f} VmHWM {drained.get('VmHWM', 0) / mib:.1f}; threads {end.get('Threads')}")
+    say(f"[{name}] c=1 sign-ins ms: {r['c1']['latency_ms']} outcomes {r['c1']['outcomes']} (other processes "
+        f"≈ {r['c1_cpu']['other_processes_cores']:.2f} cores meanwhile)")
+    idle = r["idle_cpu"]
+    say(f"[{name}] idle window (probe only): server {idle['server_cores']:.3f} cores; flood: server CPU per "
+        f"{r['kind']} sign-in {cpu.get('server_cores', 0) * fl['seconds'] / max(1, fl['expected_in_window']) * 1000:.0f} ms")
+    for kind, d in r.get("timing_c1", {}).items():
+        say(f"[{name}] timing c=1 {kind:13}: {fmt_dist(d)}, mean {d['mean']:.1f} ms, outcomes {d['outcomes']}")
+
+
+# -- main --------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1].startswith("_"):
+        return child(sys.argv[1], sys.argv[2:])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--raw-seconds", type=float, default=10.0, help="per raw-baseline pool size")
+    parser.add_argument("--accounts", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--flood-seconds", type=float, default=15.0)
+    parser.add_argument("--idle-seconds", type=float, default=5.0, help="probe window before each flood")
+    parser.add_argument("--probe-interval", type=float, default=20.0, help="ms between probe requests")
+    parser.add_argument("--no-lag-probe", action="store_true", help="skip the in-process loop-lag run")
+    parser.add_argument("--wait-quiet", type=float, default=0.0,
+                        help="first wait up to this many seconds for 5 s in which the machine is idle (< 0.15 core busy)")
+    parser.add_argument("--retries", type=int, default=2,
+                        help="repeat a phase up to this many times while other processes used ≥ 0.15 core in its "
+                             "window (the quietest attempt is used; all are kept in the JSON)")
+    parser.add_argument("--no-save", action="store_true")
+    parser.add_argument("--app-ref", default=None, help="benchmark the app as committed at this ref (git archive)")
+    parser.add_argument("--app-dir", default=None, help="benchmark the app in this directory")
+    args = parser.parse_args()
+    args.raw_seconds = max(1.0, min(args.raw_seconds, 60.0))
+    args.flood_seconds = max(2.0, min(args.flood_seconds, 120.0))
+    args.idle_seconds = max(1.0, min(args.idle_seconds, 60.0))
+    args.concurrency = max(1, min(args.concurrency, 256))
+    args.accounts = max(args.concurrency + BURST, min(args.accounts, 5000))
+    args.probe_interval = max(5.0, min(args.probe_interval, 1000.0))
+    args.retries = max(0, min(args.retries, 5))
+    args.wait_quiet = max(0.0, min(args.wait_quiet, 1800.0))
+    with c.app_checkout(args.app_ref, args.app_dir) as source:
+        return run(args, source)
+
+
+def wait_quiet(limit: float) -> dict[str, Any]:
+    """Wait (at most ``limit`` s) for a 5 s stretch with < 0.15 core busy machine-wide; shares other people's box."""
+    t0 = time.monotonic()
+    busy = float("nan")
+    for _ in range(int(limit / 5) + 1):
+        b0, w0 = machine_cpu()[0], time.monotonic()
+        time.sleep(5)
+        busy = (machine_cpu()[0] - b0) / (time.monotonic() - w0)
+        if busy < 0.15 or time.monotonic() - t0 >= limit:
+            break
+    return {"waited_s": time.monotonic() - t0, "busy_cores_last_5s": busy, "quiet": busy < 0.15}
+
+
+def child(mode: str, argv: list[str]) -> int:
+    if mode == "_seed":
+        _seed_child(argv[0], argv[1])
+    elif mode == "_probe":
+        _probe_child(int(argv[0]), float(argv[1]), float(argv[2]), argv[3])
+    elif mode == "_serve_lagprobe":
+        _serve_lagprobe_child(argv[0], int(argv[1]), argv[2], float(argv[3]))
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+    return 0
+
+
+def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
+    c.install_signal_handlers()
+    c.raise_nofile_limit()
+    info = c.machine_info()
+    from importlib import metadata
+
+    for dist_name in ("argon2-cffi", "argon2-cffi-bindings", "anyio"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            info["versions"][dist_name] = metadata.version(dist_name)
+    import argon2
+
+    params = argon2.PasswordHasher()
+    info["argon2_params"] = {"type": params.type.name, "time_cost": params.time_cost,
+                             "memory_cost_kib": params.memory_cost, "parallelism": params.parallelism}
+    lines: list[str] = []
+
+    def say(text: str = "") -> None:
+        print(text, flush=True)
+        lines.append(text)
+
+    payload: dict[str, Any] = {"bench": "B3 sign-in flood (production argon2)", "machine": info, "app_source": source,
+                               "args": vars(args)}
+
+    def gate(label: str) -> dict[str, Any] | None:
+        if args.wait_quiet <= 0:
+            return None
+        q = wait_quiet(args.wait_quiet)
+        if q["waited_s"] > 6 or not q["quiet"]:
+            say(f"  (before {label}: waited {q['waited_s']:.0f} s for a quiet machine, last 5 s "
+                f"{q['busy_cores_last_5s']:.2f} cores busy{'' if q['quiet'] else ' — NOT quiet, going ahead'})")
+        return q
+
+    def measured(label: str, attempt_fn, noise_of) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """Run a phase; repeat it (up to --retries times) while other processes used ≥ NOISE cores in its window."""
+        attempts: list[dict[str, Any]] = []
+        for attempt in range(1 + args.retries):
+            q = gate(label)
+            result = attempt_fn(attempt)
+            result["quiet_gate"] = q
+            attempts.append(result)
+            noise = noise_of(result)
+            if noise < NOISE:
+                break
+            say(f"  ({label}: other processes used {noise:.2f} cores during the window"
+                + (" — repeating)" if attempt < args.retries else " — keeping the quietest attempt)"))
+        best = min(attempts, key=noise_of)
+        best["attempt_noise_cores"] = [round(noise_of(a), 3) for a in attempts]
+        best["attempt_used"] = attempts.index(best)
+        return best, attempts
+    say(f"B3 sign-in flood — {info['date_utc']} — {info['cpu_model']} ×{info['cpus']}, Python {info['python']}, "
+        f"argon2 {info['argon2_params']}, app {source['app']}; load {info['loadavg_at_start']}")
+    say("load generator, probe and server share this machine's cores")
+    try:
+        raw: dict[str, Any] = {}
+        payload["raw_idle_loop_lag_ms"] = idle = idle_loop_lag(3.0)
+        say(f"bare asyncio loop lag (sleep 10 ms overshoot), nothing else running: {fmt_dist(idle)}")
+        for workers in (1, 2, 4):
+            raw[str(workers)], _ = measured(f"raw {workers}", lambda _a, w=workers: raw_verify_throughput(w, args.raw_seconds),
+                                            lambda r: r["other_processes_cores"])
+            r = raw[str(workers)]
+            say(f"raw verify, {workers} worker(s): {r['verifies_per_s']:.2f} verifies/s, verify {fmt_dist(r['verify_ms'])}, "
+                f"{r['cpu_s_per_verify'] * 1000:.0f} ms CPU per verify, process {r['process_cores']:.2f} cores, "
+                f"other processes ≈ {r['other_processes_cores']:.2f} cores; bare loop lag meanwhile {fmt_dist(r['loop_lag_ms'])}")
+        payload["raw"] = raw
+
+        with c.temp_dir("bench-b3-") as work:
+            database_url = f"sqlite://{work / 'b3.sqlite3'}"
+            payload["seed"] = seed = seed_accounts(database_url, args.accounts, work)
+            say(f"seeded {seed['accounts']} accounts: production hashes in {seed['hash_seconds']:.1f} s "
+                f"({seed['hashes_per_s_2_processes']:.2f} hashes/s, 2 processes)")
+            runs: dict[str, Any] = {}
+            all_attempts: dict[str, Any] = {}
+            offset = 0
+            # The wrong-password run goes last: its failures stay in ip_failure for 15 minutes, and a later
+            # run with the default IP_FAILURE_LIMIT (100) would be refused (TooManyAttempts) from 127.0.0.1.
+            plan = [("correct", "correct")] + ([] if args.no_lag_probe else [("lagprobe", "correct")]) + [("wrong", "wrong")]
+            for name, kind in plan:
+
+                def attempt_fn(attempt: int, name: str = name, kind: str = kind) -> dict[str, Any]:
+                    nonlocal offset
+                    # The raw 2-worker rate right before this run: the ratio pairs measurements minutes apart
+                    # at most, on a machine whose speed drifts (10.7–11.2 verifies/s in quiet windows).
+                    adjacent = raw_verify_throughput(2, args.raw_seconds)
+                    say(f"[{name}] raw verify, 2 workers, just before the run: {adjacent['verifies_per_s']:.2f} "
+                        f"verifies/s (other processes ≈ {adjacent['other_processes_cores']:.2f} cores)")
+                    result = run_one(name, kind, args, database_url, work, say, offset, attempt)
+                    result["raw2_adjacent"] = adjacent
+                    result["ratio_to_adjacent_raw2"] = result["flood"]["per_s"] / adjacent["verifies_per_s"]
+                    say(f"[{name}] {kind} sign-ins/s ÷ adjacent raw verifies/s = {result['ratio_to_adjacent_raw2']:.3f}")
+                    if kind == "correct":
+                        offset += result["requests_used"]
+                    return result
+
+                runs[name], all_attempts[name] = measured(
+                    name, attempt_fn, lambda r: max(r["flood"]["cpu"]["other_processes_cores"],
+                                                    r["raw2_adjacent"]["other_processes_cores"]))
+            payload["runs"] = runs
+            payload["run_attempts_not_used"] = {
+                name: [a for a in attempts if a is not runs[name]] for name, attempts in all_attempts.items()}
+
+        payload["summary"] = summarize(payload, say)
+    finally:
+        kill_children()
+        c.stop_all_servers()
+    if not args.no_save:
+        json_path, txt_path = c.write_result("b3", payload, "\n".join(lines))
+        print(f"saved {json_path.relative_to(c.REPO)} and {txt_path.relative_to(c.REPO)}")
+    return 0
+
+
+def summarize(payload: dict[str, Any], say) -> dict[str, Any]:
+    raw, runs = payload["raw"], payload["runs"]
+    correct, wrong = runs["correct"], runs["wrong"]
+    ratio = correct["ratio_to_adjacent_raw2"]
+    p_idle, p_flood = correct["probe"]["idle"], correct["probe"]["flood"]
+    added = {k: p_flood[k]["p99"] - p_idle[k]["p99"] for k in ("healthz", "policy")}
+    s: dict[str, Any] = {
+        "raw_verifies_per_s": {k: v["verifies_per_s"] for k, v in raw.items()},
+        "raw2_adjacent_per_run": {name: r["raw2_adjacent"]["verifies_per_s"] for name, r in runs.items()},
+        "sign_ins_per_s": {name: r["flood"]["per_s"] for name, r in runs.items()},
+        "ratio_to_adjacent_raw2": {name: r["ratio_to_adjacent_raw2"] for name, r in runs.items()},
+        "wrong_over_correct": wrong["flood"]["per_s"] / correct["flood"]["per_s"],
+        "wrong_over_correct_last_two_thirds":
+            wrong["flood"]["per_s_last_two_thirds"] / correct["flood"]["per_s_last_two_thirds"],
+        "server_cpu_ms_per_sign_in": {name: r["flood"]["cpu"]["server_cores"] * r["flood"]["seconds"]
+                                      / max(1, r["flood"]["expected_in_window"]) * 1000 for name, r in runs.items()},
+        "raw_cpu_ms_per_verify_2_workers": raw["2"]["cpu_s_per_verify"] * 1000,
+        "added_p99_ms_client_probe": added,
+    }
+    if "lagprobe" in runs:
+        lag = runs["lagprobe"]["loop_lag_ms"]
+        s["added_p99_ms_in_process_lag"] = lag["flood"]["p99"] - lag["idle"]["p99"]
+    mib = 1024
+    before = correct["status_idle_before"].get("VmRSS", 0)
+    hwm = correct["flood"]["status_after_drain"].get("VmHWM", 0)
+    drained = correct["flood"]["status_after_drain"].get("VmRSS", 0)
+    s["memory_mib"] = {"rss_before": before / mib, "hwm_end": hwm / mib, "hwm_minus_rss_before": (hwm - before) / mib,
+                       "rss_after_drain": drained / mib, "hwm_minus_rss_after_drain": (hwm - drained) / mib,
+                       "expected_extra": 2 * 64}
+    windows = {f"raw {k}": v["other_processes_cores"] for k, v in raw.items()}
+    windows.update({f"{name} raw2 before": r["raw2_adjacent"]["other_processes_cores"] for name, r in runs.items()})
+    windows.update({f"{name} flood": r["flood"]["cpu"]["other_processes_cores"] for name, r in runs.items()})
+    s["other_processes_cores"] = windows
+    s["targets"] = {
+        "ratio_ge_0.85": ratio >= 0.85,
+        "added_loop_lag_p99_le_20ms_client": all(v <= 20 for v in added.values()),
+        "added_loop_lag_p99_le_20ms_in_process": (s["added_p99_ms_in_process_lag"] <= 20
+                                                   if "added_p99_ms_in_process_lag" in s else None),
+    }
+    say("")
+    say(f"summary: correct sign-ins/s {correct['flood']['per_s']:.2f} ÷ raw 2-worker verifies/s "
+        f"{correct['raw2_adjacent']['verifies_per_s']:.2f} (measured just before) = {ratio:.3f} "
+        f"(target ≥ 0.85: {'met' if s['targets']['ratio_ge_0.85'] else 'MISSED'}); all runs: "
+        + ", ".join(f"{n} {v:.3f}" for n, v in s["ratio_to_adjacent_raw2"].items()))
+    say(f"  wrong/unknown-email sign-ins/s {wrong['flood']['per_s']:.2f} = {s['wrong_over_correct']:.3f} × correct "
+        f"(last 2/3 of the window: {s['wrong_over_correct_last_two_thirds']:.3f} ×)")
+    say(f"  server CPU per sign-in (ms): " + ", ".join(f"{n} {v:.0f}" for n, v in s["server_cpu_ms_per_sign_in"].items())
+        + f"; raw CPU per verify (2 workers) {s['raw_cpu_ms_per_verify_2_workers']:.0f} ms")
+    say(f"  added p99 during the flood (client probe): healthz {added['healthz']:+.1f} ms, passwordPolicy "
+        f"{added['policy']:+.1f} ms (target ≤ 20 ms: "
+        f"{'met' if s['targets']['added_loop_lag_p99_le_20ms_client'] else 'MISSED'})")
+    if "added_p99_ms_in_process_lag" in s:
+        say(f"  added in-process loop lag p99: {s['added_p99_ms_in_process_lag']:+.1f} ms (target ≤ 20 ms: "
+            f"{'met' if s['targets']['added_loop_lag_p99_le_20ms_in_process'] else 'MISSED'})")
+    m = s["memory_mib"]
+    say(f"  memory: VmRSS before {m['rss_before']:.1f} MiB, VmHWM at end {m['hwm_end']:.1f} MiB "
+        f"(+{m['hwm_minus_rss_before']:.1f} MiB; expected ≈ +{m['expected_extra']} MiB for 2 × 64 MiB); VmRSS after "
+        f"drain {m['rss_after_drain']:.1f} MiB, VmHWM − that = {m['hwm_minus_rss_after_drain']:.1f} MiB")
+    noisy = {k: round(v, 2) for k, v in windows.items() if v >= NOISE}
+    say(f"  CPU used by other processes during the windows: max {max(windows.values()):.2f} cores"
+        + (f" — NOISY: {noisy}" if noisy else " (quiet machine)"))
+    return s
+
+
+if __name__ == "__main__":
+    sys.exit(main())
