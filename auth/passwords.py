@@ -65,6 +65,7 @@ class PasswordHasher:
         )
         self._limiter = anyio.CapacityLimiter(concurrency)
         self._dummy_hash: str | None = None
+        self._dummy_lock = anyio.Lock()
 
     async def hash(self, password: str) -> str:
         """The argon2id hash of a (normalised) password, computed in a worker thread."""
@@ -80,10 +81,17 @@ class PasswordHasher:
         except (VerificationError, InvalidHashError):
             return False
 
+    async def prepare(self) -> None:
+        """Make the hash that unknown emails are checked against (once; called at start-up)."""
+        async with self._dummy_lock:
+            if self._dummy_hash is None:
+                self._dummy_hash = await self.hash("workestra timing equaliser")
+
     async def waste_time(self, password: str) -> None:
         """Spend what a real verify costs, so an unknown email is indistinguishable by timing."""
         if self._dummy_hash is None:
-            self._dummy_hash = await self.hash("workestra timing equaliser")
+            # Behind a lock: a cold burst of unknown emails must not each pay for an extra hash.
+            await self.prepare()
         await self.verify(self._dummy_hash, password)
 
     def needs_rehash(self, password_hash: str) -> bool:

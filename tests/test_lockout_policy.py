@@ -77,3 +77,21 @@ def test_password_length_is_counted_in_code_points_after_nfkc(password: str, out
 def test_normalisation_makes_equivalent_spellings_equal() -> None:
     assert normalize_password("caf" + COMBINING_E + "1234", RULES) == normalize_password("café1234", RULES)
     assert candidate_password("x" * 10_000, RULES) is None
+
+
+async def test_a_cold_burst_of_unknown_emails_makes_the_timing_hash_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    from auth.passwords import PasswordHasher
+
+    hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, concurrency=4)
+    hashed: list[str] = []
+    real_hash = hasher.hash
+
+    async def counting_hash(password: str) -> str:
+        hashed.append(password)
+        return await real_hash(password)
+
+    monkeypatch.setattr(hasher, "hash", counting_hash)
+    await asyncio.gather(*(hasher.waste_time(f"guess {i}") for i in range(32)))
+    assert len(hashed) == 1
