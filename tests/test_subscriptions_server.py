@@ -200,7 +200,12 @@ async def test_the_legacy_graphql_ws_protocol_is_off(server: ServerProcess) -> N
 def short_lived_server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     directory = tmp_path_factory.mktemp("short")
     env = server_env(
-        backend, directory, WEB_IDLE_TIMEOUT="2", MOBILE_IDLE_TIMEOUT="2", SESSION_SWEEP_INTERVAL="1"
+        backend,
+        directory,
+        WEB_IDLE_TIMEOUT="2",
+        MOBILE_IDLE_TIMEOUT="2",
+        SESSION_SWEEP_INTERVAL="1",
+        CONNECTION_INIT_TIMEOUT="1",
     )
     process = ServerProcess(env, directory / "server.log").start()
     yield process
@@ -234,3 +239,8 @@ async def test_an_oversized_frame_closes_the_socket(server: ServerProcess) -> No
     assert (await socket.init({"authorization": f"Bearer {laptop.token}"}))["type"] == "connection_ack"
     await socket.send({"id": "big", "type": "subscribe", "payload": {"query": "#" + "x" * 70_000 + "\n" + SUBSCRIPTION}})
     assert await socket.closed_with() == 1009
+
+
+async def test_a_socket_that_never_sends_connection_init_is_closed_with_4408(short_lived_server: ServerProcess) -> None:
+    socket = await GraphQLSocket.open(short_lived_server.ws_url)
+    assert await socket.closed_with(timeout=5) == 4408
