@@ -116,6 +116,10 @@ _BY_DOMAIN: dict[type[domain.AuthError], type[Error]] = {
 }
 
 
+# Every concrete error type, so the schema documents them all (even any no union uses yet).
+ERROR_TYPES: tuple[type[Error], ...] = (*_BY_DOMAIN.values(), AccountLocked, InvalidInput, TooManyAttempts)
+
+
 def error_from(exc: domain.AuthError) -> Error:
     """The GraphQL error value for a domain error."""
     code = ErrorCode(exc.code)

@@ -25,21 +25,7 @@ from resolvers import (
     verify_two_factor,
     viewer,
 )
-from schema.errors import (
-    AccountLocked,
-    ChallengeExpired,
-    EmailTaken,
-    InvalidCode,
-    InvalidCredentials,
-    InvalidEmail,
-    InvalidInput,
-    NotFound,
-    PasswordPolicyViolation,
-    TooManyAttempts,
-    TotpAlreadyEnabled,
-    TotpNotEnabled,
-    TotpSetupNotStarted,
-)
+from schema.errors import ERROR_TYPES
 from schema.masking import MaskUnexpectedErrors
 from schema.permissions import read_only_for_api_keys
 
@@ -129,22 +115,7 @@ def build_schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        # Every error type is listed so the schema documents them all, even those no union uses yet.
-        types=[
-            AccountLocked,
-            ChallengeExpired,
-            EmailTaken,
-            InvalidCode,
-            InvalidCredentials,
-            InvalidEmail,
-            InvalidInput,
-            NotFound,
-            PasswordPolicyViolation,
-            TooManyAttempts,
-            TotpAlreadyEnabled,
-            TotpNotEnabled,
-            TotpSetupNotStarted,
-        ],
+        types=list(ERROR_TYPES),
         extensions=[
             lambda: AddValidationRules(limit_rules),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
