@@ -11,6 +11,7 @@ from dataclasses import replace
 import strawberry
 
 from auth.sessions import list_active_sessions
+from schema.sharing import SharedPayload
 from schema.types import Account, Session
 from workestra.context import Context
 
@@ -37,10 +38,16 @@ async def watch_active_sessions(info: strawberry.Info[Context, None]) -> AsyncGe
     mine = strawberry.ID(str(viewer.session_id)) if viewer.session_id is not None else None
     async with ctx.services.feeds.watch(viewer.account_id) as snapshots:
         async for snapshot in snapshots:
-            # Every socket of the account shares one conversion of the rows; only `current` differs.
-            views = snapshot.memo.get("views")
-            if views is None:
-                views = snapshot.memo["views"] = [
-                    Session.from_row(row, current_id=None, policy=policy) for row in snapshot.sessions
-                ]
-            yield [replace(view, current=view.id == mine) for view in views]
+            # Sockets of the same session get the very same list, so its selection is executed and encoded
+            # once for all of them (schema.sharing); the rows are converted once per snapshot.
+            seen_from = snapshot.memo.get(("views", mine))
+            if seen_from is None:
+                views = snapshot.memo.get("views")
+                if views is None:
+                    views = snapshot.memo["views"] = [
+                        Session.from_row(row, current_id=None, policy=policy) for row in snapshot.sessions
+                    ]
+                seen_from = snapshot.memo[("views", mine)] = SharedPayload(
+                    replace(view, current=view.id == mine) for view in views
+                )
+            yield seen_from

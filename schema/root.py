@@ -28,6 +28,7 @@ from resolvers import (
 from schema.errors import ERROR_TYPES
 from schema.masking import MaskUnexpectedErrors
 from schema.permissions import read_only_for_api_keys
+from schema.sharing import SharingExecutor
 
 
 @strawberry.type(description="Read operations.")
@@ -124,6 +125,7 @@ def build_schema(
             *([DisableIntrospection, MaskUnexpectedErrors] if production else []),
         ],
         config=StrawberryConfig(disable_field_suggestions=production),
+        execution_context_class=SharingExecutor,
     )
 
 

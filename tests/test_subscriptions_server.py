@@ -107,6 +107,43 @@ async def test_each_subscriber_sees_its_own_current_session(server: ServerProces
     await phone_socket.close()
 
 
+async def test_sockets_of_one_session_asking_different_questions_get_their_own_answers(server: ServerProcess) -> None:
+    """After a change, sockets of the same session share one execution per document (schema.sharing):
+    each still gets its own operation id, its own selection, its own variables, and its own `current`."""
+    email, laptop = await sign_up(server)
+    phone = await sign_in(server, email)
+    with_device = "subscription S($d: Boolean!) { activeSessions { id device @include(if: $d) { os } } }"
+    questions = [  # (device, operation id, query, variables)
+        (laptop, "1", SUBSCRIPTION, None),
+        (laptop, 'é"\\\u0000😀', SUBSCRIPTION, None),
+        (laptop, "2", "subscription { activeSessions { mine: current  id } }", None),
+        (laptop, "3", with_device, {"d": True}),
+        (laptop, "4", with_device, {"d": False}),
+        (phone, "5", SUBSCRIPTION, None),
+    ]
+    sockets = []
+    for device, op_id, query, variables in questions:
+        socket = await GraphQLSocket.open(server.ws_url)
+        assert (await socket.init({"authorization": f"Bearer {device.token}"}))["type"] == "connection_ack"
+        await socket.send({"id": op_id, "type": "subscribe", "payload": {"query": query, "variables": variables}})
+        assert (await socket.receive())["type"] == "next"
+        sockets.append(socket)
+
+    tablet = await sign_in(server, email)
+    answers = [await socket.receive() for socket in sockets]
+    assert [a["id"] for a in answers] == [op_id for _, op_id, _, _ in questions]
+    assert {a["type"] for a in answers} == {"next"}
+    lists = [a["payload"]["data"]["activeSessions"] for a in answers]
+    ids = [tablet.session_id, phone.session_id, laptop.session_id]
+    assert lists[0] == lists[1] == [{"id": i, "current": i == laptop.session_id, "client": "MOBILE"} for i in ids]
+    assert lists[2] == [{"mine": i == laptop.session_id, "id": i} for i in ids]
+    assert [(x["id"], list(x["device"])) for x in lists[3]] == [(i, ["os"]) for i in ids]
+    assert lists[4] == [{"id": i} for i in ids]
+    assert lists[5] == [{"id": i, "current": i == phone.session_id, "client": "MOBILE"} for i in ids]
+    for socket in sockets:
+        await socket.close()
+
+
 async def test_revoking_the_sockets_own_session_closes_it_with_4403(server: ServerProcess) -> None:
     email, laptop = await sign_up(server)
     phone = await sign_in(server, email)

@@ -27,6 +27,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from auth.api_keys import credential_is_live
 from auth.clock import Clock
 from schema.root import build_schema
+from schema.sharing import encoded_next
 from workestra.context import Context
 from workestra.db import ensure_sqlite_directory, tortoise_config
 from workestra.http import RequestGuard
@@ -65,6 +66,10 @@ class GraphQLView(GraphQL):
         if not isinstance(value, dict | list):
             raise HTTPException(400, "The request body must be a JSON object.")
         return value
+
+    def encode_json(self, data: object) -> str | bytes:
+        # A `next` carrying a shared subscription result reuses that result's JSON (schema.sharing).
+        return encoded_next(data, super().encode_json) or super().encode_json(data)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         return Context(self.services, request, response if isinstance(response, Response) else None)

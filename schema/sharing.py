@@ -1,0 +1,109 @@
+"""Subscription events executed once and sent to every subscriber that asked the same question.
+
+A change to an account's sessions reaches every socket watching that account. Executing the selection
+and encoding the JSON once per socket made each socket cost several times what sending it does; with
+these pieces they are done once per event, document and viewpoint:
+
+* a resolver yields a ``SharedPayload``: the very same object for every subscriber that must see the same
+  answer. It promises that every field under it resolves from the payload alone (no resolver below it
+  reads ``info.context``), so one execution serves them all;
+* ``SharingExecutor`` (the schema's execution context class) keeps the result of executing an operation on
+  a ``SharedPayload`` in that payload, keyed by the operation node. Strawberry's parser cache hands every
+  socket that sent the same text the same node, and the cache is used only without variables, so equal
+  keys mean equal questions. Results with errors are never shared;
+* the shared result's ``data`` is a ``SharedData``, whose JSON the view encodes once (``encoded_next``).
+
+The cache lives and dies with the payload, so nothing outlives the event it belongs to.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from graphql import ExecutionResult
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+
+class SharedPayload(list[Any]):
+    """A subscription event (a list) that many subscribers receive as one object."""
+
+    __slots__ = ("results",)
+
+    def __init__(self, items: Any = ()) -> None:
+        super().__init__(items)
+        # id(operation node) -> (operation node, result); the node is held so its id cannot be reused.
+        self.results: dict[int, tuple[Any, ExecutionResult]] = {}
+
+
+class SharedData(dict[str, Any]):
+    """The ``data`` of a shared result; its JSON is encoded once, on first send."""
+
+    __slots__ = ("json",)
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__(data)
+        self.json: str | None = None
+
+
+class _Executed:
+    """Stands in for a per-event executor when the event's result is already known."""
+
+    __slots__ = ("result",)
+
+    def __init__(self, result: ExecutionResult) -> None:
+        self.result = result
+
+    def execute_operation(self, serially: bool | None = None) -> ExecutionResult:
+        return self.result
+
+
+class SharingExecutor(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's executor, executing a subscription operation once per ``SharedPayload``."""
+
+    def build_per_event_executor(self, payload: Any) -> Any:
+        executor = super().build_per_event_executor(payload)
+        if type(payload) is not SharedPayload or self.variable_values.coerced:
+            return executor
+        known = payload.results.get(id(self.operation))
+        if known is not None and known[0] is self.operation:
+            return _Executed(known[1])
+        return _SharingEventExecutor(executor, payload, self.operation)
+
+
+class _SharingEventExecutor:
+    """Runs one event's execution and, when it is clean and synchronous, keeps it in the payload."""
+
+    __slots__ = ("executor", "operation", "payload")
+
+    def __init__(self, executor: Any, payload: SharedPayload, operation: Any) -> None:
+        self.executor = executor
+        self.payload = payload
+        self.operation = operation
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        result = self.executor.execute_operation(serially)
+        if type(result) is ExecutionResult and not result.errors and isinstance(result.data, dict):
+            result = ExecutionResult(SharedData(result.data), None, result.extensions)
+            self.payload.results[id(self.operation)] = (self.operation, result)
+        return result
+
+
+def encoded_next(message: object, encode: Callable[[object], str | bytes]) -> str | None:
+    """The JSON of a graphql-transport-ws ``next`` message carrying shared data, or None for any other message.
+
+    ``encode`` is the view's JSON encoder; the data part is encoded with it once and reused.
+    """
+    if type(message) is not dict or message.get("type") != "next":
+        return None
+    payload = message.get("payload")
+    if type(payload) is not dict or len(payload) != 1:
+        return None
+    data = payload.get("data")
+    if type(data) is not SharedData:
+        return None
+    if data.json is None:
+        encoded = encode(data)
+        data.json = encoded.decode() if isinstance(encoded, bytes) else encoded
+    return '{"id":' + json.dumps(message["id"]) + ',"type":"next","payload":{"data":' + data.json + "}}"
