@@ -6,10 +6,11 @@ import asyncio
 import os
 import subprocess
 import sys
+import uuid
 
 from auth.clock import FrozenClock
 from tests.conftest import PASSWORD, User
-from tests.support.databases import Backend
+from tests.support.databases import Backend, admin_statement
 from tests.support.graphql import SIGN_IN
 from tests.support.server import ROOT
 
@@ -50,3 +51,21 @@ def test_a_bad_setting_is_a_clear_error_without_its_value(clean_backend: Backend
     assert result.returncode == 2
     assert "TRUSTED_PROXIES" in result.stderr
     assert "secret123" not in result.stderr
+
+
+async def test_processes_migrating_a_fresh_database_at_once_take_turns(backend: Backend, tmp_path) -> None:
+    """Hosts started together each run `serve`'s migrations: they must not create the same tables at once."""
+    if backend.is_postgres:
+        name = f"workestra_test_{uuid.uuid4().hex[:12]}"
+        await admin_statement(f'CREATE DATABASE "{name}"')
+        fresh = Backend("postgres", backend.database_url.rsplit("/", 1)[0] + f"/{name}", backend.broadcast_url)
+    else:
+        fresh = Backend("sqlite", f"sqlite://{tmp_path / 'fresh.sqlite3'}", backend.broadcast_url)
+    try:
+        results = await asyncio.gather(*(asyncio.to_thread(run_cli, fresh, "migrate") for _ in range(4)))
+        assert [(r.returncode, r.stderr[-300:]) for r in results] == [(0, "")] * 4
+        again = await asyncio.to_thread(run_cli, fresh, "unlock", "nobody@example.com")
+        assert again.returncode == 0, again.stderr
+    finally:
+        if backend.is_postgres:
+            await admin_statement(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

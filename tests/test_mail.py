@@ -25,7 +25,7 @@ from tortoise.transactions import in_transaction
 
 from auth.clock import FrozenClock
 from models.outbox import OutboxMessage
-from tests.support.databases import PG_ADMIN_URL, REQUIRE_SERVICES, _admin, reachable
+from tests.support.databases import PG_ADMIN_URL, REQUIRE_SERVICES, admin_statement, reachable
 from workestra.mail import Mail, MailSender, SmtpServer, enqueue, parse_smtp_url, retry_delay
 
 MAIL_FROM = "Workestra Security <security@workestra.test>"
@@ -90,11 +90,11 @@ def postgres_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
             pytest.fail(message, pytrace=False)
         pytest.skip(message + " for this backend; set REQUIRE_SERVICES=1 to make this an error")
     name = f"workestra_mail_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    asyncio.run(admin_statement(f'CREATE DATABASE "{name}"'))
     try:
         yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(admin_statement(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture

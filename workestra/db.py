@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import fcntl
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate as run_migrations
 
 
@@ -27,10 +33,49 @@ def ensure_sqlite_directory(database_url: str) -> None:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
+# PostgreSQL advisory-lock key held while migrating (any constant 64-bit number; this one spells "wkmigrat").
+MIGRATION_LOCK_KEY = 0x776B6D6967726174
+
+
 async def migrate(database_url: str) -> None:
-    """Apply every pending migration, then close the connections it opened."""
+    """Apply every pending migration, then close the connections it opened.
+
+    Processes or hosts that start together take turns: the first applies the migrations and the others
+    find nothing left to do, instead of creating the same tables at once and crashing.
+    """
     ensure_sqlite_directory(database_url)
-    try:
-        await run_migrations(config=tortoise_config(database_url))
-    finally:
-        await Tortoise.close_connections()
+    async with _migration_lock(database_url):
+        try:
+            await run_migrations(config=tortoise_config(database_url))
+        finally:
+            await Tortoise.close_connections()
+
+
+@contextlib.asynccontextmanager
+async def _migration_lock(database_url: str) -> AsyncIterator[None]:
+    """One migrating process per database: a session-level advisory lock on PostgreSQL, a lock file next
+    to a SQLite database (an in-memory database belongs to one process and needs none)."""
+    config = expand_db_url(database_url)
+    credentials = config["credentials"]
+    if config["engine"] == "tortoise.backends.asyncpg":
+        connection = await asyncpg.connect(
+            host=credentials.get("host"), port=credentials.get("port"), user=credentials.get("user"),
+            password=credentials.get("password"), database=credentials.get("database"), ssl=credentials.get("ssl"),
+        )
+        try:
+            await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
+            yield
+        finally:
+            # Closing the connection releases the lock too; unlocking first keeps that explicit.
+            with contextlib.suppress(Exception):
+                await connection.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK_KEY)
+            await connection.close()
+    elif config["engine"] == "tortoise.backends.sqlite" and credentials["file_path"] != ":memory:":
+        with open(f"{credentials['file_path']}.migrate-lock", "a+b") as lock_file:
+            await asyncio.to_thread(fcntl.flock, lock_file.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock_file.fileno(), fcntl.LOCK_UN)
+    else:
+        yield

@@ -68,7 +68,7 @@ def sqlite_backend(directory: Path) -> Backend:
 def postgres_backend() -> tuple[Backend, str]:
     """A freshly created and migrated PostgreSQL database with Redis events; returns it and its name."""
     name = f"workestra_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    asyncio.run(admin_statement(f'CREATE DATABASE "{name}"'))
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     asyncio.run(migrate(url))
     return Backend("postgres", url, REDIS_URL), name
@@ -76,10 +76,11 @@ def postgres_backend() -> tuple[Backend, str]:
 
 def drop_postgres(name: str) -> None:
     """Drop a database made by ``postgres_backend``."""
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(admin_statement(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-async def _admin(statement: str) -> None:
+async def admin_statement(statement: str) -> None:
+    """Run one statement on the PostgreSQL maintenance database (CREATE/DROP DATABASE)."""
     connection = await asyncpg.connect(PG_ADMIN_URL)
     try:
         await connection.execute(statement)
