@@ -13,14 +13,16 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from cross_web import HTTPException
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET
 from tortoise.connection import get_connection
 from tortoise.contrib.starlette import RegisterTortoise
 
@@ -66,6 +68,16 @@ class GraphQLView(GraphQL):
         if not isinstance(value, dict | list):
             raise HTTPException(400, "The request body must be a JSON object.")
         return value
+
+    async def run(self, request: Request | WebSocket, context: object = UNSET, root_value: object = UNSET) -> Response | WebSocket:
+        try:
+            return await super().run(request, context, root_value)
+        except HTTPException as exc:
+            # A mutation (or subscription) sent with GET: the method is what is wrong, so say 405, not 400.
+            if isinstance(exc.__cause__, InvalidOperationTypeError) and request.scope["type"] == "http":
+                return PlainTextResponse(f"{exc.reason[:1].upper()}{exc.reason[1:]}; use POST.", status_code=405,
+                                         headers={"Allow": "POST"})
+            raise
 
     def encode_json(self, data: object) -> str | bytes:
         # A `next` carrying a shared subscription result reuses that result's JSON (schema.sharing).
