@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import strawberry
 from strawberry.extensions import AddValidationRules, DisableIntrospection, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.extensions.max_aliases import create_validator as alias_limit_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from resolvers import (
     api_keys,
@@ -102,6 +108,23 @@ class Subscription:
     )
 
 
+class Schema(strawberry.Schema):
+    """Strawberry's schema, with subscriptions served over WebSocket only.
+
+    ``execute`` runs one operation to one result (HTTP): given a subscription, Strawberry would call its
+    generator as a plain resolver and fail with a logged TypeError. It is refused as a wrong operation type
+    instead (HTTP 400), like any operation sent where it does not belong.
+    """
+
+    async def execute(  # type: ignore[override]
+        self, query: str | None, *args: Any, allowed_operation_types: Iterable[OperationType] | None = None,
+        **kwargs: Any,
+    ) -> ExecutionResult:
+        allowed = set(DEFAULT_ALLOWED_OPERATION_TYPES if allowed_operation_types is None else allowed_operation_types)
+        allowed.discard(OperationType.SUBSCRIPTION)
+        return await super().execute(query, *args, allowed_operation_types=allowed, **kwargs)
+
+
 def build_schema(
     *, max_depth: int = 10, max_aliases: int = 15, max_tokens: int = 2000, production: bool = False
 ) -> strawberry.Schema:
@@ -112,7 +135,7 @@ def build_schema(
     # The limit rules are built once: ValidationCache keys on the rule classes, so rules made afresh
     # per request (QueryDepthLimiter/MaxAliasesLimiter factories) would never hit the cache.
     limit_rules = [depth_limit_rule(max_depth, None, None), alias_limit_rule(max_aliases)]
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

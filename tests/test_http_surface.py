@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import httpx
 import pytest
 
@@ -43,6 +45,17 @@ async def test_mutations_are_refused_over_get(user: User) -> None:
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"
     assert response.text == "Mutations are not allowed when using GET; use POST."
+
+
+async def test_subscriptions_over_http_are_refused_with_a_clear_error(user: User, caplog) -> None:
+    """Subscriptions are served over WebSocket; over HTTP they are a wrong operation type (400), not a crash."""
+    document = "subscription { activeSessions { id } }"
+    posted = await user.browser.http.post("/graphql", json={"query": document})
+    fetched = await user.browser.http.get("/graphql", params={"query": document})
+    for response, method in ((posted, "POST"), (fetched, "GET")):
+        assert response.status_code == 400
+        assert response.text == f"subscriptions are not allowed when using {method}"
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert (await user.browser.data(ME))["me"] is not None
 
 

@@ -22,6 +22,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from cross_web import HTTPException
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 from tortoise.connection import get_connection
 from tortoise.contrib.starlette import RegisterTortoise
@@ -73,8 +74,10 @@ class GraphQLView(GraphQL):
         try:
             return await super().run(request, context, root_value)
         except HTTPException as exc:
-            # A mutation (or subscription) sent with GET: the method is what is wrong, so say 405, not 400.
-            if isinstance(exc.__cause__, InvalidOperationTypeError) and request.scope["type"] == "http":
+            # A mutation sent with GET: the method is what is wrong, so say 405, not 400.
+            refused = exc.__cause__
+            if (isinstance(refused, InvalidOperationTypeError) and refused.operation_type is OperationType.MUTATION
+                    and request.scope.get("method") == "GET"):
                 return PlainTextResponse(f"{exc.reason[:1].upper()}{exc.reason[1:]}; use POST.", status_code=405,
                                          headers={"Allow": "POST"})
             raise
