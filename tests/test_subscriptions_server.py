@@ -13,7 +13,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 
 from tests.conftest import PASSWORD
-from tests.support.databases import Backend
+from tests.support.databases import Backend, drop_postgres, postgres_backend
 from tests.support.graphql import ME, REVOKE_SESSION, SIGN_IN, SIGN_OUT, SIGN_UP, GraphQLClient
 from tests.support.server import GraphQLSocket, ServerProcess
 
@@ -235,18 +235,25 @@ async def test_the_legacy_graphql_ws_protocol_is_off(server: ServerProcess) -> N
 
 @pytest.fixture(scope="module")
 def short_lived_server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    # Its sweep ends every session idle for 2 s, so on PostgreSQL it gets a database of its own:
+    # sharing one would end the sessions of the other servers' tests.
+    own, name = postgres_backend() if backend.is_postgres else (backend, None)
     directory = tmp_path_factory.mktemp("short")
     env = server_env(
-        backend,
+        own,
         directory,
         WEB_IDLE_TIMEOUT="2",
         MOBILE_IDLE_TIMEOUT="2",
         SESSION_SWEEP_INTERVAL="1",
         CONNECTION_INIT_TIMEOUT="1",
     )
-    process = ServerProcess(env, directory / "server.log").start()
-    yield process
-    process.stop()
+    try:
+        process = ServerProcess(env, directory / "server.log").start()
+        yield process
+        process.stop()
+    finally:
+        if name is not None:
+            drop_postgres(name)
 
 
 async def test_an_idle_session_expires_and_its_socket_closes_even_while_subscribed(short_lived_server: ServerProcess) -> None:
