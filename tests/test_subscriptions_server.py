@@ -288,3 +288,35 @@ async def test_an_oversized_frame_closes_the_socket(server: ServerProcess) -> No
 async def test_a_socket_that_never_sends_connection_init_is_closed_with_4408(short_lived_server: ServerProcess) -> None:
     socket = await GraphQLSocket.open(short_lived_server.ws_url)
     assert await socket.closed_with(timeout=5) == 4408
+
+
+@pytest.fixture(scope="module")
+def strict_server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    directory = tmp_path_factory.mktemp("strict-server")
+    env = server_env(backend, directory, WS_MESSAGE_BURST="5", WS_MESSAGES_PER_SECOND="2")
+    process = ServerProcess(env, directory / "server.log").start()
+    yield process
+    process.stop()
+
+
+async def test_a_socket_sending_faster_than_allowed_is_closed_with_1008(strict_server: ServerProcess) -> None:
+    _, laptop = await sign_up(strict_server)
+    calm = await GraphQLSocket.open(strict_server.ws_url)
+    assert (await calm.init({"authorization": f"Bearer {laptop.token}"}))["type"] == "connection_ack"
+    await calm.subscribe(SUBSCRIPTION)
+    assert len((await calm.next_data())["activeSessions"]) == 1
+    # Two messages so far, three left in the burst, refilled at 2 per second: a ping every 0.6 s is fine.
+    for _ in range(5):
+        await calm.send({"type": "ping"})
+        assert (await calm.connection.recv()) == '{"type":"pong"}'
+        await asyncio.sleep(0.6)
+
+    flood = await GraphQLSocket.open(strict_server.ws_url)
+    assert (await flood.init({"authorization": f"Bearer {laptop.token}"}))["type"] == "connection_ack"
+    for _ in range(20):
+        await flood.send({"type": "ping"})
+    assert await flood.closed_with(timeout=5) == 1008
+    # The calm socket of the same session is untouched and still gets its updates.
+    await sign_in(strict_server, (await laptop.client.data(ME))["me"]["email"])
+    assert len((await calm.next_data())["activeSessions"]) == 2
+    await calm.close()

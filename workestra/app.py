@@ -36,6 +36,7 @@ from workestra.db import ensure_sqlite_directory, tortoise_config
 from workestra.http import RequestGuard
 from workestra.services import Services
 from workestra.settings import Settings
+from workestra.ws import MessageBucket, TransportWSHandler
 
 log = logging.getLogger("workestra.app")
 
@@ -45,6 +46,8 @@ _WATCHER_KEY = "workestra.session_watcher"
 
 class GraphQLView(GraphQL):
     """Strawberry's ASGI view bound to this process's services."""
+
+    graphql_transport_ws_handler_class = TransportWSHandler
 
     def __init__(self, services: Services) -> None:
         settings = services.settings
@@ -87,7 +90,11 @@ class GraphQLView(GraphQL):
         return encoded_next(data, super().encode_json) or super().encode_json(data)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        return Context(self.services, request, response if isinstance(response, Response) else None)
+        context = Context(self.services, request, response if isinstance(response, Response) else None)
+        if isinstance(request, WebSocket):
+            settings = self.services.settings
+            context.message_bucket = MessageBucket(settings.ws_messages_per_second, settings.ws_message_burst)
+        return context
 
     async def on_ws_connect(self, context: Context) -> None:
         viewer = await context.viewer()

@@ -20,6 +20,7 @@ from schema.errors import Unauthenticated
 
 if TYPE_CHECKING:
     from workestra.services import Services
+    from workestra.ws import MessageBucket
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ class Context:
         self._viewer: asyncio.Future[Viewer | None] | None = None
         # The id of the session or API key a socket was opened with; every operation on it must match.
         self.socket_session_id: str | None = None
+        # How fast this socket may still send (WebSocket only; see workestra.ws).
+        self.message_bucket: MessageBucket | None = None
 
     @cached_property
     def request_id(self) -> str:

@@ -73,6 +73,9 @@ class Settings:
     ws_max_message_bytes: int = 65_536
     max_subscriptions_per_connection: int = 10
     connection_init_timeout: int = 10
+    # Messages a socket may send: a burst of WS_MESSAGE_BURST, refilled at WS_MESSAGES_PER_SECOND.
+    ws_messages_per_second: int = 10
+    ws_message_burst: int = 50
     log_level: str = "INFO"
     secret_key: str | None = field(default=None, repr=False)
     # Where development keeps the key it generates when SECRET_KEY is unset (never used in production).
@@ -142,6 +145,8 @@ class Settings:
             "activity_write_interval",
             "session_sweep_interval",
             "audit_retention_days",
+            "ws_messages_per_second",
+            "ws_message_burst",
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name.upper()} must be at least 1")
