@@ -15,7 +15,7 @@ from auth.emails import normalize_email, validated_email
 from auth.errors import AccountLocked, AuthError, EmailTaken, InvalidCredentials
 from auth.notices import Outbox, lockout_notice
 from auth.passwords import PasswordHasher, PasswordPolicy, candidate_password, normalize_password
-from auth.sessions import ClientInfo, LocationLookup, SessionEvents, announce, start_session
+from auth.sessions import ClientInfo, SessionEvents, announce, start_session
 from auth.throttle import Attempt, AttemptGuard, attempt_key
 from models import Account, ClientKind, SecurityEventType, Session
 
@@ -49,7 +49,6 @@ async def sign_up(
     hasher: PasswordHasher,
     policy: PasswordPolicy,
     clock: Clock,
-    locations: LocationLookup,
     events: SessionEvents,
 ) -> SignedIn:
     """Create an account and sign it in."""
@@ -64,7 +63,7 @@ async def sign_up(
             account = await Account.create(
                 email=address, password_hash=password_hash, password_changed_at=now, created_at=now
             )
-            session, token = await start_session(account, client, info, clock=clock, locations=locations)
+            session, token = await start_session(account, client, info, clock=clock)
             await record_session_event(session, SecurityEventType.SIGN_UP, at=now)
     except IntegrityError:
         # Two sign-ups raced for the same address; the unique index decided.
@@ -164,7 +163,6 @@ async def sign_in(
     info: ClientInfo,
     *,
     check: PasswordCheck,
-    locations: LocationLookup,
     events: SessionEvents,
 ) -> SignedIn | TwoFactorChallenge:
     """The password step; opens a session when the password matches, or a challenge when 2FA is on."""
@@ -174,16 +172,16 @@ async def sign_in(
         await check.guard.release(attempt)
         return await open_challenge(account, client, info, clock=check.clock)
     await check.guard.succeeded(attempt)
-    session, token = await open_session(account, client, info, clock=check.clock, locations=locations)
+    session, token = await open_session(account, client, info, clock=check.clock)
     await announce(events, account.id)
     return SignedIn(account, session, token)
 
 
 async def open_session(
-    account: Account, client: ClientKind, info: ClientInfo, *, clock: Clock, locations: LocationLookup
+    account: Account, client: ClientKind, info: ClientInfo, *, clock: Clock
 ) -> tuple[Session, str]:
     """Start the session of a completed sign-in and audit it, in one transaction."""
     async with in_transaction() as connection:
-        session, token = await start_session(account, client, info, clock=clock, locations=locations)
+        session, token = await start_session(account, client, info, clock=clock)
         await record_session_event(session, SecurityEventType.SIGN_IN, at=session.created_at, using_db=connection)
     return session, token

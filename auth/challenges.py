@@ -14,7 +14,7 @@ from tortoise.expressions import F
 
 from auth.clock import Clock
 from auth.devices import sanitize_user_agent
-from auth.sessions import ClientInfo
+from auth.sessions import ClientInfo, LocationLookup
 from auth.tokens import new_token, plausible_token, token_digest
 from models import Account, ClientKind, SignInChallenge
 
@@ -91,6 +91,8 @@ async def prune_challenges(*, clock: Clock) -> int:
     return await SignInChallenge.filter(expires_at__lte=clock.now()).delete()
 
 
-def session_info(challenge: SignInChallenge) -> ClientInfo:
-    """The IP and User-Agent of the password step, for the session the challenge opens."""
-    return ClientInfo(ip=challenge.ip_address, user_agent=challenge.user_agent or None)
+def session_info(challenge: SignInChallenge, locations: LocationLookup) -> ClientInfo:
+    """The IP, User-Agent and place of the password step, for the session the challenge opens."""
+    return ClientInfo(
+        ip=challenge.ip_address, user_agent=challenge.user_agent or None, location=locations.lookup(challenge.ip_address)
+    )

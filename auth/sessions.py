@@ -78,7 +78,7 @@ class ClientInfo:
 
 
 async def start_session(
-    account: Account, client: ClientKind, info: ClientInfo, *, clock: Clock, locations: LocationLookup
+    account: Account, client: ClientKind, info: ClientInfo, *, clock: Clock
 ) -> tuple[Session, str]:
     """Create a session for a completed sign-in; returns it with the token (shown once, never stored)."""
     now = clock.now()
@@ -93,7 +93,7 @@ async def start_session(
         browser=device.browser,
         os=device.os,
         ip_address=info.ip,
-        location=locations.lookup(info.ip),
+        location=info.location,
         created_at=now,
         last_active_at=now,
     )

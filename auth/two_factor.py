@@ -176,7 +176,7 @@ async def verify_two_factor(
         raise ChallengeExpired()
     await check.guard.succeeded(attempt)
     session, token = await open_session(
-        account, challenge.client, session_info(challenge), clock=check.clock, locations=locations
+        account, challenge.client, session_info(challenge, locations), clock=check.clock
     )
     await announce(events, account.id)
     return SignedIn(account, session, token)

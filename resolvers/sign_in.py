@@ -29,7 +29,6 @@ async def sign_in(info: strawberry.Info[Context, None], input: Annotated[SignInI
             ClientKindRow(input.client.value),
             ctx.client_info,
             check=s.password_check,
-            locations=s.locations,
             events=s.events,
         )
     except AuthError as exc:

@@ -29,7 +29,6 @@ async def sign_up(info: strawberry.Info[Context, None], input: Annotated[SignUpI
             hasher=s.hasher,
             policy=s.password_policy,
             clock=s.clock,
-            locations=s.locations,
             events=s.events,
         )
     except AuthError as exc:

@@ -93,7 +93,7 @@ async def test_sign_up_and_sign_in_are_recorded_with_time_masked_ip_device_and_s
     assert newest["occurredAt"] == clock.now().isoformat()
     assert newest["ipAddress"] == "81.2.69.xxx"
     assert newest["device"] == {"browser": "Mobile Safari 18", "os": "iOS 18"}
-    assert newest["location"] == listed[payload["session"]["id"]]["location"]
+    assert newest["location"] == listed[payload["session"]["id"]]["location"] == "United Kingdom"
     stored = await SecurityEvent.get(id=int(newest["id"]))
     assert stored.ip_address == "81.2.69.xxx"  # stored masked, not only shown masked
     assert page["pageInfo"] == {"hasNextPage": False, "endCursor": page["edges"][-1]["cursor"]}

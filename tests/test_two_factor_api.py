@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import httpx
 import pytest
 from tortoise.connection import get_connection
 
@@ -16,7 +17,7 @@ from auth.totp import code_at, parse_backup_code, parse_totp_code, qr_code_svg
 from auth.two_factor import redeem_code
 from models import Account, AttemptCounter, BackupCode, OutboxMessage, Session, SignInChallenge, TotpSetup
 from tests.conftest import PASSWORD, User
-from tests.support.graphql import ME, GraphQLClient, error_codes
+from tests.support.graphql import ACTIVE_SESSIONS, IPHONE_UA, ME, GraphQLClient, error_codes
 
 START = """
 mutation {
@@ -193,6 +194,30 @@ async def test_the_client_kind_of_the_password_step_is_remembered(
     assert signed_in["session"]["client"] == "MOBILE"
     assert signed_in["token"]
     assert (await me(make_client(authorization=f"Bearer {signed_in['token']}")))["email"] == user_with_totp.email
+
+
+async def test_the_session_is_placed_where_the_password_step_happened(
+    app, user_with_totp: TotpUser, clock: FrozenClock
+) -> None:
+    """The session opened by verifyTwoFactor gets the IP, device and place of the password step."""
+
+    def device_at(ip: str, user_agent: str) -> GraphQLClient:
+        transport = httpx.ASGITransport(app=app, client=(ip, 4711))
+        return GraphQLClient(httpx.AsyncClient(transport=transport, base_url="http://testserver"),
+                             headers={"user-agent": user_agent})
+
+    in_london = device_at("81.2.69.160", IPHONE_UA)
+    elsewhere = device_at("2001:4860::1", "curl/8.0")
+    challenge = await challenge_for(in_london, user_with_totp.email)
+    signed_in = await verify(elsewhere, challenge, totp(user_with_totp.secret, clock))
+    assert signed_in["__typename"] == "SignedIn"
+    listed = {s["id"]: s for s in (await user_with_totp.browser.data(ACTIVE_SESSIONS))["activeSessions"]}
+    session = listed[signed_in["session"]["id"]]
+    assert (session["location"], session["ipAddress"], session["device"]["browser"]) == (
+        "United Kingdom", "81.2.69.xxx", "Mobile Safari 18"
+    )
+    for client in (in_london, elsewhere):
+        await client.http.aclose()
 
 
 async def test_a_wrong_code_at_enable_leaves_2fa_off(user: User, make_client, clock: FrozenClock) -> None:
