@@ -5,6 +5,7 @@ Nothing here asserts anything about timing; the benchmarks only measure and repo
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import os
@@ -16,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +139,21 @@ def app_source() -> dict[str, Any]:
                                cwd=REPO, capture_output=True, text=True, timeout=10).stdout.strip()
     return {"app": "working tree" + (" (uncommitted changes outside bench/)" if dirty else ""),
             "commit": _git_head(), "working_tree": True, "dirty_files": dirty.splitlines()}
+
+
+def add_app_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--app-ref`` / ``--app-dir``: which app a script benchmarks (see ``app_checkout``)."""
+    parser.add_argument("--app-ref", default=None,
+                        help="benchmark the app as committed at this git ref (exported with git archive) "
+                             "instead of the working tree, e.g. HEAD")
+    parser.add_argument("--app-dir", default=None,
+                        help="benchmark the app in this directory (another checkout or a patched copy)")
+
+
+def run_on_app(args: argparse.Namespace, run: Callable[[argparse.Namespace, dict[str, Any]], int]) -> int:
+    """``run(args, source)`` against the app that ``args.app_ref`` / ``args.app_dir`` name."""
+    with app_checkout(args.app_ref, args.app_dir) as source:
+        return run(args, source)
 
 
 @contextlib.contextmanager

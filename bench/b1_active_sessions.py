@@ -163,14 +163,8 @@ def main() -> int:
                         help="auto: wrk (installed with apt-get when missing and root), else the Python fallback")
     parser.add_argument("--no-light", action="store_true", help="skip the extra c=1 light-load run")
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results/ files")
-    parser.add_argument("--app-ref", default=None,
-                        help="benchmark the app as committed at this git ref (exported with git archive) "
-                             "instead of the working tree, e.g. HEAD")
-    parser.add_argument("--app-dir", default=None,
-                        help="benchmark the app in this directory (another checkout or a patched copy)")
-    args = parser.parse_args()
-    with c.app_checkout(args.app_ref, args.app_dir) as source:
-        return run(args, source)
+    c.add_app_arguments(parser)
+    return c.run_on_app(parser.parse_args(), run)
 
 
 def run(args: argparse.Namespace, source: dict[str, Any]) -> int:

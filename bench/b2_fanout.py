@@ -375,14 +375,8 @@ def main() -> int:
     parser.add_argument("--only", type=int, choices=None, help="run only the scenario with this many sockets")
     parser.add_argument("--no-compression", action="store_true", help="client does not offer permessage-deflate")
     parser.add_argument("--no-save", action="store_true")
-    parser.add_argument("--app-ref", default=None,
-                        help="benchmark the app as committed at this git ref (exported with git archive) "
-                             "instead of the working tree, e.g. HEAD")
-    parser.add_argument("--app-dir", default=None,
-                        help="benchmark the app in this directory (another checkout or a patched copy)")
-    args = parser.parse_args()
-    with c.app_checkout(args.app_ref, args.app_dir) as source:
-        return run(args, source)
+    c.add_app_arguments(parser)
+    return c.run_on_app(parser.parse_args(), run)
 
 
 def run(args: argparse.Namespace, source: dict[str, Any]) -> int:

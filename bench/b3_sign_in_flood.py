@@ -755,8 +755,7 @@ def main() -> int:
                         help="repeat a phase up to this many times while other processes used ≥ 0.15 core in its "
                              "window (the quietest attempt is used; all are kept in the JSON)")
     parser.add_argument("--no-save", action="store_true")
-    parser.add_argument("--app-ref", default=None, help="benchmark the app as committed at this ref (git archive)")
-    parser.add_argument("--app-dir", default=None, help="benchmark the app in this directory")
+    c.add_app_arguments(parser)
     args = parser.parse_args()
     args.raw_seconds = max(1.0, min(args.raw_seconds, 60.0))
     args.flood_seconds = max(2.0, min(args.flood_seconds, 120.0))
@@ -766,8 +765,7 @@ def main() -> int:
     args.probe_interval = max(5.0, min(args.probe_interval, 1000.0))
     args.retries = max(0, min(args.retries, 5))
     args.wait_quiet = max(0.0, min(args.wait_quiet, 1800.0))
-    with c.app_checkout(args.app_ref, args.app_dir) as source:
-        return run(args, source)
+    return c.run_on_app(args, run)
 
 
 def wait_quiet(limit: float) -> dict[str, Any]:
