@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import strawberry
 
@@ -14,6 +15,10 @@ from auth.sessions import list_active_sessions
 from schema.sharing import SharedPayload
 from schema.types import Account, Session
 from workestra.context import Context
+
+if TYPE_CHECKING:
+    from auth.sessions import SessionPolicy
+    from workestra.feeds import Snapshot
 
 
 async def me(info: strawberry.Info[Context, None]) -> Account | None:
@@ -31,23 +36,42 @@ async def active_sessions(info: strawberry.Info[Context, None]) -> list[Session]
 
 
 async def watch_active_sessions(info: strawberry.Info[Context, None]) -> AsyncGenerator[list[Session], None]:
-    """The list now, then again after every change of it."""
+    """The list now, then again after every change of it (an event that changed nothing sends nothing)."""
     ctx = info.context
     viewer = await ctx.require_viewer()
     policy = ctx.services.session_policy
     mine = strawberry.ID(str(viewer.session_id)) if viewer.session_id is not None else None
+    sent: list[Session] | None = None
     async with ctx.services.feeds.watch(viewer.account_id) as snapshots:
         async for snapshot in snapshots:
+            views = _views(snapshot, policy)
+            if sent is not None and _same(snapshot, sent, views):
+                # E.g. an API key was revoked, or the bus reconnected and nothing had changed meanwhile.
+                continue
+            sent = views
             # Sockets of the same session get the very same list, so its selection is executed and encoded
-            # once for all of them (schema.sharing); the rows are converted once per snapshot.
+            # once for all of them (schema.sharing).
             seen_from = snapshot.memo.get(("views", mine))
             if seen_from is None:
-                views = snapshot.memo.get("views")
-                if views is None:
-                    views = snapshot.memo["views"] = [
-                        Session.from_row(row, current_id=None, policy=policy) for row in snapshot.sessions
-                    ]
                 seen_from = snapshot.memo[("views", mine)] = SharedPayload(
                     replace(view, current=view.id == mine) for view in views
                 )
             yield seen_from
+
+
+def _views(snapshot: Snapshot, policy: SessionPolicy) -> list[Session]:
+    """The API views of the snapshot's rows, built once per snapshot for every watcher."""
+    views = snapshot.memo.get("views")
+    if views is None:
+        views = snapshot.memo["views"] = [Session.from_row(row, current_id=None, policy=policy) for row in snapshot.sessions]
+    return views
+
+
+def _same(snapshot: Snapshot, sent: list[Session], views: list[Session]) -> bool:
+    """Whether ``views`` equal what a watcher last sent; compared once per snapshot and earlier list."""
+    key = ("same-as", id(sent))
+    known = snapshot.memo.get(key)
+    if known is None or known[0] is not sent:
+        # The earlier list is kept with the answer, so its id cannot be reused while the snapshot lives.
+        known = snapshot.memo[key] = (sent, sent == views)
+    return known[1]

@@ -144,6 +144,23 @@ async def test_sockets_of_one_session_asking_different_questions_get_their_own_a
         await socket.close()
 
 
+async def test_an_event_that_changes_nothing_in_the_list_sends_nothing(server: ServerProcess) -> None:
+    """Revoking an API key is announced to the account (its sockets must close) but leaves the session
+    list as it was: subscribers get no `next` for it, only for the sign-in after it."""
+    email, laptop = await sign_up(server)
+    socket, first = await subscribed(server, laptop)
+    assert [s["id"] for s in first] == [laptop.session_id]
+    created = await laptop.client.data(
+        'mutation { createApiKey(input: {name: "dash"}) { __typename ... on ApiKeyCreated { apiKey { id } } } }'
+    )
+    key_id = created["createApiKey"]["apiKey"]["id"]
+    revoked = await laptop.client.data("mutation($id: ID!) { revokeApiKey(id: $id) { __typename } }", {"id": key_id})
+    assert revoked["revokeApiKey"]["__typename"] == "ApiKeyRevoked"
+    phone = await sign_in(server, email)
+    assert [s["id"] for s in (await socket.next_data())["activeSessions"]] == [phone.session_id, laptop.session_id]
+    await socket.close()
+
+
 async def test_revoking_the_sockets_own_session_closes_it_with_4403(server: ServerProcess) -> None:
     email, laptop = await sign_up(server)
     phone = await sign_in(server, email)
