@@ -16,7 +16,7 @@ from auth.errors import AccountLocked, AuthError, EmailTaken, InvalidCredentials
 from auth.notices import Outbox, lockout_notice
 from auth.passwords import PasswordHasher, PasswordPolicy, candidate_password, normalize_password
 from auth.sessions import ClientInfo, SessionEvents, announce, start_session
-from auth.throttle import Attempt, AttemptGuard, attempt_key
+from auth.throttle import Attempt, AttemptGuard, SignUpLimit, attempt_key
 from models import Account, ClientKind, SecurityEventType, Session
 
 
@@ -50,10 +50,16 @@ async def sign_up(
     policy: PasswordPolicy,
     clock: Clock,
     events: SessionEvents,
+    limit: SignUpLimit,
 ) -> SignedIn:
-    """Create an account and sign it in."""
+    """Create an account and sign it in.
+
+    Well-formed attempts count against the IP's sign-up limit (taken addresses too, which also slows
+    probing for them); malformed ones are refused before they cost anything.
+    """
     address = validated_email(email)
     normalized = normalize_password(password, policy)
+    await limit.reserve(info.ip)
     if await Account.exists(email=address):
         raise EmailTaken()
     password_hash = await hasher.hash(normalized)

@@ -29,7 +29,8 @@ from auth.clock import Clock
 from auth.emails import normalize_email
 from auth.errors import AccountLocked, TooManyAttempts
 from auth.lockout import LockoutPolicy
-from models import AttemptCounter, IpFailure
+from models import AttemptCounter, IpFailure, IpSignUp
+from models.throttle import IpEvent
 
 # How long a claim survives a crashed evaluation; a real one takes well under a second.
 EVALUATION_HOLD_SECONDS = 30
@@ -178,18 +179,54 @@ class AttemptGuard:
         return row.failures
 
     async def _reserve_ip(self, ip: str | None, now: datetime) -> int | None:
-        if ip is None:
-            return None
-        window_start = now - timedelta(seconds=self.policy.ip_window_seconds)
-        reservation = await IpFailure.create(ip=ip, occurred_at=now)
-        rank = await IpFailure.filter(ip=ip, occurred_at__gt=window_start, id__lte=reservation.id).count()
-        if rank <= self.policy.ip_failure_limit:
-            return reservation.id
-        await IpFailure.filter(id=reservation.id).delete()
-        oldest = await IpFailure.filter(ip=ip, occurred_at__gt=window_start).order_by("occurred_at").first()
-        expires = (oldest.occurred_at if oldest else now) + timedelta(seconds=self.policy.ip_window_seconds)
-        raise TooManyAttempts(_seconds_until(expires, now))
+        return await reserve_ip_slot(
+            IpFailure, ip, now, limit=self.policy.ip_failure_limit, window_seconds=self.policy.ip_window_seconds
+        )
 
     async def _drop_ip_reservation(self, attempt: Attempt) -> None:
         if attempt.ip_reservation is not None:
             await IpFailure.filter(id=attempt.ip_reservation).delete()
+
+
+async def reserve_ip_slot(
+    model: type[IpEvent], ip: str | None, now: datetime, *, limit: int, window_seconds: int
+) -> int | None:
+    """Take one of the ``limit`` slots an IP has per sliding window, or raise ``TooManyAttempts``.
+
+    Insert first, then rank the row among the IP's rows in the window: concurrent requests and processes
+    cannot all see room for themselves (on PostgreSQL a burst may pass by the requests still in flight).
+    Returns the row id, so a caller may give the slot back; None when the IP is unknown.
+    """
+    if ip is None:
+        return None
+    window_start = now - timedelta(seconds=window_seconds)
+    reservation = await model.create(ip=ip, occurred_at=now)
+    rank = await model.filter(ip=ip, occurred_at__gt=window_start, id__lte=reservation.id).count()
+    if rank <= limit:
+        return reservation.id
+    await model.filter(id=reservation.id).delete()
+    oldest = await model.filter(ip=ip, occurred_at__gt=window_start).order_by("occurred_at").first()
+    expires = (oldest.occurred_at if oldest else now) + timedelta(seconds=window_seconds)
+    raise TooManyAttempts(_seconds_until(expires, now))
+
+
+@dataclass(frozen=True)
+class SignUpLimit:
+    """At most ``limit`` sign-up attempts per IP in a sliding window of ``window_seconds``.
+
+    Each attempt that would create an account costs a password hash; without this, one client could
+    queue hashes faster than they are computed and starve every sign-in of the process.
+    """
+
+    limit: int
+    window_seconds: int
+    clock: Clock
+
+    async def reserve(self, ip: str | None) -> None:
+        """Count one sign-up attempt from ``ip``, or refuse it with ``TooManyAttempts``."""
+        await reserve_ip_slot(IpSignUp, ip, self.clock.now(), limit=self.limit, window_seconds=self.window_seconds)
+
+    async def prune(self) -> int:
+        """Forget attempts older than the window (periodic sweep)."""
+        cutoff = self.clock.now() - timedelta(seconds=self.window_seconds)
+        return await IpSignUp.filter(occurred_at__lte=cutoff).delete()

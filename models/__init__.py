@@ -5,7 +5,7 @@ from models.api_key import ApiKey
 from models.audit import SecurityEvent, SecurityEventType
 from models.outbox import OutboxMessage
 from models.session import ClientKind, Session, SessionEndReason
-from models.throttle import AttemptCounter, IpFailure
+from models.throttle import AttemptCounter, IpFailure, IpSignUp
 from models.two_factor import BackupCode, SignInChallenge, TotpSetup
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "BackupCode",
     "ClientKind",
     "IpFailure",
+    "IpSignUp",
     "OutboxMessage",
     "PasswordHistory",
     "SecurityEvent",

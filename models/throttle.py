@@ -1,4 +1,4 @@
-"""Brute-force counters: one row per normalised email (hashed), one row per failure per IP."""
+"""Brute-force counters: one row per normalised email (hashed), one row per failure or sign-up per IP."""
 
 from __future__ import annotations
 
@@ -25,13 +25,28 @@ class AttemptCounter(Model):
         table = "attempt_counter"
 
 
-class IpFailure(Model):
-    """One evaluated failure from an IP address (or a reservation while it is being evaluated)."""
+class IpEvent(Model):
+    """Something an IP address did at a moment; counted per IP in a sliding window."""
 
     id = fields.BigIntField(primary_key=True)
     ip = fields.CharField(max_length=45)
     occurred_at = fields.DatetimeField()
 
     class Meta:
+        abstract = True
+
+
+class IpFailure(IpEvent):
+    """One evaluated failure from an IP address (or a reservation while it is being evaluated)."""
+
+    class Meta:
         table = "ip_failure"
+        indexes = (("ip", "occurred_at"),)
+
+
+class IpSignUp(IpEvent):
+    """One sign-up attempt from an IP address, counted against the per-IP sign-up limit."""
+
+    class Meta:
+        table = "ip_sign_up"
         indexes = (("ip", "occurred_at"),)

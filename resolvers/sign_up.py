@@ -30,6 +30,7 @@ async def sign_up(info: strawberry.Info[Context, None], input: Annotated[SignUpI
             policy=s.password_policy,
             clock=s.clock,
             events=s.events,
+            limit=s.sign_up_limit,
         )
     except AuthError as exc:
         return error_from(exc)

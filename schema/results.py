@@ -37,7 +37,7 @@ from schema.types import (
 )
 
 SignUpResult = Annotated[
-    SignedIn | EmailTaken | InvalidEmail | PasswordPolicyViolation,
+    SignedIn | EmailTaken | InvalidEmail | PasswordPolicyViolation | TooManyAttempts,
     strawberry.union("SignUpResult", description="Outcome of signUp."),
 ]
 SignInResult = Annotated[

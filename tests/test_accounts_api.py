@@ -6,6 +6,9 @@ import asyncio
 
 import pytest
 
+from auth.clock import FrozenClock
+from auth.network import parse_trusted_proxies
+from models import Account, IpSignUp
 from tests.conftest import PASSWORD, User
 from tests.support.graphql import (
     IPHONE_UA,
@@ -99,6 +102,53 @@ async def test_concurrent_sign_ups_for_one_email_create_one_account(make_client)
     )
     kinds = sorted(r["signUp"]["__typename"] for r in results)
     assert kinds == ["EmailTaken"] * 4 + ["SignedIn"]
+
+
+async def _sign_up(client: GraphQLClient, email: str, password: str = PASSWORD) -> dict:
+    return (await client.data(SIGN_UP, {"input": {"email": email, "password": password}}))["signUp"]
+
+
+@pytest.mark.settings(signup_ip_limit=3, trusted_proxies=parse_trusted_proxies("127.0.0.1/32"))
+async def test_sign_ups_per_ip_are_limited(make_client, clock: FrozenClock) -> None:
+    office = make_client(**{"x-forwarded-for": "198.51.100.7"})
+    # Malformed attempts are refused before they cost a hash, and count nowhere.
+    assert (await _sign_up(office, "not an email"))["__typename"] == "InvalidEmail"
+    assert (await _sign_up(office, "a@example.com", "short"))["__typename"] == "PasswordPolicyViolation"
+    # Well-formed ones count, a taken address too.
+    kinds = [(await _sign_up(office, email))["__typename"] for email in ("a@example.com", "b@example.com", "a@example.com")]
+    assert kinds == ["SignedIn", "SignedIn", "EmailTaken"]
+    refused = await _sign_up(office, "c@example.com")
+    assert refused == {
+        "__typename": "TooManyAttempts", "code": "TOO_MANY_ATTEMPTS", "message": refused["message"], "retryAfterSeconds": 3600
+    }
+    assert not await Account.exists(email="c@example.com")
+    # Other addresses are unaffected, refused attempts do not count, and the window slides.
+    assert (await _sign_up(make_client(**{"x-forwarded-for": "203.0.113.9"}), "c@example.com"))["__typename"] == "SignedIn"
+    clock.advance(3599)
+    assert (await _sign_up(office, "d@example.com"))["__typename"] == "TooManyAttempts"
+    clock.advance(1)
+    assert (await _sign_up(office, "d@example.com"))["__typename"] == "SignedIn"
+
+
+@pytest.mark.settings(signup_ip_limit=3)
+async def test_concurrent_sign_ups_from_one_ip_stay_within_the_limit(make_client) -> None:
+    clients = [make_client() for _ in range(12)]
+    results = await asyncio.gather(*(_sign_up(c, f"burst{i}@example.com") for i, c in enumerate(clients)))
+    kinds = [r["__typename"] for r in results]
+    assert kinds.count("SignedIn") == 3
+    assert kinds.count("TooManyAttempts") == 9
+    assert await Account.all().count() == 3
+
+
+async def test_the_sweep_forgets_sign_ups_older_than_the_window(app, make_client, clock: FrozenClock) -> None:
+    assert (await _sign_up(make_client(), "old@example.com"))["__typename"] == "SignedIn"
+    assert await IpSignUp.all().count() == 1
+    clock.advance(3599)
+    await app.state.services.sweep_once()
+    assert await IpSignUp.all().count() == 1
+    clock.advance(1)
+    await app.state.services.sweep_once()
+    assert await IpSignUp.all().count() == 0
 
 
 async def test_sign_in_with_the_right_password_opens_a_new_session(user: User, make_client) -> None:

@@ -22,7 +22,7 @@ from auth.notices import Mail
 from auth.passwords import PasswordHasher, PasswordPolicy
 from auth.secret_box import SecretBox
 from auth.sessions import SessionPolicy, list_active_sessions, sweep_expired_sessions
-from auth.throttle import AttemptGuard
+from auth.throttle import AttemptGuard, SignUpLimit
 from workestra import mail as outbox_table
 from workestra.events import EventBus
 from workestra.feeds import BusSessionEvents, SessionFeeds
@@ -60,6 +60,7 @@ class Services:
     events: BusSessionEvents
     feeds: SessionFeeds
     guard: AttemptGuard
+    sign_up_limit: SignUpLimit
     outbox: MailOutbox
     password_check: PasswordCheck
     secret_box: SecretBox
@@ -103,6 +104,7 @@ class Services:
             events=BusSessionEvents(bus),
             feeds=SessionFeeds(bus, load),
             guard=guard,
+            sign_up_limit=SignUpLimit(settings.signup_ip_limit, settings.signup_ip_window, clock),
             outbox=outbox,
             password_check=PasswordCheck(hasher, password_policy, guard, outbox, clock),
             secret_box=SecretBox.from_secret_key(resolve_secret_key(settings)),
@@ -135,6 +137,7 @@ class Services:
         Returns the sessions ended.
         """
         await self.guard.prune()
+        await self.sign_up_limit.prune()
         await prune_challenges(clock=self.clock)
         await prune_security_events(clock=self.clock, retention_days=self.settings.audit_retention_days)
         # Two intervals, so that a late sweep still sees a key that expired just after the previous one.

@@ -61,6 +61,8 @@ class Settings:
     audit_retention_days: int = 90
     ip_failure_limit: int = 100
     ip_failure_window: int = 15 * 60
+    signup_ip_limit: int = 20
+    signup_ip_window: int = 60 * 60
     failure_chain_window: int = DAY
     argon2_time_cost: int = 3
     argon2_memory_cost: int = 65536
@@ -146,6 +148,8 @@ class Settings:
             "session_sweep_interval",
             "audit_retention_days",
             "ws_messages_per_second",
+            "signup_ip_limit",
+            "signup_ip_window",
             "ws_message_burst",
         ):
             if getattr(self, name) < 1:

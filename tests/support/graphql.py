@@ -25,6 +25,7 @@ mutation SignUp($input: SignUpInput!) {{
     __typename
     ... on SignedIn {{ token account {{ id email twoFactorEnabled }} session {{ {SESSION_FIELDS} }} }}
     ... on Error {{ code message }}
+    ... on TooManyAttempts {{ retryAfterSeconds }}
   }}
 }}"""
 

@@ -20,6 +20,8 @@ from websockets.exceptions import ConnectionClosed
 
 ROOT = Path(__file__).resolve().parents[2]
 CHEAP_ARGON2 = {"ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "8", "ARGON2_PARALLELISM": "1"}
+# Test servers sign many accounts up from 127.0.0.1; tests of the limit itself set their own.
+ROOMY_LIMITS = {"SIGNUP_IP_LIMIT": "100000"}
 
 
 def free_port() -> int:
@@ -48,7 +50,7 @@ class ServerProcess:
 
     def start(self, timeout: float = 30) -> ServerProcess:
         """Start and wait until ``/healthz`` answers."""
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "LOG_LEVEL": "warning", **CHEAP_ARGON2, **self.env}
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "LOG_LEVEL": "warning", **CHEAP_ARGON2, **ROOMY_LIMITS, **self.env}
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "workestra", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
