@@ -70,12 +70,20 @@ async def create_api_key(
     info: ClientInfo,
     *,
     clock: Clock,
+    limit: int,
     session_id: object | None = None,
 ) -> tuple[ApiKey, str]:
-    """A new key of the account, audited; returns it with the key itself (shown once, never stored)."""
+    """A new key of the account, audited; returns it with the key itself (shown once, never stored).
+
+    An account holds at most ``limit`` live keys (not revoked, not expired); two creations racing on
+    PostgreSQL may both pass the count.
+    """
     now = clock.now()
     trimmed = valid_name(name)
     expiry = valid_expiry(expires_at, now=now)
+    live = ApiKey.filter(Q(expires_at=None) | Q(expires_at__gt=now), account_id=account_id, revoked_at=None)
+    if await live.count() >= limit:
+        raise InvalidInput("input", f"An account can hold at most {limit} API keys; revoke one first.")
     secret = new_api_key()
     async with in_transaction() as connection:
         key = await ApiKey.create(

@@ -29,6 +29,7 @@ async def create_api_key(
             input.expires_at,
             ctx.client_info,
             clock=ctx.services.clock,
+            limit=ctx.services.settings.max_api_keys,
             session_id=viewer.session_id,
         )
     except AuthError as exc:

@@ -91,6 +91,26 @@ async def test_keys_are_unique_and_listed_newest_first(user: User, clock: Frozen
     assert names == ["two", "one"]
 
 
+@pytest.mark.settings(max_api_keys=3)
+async def test_an_account_holds_a_bounded_number_of_live_keys(user: User, other_user: User, clock: FrozenClock) -> None:
+    first = await create(user.browser, "one")
+    await create(user.browser, "two", expires_at=(clock.now() + timedelta(hours=1)).isoformat())
+    await create(user.browser, "three")
+    refused = await create(user.browser, "four")
+    assert refused == {
+        "__typename": "InvalidInput", "code": "INVALID_INPUT", "field": "input",
+        "message": "An account can hold at most 3 API keys; revoke one first.",
+    }
+    assert len((await user.browser.data(LIST))["apiKeys"]) == 3
+    # Each account has its own allowance; revoked and expired keys give room back.
+    assert (await create(other_user.browser))["__typename"] == "ApiKeyCreated"
+    await user.browser.data(REVOKE, {"id": first["apiKey"]["id"]})
+    assert (await create(user.browser, "four"))["__typename"] == "ApiKeyCreated"
+    clock.advance(3600)
+    assert (await create(user.browser, "five"))["__typename"] == "ApiKeyCreated"
+    assert (await create(user.browser, "six"))["__typename"] == "InvalidInput"
+
+
 async def test_keys_are_private(user: User, other_user: User) -> None:
     mine = await create(user.browser)
     assert (await other_user.browser.data(LIST))["apiKeys"] == []

@@ -62,6 +62,7 @@ class Settings:
     ip_failure_limit: int = 100
     ip_failure_window: int = 15 * 60
     signup_ip_limit: int = 20
+    max_api_keys: int = 25
     signup_ip_window: int = 60 * 60
     failure_chain_window: int = DAY
     argon2_time_cost: int = 3
@@ -149,6 +150,7 @@ class Settings:
             "audit_retention_days",
             "ws_messages_per_second",
             "signup_ip_limit",
+            "max_api_keys",
             "signup_ip_window",
             "ws_message_burst",
         ):
