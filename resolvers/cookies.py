@@ -23,10 +23,11 @@ def set_session_cookie(ctx: Context, token: str) -> None:
 
 
 def clear_session_cookie(ctx: Context) -> None:
-    """Tell the browser to forget the session cookie."""
+    """Tell the browser to forget the session cookie, and every other cookie of the site with it."""
     settings = ctx.services.settings
     if ctx.response is None or ctx.request.cookies.get(settings.session_cookie_name) is None:
         return
     ctx.response.delete_cookie(
         settings.session_cookie_name, path="/", secure=settings.production, httponly=True, samesite="lax"
     )
+    ctx.response.headers["Clear-Site-Data"] = '"cookies"'

@@ -199,6 +199,7 @@ async def test_sign_out_ends_the_session_and_clears_the_cookie(user: User) -> No
     response = await user.browser.post(SIGN_OUT)
     assert response.json()["data"]["signOut"] == {"__typename": "SignedOut", "sessionId": user.session_id}
     assert 'session=""' in response.headers["set-cookie"] or "Max-Age=0" in response.headers["set-cookie"]
+    assert response.headers["clear-site-data"] == '"cookies"'
     assert (await user.browser.data(ME))["me"] is None
     # The old token is refused even if the browser kept it.
     replay = GraphQLClient(user.browser.http, token=cookie_token)
