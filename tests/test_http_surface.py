@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import sqlite3
+from collections.abc import AsyncIterator
 
+import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import User
-from tests.support.graphql import ME, PASSWORD_POLICY, SIGN_IN, SIGN_UP, GraphQLClient
+from tests.conftest import PASSWORD, User
+from tests.support.databases import Backend
+from tests.support.graphql import ME, PASSWORD_POLICY, REVOKE_OTHERS, SIGN_IN, SIGN_UP, GraphQLClient
 
 HOSTILE_STRINGS = ["", " ", "\x00", "a\x00b", "\r\n\r\nX-Injected: 1", "😀" * 200, "\u202e\u0301" * 50, "\ud800", "x" * 60_000]
 
@@ -134,3 +140,44 @@ async def test_graphiql_is_served_to_browsers_in_development(http: httpx.AsyncCl
 async def test_unsupported_methods_are_refused(http: httpx.AsyncClient) -> None:
     for method in ("PUT", "DELETE", "TRACE", "PATCH"):
         assert (await http.request(method, "/graphql")).status_code == 405
+
+
+@contextlib.asynccontextmanager
+async def writes_blocked(backend: Backend) -> AsyncIterator[None]:
+    """Another client holds the lock every write to the sessions needs, until the block ends."""
+    if backend.is_postgres:
+        connection = await asyncpg.connect(backend.database_url)
+        transaction = connection.transaction()
+        await transaction.start()
+        await connection.execute("LOCK TABLE session IN ACCESS EXCLUSIVE MODE")
+        try:
+            yield
+        finally:
+            await transaction.rollback()
+            await connection.close()
+    else:
+        connection = sqlite3.connect(backend.database_url.removeprefix("sqlite://"), isolation_level=None)
+        connection.execute("BEGIN EXCLUSIVE")
+        try:
+            yield
+        finally:
+            connection.execute("ROLLBACK")
+            connection.close()
+
+
+@pytest.mark.settings(request_timeout=1)
+async def test_a_request_past_its_deadline_is_cancelled_with_503_and_loses_nothing(
+    clean_backend: Backend, user: User, make_client
+) -> None:
+    phone = make_client()
+    assert (await phone.data(SIGN_IN, {"input": {"email": user.email, "password": PASSWORD}}))["signIn"]["__typename"] == "SignedIn"
+    async with writes_blocked(clean_backend):
+        # Bounded here too, so a missing deadline fails the test instead of hanging it.
+        response = await asyncio.wait_for(user.browser.post(REVOKE_OTHERS), 15)
+        assert response.status_code == 503
+        assert response.json() == {"errors": [{"message": "The request took too long; try again."}]}
+        assert response.headers["x-request-id"]
+    # The cancelled mutation left nothing half-done: both sessions live, and the service answers again.
+    assert (await user.browser.data(ME))["me"]["email"] == user.email
+    assert (await phone.data(ME))["me"]["email"] == user.email
+    assert (await user.browser.data(REVOKE_OTHERS))["revokeAllOtherSessions"]["count"] == 1

@@ -166,7 +166,14 @@ def create_app(settings: Settings, *, clock: Clock | None = None, freeze_gc_afte
                 yield
 
     allowed_origins = tuple(filter(None, (*settings.allowed_origins, settings.public_origin)))
-    middleware = [Middleware(RequestGuard, allowed_origins=allowed_origins, production=settings.production)]
+    middleware = [
+        Middleware(
+            RequestGuard,
+            allowed_origins=allowed_origins,
+            production=settings.production,
+            request_timeout=settings.request_timeout,
+        )
+    ]
     if allowed_origins:
         # Outermost, so preflights from listed origins are answered; never "*" with credentials.
         middleware.insert(

@@ -1,4 +1,4 @@
-"""HTTP hardening in front of the GraphQL view: request ids, security headers, CSRF and Origin checks.
+"""HTTP hardening in front of the GraphQL view: request ids, security headers, CSRF and Origin checks, a deadline.
 
 A pure ASGI middleware, so WebSocket connections pass through untouched (their Origin is checked at
 the handshake by the GraphQL view, and their frames are limited by uvicorn).
@@ -6,6 +6,7 @@ the handshake by the GraphQL view, and their frames are limited by uvicorn).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -55,11 +56,18 @@ class RequestGuard:
     """Adds a request id and security headers; refuses cross-origin browser requests and non-JSON POSTs."""
 
     def __init__(
-        self, app: ASGIApp, *, allowed_origins: Iterable[str], production: bool, graphql_path: str = "/graphql"
+        self,
+        app: ASGIApp,
+        *,
+        allowed_origins: Iterable[str],
+        production: bool,
+        request_timeout: float,
+        graphql_path: str = "/graphql",
     ) -> None:
         self.app = app
         self.allowed = {o for o in (normalize_origin(origin) for origin in allowed_origins) if o}
         self.production = production
+        self.request_timeout = request_timeout
         self.graphql_path = graphql_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -71,8 +79,12 @@ class RequestGuard:
         request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 out = MutableHeaders(scope=message)
                 out["X-Request-ID"] = request_id
                 out["X-Content-Type-Options"] = "nosniff"
@@ -91,7 +103,17 @@ class RequestGuard:
                 log.info("request refused status=%d path=%s", status, scope["path"])
                 await _send_error(send_with_headers, status, message)
                 return
-            await self.app(scope, receive, send_with_headers)
+            deadline = asyncio.timeout(self.request_timeout)
+            try:
+                async with deadline:
+                    await self.app(scope, receive, send_with_headers)
+            except TimeoutError:
+                if not deadline.expired():
+                    raise
+                # Whatever was in flight is cancelled: transactions roll back, a hash in its thread finishes unseen.
+                log.warning("request timed out after=%ss path=%s", self.request_timeout, scope["path"])
+                if not started:
+                    await _send_error(send_with_headers, 503, "The request took too long; try again.")
         finally:
             current_request_id.reset(token)
 

@@ -70,6 +70,8 @@ class Settings:
     argon2_parallelism: int = 4
     hash_concurrency: int = 2
     max_body_bytes: int = 64_000
+    # Seconds an HTTP request may take before it is cancelled and answered 503.
+    request_timeout: int = 30
     max_query_depth: int = 10
     max_aliases: int = 15
     max_tokens: int = 2_000
@@ -151,6 +153,7 @@ class Settings:
             "ws_messages_per_second",
             "signup_ip_limit",
             "max_api_keys",
+            "request_timeout",
             "signup_ip_window",
             "ws_message_burst",
         ):
