@@ -110,7 +110,7 @@ class TotpNotEnabled(AuthError):
 
 
 class TotpSetupNotStarted(AuthError):
-    """There is no pending setup to confirm: call startTotpSetup first."""
+    """There is no pending setup to confirm (none was started, or it is over an hour old)."""
 
     code = "TOTP_SETUP_NOT_STARTED"
-    message = "Start the two-factor setup first."
+    message = "Start the two-factor setup first (a setup must be confirmed within an hour)."

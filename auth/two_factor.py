@@ -8,7 +8,7 @@ Both hold under concurrency on SQLite and PostgreSQL: of two requests with one c
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -51,6 +51,9 @@ from auth.totp import (
 )
 from models import Account, BackupCode, SecurityEventType, TotpSetup
 
+# A started setup must be confirmed within this time; later, enableTotp asks for a new start.
+SETUP_LIFETIME = timedelta(hours=1)
+
 
 @dataclass(frozen=True)
 class PendingTotpSetup:
@@ -60,6 +63,11 @@ class PendingTotpSetup:
     otpauth_uri: str
     qr_code_svg: str
     backup_codes: list[str]
+
+
+async def prune_pending_setups(*, clock: Clock) -> int:
+    """Delete setups nobody confirmed within ``SETUP_LIFETIME``, with their backup codes (periodic sweep)."""
+    return await TotpSetup.filter(created_at__lte=clock.now() - SETUP_LIFETIME).delete()
 
 
 async def start_totp_setup(account_id: int, *, box: SecretBox, clock: Clock) -> PendingTotpSetup:
@@ -103,12 +111,12 @@ async def enable_totp(
     if account.totp_enabled_at is not None:
         raise TotpAlreadyEnabled()
     setup = await TotpSetup.get_or_none(account_id=account.id)
-    if setup is None:
+    now = clock.now()
+    if setup is None or now - setup.created_at >= SETUP_LIFETIME:
         raise TotpSetupNotStarted()
     entry = parse_totp_code(code)
     if entry is None:
         raise InvalidCode()
-    now = clock.now()
     step = matching_step(box.open(setup.secret, account_id=account.id), entry, at=now)
     if step is None:
         raise InvalidCode()

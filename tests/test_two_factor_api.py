@@ -258,6 +258,22 @@ async def test_starting_again_replaces_the_pending_setup(user: User, make_client
     assert current["__typename"] == "SignedIn"
 
 
+async def test_a_setup_must_be_confirmed_within_an_hour(user: User, app, clock: FrozenClock) -> None:
+    setup = await start_setup(user.browser)
+    clock.advance(3600)
+    late = await enable(user.browser, totp(setup["secret"], clock))
+    assert late["code"] == "TOTP_SETUP_NOT_STARTED"
+    assert (await me(user.browser))["twoFactorEnabled"] is False
+    # The sweep forgets the stale secret and its backup codes; a new start works as ever.
+    await app.state.services.sweep_once()
+    assert await TotpSetup.all().count() == 0 and await BackupCode.all().count() == 0
+    again = await start_setup(user.browser)
+    clock.advance(3599)
+    await app.state.services.sweep_once()
+    assert await TotpSetup.all().count() == 1
+    assert (await enable(user.browser, totp(again["secret"], clock)))["__typename"] == "TotpEnabled"
+
+
 async def test_the_enabling_code_cannot_be_replayed_to_sign_in(user: User, make_client, clock: FrozenClock) -> None:
     setup = await start_setup(user.browser)
     code = totp(setup["secret"], clock)

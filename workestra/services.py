@@ -23,6 +23,7 @@ from auth.passwords import PasswordHasher, PasswordPolicy
 from auth.secret_box import SecretBox
 from auth.sessions import SessionPolicy, list_active_sessions, sweep_expired_sessions
 from auth.throttle import AttemptGuard, SignUpLimit
+from auth.two_factor import prune_pending_setups
 from workestra import mail as outbox_table
 from workestra.events import EventBus
 from workestra.feeds import BusSessionEvents, SessionFeeds
@@ -139,6 +140,7 @@ class Services:
         await self.guard.prune()
         await self.sign_up_limit.prune()
         await prune_challenges(clock=self.clock)
+        await prune_pending_setups(clock=self.clock)
         await prune_security_events(clock=self.clock, retention_days=self.settings.audit_retention_days)
         # Two intervals, so that a late sweep still sees a key that expired just after the previous one.
         window = 2 * self.settings.session_sweep_interval
