@@ -224,6 +224,21 @@ async def test_subscribing_before_connection_init_is_refused(server: ServerProce
     assert await socket.closed_with() == 4401
 
 
+async def test_a_second_connection_init_is_refused_with_4429(server: ServerProcess) -> None:
+    _, laptop = await sign_up(server)
+    socket = await GraphQLSocket.open(server.ws_url)
+    assert (await socket.init({"authorization": f"Bearer {laptop.token}"}))["type"] == "connection_ack"
+    await socket.send({"type": "connection_init", "payload": {"authorization": f"Bearer {laptop.token}"}})
+    assert await socket.closed_with() == 4429
+
+
+async def test_a_second_subscription_with_a_live_id_is_refused_with_4409(server: ServerProcess) -> None:
+    _, laptop = await sign_up(server)
+    socket, _ = await subscribed(server, laptop)
+    await socket.subscribe(SUBSCRIPTION, op_id="1")
+    assert await socket.closed_with() == 4409
+
+
 async def test_a_foreign_origin_is_refused_at_the_handshake(server: ServerProcess, http: httpx.AsyncClient) -> None:
     browser = GraphQLClient(http)
     email = f"{uuid.uuid4().hex[:10]}@example.com"
