@@ -204,6 +204,8 @@ def real_app_env(database_url: str, broadcast_url: str = "memory://") -> dict[st
         ARGON2_PARALLELISM="1",
         LOG_LEVEL="warning",
         ENVIRONMENT="development",
+        # B2 may be asked for more than the default 1,000 sockets of one account (--large).
+        MAX_SOCKETS_PER_ACCOUNT="100000",
     )
     return env
 

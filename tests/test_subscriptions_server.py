@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.conftest import PASSWORD
 from tests.support.databases import Backend, drop_postgres, postgres_backend
@@ -325,7 +326,7 @@ async def test_a_socket_that_never_sends_connection_init_is_closed_with_4408(sho
 @pytest.fixture(scope="module")
 def strict_server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     directory = tmp_path_factory.mktemp("strict-server")
-    env = server_env(backend, directory, WS_MESSAGE_BURST="5", WS_MESSAGES_PER_SECOND="2")
+    env = server_env(backend, directory, WS_MESSAGE_BURST="5", WS_MESSAGES_PER_SECOND="2", MAX_SOCKETS_PER_ACCOUNT="2")
     process = ServerProcess(env, directory / "server.log").start()
     yield process
     process.stop()
@@ -352,3 +353,29 @@ async def test_a_socket_sending_faster_than_allowed_is_closed_with_1008(strict_s
     await sign_in(strict_server, (await laptop.client.data(ME))["me"]["email"])
     assert len((await calm.next_data())["activeSessions"]) == 2
     await calm.close()
+
+
+async def test_an_account_holds_a_bounded_number_of_sockets_per_process(strict_server: ServerProcess) -> None:
+    email, laptop = await sign_up(strict_server)
+    phone = await sign_in(strict_server, email)
+    first, _ = await subscribed(strict_server, laptop)
+    second, _ = await subscribed(strict_server, phone)
+    third = await GraphQLSocket.open(strict_server.ws_url)
+    await third.send({"type": "connection_init", "payload": {"authorization": f"Bearer {laptop.token}"}})
+    assert await third.closed_with() == 1013
+    # Another account is not affected, and a closed socket gives its place back.
+    _, other = await sign_up(strict_server)
+    elsewhere, _ = await subscribed(strict_server, other)
+    await first.close()
+    for _ in range(50):
+        again = await GraphQLSocket.open(strict_server.ws_url)
+        reply = None
+        with contextlib.suppress(ConnectionClosed):
+            reply = await again.init({"authorization": f"Bearer {laptop.token}"})
+        if reply is not None and reply["type"] == "connection_ack":
+            break
+        await asyncio.sleep(0.05)  # the server may not have seen the close yet
+    else:
+        pytest.fail("the closed socket's place was never given back")
+    for socket in (second, elsewhere, again):
+        await socket.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import gc
 import logging
@@ -36,12 +37,13 @@ from workestra.db import ensure_sqlite_directory, tortoise_config
 from workestra.http import RequestGuard
 from workestra.services import Services
 from workestra.settings import Settings
-from workestra.ws import MessageBucket, TransportWSHandler
+from workestra.ws import TRY_AGAIN_LATER, MessageBucket, SocketRefused, TransportWSHandler
 
 log = logging.getLogger("workestra.app")
 
 SESSION_ENDED = 4403
 _WATCHER_KEY = "workestra.session_watcher"
+_COUNTED_KEY = "workestra.counted_account"
 
 
 class GraphQLView(GraphQL):
@@ -65,6 +67,8 @@ class GraphQLView(GraphQL):
             allowed_origins=tuple(filter(None, (*settings.allowed_origins, settings.public_origin))),
         )
         self.services = services
+        # Live sockets per account on this process (MAX_SOCKETS_PER_ACCOUNT).
+        self._sockets: collections.Counter[int] = collections.Counter()
 
     def parse_json(self, data: str | bytes) -> object:
         # Strawberry assumes a JSON object (or a batch list) and fails with a 500 on `null` or `"x"`.
@@ -100,8 +104,12 @@ class GraphQLView(GraphQL):
         viewer = await context.viewer()
         if viewer is None:
             raise ConnectionRejectionError({"message": "Sign in to open a live connection."})
-        context.socket_session_id = viewer.credential_id
+        if self._sockets[viewer.account_id] >= self.services.settings.max_sockets_per_account:
+            raise SocketRefused(TRY_AGAIN_LATER, "Too many live connections for this account")
+        self._sockets[viewer.account_id] += 1
         websocket = context.request
+        websocket.scope[_COUNTED_KEY] = viewer.account_id
+        context.socket_session_id = viewer.credential_id
         websocket.scope[_WATCHER_KEY] = asyncio.create_task(
             _close_when_session_ends(websocket, self.services, viewer.account_id, context.socket_session_id)
         )
@@ -110,6 +118,11 @@ class GraphQLView(GraphQL):
         try:
             await super().__call__(scope, receive, send)
         finally:
+            account_id = scope.get(_COUNTED_KEY)
+            if account_id is not None:
+                self._sockets[account_id] -= 1
+                if self._sockets[account_id] <= 0:
+                    del self._sockets[account_id]
             watcher = scope.get(_WATCHER_KEY)
             if watcher is not None:
                 watcher.cancel()

@@ -81,6 +81,8 @@ class Settings:
     # Messages a socket may send: a burst of WS_MESSAGE_BURST, refilled at WS_MESSAGES_PER_SECOND.
     ws_messages_per_second: int = 10
     ws_message_burst: int = 50
+    # Live sockets one account may hold on one process (the B2 benchmark opens 1,000).
+    max_sockets_per_account: int = 1000
     log_level: str = "INFO"
     secret_key: str | None = field(default=None, repr=False)
     # Where development keeps the key it generates when SECRET_KEY is unset (never used in production).
@@ -156,6 +158,7 @@ class Settings:
             "request_timeout",
             "signup_ip_window",
             "ws_message_burst",
+            "max_sockets_per_account",
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name.upper()} must be at least 1")

@@ -1,4 +1,4 @@
-"""The WebSocket side of the GraphQL view: graphql-transport-ws with a cap on how fast a socket may send."""
+"""The WebSocket side of the GraphQL view: graphql-transport-ws with caps on message rate and sockets per account."""
 
 from __future__ import annotations
 
@@ -6,12 +6,22 @@ import time
 from typing import TYPE_CHECKING
 
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage, Message
 
 if TYPE_CHECKING:
     from workestra.context import Context
 
 POLICY_VIOLATION = 1008
+TRY_AGAIN_LATER = 1013
+
+
+class SocketRefused(Exception):
+    """Raised by the view's ``on_ws_connect`` to close the socket with ``code`` instead of acknowledging it."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
 
 
 class MessageBucket:
@@ -36,7 +46,14 @@ class MessageBucket:
 
 
 class TransportWSHandler(BaseGraphQLTransportWSHandler["Context", None]):
-    """graphql-transport-ws with a cap on how fast a socket may send: past it the socket is closed (1008)."""
+    """graphql-transport-ws with a cap on how fast a socket may send (past it the socket is closed with
+    1008), and with ``SocketRefused`` from ``on_ws_connect`` closing the socket with its own code."""
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        try:
+            await super().handle_connection_init(message)
+        except SocketRefused as refused:
+            await self.websocket.close(code=refused.code, reason=refused.reason)
 
     async def handle_message(self, message: Message) -> None:
         bucket = self.context.message_bucket
