@@ -95,3 +95,40 @@ async def test_a_cold_burst_of_unknown_emails_makes_the_timing_hash_once(monkeyp
     monkeypatch.setattr(hasher, "hash", counting_hash)
     await asyncio.gather(*(hasher.waste_time(f"guess {i}") for i in range(32)))
     assert len(hashed) == 1
+
+
+async def test_no_more_hashes_run_at_once_than_the_concurrency_allows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each argon2 run takes memory_cost of RAM: a flood must queue, never run them all at once."""
+    import asyncio
+    import threading
+    import time
+
+    from auth.passwords import PasswordHasher
+
+    hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, concurrency=2)
+    running = peak = 0
+    guard = threading.Lock()
+    real = hasher._hasher
+
+    class SlowVerifier:
+        hash = staticmethod(real.hash)
+
+        @staticmethod
+        def verify(password_hash: str, password: bytes) -> bool:
+            nonlocal running, peak
+            with guard:
+                running += 1
+                peak = max(peak, running)
+            time.sleep(0.02)
+            try:
+                return real.verify(password_hash, password)
+            finally:
+                with guard:
+                    running -= 1
+
+    monkeypatch.setattr(hasher, "_hasher", SlowVerifier())
+    stored = await hasher.hash("a long enough password")
+    results = await asyncio.gather(*(hasher.verify(stored, "a long enough password") for _ in range(12)))
+    assert results == [True] * 12
+    assert peak == 2
+    hasher.close()
