@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import unicodedata
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import anyio
 import argon2
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -58,32 +57,23 @@ def _encode(password: str) -> bytes:
 
 
 class PasswordHasher:
-    """argon2id with bounded parallelism: each hash costs ``memory_cost`` KiB, so a flood queues, not swaps.
-
-    The hashes run on a pool of ``concurrency`` threads of their own. A thread that finishes one takes
-    the next queued one at once, without waiting for the event loop to hand it over, so the cores stay
-    busy hashing while the loop serves requests. A request cancelled while queued never costs a hash.
-    """
+    """argon2id with bounded parallelism: each hash costs ``memory_cost`` KiB, so a flood queues, not swaps."""
 
     def __init__(self, *, time_cost: int, memory_cost: int, parallelism: int, concurrency: int) -> None:
         self._hasher = argon2.PasswordHasher(
             time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism, type=argon2.Type.ID
         )
-        self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="argon2")
+        self._limiter = anyio.CapacityLimiter(concurrency)
         self._dummy_hash: str | None = None
-        self._dummy_lock = asyncio.Lock()
+        self._dummy_lock = anyio.Lock()
 
     async def hash(self, password: str) -> str:
         """The argon2id hash of a (normalised) password, computed in a worker thread."""
-        return await asyncio.get_running_loop().run_in_executor(self._pool, self._hasher.hash, _encode(password))
+        return await anyio.to_thread.run_sync(self._hasher.hash, _encode(password), limiter=self._limiter)
 
     async def verify(self, password_hash: str, password: str) -> bool:
         """True when ``password`` matches; False for a mismatch or a corrupt hash."""
-        return await asyncio.get_running_loop().run_in_executor(self._pool, self._verify, password_hash, password)
-
-    def close(self) -> None:
-        """Stop the hashing threads; queued work is dropped (application shutdown)."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        return await anyio.to_thread.run_sync(self._verify, password_hash, password, limiter=self._limiter)
 
     def _verify(self, password_hash: str, password: str) -> bool:
         try:

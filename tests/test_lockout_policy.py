@@ -131,4 +131,3 @@ async def test_no_more_hashes_run_at_once_than_the_concurrency_allows(monkeypatc
     results = await asyncio.gather(*(hasher.verify(stored, "a long enough password") for _ in range(12)))
     assert results == [True] * 12
     assert peak == 2
-    hasher.close()

@@ -129,7 +129,6 @@ class Services:
             await asyncio.gather(sweeper, mailer, return_exceptions=True)
             await self.feeds.close()
             await self.bus.disconnect()
-            self.hasher.close()
 
     async def sweep_once(self) -> int:
         """End sessions past their timeouts, forget stale IP failures, challenges and old audit events.
