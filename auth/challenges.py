@@ -93,6 +93,5 @@ async def prune_challenges(*, clock: Clock) -> int:
 
 def session_info(challenge: SignInChallenge, locations: LocationLookup) -> ClientInfo:
     """The IP, User-Agent and place of the password step, for the session the challenge opens."""
-    return ClientInfo(
-        ip=challenge.ip_address, user_agent=challenge.user_agent or None, location=locations.lookup(challenge.ip_address)
-    )
+    ip = challenge.ip_address
+    return ClientInfo(ip=ip, user_agent=challenge.user_agent or None, location=locations.lookup(ip))

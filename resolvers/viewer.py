@@ -63,7 +63,9 @@ def _views(snapshot: Snapshot, policy: SessionPolicy) -> list[Session]:
     """The API views of the snapshot's rows, built once per snapshot for every watcher."""
     views = snapshot.memo.get("views")
     if views is None:
-        views = snapshot.memo["views"] = [Session.from_row(row, current_id=None, policy=policy) for row in snapshot.sessions]
+        views = snapshot.memo["views"] = [
+            Session.from_row(row, current_id=None, policy=policy) for row in snapshot.sessions
+        ]
     return views
 
 

@@ -77,7 +77,9 @@ class GraphQLView(GraphQL):
             raise HTTPException(400, "The request body must be a JSON object.")
         return value
 
-    async def run(self, request: Request | WebSocket, context: object = UNSET, root_value: object = UNSET) -> Response | WebSocket:
+    async def run(
+        self, request: Request | WebSocket, context: object = UNSET, root_value: object = UNSET
+    ) -> Response | WebSocket:
         try:
             return await super().run(request, context, root_value)
         except HTTPException as exc:
