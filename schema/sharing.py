@@ -63,13 +63,13 @@ class SharingExecutor(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's executor, executing a subscription operation once per ``SharedPayload``."""
 
     def build_per_event_executor(self, payload: Any) -> Any:
-        executor = super().build_per_event_executor(payload)
         if type(payload) is not SharedPayload or self.variable_values.coerced:
-            return executor
+            return super().build_per_event_executor(payload)
         known = payload.results.get(id(self.operation))
         if known is not None and known[0] is self.operation:
+            # Already executed for another subscriber: no per-event copy of this executor is needed.
             return _Executed(known[1])
-        return _SharingEventExecutor(executor, payload, self.operation)
+        return _SharingEventExecutor(super().build_per_event_executor(payload), payload, self.operation)
 
 
 class _SharingEventExecutor:
