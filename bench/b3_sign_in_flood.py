@@ -187,19 +187,10 @@ def raw_verify_throughput(workers: int, seconds: float) -> dict[str, Any]:
             mine.append((start, time.monotonic()))
 
     lags: list[float] = []
-
-    async def lag_probe() -> None:
-        # The same 10 ms sleep-overshoot probe the lagprobe server runs, here with only argon2 competing.
-        for _ in range(int(seconds * 100) + 10):
-            a = time.monotonic()
-            if a >= deadline:
-                return
-            await asyncio.sleep(0.010)
-            lags.append((time.monotonic() - a - 0.010) * 1000)
-
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
         futures = [pool.submit(loop, i) for i in range(workers)]
-        asyncio.run(lag_probe())
+        # The same 10 ms sleep-overshoot probe the lagprobe server runs, here with only argon2 competing.
+        asyncio.run(sleep_overshoot(deadline, lags))
         for future in futures:
             future.result()
     t1 = time.monotonic()
@@ -218,18 +209,15 @@ def raw_verify_throughput(workers: int, seconds: float) -> dict[str, Any]:
 def idle_loop_lag(seconds: float) -> dict[str, Any]:
     """The 10 ms sleep-overshoot probe with nothing else running in this process."""
     lags: list[float] = []
-
-    async def probe() -> None:
-        deadline = time.monotonic() + seconds
-        for _ in range(int(seconds * 100) + 10):
-            a = time.monotonic()
-            if a >= deadline:
-                return
-            await asyncio.sleep(0.010)
-            lags.append((time.monotonic() - a - 0.010) * 1000)
-
-    asyncio.run(probe())
+    asyncio.run(sleep_overshoot(time.monotonic() + seconds, lags))
     return dist(lags)
+
+
+async def sleep_overshoot(deadline: float, lags: list[float]) -> None:
+    """Until ``deadline``: sleep 10 ms, append by how many ms the wake-up was late (event-loop lag)."""
+    while (start := time.monotonic()) < deadline:
+        await asyncio.sleep(0.010)
+        lags.append((time.monotonic() - start - 0.010) * 1000)
 
 
 # -- 2. accounts --------------------------------------------------------------------------------
