@@ -64,7 +64,7 @@ class GraphQLView(GraphQL):
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             connection_init_wait_timeout=timedelta(seconds=settings.connection_init_timeout),
             max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
-            allowed_origins=tuple(filter(None, (*settings.allowed_origins, settings.public_origin))),
+            allowed_origins=settings.browser_origins,
         )
         self.services = services
         # Live sockets per account on this process (MAX_SOCKETS_PER_ACCOUNT).
@@ -180,7 +180,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, freeze_gc_afte
                     gc.freeze()
                 yield
 
-    allowed_origins = tuple(filter(None, (*settings.allowed_origins, settings.public_origin)))
+    allowed_origins = settings.browser_origins
     middleware = [
         Middleware(
             RequestGuard,

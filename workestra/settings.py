@@ -94,6 +94,12 @@ class Settings:
         return self.environment == "production"
 
     @property
+    def browser_origins(self) -> tuple[str, ...]:
+        """Foreign origins whose browser requests and WebSocket handshakes are accepted (``ALLOWED_ORIGINS``
+        plus ``PUBLIC_ORIGIN``); same-origin ones always are."""
+        return tuple(filter(None, (*self.allowed_origins, self.public_origin)))
+
+    @property
     def session_cookie_name(self) -> str:
         """``__Host-session`` (Secure) in production, plain ``session`` for development over http."""
         return "__Host-session" if self.production else "session"
