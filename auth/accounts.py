@@ -183,9 +183,7 @@ async def sign_in(
     return SignedIn(account, session, token)
 
 
-async def open_session(
-    account: Account, client: ClientKind, info: ClientInfo, *, clock: Clock
-) -> tuple[Session, str]:
+async def open_session(account: Account, client: ClientKind, info: ClientInfo, *, clock: Clock) -> tuple[Session, str]:
     """Start the session of a completed sign-in and audit it, in one transaction."""
     async with in_transaction() as connection:
         session, token = await start_session(account, client, info, clock=clock)

@@ -150,8 +150,10 @@ async def revoke_api_key(
         return False
     now = clock.now()
     async with in_transaction() as connection:
-        revoked = await ApiKey.filter(id=parsed, account_id=account_id, revoked_at=None).using_db(connection).update(
-            revoked_at=now
+        revoked = (
+            await ApiKey.filter(id=parsed, account_id=account_id, revoked_at=None)
+            .using_db(connection)
+            .update(revoked_at=now)
         )
         if revoked:
             await record_event(
@@ -186,9 +188,7 @@ async def api_key_is_live(key_id: str, *, clock: Clock) -> bool:
         parsed = uuid.UUID(key_id)
     except ValueError:
         return False
-    return await ApiKey.filter(
-        Q(expires_at=None) | Q(expires_at__gt=clock.now()), id=parsed, revoked_at=None
-    ).exists()
+    return await ApiKey.filter(Q(expires_at=None) | Q(expires_at__gt=clock.now()), id=parsed, revoked_at=None).exists()
 
 
 async def credential_is_live(credential_id: str, *, clock: Clock, policy: SessionPolicy) -> bool:

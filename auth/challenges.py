@@ -81,8 +81,8 @@ async def close_challenge(challenge: SignInChallenge, *, clock: Clock) -> bool:
 
 async def close_open_challenges(account_id: int, *, clock: Clock, using_db: object | None = None) -> int:
     """Use up every open challenge of the account (its second factor or password changed)."""
-    return await SignInChallenge.filter(account_id=account_id, used_at=None).using_db(using_db).update(
-        used_at=clock.now()
+    return (
+        await SignInChallenge.filter(account_id=account_id, used_at=None).using_db(using_db).update(used_at=clock.now())
     )
 
 

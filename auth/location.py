@@ -74,9 +74,7 @@ class LocationResolver:
     """
 
     def __init__(self, mmdb_path: str | None = None, *, cache_size: int = _CACHE_SIZE) -> None:
-        self._reader: maxminddb.Reader | None = (
-            maxminddb.open_database(mmdb_path) if mmdb_path else None
-        )
+        self._reader: maxminddb.Reader | None = maxminddb.open_database(mmdb_path) if mmdb_path else None
         self._cached = functools.lru_cache(maxsize=cache_size)(self._resolve)
 
     def lookup(self, ip: str | None) -> str | None:
@@ -104,9 +102,7 @@ class LocationResolver:
             except Exception:  # e.g. an IPv6 address against an IPv4-only database
                 record = None
             if isinstance(record, Mapping):
-                country = _english_name(record, "country") or _english_name(
-                    record, "registered_country"
-                )
+                country = _english_name(record, "country") or _english_name(record, "registered_country")
                 if country:
                     city = _english_name(record, "city")
                     return f"{city}, {country}" if city else country
@@ -116,4 +112,3 @@ class LocationResolver:
         except Exception:
             return None
         return country_name(code)
-

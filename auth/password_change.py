@@ -48,16 +48,24 @@ async def change_password(
     new_hash = await check.hasher.hash(new_normalized)
     now = check.clock.now()
     async with in_transaction() as connection:
-        changed = await Account.filter(id=account.id, password_hash=account.password_hash).using_db(connection).update(
-            password_hash=new_hash, password_changed_at=now
+        changed = (
+            await Account.filter(id=account.id, password_hash=account.password_hash)
+            .using_db(connection)
+            .update(password_hash=new_hash, password_changed_at=now)
         )
         if not changed:
             # Someone changed the password since we checked it: what was typed is no longer current.
             raise InvalidCredentials()
-        await PasswordHistory.create(account_id=account.id, password_hash=account.password_hash, created_at=now, using_db=connection)
-        keep = await PasswordHistory.filter(account_id=account.id).using_db(connection).order_by("-id").limit(
-            policy.history_size - 1
-        ).values_list("id", flat=True)
+        await PasswordHistory.create(
+            account_id=account.id, password_hash=account.password_hash, created_at=now, using_db=connection
+        )
+        keep = (
+            await PasswordHistory.filter(account_id=account.id)
+            .using_db(connection)
+            .order_by("-id")
+            .limit(policy.history_size - 1)
+            .values_list("id", flat=True)
+        )
         await PasswordHistory.filter(account_id=account.id).exclude(id__in=list(keep)).using_db(connection).delete()
         # A challenge won with the old password must not finish a sign-in after the change.
         await close_open_challenges(account.id, clock=check.clock, using_db=connection)
@@ -79,9 +87,12 @@ async def change_password(
 
 async def _recently_used(account: Account, password: str, check: PasswordCheck) -> bool:
     """True when ``password`` is the current one or one of the previous ``history_size - 1``."""
-    previous = await PasswordHistory.filter(account_id=account.id).order_by("-id").limit(
-        check.policy.history_size - 1
-    ).values_list("password_hash", flat=True)
+    previous = (
+        await PasswordHistory.filter(account_id=account.id)
+        .order_by("-id")
+        .limit(check.policy.history_size - 1)
+        .values_list("password_hash", flat=True)
+    )
     for stored in (account.password_hash, *previous):
         if await check.hasher.verify(stored, password):
             return True

@@ -31,9 +31,7 @@ def normalize_password(password: str, policy: PasswordPolicy) -> str:
         raise _too_long(policy)
     normalized = unicodedata.normalize("NFKC", password)
     if len(normalized) < policy.min_length:
-        raise PasswordPolicyViolation(
-            "PASSWORD_TOO_SHORT", f"Use at least {policy.min_length} characters."
-        )
+        raise PasswordPolicyViolation("PASSWORD_TOO_SHORT", f"Use at least {policy.min_length} characters.")
     if len(normalized) > policy.max_length:
         raise _too_long(policy)
     return normalized

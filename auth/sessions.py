@@ -77,9 +77,7 @@ class ClientInfo:
     location: str | None = None
 
 
-async def start_session(
-    account: Account, client: ClientKind, info: ClientInfo, *, clock: Clock
-) -> tuple[Session, str]:
+async def start_session(account: Account, client: ClientKind, info: ClientInfo, *, clock: Clock) -> tuple[Session, str]:
     """Create a session for a completed sign-in; returns it with the token (shown once, never stored)."""
     now = clock.now()
     token = new_token()
@@ -116,9 +114,9 @@ async def authenticate(
     interval = timedelta(seconds=policy.activity_write_interval)
     if now - session.last_active_at >= interval:
         # Conditional so that concurrent requests (on any process) write the activity once.
-        advanced = await Session.filter(
-            id=session.id, ended_at=None, last_active_at__lte=now - interval
-        ).update(last_active_at=now)
+        advanced = await Session.filter(id=session.id, ended_at=None, last_active_at__lte=now - interval).update(
+            last_active_at=now
+        )
         if advanced:
             session.last_active_at = now
             await announce(events, session.account_id)
@@ -212,17 +210,15 @@ def _session_uuid(session_id: object) -> uuid.UUID | None:
 async def sweep_expired_sessions(*, clock: Clock, policy: SessionPolicy, events: SessionEvents) -> int:
     """End sessions past their timeouts even when nobody uses them; safe to run on many processes at once."""
     now = clock.now()
-    expired = await Session.filter(ended_at=None).exclude(policy.live_filter(now)).limit(1000).values_list(
-        "id", "account_id"
+    expired = (
+        await Session.filter(ended_at=None).exclude(policy.live_filter(now)).limit(1000).values_list("id", "account_id")
     )
     by_account: dict[int, list[uuid.UUID]] = {}
     for session_id, account_id in expired:
         by_account.setdefault(account_id, []).append(session_id)
     total = 0
     for account_id, ids in by_account.items():
-        total += len(
-            await _end(Session.filter(id__in=ids), account_id, SessionEndReason.EXPIRED, now, events)
-        )
+        total += len(await _end(Session.filter(id__in=ids), account_id, SessionEndReason.EXPIRED, now, events))
     return total
 
 
@@ -243,8 +239,10 @@ async def _end(
     ended: list[Session] = []
     async with in_transaction() as connection:
         for session in candidates:
-            if await Session.filter(id=session.id, ended_at=None).using_db(connection).update(
-                ended_at=now, end_reason=reason
+            if (
+                await Session.filter(id=session.id, ended_at=None)
+                .using_db(connection)
+                .update(ended_at=now, end_reason=reason)
             ):
                 ended.append(session)
         if reason is SessionEndReason.EXPIRED:

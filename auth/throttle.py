@@ -115,13 +115,17 @@ class AttemptGuard:
         verdict = self.policy.after_failure(failures)
         attempt.done = True
         async with in_transaction() as connection:
-            recorded = await AttemptCounter.filter(key=attempt.key, claim=attempt.claim).using_db(connection).update(
-                failures=failures,
-                last_failure_at=now,
-                retry_at=now + timedelta(seconds=verdict.delay_seconds) if verdict.delay_seconds else None,
-                locked_until=now + timedelta(seconds=verdict.lock_seconds) if verdict.locks else None,
-                evaluating_until=None,
-                claim=None,
+            recorded = (
+                await AttemptCounter.filter(key=attempt.key, claim=attempt.claim)
+                .using_db(connection)
+                .update(
+                    failures=failures,
+                    last_failure_at=now,
+                    retry_at=now + timedelta(seconds=verdict.delay_seconds) if verdict.delay_seconds else None,
+                    locked_until=now + timedelta(seconds=verdict.lock_seconds) if verdict.locks else None,
+                    evaluating_until=None,
+                    claim=None,
+                )
             )
             if recorded and on_failure is not None:
                 await on_failure(connection)

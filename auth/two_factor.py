@@ -121,9 +121,11 @@ async def enable_totp(
     if step is None:
         raise InvalidCode()
     async with in_transaction() as connection:
-        enabled = await Account.filter(_step_is_new(step), id=account.id, totp_enabled_at=None).using_db(
-            connection
-        ).update(totp_enabled_at=now, totp_secret=setup.secret, totp_last_step=step, backup_codes_created_at=now)
+        enabled = (
+            await Account.filter(_step_is_new(step), id=account.id, totp_enabled_at=None)
+            .using_db(connection)
+            .update(totp_enabled_at=now, totp_secret=setup.secret, totp_last_step=step, backup_codes_created_at=now)
+        )
         if not enabled:
             if await Account.filter(id=account.id, totp_enabled_at__isnull=False).using_db(connection).exists():
                 raise TotpAlreadyEnabled()
@@ -200,8 +202,10 @@ async def disable_totp(
     await confirm_password(account, password, info, check=check)
     now = check.clock.now()
     async with in_transaction() as connection:
-        disabled = await Account.filter(id=account.id, totp_enabled_at__isnull=False).using_db(connection).update(
-            totp_enabled_at=None, totp_secret=None, totp_last_step=None, backup_codes_created_at=None
+        disabled = (
+            await Account.filter(id=account.id, totp_enabled_at__isnull=False)
+            .using_db(connection)
+            .update(totp_enabled_at=None, totp_secret=None, totp_last_step=None, backup_codes_created_at=None)
         )
         if not disabled:
             raise TotpNotEnabled()
@@ -229,8 +233,10 @@ async def regenerate_backup_codes(
     now = check.clock.now()
     async with in_transaction() as connection:
         # Conditional on 2FA still being on; on PostgreSQL it also orders us with a concurrent disable.
-        if not await Account.filter(id=account.id, totp_enabled_at__isnull=False).using_db(connection).update(
-            backup_codes_created_at=now
+        if (
+            not await Account.filter(id=account.id, totp_enabled_at__isnull=False)
+            .using_db(connection)
+            .update(backup_codes_created_at=now)
         ):
             raise TotpNotEnabled()
         await BackupCode.filter(account_id=account.id, setup_id=None).using_db(connection).delete()

@@ -84,8 +84,17 @@ def machine_info() -> dict[str, Any]:
     versions: dict[str, str] = {}
     from importlib import metadata
 
-    for dist in ("strawberry-graphql", "graphql-core", "starlette", "uvicorn", "tortoise-orm", "aiosqlite",
-                 "websockets", "httptools", "httpx"):
+    for dist in (
+        "strawberry-graphql",
+        "graphql-core",
+        "starlette",
+        "uvicorn",
+        "tortoise-orm",
+        "aiosqlite",
+        "websockets",
+        "httptools",
+        "httpx",
+    ):
         with contextlib.suppress(metadata.PackageNotFoundError):
             versions[dist] = metadata.version(dist)
     mem_total = ""
@@ -119,11 +128,18 @@ def use_app_ref(ref: str, dest: Path) -> str:
     version. The bench's own modules still come from this checkout (``PYTHONPATH`` puts the export first).
     """
     global APP_DIR, APP_COMMIT
-    commit = subprocess.run(["git", "rev-parse", "--verify", f"{ref}^{{commit}}"], cwd=REPO, capture_output=True,
-                            text=True, check=True, timeout=30).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--verify", f"{ref}^{{commit}}"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    ).stdout.strip()
     dest.mkdir(parents=True, exist_ok=True)
-    archive = subprocess.run(["git", "archive", "--format=tar", commit], cwd=REPO, capture_output=True, check=True,
-                             timeout=120)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", commit], cwd=REPO, capture_output=True, check=True, timeout=120
+    )
     subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True, timeout=120)
     APP_DIR, APP_COMMIT = dest, commit
     return commit
@@ -135,19 +151,32 @@ def app_source() -> dict[str, Any]:
         return {"app": f"commit {APP_COMMIT}", "commit": APP_COMMIT, "working_tree": False}
     dirty = ""
     with contextlib.suppress(Exception):
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench"],
-                               cwd=REPO, capture_output=True, text=True, timeout=10).stdout.strip()
-    return {"app": "working tree" + (" (uncommitted changes outside bench/)" if dirty else ""),
-            "commit": _git_head(), "working_tree": True, "dirty_files": dirty.splitlines()}
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    return {
+        "app": "working tree" + (" (uncommitted changes outside bench/)" if dirty else ""),
+        "commit": _git_head(),
+        "working_tree": True,
+        "dirty_files": dirty.splitlines(),
+    }
 
 
 def add_app_arguments(parser: argparse.ArgumentParser) -> None:
     """``--app-ref`` / ``--app-dir``: which app a script benchmarks (see ``app_checkout``)."""
-    parser.add_argument("--app-ref", default=None,
-                        help="benchmark the app as committed at this git ref (exported with git archive) "
-                             "instead of the working tree, e.g. HEAD")
-    parser.add_argument("--app-dir", default=None,
-                        help="benchmark the app in this directory (another checkout or a patched copy)")
+    parser.add_argument(
+        "--app-ref",
+        default=None,
+        help="benchmark the app as committed at this git ref (exported with git archive) "
+        "instead of the working tree, e.g. HEAD",
+    )
+    parser.add_argument(
+        "--app-dir", default=None, help="benchmark the app in this directory (another checkout or a patched copy)"
+    )
 
 
 def run_on_app(args: argparse.Namespace, run: Callable[[argparse.Namespace, dict[str, Any]], int]) -> int:
@@ -253,8 +282,13 @@ class Server:
     def start(self, ready_path: str, timeout: float = 30.0) -> Server:
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            self.argv, cwd=APP_DIR, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, preexec_fn=_child_setup,
+            self.argv,
+            cwd=APP_DIR,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_child_setup,
         )
         _LIVE.add(self)
         deadline = time.monotonic() + timeout
@@ -330,10 +364,31 @@ def start_uvicorn_factory(name: str, factory: str, env_extra: dict[str, str], wo
     websockets-sansio (uvicorn's 'auto'), no proxy headers, no server header, warning logs."""
     port = free_port()
     argv = [
-        PYTHON, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1", "--port", str(port),
-        "--workers", "1", "--loop", "asyncio", "--http", "auto", "--ws", "auto", "--no-proxy-headers",
-        "--no-server-header", "--log-level", "warning", "--ws-max-size", "65536",
-        "--timeout-graceful-shutdown", "5",
+        PYTHON,
+        "-m",
+        "uvicorn",
+        factory,
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--loop",
+        "asyncio",
+        "--http",
+        "auto",
+        "--ws",
+        "auto",
+        "--no-proxy-headers",
+        "--no-server-header",
+        "--log-level",
+        "warning",
+        "--ws-max-size",
+        "65536",
+        "--timeout-graceful-shutdown",
+        "5",
     ]
     env = real_app_env("sqlite://:memory:")
     env.update(env_extra)
@@ -362,8 +417,14 @@ def cpu_seconds(pid: int) -> float:
 # -- GraphQL over HTTP (setup only; the measured paths use wrk or raw sockets) -------------------
 
 
-def gql(client: httpx.Client, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None,
-        user_agent: str | None = None) -> dict[str, Any]:
+def gql(
+    client: httpx.Client,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    token: str | None = None,
+    user_agent: str | None = None,
+) -> dict[str, Any]:
     headers = {}
     if token:
         headers["Authorization"] = f"Bearer {token}"
@@ -387,8 +448,9 @@ def open_sessions(base_url: str, email: str, count: int) -> list[tuple[str, str]
             raise RuntimeError(f"signUp returned {data}")
         out.append((data["session"]["id"], data["token"]))
         for i in range(1, count):
-            data = gql(client, SIGN_IN, {"email": email, "password": PASSWORD},
-                       user_agent=USER_AGENTS[i % len(USER_AGENTS)])["signIn"]
+            data = gql(
+                client, SIGN_IN, {"email": email, "password": PASSWORD}, user_agent=USER_AGENTS[i % len(USER_AGENTS)]
+            )["signIn"]
             if data["__typename"] != "SignedIn":
                 raise RuntimeError(f"signIn returned {data}")
             out.append((data["session"]["id"], data["token"]))

@@ -38,7 +38,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _common as c  # noqa: E402
 
-QUERY = "{ activeSessions { id client device { browser os } location ipAddress lastActiveAt createdAt expiresAt current } }"
+QUERY = (
+    "{ activeSessions { id client device { browser os } location ipAddress lastActiveAt createdAt expiresAt current } }"
+)
 BODY = json.dumps({"query": QUERY})
 
 LUA = r"""
@@ -105,16 +107,33 @@ class Load:
         if self.wrk:
             threads = max(1, min(self.threads, connections))
             seconds = max(1, round(seconds))  # wrk takes whole seconds
-            argv = [self.wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-                    "--latency", "-s", str(self.lua), url]
+            argv = [
+                self.wrk,
+                f"-t{threads}",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "10s",
+                "--latency",
+                "-s",
+                str(self.lua),
+                url,
+            ]
         else:
-            argv = [c.PYTHON, str(c.BENCH / "_loadgen.py"), url, str(self.body_file), self.token, str(seconds),
-                    str(connections)]
+            argv = [
+                c.PYTHON,
+                str(c.BENCH / "_loadgen.py"),
+                url,
+                str(self.body_file),
+                self.token,
+                str(seconds),
+                str(connections),
+            ]
         out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60, check=False)
         text = out.stdout + out.stderr
         for line in out.stdout.splitlines():
             if line.startswith("BENCHJSON "):
-                result = json.loads(line[len("BENCHJSON "):])
+                result = json.loads(line[len("BENCHJSON ") :])
                 result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
                 return result, text
         raise RuntimeError(f"load generator printed no result (exit {out.returncode}):\n{text}")
@@ -134,8 +153,12 @@ def measure(load: Load, server: c.Server, warmup: float, duration: float, connec
 
 
 def fetch(server: c.Server, token: str) -> tuple[int, dict[str, Any], int]:
-    response = httpx.post(server.base_url + "/graphql", content=BODY, timeout=10,
-                          headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    response = httpx.post(
+        server.base_url + "/graphql",
+        content=BODY,
+        timeout=10,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
     return response.status_code, response.json(), len(response.content)
 
 
@@ -159,8 +182,12 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--load-tool", choices=("auto", "wrk", "python"), default="auto",
-                        help="auto: wrk (installed with apt-get when missing and root), else the Python fallback")
+    parser.add_argument(
+        "--load-tool",
+        choices=("auto", "wrk", "python"),
+        default="auto",
+        help="auto: wrk (installed with apt-get when missing and root), else the Python fallback",
+    )
     parser.add_argument("--no-light", action="store_true", help="skip the extra c=1 light-load run")
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results/ files")
     c.add_app_arguments(parser)
@@ -193,18 +220,23 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
             sessions = c.open_sessions(real.base_url, "bench-b1@example.com", 5)
             token = sessions[-1][1]
             copy_sqlite(real_db, bare_db)
-            bare = c.start_uvicorn_factory("bare", "bench.bare_app:create_app",
-                                           {"BARE_DATABASE_URL": f"sqlite://{bare_db}"}, work)
+            bare = c.start_uvicorn_factory(
+                "bare", "bench.bare_app:create_app", {"BARE_DATABASE_URL": f"sqlite://{bare_db}"}, work
+            )
             apps = {"real": real, "bare": bare}
 
             # Same answer from both, before any load (the activity write interval is 60 s, so no drift yet).
             answers = {name: fetch(server, token) for name, server in apps.items()}
             same = answers["real"][1] == answers["bare"][1]
-            say(f"B1 activeSessions — {info['date_utc']} — {info['cpu_model']} ×{info['cpus']}, "
-                f"Python {info['python']}, load tool {Load(wrk, work, token, args.threads).tool}, app {source['app']}")
-            say(f"responses: real HTTP {answers['real'][0]} {answers['real'][2]} B, "
+            say(
+                f"B1 activeSessions — {info['date_utc']} — {info['cpu_model']} ×{info['cpus']}, "
+                f"Python {info['python']}, load tool {Load(wrk, work, token, args.threads).tool}, app {source['app']}"
+            )
+            say(
+                f"responses: real HTTP {answers['real'][0]} {answers['real'][2]} B, "
                 f"bare HTTP {answers['bare'][0]} {answers['bare'][2]} B, identical JSON: {same}, "
-                f"{len(answers['real'][1].get('data', {}).get('activeSessions') or [])} sessions")
+                f"{len(answers['real'][1].get('data', {}).get('activeSessions') or [])} sessions"
+            )
             if not same:
                 say("real: " + json.dumps(answers["real"][1])[:1500])
                 say("bare: " + json.dumps(answers["bare"][1])[:1500])
@@ -221,10 +253,12 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
                     result, text = measure(load, apps[name], args.warmup, args.duration, args.connections)
                     row[name] = result
                     row[name + "_raw"] = text
-                    say(f"rep {rep + 1} {name:4}: {result['rps']:8.1f} req/s  p50 {fmt_ms(result['p50_us'])} ms  "
+                    say(
+                        f"rep {rep + 1} {name:4}: {result['rps']:8.1f} req/s  p50 {fmt_ms(result['p50_us'])} ms  "
                         f"p99 {fmt_ms(result['p99_us'])} ms  max {fmt_ms(result['max_us'])} ms  "
                         f"errors(status/timeout/conn/read) {result['err_status']}/{result['err_timeout']}/"
-                        f"{result['err_connect']}/{result['err_read']}  server CPU {result['server_cpu_cores']:.2f} cores")
+                        f"{result['err_connect']}/{result['err_read']}  server CPU {result['server_cpu_cores']:.2f} cores"
+                    )
                 row["ratio"] = row["real"]["rps"] / row["bare"]["rps"]
                 say(f"rep {rep + 1} ratio real/bare = {row['ratio']:.3f}")
                 reps.append(row)
@@ -235,8 +269,10 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
                 for name in ("real", "bare"):
                     result, text = measure(load, apps[name], 1.0, 5.0, 1)
                     light[name] = result
-                    say(f"light load c=1 {name:4}: {result['rps']:7.1f} req/s  p50 {result['p50_us'] / 1000:.2f} ms  "
-                        f"p99 {result['p99_us'] / 1000:.2f} ms")
+                    say(
+                        f"light load c=1 {name:4}: {result['rps']:7.1f} req/s  p50 {result['p50_us'] / 1000:.2f} ms  "
+                        f"p99 {result['p99_us'] / 1000:.2f} ms"
+                    )
             payload["light_c1"] = light
 
             # Still healthy and still the same answer after the load?
@@ -255,17 +291,29 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
             p50 = [r[name]["p50_us"] / 1000 for r in reps]
             p99 = [r[name]["p99_us"] / 1000 for r in reps]
             summary[name] = {
-                "rps_mean": statistics.fmean(rps), "rps_min": min(rps), "rps_max": max(rps),
-                "p50_ms_median": statistics.median(p50), "p99_ms_median": statistics.median(p99),
-                "p50_ms": p50, "p99_ms": p99,
+                "rps_mean": statistics.fmean(rps),
+                "rps_min": min(rps),
+                "rps_max": max(rps),
+                "p50_ms_median": statistics.median(p50),
+                "p99_ms_median": statistics.median(p99),
+                "p50_ms": p50,
+                "p99_ms": p99,
                 "p99_over_p50": [b / a for a, b in zip(p50, p99, strict=True)],
-                "errors": sum(r[name]["err_status"] + r[name]["err_timeout"] + r[name]["err_connect"]
-                              + r[name]["err_read"] + r[name]["err_write"] for r in reps),
+                "errors": sum(
+                    r[name]["err_status"]
+                    + r[name]["err_timeout"]
+                    + r[name]["err_connect"]
+                    + r[name]["err_read"]
+                    + r[name]["err_write"]
+                    for r in reps
+                ),
             }
             s = summary[name]
-            say(f"  {name}: {s['rps_mean']:.0f} req/s [{s['rps_min']:.0f}–{s['rps_max']:.0f}], "
+            say(
+                f"  {name}: {s['rps_mean']:.0f} req/s [{s['rps_min']:.0f}–{s['rps_max']:.0f}], "
                 f"p50 {s['p50_ms_median']:.1f} ms, p99 {s['p99_ms_median']:.1f} ms (medians of reps), "
-                f"p99/p50 per rep {', '.join(f'{x:.2f}' for x in s['p99_over_p50'])}, errors {s['errors']}")
+                f"p99/p50 per rep {', '.join(f'{x:.2f}' for x in s['p99_over_p50'])}, errors {s['errors']}"
+            )
         ratios = [r["ratio"] for r in reps]
         summary["ratios"] = ratios
         summary["targets"] = {
@@ -273,8 +321,10 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
             "real_p99_le_3x_p50": all(x <= 3 for x in summary["real"]["p99_over_p50"]),
         }
         say(f"  ratio real/bare per rep: {', '.join(f'{x:.3f}' for x in ratios)} (mean {statistics.fmean(ratios):.3f})")
-        say(f"  target ratio ≥ 0.5: {'met' if summary['targets']['ratio_ge_0.5'] else 'MISSED'}; "
-            f"target real p99 ≤ 3× p50: {'met' if summary['targets']['real_p99_le_3x_p50'] else 'MISSED'}")
+        say(
+            f"  target ratio ≥ 0.5: {'met' if summary['targets']['ratio_ge_0.5'] else 'MISSED'}; "
+            f"target real p99 ≤ 3× p50: {'met' if summary['targets']['real_p99_le_3x_p50'] else 'MISSED'}"
+        )
         payload["summary"] = summary
     finally:
         c.stop_all_servers()

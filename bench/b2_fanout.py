@@ -92,8 +92,15 @@ async def _recv_json(ws: ClientConnection, timeout: float) -> dict[str, Any]:
 
 
 async def open_sub(url: str, token: str, index: int, state: RoundState, compression: str | None) -> Sub:
-    ws = await connect(url, subprotocols=["graphql-transport-ws"], compression=compression, open_timeout=30,
-                       ping_interval=None, close_timeout=5, max_size=2**20)
+    ws = await connect(
+        url,
+        subprotocols=["graphql-transport-ws"],
+        compression=compression,
+        open_timeout=30,
+        ping_interval=None,
+        close_timeout=5,
+        max_size=2**20,
+    )
     try:
         await ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}))
         ack = await _recv_json(ws, 30)
@@ -152,8 +159,10 @@ class RawHttp:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
-        head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(body)}\r\n{extra}\r\n")
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n{extra}\r\n"
+        )
         self.writer.write(head.encode() + body)
         assert self.reader is not None
         raw = await asyncio.wait_for(self.reader.readuntil(b"\r\n\r\n"), 30)
@@ -199,8 +208,9 @@ class RealTrigger:
                 self.new_session = json.loads(data)["data"]["signIn"]["session"]["id"]
         else:
             body = json.dumps({"query": c.REVOKE, "variables": {"id": self.new_session}})
-            status, data = await self.http.post("/graphql", body.encode(),
-                                                {"Authorization": f"Bearer {self.spare_token}"})
+            status, data = await self.http.post(
+                "/graphql", body.encode(), {"Authorization": f"Bearer {self.spare_token}"}
+            )
             kind = "revokeSession"
             self.new_session = None
         if status != 200 or b'"errors"' in data or (b"SignedIn" not in data and b"SessionRevoked" not in data):
@@ -224,8 +234,15 @@ class BareTrigger:
 
 
 async def run_on_server(
-    label: str, server: c.Server, tokens: list[str], n: int, rounds: int, gap: float, idle: float,
-    trigger: RealTrigger | BareTrigger, compression: str | None,
+    label: str,
+    server: c.Server,
+    tokens: list[str],
+    n: int,
+    rounds: int,
+    gap: float,
+    idle: float,
+    trigger: RealTrigger | BareTrigger,
+    compression: str | None,
 ) -> dict[str, Any]:
     state = RoundState()
     ws_url = f"ws://127.0.0.1:{server.port}/graphql"
@@ -237,8 +254,12 @@ async def run_on_server(
     await asyncio.sleep(idle)
     rss_after = c.vm_rss_kb(server.pid)
     result: dict[str, Any] = {
-        "label": label, "n": n, "rounds": rounds, "open_seconds": open_seconds,
-        "rss_before_kb": rss_before, "rss_after_kb": rss_after,
+        "label": label,
+        "n": n,
+        "rounds": rounds,
+        "open_seconds": open_seconds,
+        "rss_before_kb": rss_before,
+        "rss_after_kb": rss_after,
         "rss_per_socket_kb": (rss_after - rss_before) / n,
     }
     latencies: list[float] = []
@@ -271,41 +292,55 @@ async def run_on_server(
                     lat.append((s.times[k] - t_resp) * 1000)
                     from_send.append((s.times[k] - t_send) * 1000)
             latencies.extend(lat)
-            per_round.append({
-                "round": r + 1, "kind": kind, "status": status,
-                "mutation_rtt_ms": (t_resp - t_send) * 1000,
-                "received": len(lat), "timed_out": timed_out,
-                "p50_ms": c.percentile(lat, 50), "max_ms": max(lat) if lat else None,
-                "min_ms": min(lat) if lat else None,
-                "server_cpu_ms": (cpu1 - cpu0) * 1000,
-            })
+            per_round.append(
+                {
+                    "round": r + 1,
+                    "kind": kind,
+                    "status": status,
+                    "mutation_rtt_ms": (t_resp - t_send) * 1000,
+                    "received": len(lat),
+                    "timed_out": timed_out,
+                    "p50_ms": c.percentile(lat, 50),
+                    "max_ms": max(lat) if lat else None,
+                    "min_ms": min(lat) if lat else None,
+                    "server_cpu_ms": (cpu1 - cpu0) * 1000,
+                }
+            )
         await asyncio.sleep(gap)
         # The first `next` is read while opening; afterwards exactly one per round is expected.
         extra = sum(max(0, len(s.times) - rounds) for s in subs)
         closed = {s.index: s.close_code for s in subs if s.close_code is not None}
-        result.update({
-            "latency_ms": {
-                "p50": c.percentile(latencies, 50), "p99": c.percentile(latencies, 99),
-                "max": max(latencies) if latencies else None, "min": min(latencies) if latencies else None,
-                "mean": statistics.fmean(latencies) if latencies else None, "samples": len(latencies),
-                "negative": sum(1 for x in latencies if x < 0),
-            },
-            "latency_from_send_ms": {"p50": c.percentile(from_send, 50), "p99": c.percentile(from_send, 99),
-                                     "max": max(from_send) if from_send else None},
-            "last_socket_ms": {
-                "median": statistics.median([x["max_ms"] for x in per_round if x["max_ms"] is not None] or [0]),
-                "max": max((x["max_ms"] for x in per_round if x["max_ms"] is not None), default=None),
-            },
-            "mutation_rtt_ms_median": statistics.median([x["mutation_rtt_ms"] for x in per_round]),
-            # /proc counts in 10 ms ticks: the mean over rounds is the usable figure (mutation included).
-            "server_cpu_ms_per_event": statistics.fmean([x["server_cpu_ms"] for x in per_round]),
-            "server_cpu_us_per_socket_event": statistics.fmean([x["server_cpu_ms"] for x in per_round]) * 1000 / n,
-            "per_round": per_round,
-            "missing": sum(n - x["received"] for x in per_round),
-            "extra_messages": extra,
-            "closed_sockets": closed,
-            "trigger_problems": trigger.problems,
-        })
+        result.update(
+            {
+                "latency_ms": {
+                    "p50": c.percentile(latencies, 50),
+                    "p99": c.percentile(latencies, 99),
+                    "max": max(latencies) if latencies else None,
+                    "min": min(latencies) if latencies else None,
+                    "mean": statistics.fmean(latencies) if latencies else None,
+                    "samples": len(latencies),
+                    "negative": sum(1 for x in latencies if x < 0),
+                },
+                "latency_from_send_ms": {
+                    "p50": c.percentile(from_send, 50),
+                    "p99": c.percentile(from_send, 99),
+                    "max": max(from_send) if from_send else None,
+                },
+                "last_socket_ms": {
+                    "median": statistics.median([x["max_ms"] for x in per_round if x["max_ms"] is not None] or [0]),
+                    "max": max((x["max_ms"] for x in per_round if x["max_ms"] is not None), default=None),
+                },
+                "mutation_rtt_ms_median": statistics.median([x["mutation_rtt_ms"] for x in per_round]),
+                # /proc counts in 10 ms ticks: the mean over rounds is the usable figure (mutation included).
+                "server_cpu_ms_per_event": statistics.fmean([x["server_cpu_ms"] for x in per_round]),
+                "server_cpu_us_per_socket_event": statistics.fmean([x["server_cpu_ms"] for x in per_round]) * 1000 / n,
+                "per_round": per_round,
+                "missing": sum(n - x["received"] for x in per_round),
+                "extra_messages": extra,
+                "closed_sockets": closed,
+                "trigger_problems": trigger.problems,
+            }
+        )
         # The payload for the bare server: the largest `next` socket 0 received during the rounds.
         result["captured_next"] = max(subs[0].texts, key=len) if subs[0].texts else subs[0].first_text
         result["next_sizes"] = sorted({len(t) for t in subs[0].texts})
@@ -329,8 +364,9 @@ async def scenario(n: int, rounds: int, gap: float, idle: float, compression: st
             sessions = await asyncio.to_thread(c.open_sessions, real.base_url, email, SOCKET_SESSIONS + 1)
             tokens = [tok for _, tok in sessions[:SOCKET_SESSIONS]]
             spare = sessions[SOCKET_SESSIONS][1]
-            real_result = await run_on_server(f"real N={n}", real, tokens, n, rounds, gap, idle,
-                                              RealTrigger(real.port, email, spare), compression)
+            real_result = await run_on_server(
+                f"real N={n}", real, tokens, n, rounds, gap, idle, RealTrigger(real.port, email, spare), compression
+            )
             real_result["server_log_tail"] = real.log_tail()
             real.stop()
             out["real"] = real_result
@@ -338,10 +374,12 @@ async def scenario(n: int, rounds: int, gap: float, idle: float, compression: st
 
             payload_file = work / "next.json"
             payload_file.write_text(real_result["captured_next"])
-            bare = c.start_uvicorn_factory(f"bare-{n}", "bench.bare_ws:create_app",
-                                           {"BARE_WS_PAYLOAD_FILE": str(payload_file)}, work)
-            bare_result = await run_on_server(f"bare N={n}", bare, tokens, n, rounds, gap, idle,
-                                              BareTrigger(bare.port), compression)
+            bare = c.start_uvicorn_factory(
+                f"bare-{n}", "bench.bare_ws:create_app", {"BARE_WS_PAYLOAD_FILE": str(payload_file)}, work
+            )
+            bare_result = await run_on_server(
+                f"bare N={n}", bare, tokens, n, rounds, gap, idle, BareTrigger(bare.port), compression
+            )
             bare_result["server_log_tail"] = bare.log_tail()
             bare.stop()
             out["bare"] = bare_result
@@ -395,11 +433,19 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
         lines.append(text)
 
     compression = None if args.no_compression else "deflate"
-    say(f"B2 fan-out — {info['date_utc']} — {info['cpu_model']} ×{info['cpus']}, Python {info['python']}, "
+    say(
+        f"B2 fan-out — {info['date_utc']} — {info['cpu_model']} ×{info['cpus']}, Python {info['python']}, "
         f"open-files limit {limits[0]}, client compression {compression or 'off'}, "
-        f"{SOCKET_SESSIONS} sessions carry the sockets, app {source['app']}")
-    payload: dict[str, Any] = {"bench": "B2 fan-out", "machine": info, "app_source": source, "args": vars(args),
-                               "socket_sessions": SOCKET_SESSIONS, "nofile": limits}
+        f"{SOCKET_SESSIONS} sessions carry the sockets, app {source['app']}"
+    )
+    payload: dict[str, Any] = {
+        "bench": "B2 fan-out",
+        "machine": info,
+        "app_source": source,
+        "args": vars(args),
+        "socket_sessions": SOCKET_SESSIONS,
+        "nofile": limits,
+    }
     plan = [(args.small, args.rounds_small, 0.2, 1.0), (args.large, args.rounds_large, 1.0, 3.0)]
     if args.only is not None:
         plan = [p for p in plan if p[0] == args.only] or [(args.only, args.rounds_small, 0.5, 2.0)]
@@ -417,8 +463,10 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
         n, real, bare = res["n"], res["real"], res["bare"]
         ratio = real["latency_ms"]["p99"] / bare["latency_ms"]["p99"] if bare["latency_ms"]["p99"] > 0 else float("nan")
         res["p99_ratio_real_over_bare"] = ratio
-        say(f"N={n}: real p99 {real['latency_ms']['p99']:.2f} ms vs bare p99 {bare['latency_ms']['p99']:.2f} ms "
-            f"(×{ratio:.1f}); real {real['rss_per_socket_kb']:.1f} KB/socket, bare {bare['rss_per_socket_kb']:.1f} KB/socket")
+        say(
+            f"N={n}: real p99 {real['latency_ms']['p99']:.2f} ms vs bare p99 {bare['latency_ms']['p99']:.2f} ms "
+            f"(×{ratio:.1f}); real {real['rss_per_socket_kb']:.1f} KB/socket, bare {bare['rss_per_socket_kb']:.1f} KB/socket"
+        )
         if n == args.small:
             targets[f"a_N{n}_p99_le_20ms"] = real["latency_ms"]["p99"] <= 20
         if n == args.large:

@@ -73,8 +73,10 @@ else:
     import _common as c  # noqa: E402
 
 PASSWORD_POLICY = json.dumps({"query": "{ passwordPolicy { minLength } }"}).encode()
-MOBILE_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-             "Version/17.5 Mobile/15E148 Safari/604.1")
+MOBILE_UA = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.5 Mobile/15E148 Safari/604.1"
+)
 BURST = 32
 C1_SIGN_INS = 5
 MAX_RECORDS = 100_000  # hard cap on requests per flood (the flood is also bounded in time)
@@ -97,8 +99,14 @@ def account_password(i: int) -> str:
 def dist(values: list[float]) -> dict[str, Any]:
     if not values:
         return {"n": 0}
-    return {"n": len(values), "p50": c.percentile(values, 50), "p90": c.percentile(values, 90),
-            "p99": c.percentile(values, 99), "max": max(values), "mean": statistics.fmean(values)}
+    return {
+        "n": len(values),
+        "p50": c.percentile(values, 50),
+        "p90": c.percentile(values, 90),
+        "p99": c.percentile(values, 99),
+        "max": max(values),
+        "mean": statistics.fmean(values),
+    }
 
 
 def fmt_dist(d: dict[str, Any], unit: str = "ms") -> str:
@@ -158,8 +166,14 @@ class CpuWindow:
         probe = (self._probe_cpu() - self.probe0) / dt
         me = (self_cpu() - self.self0) / dt
         machine = (machine_cpu()[0] - self.busy0) / dt
-        return {"seconds": dt, "server_cores": server, "loadgen_cores": me, "probe_cores": probe,
-                "machine_busy_cores": machine, "other_processes_cores": max(0.0, machine - server - me - probe)}
+        return {
+            "seconds": dt,
+            "server_cores": server,
+            "loadgen_cores": me,
+            "probe_cores": probe,
+            "machine_busy_cores": machine,
+            "other_processes_cores": max(0.0, machine - server - me - probe),
+        }
 
 
 # -- 1. raw argon2 baseline --------------------------------------------------------------------
@@ -198,9 +212,14 @@ def raw_verify_throughput(workers: int, seconds: float) -> dict[str, Any]:
     done = [end for worker in spans for _, end in worker if end <= deadline]
     latencies = [(end - start) * 1000 for worker in spans for start, end in worker]
     return {
-        "workers": workers, "seconds": seconds, "verifies_in_window": len(done), "verifies_per_s": len(done) / seconds,
-        "verify_ms": dist(latencies), "cpu_s_per_verify": cpu / max(1, sum(len(w) for w in spans)),
-        "process_cores": cpu / (t1 - t0), "machine_busy_cores": busy / (t1 - t0),
+        "workers": workers,
+        "seconds": seconds,
+        "verifies_in_window": len(done),
+        "verifies_per_s": len(done) / seconds,
+        "verify_ms": dist(latencies),
+        "cpu_s_per_verify": cpu / max(1, sum(len(w) for w in spans)),
+        "process_cores": cpu / (t1 - t0),
+        "machine_busy_cores": busy / (t1 - t0),
         "other_processes_cores": max(0.0, (busy - cpu) / (t1 - t0)),
         "loop_lag_ms": dist(lags),
     }
@@ -232,18 +251,29 @@ def _production_hash(i: int) -> str:
 def seed_accounts(database_url: str, n: int, work: Path) -> dict[str, Any]:
     """Migrate, hash N distinct passwords with production parameters (2 processes), insert the accounts."""
     env = c.real_app_env(database_url)
-    subprocess.run([c.PYTHON, "-m", "workestra", "migrate"], cwd=c.APP_DIR, env=env, check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [c.PYTHON, "-m", "workestra", "migrate"], cwd=c.APP_DIR, env=env, check=True, capture_output=True, timeout=120
+    )
     t0 = time.monotonic()
     with concurrent.futures.ProcessPoolExecutor(2) as pool:
         hashes = list(pool.map(_production_hash, range(n), chunksize=8))
     hash_seconds = time.monotonic() - t0
     rows = work / "accounts.json"
     rows.write_text(json.dumps([[account_email(i), h] for i, h in enumerate(hashes)]))
-    subprocess.run([c.PYTHON, str(Path(__file__).resolve()), "_seed", database_url, str(rows)], cwd=c.APP_DIR,
-                   env=env, check=True, capture_output=True, timeout=120)
-    return {"accounts": n, "hash_seconds": hash_seconds, "hashes_per_s_2_processes": n / hash_seconds,
-            "hash_sample": hashes[0][:32] + "…"}
+    subprocess.run(
+        [c.PYTHON, str(Path(__file__).resolve()), "_seed", database_url, str(rows)],
+        cwd=c.APP_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return {
+        "accounts": n,
+        "hash_seconds": hash_seconds,
+        "hashes_per_s_2_processes": n / hash_seconds,
+        "hash_sample": hashes[0][:32] + "…",
+    }
 
 
 def _seed_child(database_url: str, rows_path: str) -> None:
@@ -261,8 +291,10 @@ def _seed_child(database_url: str, rows_path: str) -> None:
         await Tortoise.init(config=tortoise_config(database_url))
         try:
             now = datetime.now(UTC)
-            await Account.bulk_create([Account(email=e, password_hash=h, password_changed_at=now, created_at=now)
-                                       for e, h in rows], batch_size=500)
+            await Account.bulk_create(
+                [Account(email=e, password_hash=h, password_changed_at=now, created_at=now) for e, h in rows],
+                batch_size=500,
+            )
             print(await Account.all().count())
         finally:
             await Tortoise.close_connections()
@@ -281,8 +313,14 @@ class RawHttp:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def request(self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None,
-                      timeout: float = REQUEST_TIMEOUT) -> tuple[int, bytes]:
+    async def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+        timeout: float = REQUEST_TIMEOUT,
+    ) -> tuple[int, bytes]:
         try:
             return await asyncio.wait_for(self._request(method, path, body, headers or {}), timeout)
         except BaseException:
@@ -353,8 +391,14 @@ async def timed_sign_in(conn: RawHttp, body: bytes) -> tuple[float, float, str]:
     try:
         status, payload = await conn.request("POST", "/graphql", body, {"User-Agent": MOBILE_UA})
         label = outcome(status, payload)
-    except (OSError, TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, RuntimeError,
-            ValueError) as exc:
+    except (
+        OSError,
+        TimeoutError,
+        asyncio.IncompleteReadError,
+        asyncio.LimitOverrunError,
+        RuntimeError,
+        ValueError,
+    ) as exc:
         label = f"client error: {type(exc).__name__}"
     return t0, time.monotonic(), label
 
@@ -367,12 +411,18 @@ async def burst(port: int, creds: Credentials, first: int, n: int) -> dict[str, 
     wall = time.monotonic() - t0
     for conn in conns:
         await conn.close()
-    return {"n": n, "wall_s": wall, "per_s": n / wall, "outcomes": dict(Counter(r[2] for r in results)),
-            "latency_ms": dist([(r[1] - r[0]) * 1000 for r in results])}
+    return {
+        "n": n,
+        "wall_s": wall,
+        "per_s": n / wall,
+        "outcomes": dict(Counter(r[2] for r in results)),
+        "latency_ms": dist([(r[1] - r[0]) * 1000 for r in results]),
+    }
 
 
-async def flood(port: int, server_pid: int, probe_pid: int | None, creds: Credentials, first: int,
-                concurrency: int, seconds: float) -> dict[str, Any]:
+async def flood(
+    port: int, server_pid: int, probe_pid: int | None, creds: Credentials, first: int, concurrency: int, seconds: float
+) -> dict[str, Any]:
     """Closed loop: ``concurrency`` keep-alive clients sign in until the window ends; then drain."""
     records: list[tuple[float, float, str]] = []
     ids = itertools.count(first)
@@ -407,15 +457,21 @@ async def flood(port: int, server_pid: int, probe_pid: int | None, creds: Creden
     ok = [r for r in inside if r[2] == creds.expected]
     later = [r for r in inside if r[1] >= t_start + seconds / 3]  # last two thirds of the window
     return {
-        "t_start": t_start, "t_end": deadline, "seconds": seconds, "concurrency": concurrency,
-        "requests_started": len(records), "completed_in_window": len(inside), "expected_in_window": len(ok),
+        "t_start": t_start,
+        "t_end": deadline,
+        "seconds": seconds,
+        "concurrency": concurrency,
+        "requests_started": len(records),
+        "completed_in_window": len(inside),
+        "expected_in_window": len(ok),
         "per_s": len(ok) / seconds,
         "per_s_last_two_thirds": sum(1 for r in later if r[2] == creds.expected) / (seconds * 2 / 3),
         "outcomes_in_window": dict(Counter(r[2] for r in inside)),
         "outcomes_all": dict(Counter(r[2] for r in records)),
         "latency_ms": dist([(r[1] - r[0]) * 1000 for r in inside]),
         "drain_s": drained - deadline,
-        "cpu": at_end.get("cpu"), "status_at_end": at_end.get("status"),
+        "cpu": at_end.get("cpu"),
+        "status_at_end": at_end.get("status"),
         "status_after_drain": proc_status(server_pid),
         "rss_samples": samples,
         "max_sampled_rss_kb": max((s.get("VmRSS", 0) for s in samples), default=0),
@@ -428,8 +484,11 @@ async def sequential(port: int, creds: Credentials, first: int, n: int) -> dict[
         results = [await timed_sign_in(conn, creds.body(first + i)) for i in range(n)]
     finally:
         await conn.close()
-    return {"n": n, "outcomes": dict(Counter(r[2] for r in results)),
-            "latency_ms": [round((r[1] - r[0]) * 1000, 2) for r in results]}
+    return {
+        "n": n,
+        "outcomes": dict(Counter(r[2] for r in results)),
+        "latency_ms": [round((r[1] - r[0]) * 1000, 2) for r in results],
+    }
 
 
 async def timing_check(port: int, rounds: int, tag: str, accounts: int, attempt: int) -> dict[str, Any]:
@@ -443,8 +502,10 @@ async def timing_check(port: int, rounds: int, tag: str, accounts: int, attempt:
     try:
         for i in range(rounds):
             bodies = {
-                "known_correct": sign_in_body(account_email((accounts // 2 + attempt * rounds + i) % accounts),
-                                              account_password((accounts // 2 + attempt * rounds + i) % accounts)),
+                "known_correct": sign_in_body(
+                    account_email((accounts // 2 + attempt * rounds + i) % accounts),
+                    account_password((accounts // 2 + attempt * rounds + i) % accounts),
+                ),
                 "known_wrong": sign_in_body(account_email((attempt * rounds + i) % accounts), f"not the password {i}"),
                 "unknown": sign_in_body(f"b3-timing-{tag}-{i:04d}@example.com", f"not the password {i}"),
             }
@@ -503,9 +564,20 @@ class Probe:
         self.out = work / f"probe-{name}.json"
         with open(work / f"probe-{name}.log", "wb") as log:
             self.proc = subprocess.Popen(
-                [c.PYTHON, str(Path(__file__).resolve()), "_probe", str(port), str(seconds), str(interval_ms),
-                 str(self.out)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
-                preexec_fn=c._child_setup)  # noqa: SLF001 - own process group, raised fd limit
+                [
+                    c.PYTHON,
+                    str(Path(__file__).resolve()),
+                    "_probe",
+                    str(port),
+                    str(seconds),
+                    str(interval_ms),
+                    str(self.out),
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                preexec_fn=c._child_setup,
+            )  # noqa: SLF001 - own process group, raised fd limit
         _CHILDREN.add(self.proc)
         self.timeout = seconds + 60
 
@@ -568,8 +640,15 @@ def _serve_lagprobe_child(host: str, port: int, out: str, period_ms: float) -> N
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
     asyncio.run(migrate(settings.database_url))
     config = uvicorn.Config(
-        "workestra.cli:app_from_env", factory=True, host=host, port=port, proxy_headers=False, server_header=False,
-        ws_max_size=settings.ws_max_message_bytes, loop="asyncio", log_level=settings.log_level.lower(),
+        "workestra.cli:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        proxy_headers=False,
+        server_header=False,
+        ws_max_size=settings.ws_max_message_bytes,
+        loop="asyncio",
+        log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=10,
     )
     server = uvicorn.Server(config)
@@ -625,19 +704,24 @@ def start_server(name: str, database_url: str, work: Path, extra: dict[str, str]
     if lagprobe is None:
         argv = [c.PYTHON, "-m", "workestra", "serve", "--host", "127.0.0.1", "--port", str(port)]
     else:
-        argv = [c.PYTHON, str(Path(__file__).resolve()), "_serve_lagprobe", "127.0.0.1", str(port), str(lagprobe),
-                "10"]
+        argv = [c.PYTHON, str(Path(__file__).resolve()), "_serve_lagprobe", "127.0.0.1", str(port), str(lagprobe), "10"]
     server = c.Server(name, argv, production_env(database_url, extra), port, work / f"{name}.log")
     return server.start("/healthz", timeout=60.0)
 
 
-def run_one(name: str, kind: str, args: argparse.Namespace, database_url: str, work: Path, say,
-            first_account: int, attempt: int) -> dict[str, Any]:
+def run_one(
+    name: str, kind: str, args: argparse.Namespace, database_url: str, work: Path, say, first_account: int, attempt: int
+) -> dict[str, Any]:
     extra = {"IP_FAILURE_LIMIT": "1000000"} if kind == "wrong" else {}
     lag_path = work / f"lag-{name}-{attempt}.txt" if name == "lagprobe" else None
     server = start_server(name, database_url, work, extra, lag_path)
-    result: dict[str, Any] = {"name": name, "kind": kind, "server_pid": server.pid, "env_extra": extra,
-                              "server": "in-process lag probe (_serve_lagprobe)" if lag_path else "python -m workestra serve"}
+    result: dict[str, Any] = {
+        "name": name,
+        "kind": kind,
+        "server_pid": server.pid,
+        "env_extra": extra,
+        "server": "in-process lag probe (_serve_lagprobe)" if lag_path else "python -m workestra serve",
+    }
     try:
         creds = Credentials(kind, args.accounts, f"{name}-{int(time.time())}")
         time.sleep(1.0)
@@ -646,8 +730,10 @@ def run_one(name: str, kind: str, args: argparse.Namespace, database_url: str, w
         result["burst"] = asyncio.run(burst(server.port, creds, next_id, BURST))
         next_id += BURST
         b = result["burst"]
-        say(f"[{name}] burst of {BURST} simultaneous sign-ins on a fresh server: {b['wall_s']:.2f} s "
-            f"({b['per_s']:.2f}/s), outcomes {b['outcomes']}")
+        say(
+            f"[{name}] burst of {BURST} simultaneous sign-ins on a fresh server: {b['wall_s']:.2f} s "
+            f"({b['per_s']:.2f}/s), outcomes {b['outcomes']}"
+        )
         time.sleep(0.5)
         result["status_after_burst"] = proc_status(server.pid)
 
@@ -658,8 +744,9 @@ def run_one(name: str, kind: str, args: argparse.Namespace, database_url: str, w
         idle_cpu = CpuWindow(server.pid, probe.proc.pid)
         time.sleep(args.idle_seconds)
         result["idle_cpu"] = idle_cpu.end()  # what the probe's 2 × 50 req/s cost the server
-        fl = asyncio.run(flood(server.port, server.pid, probe.proc.pid, creds, next_id, args.concurrency,
-                               args.flood_seconds))
+        fl = asyncio.run(
+            flood(server.port, server.pid, probe.proc.pid, creds, next_id, args.concurrency, args.flood_seconds)
+        )
         next_id += fl["requests_started"]
         samples = probe.result()
         result["flood"] = fl
@@ -694,31 +781,45 @@ def run_one(name: str, kind: str, args: argparse.Namespace, database_url: str, w
 def describe(r: dict[str, Any], say) -> None:
     fl, name = r["flood"], r["name"]
     cpu = fl["cpu"] or {}
-    say(f"[{name}] flood {fl['seconds']:g} s × c={fl['concurrency']}: {fl['per_s']:.2f} {r['kind']} sign-ins/s "
+    say(
+        f"[{name}] flood {fl['seconds']:g} s × c={fl['concurrency']}: {fl['per_s']:.2f} {r['kind']} sign-ins/s "
         f"({fl['expected_in_window']} in window; last 2/3 of window {fl['per_s_last_two_thirds']:.2f}/s), "
-        f"outcomes {fl['outcomes_in_window']}, latency {fmt_dist(fl['latency_ms'])}, drain {fl['drain_s']:.1f} s")
-    say(f"[{name}] CPU cores over the window: server {cpu.get('server_cores', 0):.2f}, load generator "
+        f"outcomes {fl['outcomes_in_window']}, latency {fmt_dist(fl['latency_ms'])}, drain {fl['drain_s']:.1f} s"
+    )
+    say(
+        f"[{name}] CPU cores over the window: server {cpu.get('server_cores', 0):.2f}, load generator "
         f"{cpu.get('loadgen_cores', 0):.2f}, probe {cpu.get('probe_cores', 0):.2f}, machine busy "
-        f"{cpu.get('machine_busy_cores', 0):.2f}, other processes ≈ {cpu.get('other_processes_cores', 0):.2f}")
+        f"{cpu.get('machine_busy_cores', 0):.2f}, other processes ≈ {cpu.get('other_processes_cores', 0):.2f}"
+    )
     for window in ("idle", "flood"):
         p = r["probe"][window]
-        say(f"[{name}] probe {window:5}: healthz {fmt_dist(p['healthz'])}; passwordPolicy {fmt_dist(p['policy'])}; "
-            f"errors {p['healthz']['errors'] + p['policy']['errors']}")
+        say(
+            f"[{name}] probe {window:5}: healthz {fmt_dist(p['healthz'])}; passwordPolicy {fmt_dist(p['policy'])}; "
+            f"errors {p['healthz']['errors'] + p['policy']['errors']}"
+        )
     if "loop_lag_ms" in r:
         lag = r["loop_lag_ms"]
-        say(f"[{name}] in-process loop lag (sleep 10 ms overshoot): idle {fmt_dist(lag['idle'])}; "
-            f"flood {fmt_dist(lag['flood'])}")
+        say(
+            f"[{name}] in-process loop lag (sleep 10 ms overshoot): idle {fmt_dist(lag['idle'])}; "
+            f"flood {fmt_dist(lag['flood'])}"
+        )
     mib = 1024
     before, end, drained = r["status_idle_before"], fl["status_at_end"] or {}, fl["status_after_drain"]
-    say(f"[{name}] memory MiB: before VmRSS {before.get('VmRSS', 0) / mib:.1f} VmHWM {before.get('VmHWM', 0) / mib:.1f}; "
+    say(
+        f"[{name}] memory MiB: before VmRSS {before.get('VmRSS', 0) / mib:.1f} VmHWM {before.get('VmHWM', 0) / mib:.1f}; "
         f"end of window VmRSS {end.get('VmRSS', 0) / mib:.1f} VmHWM {end.get('VmHWM', 0) / mib:.1f}; "
         f"max sampled VmRSS {fl['max_sampled_rss_kb'] / mib:.1f}; after drain VmRSS "
-        f"{drained.get('VmRSS', 0) / mib:.1f} VmHWM {drained.get('VmHWM', 0) / mib:.1f}; threads {end.get('Threads')}")
-    say(f"[{name}] c=1 sign-ins ms: {r['c1']['latency_ms']} outcomes {r['c1']['outcomes']} (other processes "
-        f"≈ {r['c1_cpu']['other_processes_cores']:.2f} cores meanwhile)")
+        f"{drained.get('VmRSS', 0) / mib:.1f} VmHWM {drained.get('VmHWM', 0) / mib:.1f}; threads {end.get('Threads')}"
+    )
+    say(
+        f"[{name}] c=1 sign-ins ms: {r['c1']['latency_ms']} outcomes {r['c1']['outcomes']} (other processes "
+        f"≈ {r['c1_cpu']['other_processes_cores']:.2f} cores meanwhile)"
+    )
     idle = r["idle_cpu"]
-    say(f"[{name}] idle window (probe only): server {idle['server_cores']:.3f} cores; flood: server CPU per "
-        f"{r['kind']} sign-in {cpu.get('server_cores', 0) * fl['seconds'] / max(1, fl['expected_in_window']) * 1000:.0f} ms")
+    say(
+        f"[{name}] idle window (probe only): server {idle['server_cores']:.3f} cores; flood: server CPU per "
+        f"{r['kind']} sign-in {cpu.get('server_cores', 0) * fl['seconds'] / max(1, fl['expected_in_window']) * 1000:.0f} ms"
+    )
     for kind, d in r.get("timing_c1", {}).items():
         say(f"[{name}] timing c=1 {kind:13}: {fmt_dist(d)}, mean {d['mean']:.1f} ms, outcomes {d['outcomes']}")
 
@@ -737,11 +838,19 @@ def main() -> int:
     parser.add_argument("--idle-seconds", type=float, default=5.0, help="probe window before each flood")
     parser.add_argument("--probe-interval", type=float, default=20.0, help="ms between probe requests")
     parser.add_argument("--no-lag-probe", action="store_true", help="skip the in-process loop-lag run")
-    parser.add_argument("--wait-quiet", type=float, default=0.0,
-                        help="first wait up to this many seconds for 5 s in which the machine is idle (< 0.15 core busy)")
-    parser.add_argument("--retries", type=int, default=2,
-                        help="repeat a phase up to this many times while other processes used ≥ 0.15 core in its "
-                             "window (the quietest attempt is used; all are kept in the JSON)")
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0.0,
+        help="first wait up to this many seconds for 5 s in which the machine is idle (< 0.15 core busy)",
+    )
+    parser.add_argument(
+        "--retries",
+        type=int,
+        default=2,
+        help="repeat a phase up to this many times while other processes used ≥ 0.15 core in its "
+        "window (the quietest attempt is used; all are kept in the JSON)",
+    )
     parser.add_argument("--no-save", action="store_true")
     c.add_app_arguments(parser)
     args = parser.parse_args()
@@ -793,24 +902,34 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
     import argon2
 
     params = argon2.PasswordHasher()
-    info["argon2_params"] = {"type": params.type.name, "time_cost": params.time_cost,
-                             "memory_cost_kib": params.memory_cost, "parallelism": params.parallelism}
+    info["argon2_params"] = {
+        "type": params.type.name,
+        "time_cost": params.time_cost,
+        "memory_cost_kib": params.memory_cost,
+        "parallelism": params.parallelism,
+    }
     lines: list[str] = []
 
     def say(text: str = "") -> None:
         print(text, flush=True)
         lines.append(text)
 
-    payload: dict[str, Any] = {"bench": "B3 sign-in flood (production argon2)", "machine": info, "app_source": source,
-                               "args": vars(args)}
+    payload: dict[str, Any] = {
+        "bench": "B3 sign-in flood (production argon2)",
+        "machine": info,
+        "app_source": source,
+        "args": vars(args),
+    }
 
     def gate(label: str) -> dict[str, Any] | None:
         if args.wait_quiet <= 0:
             return None
         q = wait_quiet(args.wait_quiet)
         if q["waited_s"] > 6 or not q["quiet"]:
-            say(f"  (before {label}: waited {q['waited_s']:.0f} s for a quiet machine, last 5 s "
-                f"{q['busy_cores_last_5s']:.2f} cores busy{'' if q['quiet'] else ' — NOT quiet, going ahead'})")
+            say(
+                f"  (before {label}: waited {q['waited_s']:.0f} s for a quiet machine, last 5 s "
+                f"{q['busy_cores_last_5s']:.2f} cores busy{'' if q['quiet'] else ' — NOT quiet, going ahead'})"
+            )
         return q
 
     def measured(label: str, attempt_fn, noise_of) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -824,39 +943,55 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
             noise = noise_of(result)
             if noise < NOISE:
                 break
-            say(f"  ({label}: other processes used {noise:.2f} cores during the window"
-                + (" — repeating)" if attempt < args.retries else " — keeping the quietest attempt)"))
+            say(
+                f"  ({label}: other processes used {noise:.2f} cores during the window"
+                + (" — repeating)" if attempt < args.retries else " — keeping the quietest attempt)")
+            )
         best = min(attempts, key=noise_of)
         best["attempt_noise_cores"] = [round(noise_of(a), 3) for a in attempts]
         best["attempt_used"] = attempts.index(best)
         return best, attempts
-    say(f"B3 sign-in flood — {info['date_utc']} — {info['cpu_model']} ×{info['cpus']}, Python {info['python']}, "
-        f"argon2 {info['argon2_params']}, app {source['app']}; load {info['loadavg_at_start']}")
+
+    say(
+        f"B3 sign-in flood — {info['date_utc']} — {info['cpu_model']} ×{info['cpus']}, Python {info['python']}, "
+        f"argon2 {info['argon2_params']}, app {source['app']}; load {info['loadavg_at_start']}"
+    )
     say("load generator, probe and server share this machine's cores")
     try:
         raw: dict[str, Any] = {}
         payload["raw_idle_loop_lag_ms"] = idle = idle_loop_lag(3.0)
         say(f"bare asyncio loop lag (sleep 10 ms overshoot), nothing else running: {fmt_dist(idle)}")
         for workers in (1, 2, 4):
-            raw[str(workers)], _ = measured(f"raw {workers}", lambda _a, w=workers: raw_verify_throughput(w, args.raw_seconds),
-                                            lambda r: r["other_processes_cores"])
+            raw[str(workers)], _ = measured(
+                f"raw {workers}",
+                lambda _a, w=workers: raw_verify_throughput(w, args.raw_seconds),
+                lambda r: r["other_processes_cores"],
+            )
             r = raw[str(workers)]
-            say(f"raw verify, {workers} worker(s): {r['verifies_per_s']:.2f} verifies/s, verify {fmt_dist(r['verify_ms'])}, "
+            say(
+                f"raw verify, {workers} worker(s): {r['verifies_per_s']:.2f} verifies/s, verify {fmt_dist(r['verify_ms'])}, "
                 f"{r['cpu_s_per_verify'] * 1000:.0f} ms CPU per verify, process {r['process_cores']:.2f} cores, "
-                f"other processes ≈ {r['other_processes_cores']:.2f} cores; bare loop lag meanwhile {fmt_dist(r['loop_lag_ms'])}")
+                f"other processes ≈ {r['other_processes_cores']:.2f} cores; bare loop lag meanwhile {fmt_dist(r['loop_lag_ms'])}"
+            )
         payload["raw"] = raw
 
         with c.temp_dir("bench-b3-") as work:
             database_url = f"sqlite://{work / 'b3.sqlite3'}"
             payload["seed"] = seed = seed_accounts(database_url, args.accounts, work)
-            say(f"seeded {seed['accounts']} accounts: production hashes in {seed['hash_seconds']:.1f} s "
-                f"({seed['hashes_per_s_2_processes']:.2f} hashes/s, 2 processes)")
+            say(
+                f"seeded {seed['accounts']} accounts: production hashes in {seed['hash_seconds']:.1f} s "
+                f"({seed['hashes_per_s_2_processes']:.2f} hashes/s, 2 processes)"
+            )
             runs: dict[str, Any] = {}
             all_attempts: dict[str, Any] = {}
             offset = 0
             # The wrong-password run goes last: its failures stay in ip_failure for 15 minutes, and a later
             # run with the default IP_FAILURE_LIMIT (100) would be refused (TooManyAttempts) from 127.0.0.1.
-            plan = [("correct", "correct")] + ([] if args.no_lag_probe else [("lagprobe", "correct")]) + [("wrong", "wrong")]
+            plan = (
+                [("correct", "correct")]
+                + ([] if args.no_lag_probe else [("lagprobe", "correct")])
+                + [("wrong", "wrong")]
+            )
             for name, kind in plan:
 
                 def attempt_fn(attempt: int, name: str = name, kind: str = kind) -> dict[str, Any]:
@@ -864,22 +999,31 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
                     # The raw 2-worker rate right before this run: the ratio pairs measurements minutes apart
                     # at most, on a machine whose speed drifts (10.7–11.2 verifies/s in quiet windows).
                     adjacent = raw_verify_throughput(2, args.raw_seconds)
-                    say(f"[{name}] raw verify, 2 workers, just before the run: {adjacent['verifies_per_s']:.2f} "
-                        f"verifies/s (other processes ≈ {adjacent['other_processes_cores']:.2f} cores)")
+                    say(
+                        f"[{name}] raw verify, 2 workers, just before the run: {adjacent['verifies_per_s']:.2f} "
+                        f"verifies/s (other processes ≈ {adjacent['other_processes_cores']:.2f} cores)"
+                    )
                     result = run_one(name, kind, args, database_url, work, say, offset, attempt)
                     result["raw2_adjacent"] = adjacent
                     result["ratio_to_adjacent_raw2"] = result["flood"]["per_s"] / adjacent["verifies_per_s"]
-                    say(f"[{name}] {kind} sign-ins/s ÷ adjacent raw verifies/s = {result['ratio_to_adjacent_raw2']:.3f}")
+                    say(
+                        f"[{name}] {kind} sign-ins/s ÷ adjacent raw verifies/s = {result['ratio_to_adjacent_raw2']:.3f}"
+                    )
                     if kind == "correct":
                         offset += result["requests_used"]
                     return result
 
                 runs[name], all_attempts[name] = measured(
-                    name, attempt_fn, lambda r: max(r["flood"]["cpu"]["other_processes_cores"],
-                                                    r["raw2_adjacent"]["other_processes_cores"]))
+                    name,
+                    attempt_fn,
+                    lambda r: max(
+                        r["flood"]["cpu"]["other_processes_cores"], r["raw2_adjacent"]["other_processes_cores"]
+                    ),
+                )
             payload["runs"] = runs
             payload["run_attempts_not_used"] = {
-                name: [a for a in attempts if a is not runs[name]] for name, attempts in all_attempts.items()}
+                name: [a for a in attempts if a is not runs[name]] for name, attempts in all_attempts.items()
+            }
 
         payload["summary"] = summarize(payload, say)
     finally:
@@ -903,10 +1047,15 @@ def summarize(payload: dict[str, Any], say) -> dict[str, Any]:
         "sign_ins_per_s": {name: r["flood"]["per_s"] for name, r in runs.items()},
         "ratio_to_adjacent_raw2": {name: r["ratio_to_adjacent_raw2"] for name, r in runs.items()},
         "wrong_over_correct": wrong["flood"]["per_s"] / correct["flood"]["per_s"],
-        "wrong_over_correct_last_two_thirds":
-            wrong["flood"]["per_s_last_two_thirds"] / correct["flood"]["per_s_last_two_thirds"],
-        "server_cpu_ms_per_sign_in": {name: r["flood"]["cpu"]["server_cores"] * r["flood"]["seconds"]
-                                      / max(1, r["flood"]["expected_in_window"]) * 1000 for name, r in runs.items()},
+        "wrong_over_correct_last_two_thirds": wrong["flood"]["per_s_last_two_thirds"]
+        / correct["flood"]["per_s_last_two_thirds"],
+        "server_cpu_ms_per_sign_in": {
+            name: r["flood"]["cpu"]["server_cores"]
+            * r["flood"]["seconds"]
+            / max(1, r["flood"]["expected_in_window"])
+            * 1000
+            for name, r in runs.items()
+        },
         "raw_cpu_ms_per_verify_2_workers": raw["2"]["cpu_s_per_verify"] * 1000,
         "added_p99_ms_client_probe": added,
     }
@@ -917,9 +1066,14 @@ def summarize(payload: dict[str, Any], say) -> dict[str, Any]:
     before = correct["status_idle_before"].get("VmRSS", 0)
     hwm = correct["flood"]["status_after_drain"].get("VmHWM", 0)
     drained = correct["flood"]["status_after_drain"].get("VmRSS", 0)
-    s["memory_mib"] = {"rss_before": before / mib, "hwm_end": hwm / mib, "hwm_minus_rss_before": (hwm - before) / mib,
-                       "rss_after_drain": drained / mib, "hwm_minus_rss_after_drain": (hwm - drained) / mib,
-                       "expected_extra": 2 * 64}
+    s["memory_mib"] = {
+        "rss_before": before / mib,
+        "hwm_end": hwm / mib,
+        "hwm_minus_rss_before": (hwm - before) / mib,
+        "rss_after_drain": drained / mib,
+        "hwm_minus_rss_after_drain": (hwm - drained) / mib,
+        "expected_extra": 2 * 64,
+    }
     windows = {f"raw {k}": v["other_processes_cores"] for k, v in raw.items()}
     windows.update({f"{name} raw2 before": r["raw2_adjacent"]["other_processes_cores"] for name, r in runs.items()})
     windows.update({f"{name} flood": r["flood"]["cpu"]["other_processes_cores"] for name, r in runs.items()})
@@ -927,31 +1081,47 @@ def summarize(payload: dict[str, Any], say) -> dict[str, Any]:
     s["targets"] = {
         "ratio_ge_0.85": ratio >= 0.85,
         "added_loop_lag_p99_le_20ms_client": all(v <= 20 for v in added.values()),
-        "added_loop_lag_p99_le_20ms_in_process": (s["added_p99_ms_in_process_lag"] <= 20
-                                                   if "added_p99_ms_in_process_lag" in s else None),
+        "added_loop_lag_p99_le_20ms_in_process": (
+            s["added_p99_ms_in_process_lag"] <= 20 if "added_p99_ms_in_process_lag" in s else None
+        ),
     }
     say("")
-    say(f"summary: correct sign-ins/s {correct['flood']['per_s']:.2f} ÷ raw 2-worker verifies/s "
+    say(
+        f"summary: correct sign-ins/s {correct['flood']['per_s']:.2f} ÷ raw 2-worker verifies/s "
         f"{correct['raw2_adjacent']['verifies_per_s']:.2f} (measured just before) = {ratio:.3f} "
         f"(target ≥ 0.85: {'met' if s['targets']['ratio_ge_0.85'] else 'MISSED'}); all runs: "
-        + ", ".join(f"{n} {v:.3f}" for n, v in s["ratio_to_adjacent_raw2"].items()))
-    say(f"  wrong/unknown-email sign-ins/s {wrong['flood']['per_s']:.2f} = {s['wrong_over_correct']:.3f} × correct "
-        f"(last 2/3 of the window: {s['wrong_over_correct_last_two_thirds']:.3f} ×)")
-    say(f"  server CPU per sign-in (ms): " + ", ".join(f"{n} {v:.0f}" for n, v in s["server_cpu_ms_per_sign_in"].items())
-        + f"; raw CPU per verify (2 workers) {s['raw_cpu_ms_per_verify_2_workers']:.0f} ms")
-    say(f"  added p99 during the flood (client probe): healthz {added['healthz']:+.1f} ms, passwordPolicy "
+        + ", ".join(f"{n} {v:.3f}" for n, v in s["ratio_to_adjacent_raw2"].items())
+    )
+    say(
+        f"  wrong/unknown-email sign-ins/s {wrong['flood']['per_s']:.2f} = {s['wrong_over_correct']:.3f} × correct "
+        f"(last 2/3 of the window: {s['wrong_over_correct_last_two_thirds']:.3f} ×)"
+    )
+    say(
+        "  server CPU per sign-in (ms): "
+        + ", ".join(f"{n} {v:.0f}" for n, v in s["server_cpu_ms_per_sign_in"].items())
+        + f"; raw CPU per verify (2 workers) {s['raw_cpu_ms_per_verify_2_workers']:.0f} ms"
+    )
+    say(
+        f"  added p99 during the flood (client probe): healthz {added['healthz']:+.1f} ms, passwordPolicy "
         f"{added['policy']:+.1f} ms (target ≤ 20 ms: "
-        f"{'met' if s['targets']['added_loop_lag_p99_le_20ms_client'] else 'MISSED'})")
+        f"{'met' if s['targets']['added_loop_lag_p99_le_20ms_client'] else 'MISSED'})"
+    )
     if "added_p99_ms_in_process_lag" in s:
-        say(f"  added in-process loop lag p99: {s['added_p99_ms_in_process_lag']:+.1f} ms (target ≤ 20 ms: "
-            f"{'met' if s['targets']['added_loop_lag_p99_le_20ms_in_process'] else 'MISSED'})")
+        say(
+            f"  added in-process loop lag p99: {s['added_p99_ms_in_process_lag']:+.1f} ms (target ≤ 20 ms: "
+            f"{'met' if s['targets']['added_loop_lag_p99_le_20ms_in_process'] else 'MISSED'})"
+        )
     m = s["memory_mib"]
-    say(f"  memory: VmRSS before {m['rss_before']:.1f} MiB, VmHWM at end {m['hwm_end']:.1f} MiB "
+    say(
+        f"  memory: VmRSS before {m['rss_before']:.1f} MiB, VmHWM at end {m['hwm_end']:.1f} MiB "
         f"(+{m['hwm_minus_rss_before']:.1f} MiB; expected ≈ +{m['expected_extra']} MiB for 2 × 64 MiB); VmRSS after "
-        f"drain {m['rss_after_drain']:.1f} MiB, VmHWM − that = {m['hwm_minus_rss_after_drain']:.1f} MiB")
+        f"drain {m['rss_after_drain']:.1f} MiB, VmHWM − that = {m['hwm_minus_rss_after_drain']:.1f} MiB"
+    )
     noisy = {k: round(v, 2) for k, v in windows.items() if v >= NOISE}
-    say(f"  CPU used by other processes during the windows: max {max(windows.values()):.2f} cores"
-        + (f" — NOISY: {noisy}" if noisy else " (quiet machine)"))
+    say(
+        f"  CPU used by other processes during the windows: max {max(windows.values()):.2f} cores"
+        + (f" — NOISY: {noisy}" if noisy else " (quiet machine)")
+    )
     return s
 
 

@@ -21,7 +21,7 @@ class SessionEndReason(str, Enum):
     SIGNED_OUT = "SIGNED_OUT"
     REVOKED = "REVOKED"
     EXPIRED = "EXPIRED"
-    PASSWORD_CHANGED = "PASSWORD_CHANGED"
+    PASSWORD_CHANGED = "PASSWORD_CHANGED"  # noqa: S105 (a reason, not a password)
 
 
 class Session(Model):

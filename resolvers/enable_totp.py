@@ -25,7 +25,10 @@ async def enable_totp(
     s = ctx.services
     try:
         account = await enable_totp_flow(
-            viewer.account_id, input.code, ctx.client_info, box=s.secret_box,
+            viewer.account_id,
+            input.code,
+            ctx.client_info,
+            box=s.secret_box,
             clock=s.clock,
             outbox=s.outbox,
             session_id=viewer.session.id,

@@ -24,7 +24,10 @@ async def regenerate_backup_codes(
     viewer = await ctx.require_viewer()
     try:
         codes = await regenerate_backup_codes_flow(
-            viewer.account_id, input.password, ctx.client_info, check=ctx.services.password_check,
+            viewer.account_id,
+            input.password,
+            ctx.client_info,
+            check=ctx.services.password_check,
             session_id=viewer.session.id,
         )
     except AuthError as exc:

@@ -18,7 +18,10 @@ from schema.types import TwoFactorRequired
 from workestra.context import Context
 
 
-async def sign_in(info: strawberry.Info[Context, None], input: Annotated[SignInInput, strawberry.argument(description="Email, password and client kind.")]) -> SignInResult:
+async def sign_in(
+    info: strawberry.Info[Context, None],
+    input: Annotated[SignInInput, strawberry.argument(description="Email, password and client kind.")],
+) -> SignInResult:
     """Check email and password; open a session, or ask for the second factor when 2FA is on."""
     ctx = info.context
     s = ctx.services

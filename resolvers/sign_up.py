@@ -16,7 +16,12 @@ from schema.results import SignUpResult
 from workestra.context import Context
 
 
-async def sign_up(info: strawberry.Info[Context, None], input: Annotated[SignUpInput, strawberry.argument(description="Email, password and client kind of the new account.")]) -> SignUpResult:
+async def sign_up(
+    info: strawberry.Info[Context, None],
+    input: Annotated[
+        SignUpInput, strawberry.argument(description="Email, password and client kind of the new account.")
+    ],
+) -> SignUpResult:
     """Create an account with email and password, and open its first session."""
     ctx = info.context
     s = ctx.services

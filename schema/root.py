@@ -6,7 +6,13 @@ from collections.abc import Iterable
 from typing import Any
 
 import strawberry
-from strawberry.extensions import AddValidationRules, DisableIntrospection, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxTokensLimiter,
+    ParserCache,
+    ValidationCache,
+)
 from strawberry.extensions.max_aliases import create_validator as alias_limit_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 from strawberry.schema.config import StrawberryConfig
@@ -117,7 +123,10 @@ class Schema(strawberry.Schema):
     """
 
     async def execute(  # type: ignore[override]
-        self, query: str | None, *args: Any, allowed_operation_types: Iterable[OperationType] | None = None,
+        self,
+        query: str | None,
+        *args: Any,
+        allowed_operation_types: Iterable[OperationType] | None = None,
         **kwargs: Any,
     ) -> ExecutionResult:
         allowed = set(DEFAULT_ALLOWED_OPERATION_TYPES if allowed_operation_types is None else allowed_operation_types)

@@ -7,16 +7,16 @@ from enum import Enum
 
 import strawberry
 
+from auth.audit import encode_cursor
 from auth.network import mask_ip
 from auth.passwords import PasswordPolicy as PasswordRules
 from auth.sessions import SessionPolicy
 from auth.two_factor import backup_codes_remaining as count_backup_codes
-from auth.audit import encode_cursor
 from models import Account as AccountRow
 from models import ApiKey as ApiKeyRow
+from models import ClientKind as ClientKindRow
 from models import SecurityEvent as SecurityEventRow
 from models import SecurityEventType as SecurityEventTypeRow
-from models import ClientKind as ClientKindRow
 from models import Session as SessionRow
 
 

@@ -115,15 +115,22 @@ async def test_sign_ups_per_ip_are_limited(make_client, clock: FrozenClock) -> N
     assert (await _sign_up(office, "not an email"))["__typename"] == "InvalidEmail"
     assert (await _sign_up(office, "a@example.com", "short"))["__typename"] == "PasswordPolicyViolation"
     # Well-formed ones count, a taken address too.
-    kinds = [(await _sign_up(office, email))["__typename"] for email in ("a@example.com", "b@example.com", "a@example.com")]
+    kinds = [
+        (await _sign_up(office, email))["__typename"] for email in ("a@example.com", "b@example.com", "a@example.com")
+    ]
     assert kinds == ["SignedIn", "SignedIn", "EmailTaken"]
     refused = await _sign_up(office, "c@example.com")
     assert refused == {
-        "__typename": "TooManyAttempts", "code": "TOO_MANY_ATTEMPTS", "message": refused["message"], "retryAfterSeconds": 3600
+        "__typename": "TooManyAttempts",
+        "code": "TOO_MANY_ATTEMPTS",
+        "message": refused["message"],
+        "retryAfterSeconds": 3600,
     }
     assert not await Account.exists(email="c@example.com")
     # Other addresses are unaffected, refused attempts do not count, and the window slides.
-    assert (await _sign_up(make_client(**{"x-forwarded-for": "203.0.113.9"}), "c@example.com"))["__typename"] == "SignedIn"
+    assert (await _sign_up(make_client(**{"x-forwarded-for": "203.0.113.9"}), "c@example.com"))[
+        "__typename"
+    ] == "SignedIn"
     clock.advance(3599)
     assert (await _sign_up(office, "d@example.com"))["__typename"] == "TooManyAttempts"
     clock.advance(1)
@@ -154,7 +161,8 @@ async def test_the_sweep_forgets_sign_ups_older_than_the_window(app, make_client
 async def test_sign_in_with_the_right_password_opens_a_new_session(user: User, make_client) -> None:
     phone = make_client()
     data = await phone.data(
-        SIGN_IN, {"input": {"email": "ADA@example.com ", "password": PASSWORD, "client": "MOBILE"}},
+        SIGN_IN,
+        {"input": {"email": "ADA@example.com ", "password": PASSWORD, "client": "MOBILE"}},
         headers={"user-agent": IPHONE_UA},
     )
     payload = data["signIn"]

@@ -98,7 +98,9 @@ async def test_an_account_holds_a_bounded_number_of_live_keys(user: User, other_
     await create(user.browser, "three")
     refused = await create(user.browser, "four")
     assert refused == {
-        "__typename": "InvalidInput", "code": "INVALID_INPUT", "field": "input",
+        "__typename": "InvalidInput",
+        "code": "INVALID_INPUT",
+        "field": "input",
         "message": "An account can hold at most 3 API keys; revoke one first.",
     }
     assert len((await user.browser.data(LIST))["apiKeys"]) == 3
@@ -175,7 +177,8 @@ async def test_a_key_reads_everything_it_may(user: User, make_client) -> None:
     sessions = (await key.data(ACTIVE_SESSIONS))["activeSessions"]
     assert [(s["id"], s["current"]) for s in sessions] == [(user.session_id, False)]  # a key is not a session
     assert [e["node"]["type"] for e in (await key.data(EVENTS))["securityEvents"]["edges"]] == [
-        "API_KEY_CREATED", "SIGN_UP",
+        "API_KEY_CREATED",
+        "SIGN_UP",
     ]
     assert [k["id"] for k in (await key.data(LIST))["apiKeys"]] == [created["apiKey"]["id"]]
     assert (await key.data(PASSWORD_POLICY))["passwordPolicy"]["minLength"] == 8

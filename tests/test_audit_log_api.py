@@ -116,7 +116,14 @@ async def test_session_endings_are_recorded_once_each(user: User, make_client, c
     page = await events(watch)
     nodes = [edge["node"] for edge in reversed(page["edges"])]
     assert [n["type"] for n in nodes] == [
-        "SIGN_UP", "SIGN_IN", "SIGN_IN", "SESSION_REVOKED", "OTHER_SESSIONS_REVOKED", "SIGN_IN", "SIGN_OUT", "SIGN_IN",
+        "SIGN_UP",
+        "SIGN_IN",
+        "SIGN_IN",
+        "SESSION_REVOKED",
+        "OTHER_SESSIONS_REVOKED",
+        "SIGN_IN",
+        "SIGN_OUT",
+        "SIGN_IN",
     ]
     assert nodes[3]["sessionId"] == phone_in["session"]["id"]  # the session that was revoked
     assert nodes[4]["sessionId"] == user.session_id  # the session that kept going

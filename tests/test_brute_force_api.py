@@ -35,11 +35,21 @@ async def run_ladder(client: GraphQLClient, email: str, clock: FrozenClock) -> l
 
 
 EXPECTED_LADDER = [
-    ("InvalidCredentials", None), ("TooManyAttempts", 1), ("TooManyAttempts", 1),
-    ("InvalidCredentials", None), ("TooManyAttempts", 2), ("TooManyAttempts", 1),
-    ("InvalidCredentials", None), ("TooManyAttempts", 4), ("TooManyAttempts", 1),
-    ("InvalidCredentials", None), ("TooManyAttempts", 8), ("TooManyAttempts", 1),
-    ("InvalidCredentials", None), ("TooManyAttempts", 16), ("TooManyAttempts", 1),
+    ("InvalidCredentials", None),
+    ("TooManyAttempts", 1),
+    ("TooManyAttempts", 1),
+    ("InvalidCredentials", None),
+    ("TooManyAttempts", 2),
+    ("TooManyAttempts", 1),
+    ("InvalidCredentials", None),
+    ("TooManyAttempts", 4),
+    ("TooManyAttempts", 1),
+    ("InvalidCredentials", None),
+    ("TooManyAttempts", 8),
+    ("TooManyAttempts", 1),
+    ("InvalidCredentials", None),
+    ("TooManyAttempts", 16),
+    ("TooManyAttempts", 1),
     ("AccountLocked", 900),
 ]
 

@@ -28,7 +28,9 @@ async def change(client: GraphQLClient, current: str, new: str, **extra: object)
 
 async def sign_in(make_client, email: str, password: str, client: str = "MOBILE") -> GraphQLClient:
     device = make_client()
-    payload = (await device.data(SIGN_IN, {"input": {"email": email, "password": password, "client": client}}))["signIn"]
+    payload = (await device.data(SIGN_IN, {"input": {"email": email, "password": password, "client": client}}))[
+        "signIn"
+    ]
     assert payload["__typename"] == "SignedIn", payload
     device.token = payload["token"]
     return device
@@ -81,7 +83,9 @@ async def test_a_wrong_current_password_changes_nothing_and_counts(user: User, c
     assert await OutboxMessage.filter(kind="lockout").count() == 1
     assert await OutboxMessage.filter(kind="password_changed").count() == 0
     # The lock covers sign-in too: the count is per email, whatever the operation.
-    locked = await GraphQLClient(user.browser.http).data(SIGN_IN, {"input": {"email": user.email, "password": PASSWORD}})
+    locked = await GraphQLClient(user.browser.http).data(
+        SIGN_IN, {"input": {"email": user.email, "password": PASSWORD}}
+    )
     assert locked["signIn"]["__typename"] == "AccountLocked"
 
 
@@ -98,7 +102,7 @@ async def test_length_rules_are_checked_before_the_current_password(user: User, 
 
 async def test_the_last_five_passwords_cannot_come_back(user: User, clock: FrozenClock) -> None:
     passwords = [PASSWORD] + [f"password number {i}" for i in range(2, 7)]
-    for previous, new in zip(passwords, passwords[1:]):
+    for previous, new in zip(passwords, passwords[1:], strict=False):
         clock.advance(60)
         assert (await change(user.browser, previous, new))["__typename"] == "PasswordChanged"
     current = passwords[-1]

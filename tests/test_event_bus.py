@@ -65,13 +65,20 @@ class RedisServer:
         self.proc = subprocess.Popen(
             [
                 self.binary,
-                "--port", str(self.port),
-                "--bind", "127.0.0.1",
-                "--save", "",
-                "--appendonly", "no",
-                "--daemonize", "no",
-                "--dir", str(self.workdir),
-                "--logfile", str(logfile),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--dir",
+                str(self.workdir),
+                "--logfile",
+                str(logfile),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -186,9 +193,7 @@ async def next_item(sub: Subscription, timeout: float = WAIT) -> str | BusReset:
     return await asyncio.wait_for(sub.__anext__(), timeout)
 
 
-async def wait_until(
-    predicate: Callable[[], bool | Awaitable[bool]], what: str, timeout: float = WAIT
-) -> None:
+async def wait_until(predicate: Callable[[], bool | Awaitable[bool]], what: str, timeout: float = WAIT) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         result = predicate()
@@ -282,7 +287,7 @@ async def test_slow_subscriber_gets_bus_reset_and_others_keep_flowing(
         assert first.reason == "overflow"
         rest = [await next_item(slow) for _ in range(backlog - 1)]
         assert all(isinstance(item, str) for item in rest)
-        assert rest == sent[len(sent) - len(rest):], "what survives is the newest tail"
+        assert rest == sent[len(sent) - len(rest) :], "what survives is the newest tail"
 
         # Still registered and served after the reset.
         await bus.publish("user:5", "after")
@@ -414,9 +419,7 @@ async def test_cancelled_subscriber_unregisters_and_stays_cancelled(bus: EventBu
 # -- Redis-specific failure modes ---------------------------------------------------
 
 
-async def test_redis_restart_mid_subscription(
-    live_redis: RedisServer, caplog: pytest.LogCaptureFixture
-) -> None:
+async def test_redis_restart_mid_subscription(live_redis: RedisServer, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="workestra.events")
     loop = asyncio.get_running_loop()
     event_bus = _make_bus(live_redis.url)

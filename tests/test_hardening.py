@@ -50,7 +50,11 @@ async def test_cors_only_for_listed_origins_never_a_wildcard(anonymous: GraphQLC
     assert allowed.status_code == 200
     assert allowed.headers["access-control-allow-origin"] == APP_ORIGIN
     assert allowed.headers["access-control-allow-credentials"] == "true"
-    preflight = {"origin": APP_ORIGIN, "access-control-request-method": "POST", "access-control-request-headers": "content-type"}
+    preflight = {
+        "origin": APP_ORIGIN,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+    }
     ok = await anonymous.http.options("/graphql", headers=preflight)
     assert ok.status_code == 200 and ok.headers["access-control-allow-origin"] == APP_ORIGIN
     evil = await anonymous.http.options("/graphql", headers={**preflight, "origin": "https://evil.example"})
@@ -95,7 +99,9 @@ async def test_production_masks_unexpected_errors_with_a_request_id(
     from tests.support.graphql import SIGN_IN
 
     # The production cookie is Secure, which this http test client would not send back: use a token.
-    signed_in = await user.browser.data(SIGN_IN, {"input": {"email": user.email, "password": PASSWORD, "client": "MOBILE"}})
+    signed_in = await user.browser.data(
+        SIGN_IN, {"input": {"email": user.email, "password": PASSWORD, "client": "MOBILE"}}
+    )
     user.browser.token = signed_in["signIn"]["token"]
     monkeypatch.setattr(resolvers.viewer, "list_active_sessions", broken)
     response = await user.browser.post("{ activeSessions { id } }", headers={"x-request-id": "trace-0001"})

@@ -16,7 +16,17 @@ from tests.conftest import PASSWORD, User
 from tests.support.databases import Backend
 from tests.support.graphql import ME, PASSWORD_POLICY, REVOKE_OTHERS, SIGN_IN, SIGN_UP, GraphQLClient
 
-HOSTILE_STRINGS = ["", " ", "\x00", "a\x00b", "\r\n\r\nX-Injected: 1", "😀" * 200, "\u202e\u0301" * 50, "\ud800", "x" * 60_000]
+HOSTILE_STRINGS = [
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "\r\n\r\nX-Injected: 1",
+    "😀" * 200,
+    "\u202e\u0301" * 50,
+    "\ud800",
+    "x" * 60_000,
+]
 
 
 @pytest.mark.parametrize(
@@ -79,16 +89,20 @@ async def test_unknown_fields_and_operations_are_validation_errors(anonymous: Gr
 
 
 async def test_too_many_aliases_are_refused_before_execution(anonymous: GraphQLClient) -> None:
-    document = "mutation {" + " ".join(
-        f'a{i}: signUp(input: {{email: "a{i}@example.com", password: "long enough"}}) {{ __typename }}'
-        for i in range(30)
-    ) + "}"
+    document = (
+        "mutation {"
+        + " ".join(
+            f'a{i}: signUp(input: {{email: "a{i}@example.com", password: "long enough"}}) {{ __typename }}'
+            for i in range(30)
+        )
+        + "}"
+    )
     body = await anonymous.execute(document)
     assert body["data"] is None
     assert "aliases" in body["errors"][0]["message"]
-    assert (await anonymous.data(SIGN_IN, {"input": {"email": "a1@example.com", "password": "long enough"}}))[
-        "signIn"
-    ]["__typename"] == "InvalidCredentials"
+    assert (await anonymous.data(SIGN_IN, {"input": {"email": "a1@example.com", "password": "long enough"}}))["signIn"][
+        "__typename"
+    ] == "InvalidCredentials"
 
 
 @pytest.mark.parametrize("value", HOSTILE_STRINGS, ids=range(len(HOSTILE_STRINGS)))
@@ -103,7 +117,11 @@ async def test_hostile_strings_in_every_input_field_are_handled(anonymous: Graph
             if response.status_code == 200:
                 payload = response.json()["data"][field]
                 assert payload["__typename"] in {
-                    "SignedIn", "InvalidEmail", "PasswordPolicyViolation", "InvalidCredentials", "EmailTaken",
+                    "SignedIn",
+                    "InvalidEmail",
+                    "PasswordPolicyViolation",
+                    "InvalidCredentials",
+                    "EmailTaken",
                 }
     revoke = await anonymous.post("mutation($id: ID!) { revokeSession(id: $id) { __typename } }", {"id": value})
     assert revoke.status_code in {200, 413}
@@ -170,7 +188,9 @@ async def test_a_request_past_its_deadline_is_cancelled_with_503_and_loses_nothi
     clean_backend: Backend, user: User, make_client
 ) -> None:
     phone = make_client()
-    assert (await phone.data(SIGN_IN, {"input": {"email": user.email, "password": PASSWORD}}))["signIn"]["__typename"] == "SignedIn"
+    assert (await phone.data(SIGN_IN, {"input": {"email": user.email, "password": PASSWORD}}))["signIn"][
+        "__typename"
+    ] == "SignedIn"
     async with writes_blocked(clean_backend):
         # Bounded here too, so a missing deadline fails the test instead of hanging it.
         response = await asyncio.wait_for(user.browser.post(REVOKE_OTHERS), 15)

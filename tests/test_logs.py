@@ -24,7 +24,9 @@ async def test_debug_logs_hold_no_secret(backend: Backend, tmp_path) -> None:
         async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
             client = GraphQLClient(http)
             email = f"{uuid.uuid4().hex[:8]}@example.com"
-            signed_up = await client.data(SIGN_UP, {"input": {"email": email, "password": PASSWORD, "client": "MOBILE"}})
+            signed_up = await client.data(
+                SIGN_UP, {"input": {"email": email, "password": PASSWORD, "client": "MOBILE"}}
+            )
             token = signed_up["signUp"]["token"]
             await client.data(SIGN_IN, {"input": {"email": email, "password": "a wrong password"}})
             await GraphQLClient(http, token=token).data(ME)

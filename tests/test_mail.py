@@ -113,9 +113,7 @@ async def db(postgres_url: str | None, tmp_path: Path) -> AsyncIterator[None]:
     )
     await Tortoise.generate_schemas(safe=True)
     if postgres_url:
-        await Tortoise.get_connection("default").execute_script(
-            'TRUNCATE "outbox_message" RESTART IDENTITY'
-        )
+        await Tortoise.get_connection("default").execute_script('TRUNCATE "outbox_message" RESTART IDENTITY')
     yield
     await Tortoise.close_connections()
     EXECUTOR_CACHE.clear()
@@ -439,4 +437,3 @@ async def wait_until(condition: Any, timeout: float = 3.0) -> None:
     while not condition():
         assert loop.time() < deadline, "condition not met in time"
         await asyncio.sleep(0.01)
-

@@ -36,7 +36,9 @@ async def received(handler: RecordingHandler, count: int, timeout: float = 10) -
     await asyncio.wait_for(wait(), timeout)
 
 
-@pytest.mark.settings(smtp_url=f"smtp://127.0.0.1:{SMTP_PORT}", mail_from="Workestra Security <security@workestra.test>")
+@pytest.mark.settings(
+    smtp_url=f"smtp://127.0.0.1:{SMTP_PORT}", mail_from="Workestra Security <security@workestra.test>"
+)
 async def test_one_lockout_mail_per_lockout_is_delivered(
     smtp: RecordingHandler, user: User, make_client, clock: FrozenClock
 ) -> None:

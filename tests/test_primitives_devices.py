@@ -10,8 +10,7 @@ from auth import devices
 from auth.devices import MAX_USER_AGENT_LENGTH, Device, parse_device, sanitize_user_agent
 
 CHROME_WIN = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0.0.0 Safari/537.36"
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 )
 SAFARI_MAC = (
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
@@ -30,8 +29,7 @@ REAL_AGENTS = [
     ),
     (
         "chrome-linux",
-        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-        "Chrome/131.0.0.0 Safari/537.36",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
         "Chrome 131",
         "Linux",
     ),
@@ -287,9 +285,7 @@ SANITIZE = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("ua", "limit", "expected"), [r[1:] for r in SANITIZE], ids=[r[0] for r in SANITIZE]
-)
+@pytest.mark.parametrize(("ua", "limit", "expected"), [r[1:] for r in SANITIZE], ids=[r[0] for r in SANITIZE])
 def test_sanitize_user_agent(ua: str | None, limit: int, expected: str) -> None:
     result = sanitize_user_agent(ua, limit)
     assert result == expected

@@ -109,9 +109,7 @@ TRUSTED_OK = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"), [r[1:] for r in TRUSTED_OK], ids=[r[0] for r in TRUSTED_OK]
-)
+@pytest.mark.parametrize(("value", "expected"), [r[1:] for r in TRUSTED_OK], ids=[r[0] for r in TRUSTED_OK])
 def test_parse_trusted_proxies(value: str | None, expected: tuple) -> None:
     assert parse_trusted_proxies(value) == expected
 
@@ -302,9 +300,7 @@ def city_mmdb(tmp_path_factory: pytest.TempPathFactory) -> Path:
             record["country"] = {"iso_code": iso, "names": {"en": country, "de": "x"}}
         return record
 
-    writer = mmdb_writer.MMDBWriter(
-        ip_version=6, ipv4_compatible=True, database_type="GeoIP2-City", languages=["en"]
-    )
+    writer = mmdb_writer.MMDBWriter(ip_version=6, ipv4_compatible=True, database_type="GeoIP2-City", languages=["en"])
     writer.insert_network(netaddr.IPSet(["193.99.144.0/24"]), place("Hanover", "Germany", "DE"))
     writer.insert_network(netaddr.IPSet(["81.2.69.0/24"]), place("London", "United Kingdom", "GB"))
     writer.insert_network(netaddr.IPSet(["2a00:1450::/32"]), place("Dublin", "Ireland", "IE"))

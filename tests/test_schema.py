@@ -44,14 +44,24 @@ def test_the_contract_operations_exist() -> None:
     subscription = schema._schema.subscription_type.fields
     assert {"me", "activeSessions", "passwordPolicy", "securityEvents", "apiKeys"} <= set(query)
     assert {
-        "signUp", "signIn", "signOut", "revokeSession", "revokeAllOtherSessions", "signOutEverywhere",
-        "createApiKey", "revokeApiKey",
+        "signUp",
+        "signIn",
+        "signOut",
+        "revokeSession",
+        "revokeAllOtherSessions",
+        "signOutEverywhere",
+        "createApiKey",
+        "revokeApiKey",
     } <= set(mutation)
     assert set(subscription) == {"activeSessions"}
     assert str(mutation["signIn"].type) == "SignInResult!"
     union = schema._schema.type_map["SignInResult"]
     assert {t.name for t in union.types} == {
-        "SignedIn", "TwoFactorRequired", "InvalidCredentials", "AccountLocked", "TooManyAttempts",
+        "SignedIn",
+        "TwoFactorRequired",
+        "InvalidCredentials",
+        "AccountLocked",
+        "TooManyAttempts",
     }
 
 

@@ -182,7 +182,9 @@ class Browser:
             headers={"user-agent": BROWSER_UA},
         )
         payload = ((response.json() if response.status_code == 200 else {}).get("data") or {}).get("signUp") or {}
-        assert payload.get("__typename") == "SignedIn", f"could not sign up: HTTP {response.status_code} {response.text}"
+        assert payload.get("__typename") == "SignedIn", (
+            f"could not sign up: HTTP {response.status_code} {response.text}"
+        )
         assert self.client.cookies, "the sign-up set no cookie"
         self.sign_ups += 1
         return self.client
@@ -248,8 +250,19 @@ def test_the_checks_catch_a_leak_and_a_masked_error() -> None:
 
     check_response(response(200, {"data": {"passwordPolicy": {"minLength": 8}}}), production=True)
     check_response(
-        response(200, {"data": None, "errors": [{"message": "Sign in to use this operation.", "path": ["me"],
-                                                  "extensions": {"code": "UNAUTHENTICATED"}}]}),
+        response(
+            200,
+            {
+                "data": None,
+                "errors": [
+                    {
+                        "message": "Sign in to use this operation.",
+                        "path": ["me"],
+                        "extensions": {"code": "UNAUTHENTICATED"},
+                    }
+                ],
+            },
+        ),
         production=True,
     )
     check_response(response(200, {"errors": [{"message": "Syntax Error: Unexpected '}'."}]}), production=False)
@@ -258,8 +271,18 @@ def test_the_checks_catch_a_leak_and_a_masked_error() -> None:
         response(200, {"errors": [{"message": "'NoneType' object has no attribute 'id'", "path": ["me"]}]}),
         response(200, {"errors": [{"message": "KeyError: 'id'"}]}),
         response(200, {"errors": [{"message": 'SELECT "id" FROM "account"'}]}),
-        response(200, {"errors": [{"message": "Internal server error.", "path": ["me"],
-                                   "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": "r-12345678"}}]}),
+        response(
+            200,
+            {
+                "errors": [
+                    {
+                        "message": "Internal server error.",
+                        "path": ["me"],
+                        "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": "r-12345678"},
+                    }
+                ]
+            },
+        ),
     ]
     for case in bad:
         with pytest.raises(AssertionError):

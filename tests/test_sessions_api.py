@@ -106,7 +106,9 @@ async def test_concurrent_revocations_count_each_session_once(user: User, make_c
     phone, _ = await sign_in(make_client, user, "MOBILE")
     results = await asyncio.gather(user.browser.execute(REVOKE_OTHERS), phone.execute(REVOKE_OTHERS))
     # A call whose own session the other call ended first is simply no longer signed in.
-    counts = [0 if error_codes(r) == ["UNAUTHENTICATED"] else r["data"]["revokeAllOtherSessions"]["count"] for r in results]
+    counts = [
+        0 if error_codes(r) == ["UNAUTHENTICATED"] else r["data"]["revokeAllOtherSessions"]["count"] for r in results
+    ]
     # Six sessions. Each call ends every session but its own, so racing calls may end each other's;
     # what must hold is that every session is ended by exactly one call, and none twice.
     live = await Session.filter(ended_at=None).count()
@@ -129,9 +131,7 @@ async def test_idle_sessions_expire_per_client_kind(
     assert (await device.data(ME))["me"] is None
 
 
-async def test_a_mobile_user_agent_does_not_give_a_web_session_thirty_days(
-    user: User, clock: FrozenClock
-) -> None:
+async def test_a_mobile_user_agent_does_not_give_a_web_session_thirty_days(user: User, clock: FrozenClock) -> None:
     clock.advance(7 * DAY)
     body = await user.browser.execute(ME, headers={"user-agent": IPHONE_UA})
     assert body == {"data": {"me": None}}

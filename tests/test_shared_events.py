@@ -10,10 +10,10 @@ from collections.abc import AsyncGenerator
 import pytest
 import strawberry
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
+from strawberry.extensions import ParserCache
 
 from schema import schema as real_schema
 from schema.sharing import SharedData, SharedPayload, SharingExecutor, encoded_next
-from strawberry.extensions import ParserCache
 
 calls: list[str] = []
 
@@ -64,8 +64,9 @@ class Subscription:
             FEED.queues.remove(queue)
 
 
-toy = strawberry.Schema(query=Query, subscription=Subscription, extensions=[ParserCache],
-                        execution_context_class=SharingExecutor)
+toy = strawberry.Schema(
+    query=Query, subscription=Subscription, extensions=[ParserCache], execution_context_class=SharingExecutor
+)
 
 
 async def _subscribers(documents: list[tuple[str, dict | None]]) -> tuple[list[AsyncGenerator], list[asyncio.Future]]:
@@ -100,10 +101,12 @@ async def test_the_same_question_on_the_same_event_is_executed_once_and_answered
 
 
 async def test_different_documents_get_their_own_answers() -> None:
-    streams, firsts = await _subscribers([
-        ("subscription { items { name } }", None),
-        ("subscription { items { shout: loud } }", None),
-    ])
+    streams, firsts = await _subscribers(
+        [
+            ("subscription { items { name } }", None),
+            ("subscription { items { shout: loud } }", None),
+        ]
+    )
     FEED.publish(SharedPayload([Item(name="a")]))
     plain, aliased = await asyncio.gather(*firsts)
     assert plain.data == {"items": [{"name": "a"}]}
@@ -147,7 +150,7 @@ async def test_a_plain_list_is_executed_for_each_subscriber() -> None:
 
 
 def test_a_next_message_with_shared_data_is_encoded_like_any_other() -> None:
-    data = SharedData({"items": [{"name": "é\u2028\"<"}]})
+    data = SharedData({"items": [{"name": 'é\u2028"<'}]})
 
     def encode(value: object) -> str:
         return json.dumps(value, separators=(",", ":"))
@@ -157,7 +160,9 @@ def test_a_next_message_with_shared_data_is_encoded_like_any_other() -> None:
         message = {"id": op_id, "type": "next", "payload": {"data": data}}
         assert encoded_next(message, encode) == encode(message)
     assert json.loads(encoded_next({"id": "1", "type": "next", "payload": {"data": data}}, encode)) == {
-        "id": "1", "type": "next", "payload": {"data": {"items": [{"name": "é\u2028\"<"}]}}
+        "id": "1",
+        "type": "next",
+        "payload": {"data": {"items": [{"name": 'é\u2028"<'}]}},
     }
     # Anything else is left to the ordinary encoder.
     assert encoded_next({"id": "1", "type": "next", "payload": {"data": {"x": 1}}}, encode) is None

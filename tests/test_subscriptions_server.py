@@ -177,10 +177,14 @@ async def test_revoking_the_sockets_own_session_closes_it_with_4403(server: Serv
     await laptop_socket.close()
 
 
-async def test_signing_out_closes_the_socket_opened_with_the_cookie(server: ServerProcess, http: httpx.AsyncClient) -> None:
+async def test_signing_out_closes_the_socket_opened_with_the_cookie(
+    server: ServerProcess, http: httpx.AsyncClient
+) -> None:
     browser = GraphQLClient(http)
     email = f"{uuid.uuid4().hex[:10]}@example.com"
-    assert (await browser.data(SIGN_UP, {"input": {"email": email, "password": PASSWORD}}))["signUp"]["__typename"] == "SignedIn"
+    assert (await browser.data(SIGN_UP, {"input": {"email": email, "password": PASSWORD}}))["signUp"][
+        "__typename"
+    ] == "SignedIn"
     socket = await GraphQLSocket.open(server.ws_url, cookie=f"session={http.cookies['session']}", origin=APP_ORIGIN)
     assert (await socket.init())["type"] == "connection_ack"
     await socket.subscribe(SUBSCRIPTION)
@@ -203,7 +207,9 @@ async def test_no_events_leak_between_accounts(server: ServerProcess) -> None:
     await bob_socket.close()
 
 
-@pytest.mark.parametrize("payload", [{}, {"authorization": "Bearer nonsense"}, {"authorization": "x" * 5000}, {"authorization": 42}])
+@pytest.mark.parametrize(
+    "payload", [{}, {"authorization": "Bearer nonsense"}, {"authorization": "x" * 5000}, {"authorization": 42}]
+)
 async def test_connection_init_without_a_valid_credential_is_closed_with_4403(server: ServerProcess, payload) -> None:
     socket = await GraphQLSocket.open(server.ws_url)
     await socket.send({"type": "connection_init", "payload": payload})
@@ -245,7 +251,9 @@ async def test_a_foreign_origin_is_refused_at_the_handshake(server: ServerProces
     email = f"{uuid.uuid4().hex[:10]}@example.com"
     await browser.data(SIGN_UP, {"input": {"email": email, "password": PASSWORD}})
     with pytest.raises(InvalidStatus) as refused:
-        await GraphQLSocket.open(server.ws_url, cookie=f"session={http.cookies['session']}", origin="https://evil.example")
+        await GraphQLSocket.open(
+            server.ws_url, cookie=f"session={http.cookies['session']}", origin="https://evil.example"
+        )
     assert refused.value.response.status_code == 403
 
 
@@ -289,7 +297,9 @@ def short_lived_server(backend: Backend, tmp_path_factory: pytest.TempPathFactor
             drop_postgres(name)
 
 
-async def test_an_idle_session_expires_and_its_socket_closes_even_while_subscribed(short_lived_server: ServerProcess) -> None:
+async def test_an_idle_session_expires_and_its_socket_closes_even_while_subscribed(
+    short_lived_server: ServerProcess,
+) -> None:
     _, laptop = await sign_up(short_lived_server)
     socket, _ = await subscribed(short_lived_server, laptop)
     # Idle timeout 2 s and a sweep every second: the open subscription must not keep the session alive.
@@ -314,7 +324,9 @@ async def test_an_oversized_frame_closes_the_socket(server: ServerProcess) -> No
     _, laptop = await sign_up(server)
     socket = await GraphQLSocket.open(server.ws_url)
     assert (await socket.init({"authorization": f"Bearer {laptop.token}"}))["type"] == "connection_ack"
-    await socket.send({"id": "big", "type": "subscribe", "payload": {"query": "#" + "x" * 70_000 + "\n" + SUBSCRIPTION}})
+    await socket.send(
+        {"id": "big", "type": "subscribe", "payload": {"query": "#" + "x" * 70_000 + "\n" + SUBSCRIPTION}}
+    )
     assert await socket.closed_with() == 1009
 
 

@@ -103,8 +103,13 @@ def test_backup_code_shape(raw: str, parsed: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "kind"),
-    [("123456", TotpCode), ("ABCD-EFGH-JKMN-PQRS", BackupCodeEntry), ("1234-5678-9012-3456", BackupCodeEntry),
-     ("12345678", type(None)), ("", type(None))],
+    [
+        ("123456", TotpCode),
+        ("ABCD-EFGH-JKMN-PQRS", BackupCodeEntry),
+        ("1234-5678-9012-3456", BackupCodeEntry),
+        ("12345678", type(None)),
+        ("", type(None)),
+    ],
 )
 def test_a_code_is_either_totp_or_backup_never_both(raw: str, kind: type) -> None:
     assert type(parse_code(raw)) is kind

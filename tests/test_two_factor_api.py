@@ -203,8 +203,9 @@ async def test_the_session_is_placed_where_the_password_step_happened(
 
     def device_at(ip: str, user_agent: str) -> GraphQLClient:
         transport = httpx.ASGITransport(app=app, client=(ip, 4711))
-        return GraphQLClient(httpx.AsyncClient(transport=transport, base_url="http://testserver"),
-                             headers={"user-agent": user_agent})
+        return GraphQLClient(
+            httpx.AsyncClient(transport=transport, base_url="http://testserver"), headers={"user-agent": user_agent}
+        )
 
     in_london = device_at("81.2.69.160", IPHONE_UA)
     elsewhere = device_at("2001:4860::1", "curl/8.0")
@@ -214,7 +215,9 @@ async def test_the_session_is_placed_where_the_password_step_happened(
     listed = {s["id"]: s for s in (await user_with_totp.browser.data(ACTIVE_SESSIONS))["activeSessions"]}
     session = listed[signed_in["session"]["id"]]
     assert (session["location"], session["ipAddress"], session["device"]["browser"]) == (
-        "United Kingdom", "81.2.69.xxx", "Mobile Safari 18"
+        "United Kingdom",
+        "81.2.69.xxx",
+        "Mobile Safari 18",
     )
     for client in (in_london, elsewhere):
         await client.http.aclose()
@@ -322,7 +325,7 @@ async def test_one_code_used_twice_at_once_signs_in_once(
     challenges = [await challenge_for(device, user_with_totp.email) for device in devices]
     code = totp(user_with_totp.secret, clock)
     sessions_before = await Session.all().count()
-    results = await asyncio.gather(*(verify(d, c, code) for d, c in zip(devices, challenges)))
+    results = await asyncio.gather(*(verify(d, c, code) for d, c in zip(devices, challenges, strict=True)))
     assert sorted(r["__typename"] for r in results).count("SignedIn") == 1
     assert await Session.all().count() == sessions_before + 1
 
@@ -560,9 +563,7 @@ async def _every_text_value() -> list[str]:
     return values
 
 
-async def test_the_database_never_holds_a_secret_or_code_in_clear(
-    user: User, make_client, clock: FrozenClock
-) -> None:
+async def test_the_database_never_holds_a_secret_or_code_in_clear(user: User, make_client, clock: FrozenClock) -> None:
     setup = await start_setup(user.browser)
     secret, backup_codes = setup["secret"], list(setup["backupCodes"])
     used_codes = [totp(secret, clock)]

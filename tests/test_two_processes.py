@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,8 +41,19 @@ class RedisServer:
         binary = shutil.which("redis-server")
         assert binary, "redis-server is required for this test"
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.directory)],
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -62,7 +72,9 @@ class RedisServer:
 
 
 @pytest.fixture(scope="module")
-def pair(shared: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, ServerProcess, RedisServer]]:
+def pair(
+    shared: Backend, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[ServerProcess, ServerProcess, RedisServer]]:
     directory = tmp_path_factory.mktemp("pair")
     redis = RedisServer(directory)
     redis.start()

@@ -10,6 +10,7 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -21,7 +22,6 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.schema.exceptions import InvalidOperationTypeError
-from cross_web import HTTPException
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
@@ -85,10 +85,14 @@ class GraphQLView(GraphQL):
         except HTTPException as exc:
             # A mutation sent with GET: the method is what is wrong, so say 405, not 400.
             refused = exc.__cause__
-            if (isinstance(refused, InvalidOperationTypeError) and refused.operation_type is OperationType.MUTATION
-                    and request.scope.get("method") == "GET"):
-                return PlainTextResponse(f"{exc.reason[:1].upper()}{exc.reason[1:]}; use POST.", status_code=405,
-                                         headers={"Allow": "POST"})
+            if (
+                isinstance(refused, InvalidOperationTypeError)
+                and refused.operation_type is OperationType.MUTATION
+                and request.scope.get("method") == "GET"
+            ):
+                return PlainTextResponse(
+                    f"{exc.reason[:1].upper()}{exc.reason[1:]}; use POST.", status_code=405, headers={"Allow": "POST"}
+                )
             raise
 
     def encode_json(self, data: object) -> str | bytes:

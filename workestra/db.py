@@ -59,8 +59,12 @@ async def _migration_lock(database_url: str) -> AsyncIterator[None]:
     credentials = config["credentials"]
     if config["engine"] == "tortoise.backends.asyncpg":
         connection = await asyncpg.connect(
-            host=credentials.get("host"), port=credentials.get("port"), user=credentials.get("user"),
-            password=credentials.get("password"), database=credentials.get("database"), ssl=credentials.get("ssl"),
+            host=credentials.get("host"),
+            port=credentials.get("port"),
+            user=credentials.get("user"),
+            password=credentials.get("password"),
+            database=credentials.get("database"),
+            ssl=credentials.get("ssl"),
         )
         try:
             await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)

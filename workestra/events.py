@@ -308,9 +308,7 @@ class _RedisPubSubBackend(BroadcastBackend):
         pubsub = self._require_pubsub()
         loop = asyncio.get_running_loop()
         while True:
-            message = await pubsub.get_message(
-                ignore_subscribe_messages=True, timeout=_PUBSUB_POLL_INTERVAL
-            )
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=_PUBSUB_POLL_INTERVAL)
             now = loop.time()
             if message is not None:
                 self._last_traffic = now
@@ -409,12 +407,7 @@ class EventBus:
     @property
     def healthy(self) -> bool:
         """True while connected and the listener is receiving (not reconnecting)."""
-        return (
-            self._connected
-            and self._listener_alive
-            and self._listener is not None
-            and not self._listener.done()
-        )
+        return self._connected and self._listener_alive and self._listener is not None and not self._listener.done()
 
     def subscriber_count(self, topic: str | None = None) -> int:
         """Number of local subscribers on ``topic``, or on all topics when None."""
@@ -434,15 +427,11 @@ class EventBus:
         try:
             backend = await self._open_backend()
         except Exception as exc:
-            raise EventBusUnavailable(
-                f"could not connect the event bus ({self._scheme}://): {_describe(exc)}"
-            ) from exc
+            raise EventBusUnavailable(f"could not connect the event bus ({self._scheme}://): {_describe(exc)}") from exc
         self._backend = backend
         self._connected = True
         self._listener_alive = True
-        self._listener = asyncio.create_task(
-            self._supervise(backend), name="workestra.events.listener"
-        )
+        self._listener = asyncio.create_task(self._supervise(backend), name="workestra.events.listener")
         logger.info("event bus connected (%s://, channel %s)", self._scheme, self._channel)
 
     async def disconnect(self) -> None:

@@ -32,6 +32,7 @@ class RequestIdFilter(logging.Filter):
             record.request_id = current_request_id.get()
         return True
 
+
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 # Browsers send these on cross-site requests; a same-site frontend never does.
 _CROSS_SITE = {"cross-site"}

@@ -218,9 +218,7 @@ class MailSender:
         # sender failed too, its count would already be higher and its retry schedule would stand.
         await OutboxMessage.filter(id=message.id, sent_at=None, attempts=message.attempts).update(**changes)
         if final:
-            logger.error(
-                "mail %s (%s) given up after %d attempts: %s", message.id, message.kind, attempts, error
-            )
+            logger.error("mail %s (%s) given up after %d attempts: %s", message.id, message.kind, attempts, error)
         else:
             logger.warning(
                 "mail %s (%s) attempt %d failed: %s; retrying in %d s",

@@ -157,4 +157,3 @@ class Services:
             else:
                 if ended:
                     log.info("expired sessions ended count=%d", ended)
-

@@ -86,7 +86,7 @@ class Settings:
     log_level: str = "INFO"
     secret_key: str | None = field(default=None, repr=False)
     # Where development keeps the key it generates when SECRET_KEY is unset (never used in production).
-    secret_key_file: str = "var/secret.key"
+    secret_key_file: str = "var/secret.key"  # noqa: S105 (a path)
 
     @property
     def production(self) -> bool:

@@ -9,7 +9,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Bas
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage, Message
 
 if TYPE_CHECKING:
-    from workestra.context import Context
+    pass
 
 POLICY_VIOLATION = 1008
 TRY_AGAIN_LATER = 1013

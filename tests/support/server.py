@@ -50,7 +50,14 @@ class ServerProcess:
 
     def start(self, timeout: float = 30) -> ServerProcess:
         """Start and wait until ``/healthz`` answers."""
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "LOG_LEVEL": "warning", **CHEAP_ARGON2, **ROOMY_LIMITS, **self.env}
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "LOG_LEVEL": "warning",
+            **CHEAP_ARGON2,
+            **ROOMY_LIMITS,
+            **self.env,
+        }
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "workestra", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
