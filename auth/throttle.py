@@ -66,6 +66,8 @@ class AttemptGuard:
     def __init__(self, policy: LockoutPolicy, *, clock: Clock) -> None:
         self.policy = policy
         self.clock = clock
+        # Claims this process won and has not closed yet, by claim token (released at shutdown).
+        self._held: dict[str, Attempt] = {}
 
     async def claim(self, key: str, ip: str | None) -> Attempt:
         """The right to evaluate one attempt, or ``TooManyAttempts`` / ``AccountLocked`` (nothing evaluated)."""
@@ -81,6 +83,7 @@ class AttemptGuard:
             if won:
                 row = await AttemptCounter.get(key=key)
                 attempt = Attempt(key, token, self._chained_failures(row, now), None)
+                self._held[token] = attempt
                 try:
                     attempt.ip_reservation = await self._reserve_ip(ip, now)
                 except BaseException:
@@ -114,6 +117,7 @@ class AttemptGuard:
         failures = attempt.previous_failures + 1
         verdict = self.policy.after_failure(failures)
         attempt.done = True
+        self._held.pop(attempt.claim, None)
         async with in_transaction() as connection:
             recorded = (
                 await AttemptCounter.filter(key=attempt.key, claim=attempt.claim)
@@ -137,6 +141,7 @@ class AttemptGuard:
     async def succeeded(self, attempt: Attempt) -> None:
         """The secret was right: the run of failures is over, and the IP reservation is returned."""
         attempt.done = True
+        self._held.pop(attempt.claim, None)
         await AttemptCounter.filter(key=attempt.key, claim=attempt.claim).update(
             failures=0, last_failure_at=None, retry_at=None, locked_until=None, evaluating_until=None, claim=None
         )
@@ -147,8 +152,20 @@ class AttemptGuard:
         if attempt.done:
             return
         attempt.done = True
+        self._held.pop(attempt.claim, None)
         await AttemptCounter.filter(key=attempt.key, claim=attempt.claim).update(evaluating_until=None, claim=None)
         await self._drop_ip_reservation(attempt)
+
+    async def release_held(self) -> int:
+        """Give back every claim this process still holds (it is stopping); returns how many.
+
+        An attempt still evaluating here will not finish in time, and its email must not wait for the
+        claim to expire on the processes that stay. Its outcome, if it comes, is no longer recorded.
+        """
+        held = list(self._held.values())
+        for attempt in held:
+            await self.release(attempt)
+        return len(held)
 
     async def unlock(self, key: str) -> bool:
         """Clear failures, delay and lock of a key (operator command); True when there was something to clear."""

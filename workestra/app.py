@@ -34,7 +34,7 @@ from schema.root import build_schema
 from schema.sharing import encoded_next
 from workestra.context import Context
 from workestra.db import ensure_sqlite_directory, tortoise_config
-from workestra.http import RequestGuard
+from workestra.http import InFlightRequests, RequestGuard
 from workestra.services import Services
 from workestra.settings import Settings
 from workestra.ws import TRY_AGAIN_LATER, MessageBucket, SocketRefused, TransportWSHandler
@@ -42,6 +42,8 @@ from workestra.ws import TRY_AGAIN_LATER, MessageBucket, SocketRefused, Transpor
 log = logging.getLogger("workestra.app")
 
 SESSION_ENDED = 4403
+# After the shutdown grace, how long cancelled requests get to give back their claims before the database closes.
+SHUTDOWN_WIND_DOWN_SECONDS = 2
 _WATCHER_KEY = "workestra.session_watcher"
 _COUNTED_KEY = "workestra.counted_account"
 
@@ -161,6 +163,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, freeze_gc_afte
     """
     services = Services.build(settings, clock=clock)
     view = GraphQLView(services)
+    in_flight = InFlightRequests()
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -182,7 +185,14 @@ def create_app(settings: Settings, *, clock: Clock | None = None, freeze_gc_afte
                     # garbage collector's full passes, which otherwise stall fan-outs by hundreds of ms.
                     gc.collect()
                     gc.freeze()
-                yield
+                try:
+                    yield
+                finally:
+                    # The server runs this once its shutdown grace is over: what still runs will not finish
+                    # before the database closes, so its clients are told to retry on another process now.
+                    cut_short = await in_flight.answer_all(wind_down=SHUTDOWN_WIND_DOWN_SECONDS)
+                    if cut_short:
+                        log.warning("shutdown grace over; answered requests in flight count=%d", cut_short)
 
     allowed_origins = settings.browser_origins
     middleware = [
@@ -191,6 +201,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, freeze_gc_afte
             allowed_origins=allowed_origins,
             production=settings.production,
             request_timeout=settings.request_timeout,
+            in_flight=in_flight,
         )
     ]
     if allowed_origins:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -43,7 +44,14 @@ def app_from_env():
     return create_app(Settings.from_env(), freeze_gc_after_start=True)
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
+    # uvicorn handles SIGTERM itself while serving (stop accepting, drain, lifespan shutdown), then raises it
+    # again once done; a stop that was asked for and completed exits 0, as process managers expect.
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     asyncio.run(migrate(settings.database_url))
     if args.workers > 1 and settings.database_url.startswith("sqlite"):
         log.warning("several workers on one SQLite file serialise on its lock; use PostgreSQL to scale out")
@@ -63,7 +71,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
         ws_per_message_deflate=False,
         loop="asyncio",
         log_level=settings.log_level.lower(),
-        timeout_graceful_shutdown=10,
+        timeout_graceful_shutdown=settings.shutdown_grace,
     )
 
 

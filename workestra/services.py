@@ -27,7 +27,7 @@ from auth.two_factor import prune_pending_setups
 from workestra import mail as outbox_table
 from workestra.events import EventBus
 from workestra.feeds import BusSessionEvents, SessionFeeds
-from workestra.mail import MailSender
+from workestra.mail import SMTP_TIMEOUT_SECONDS, MailSender
 from workestra.secret_key import resolve_secret_key
 from workestra.settings import Settings
 
@@ -125,10 +125,30 @@ class Services:
             yield self
         finally:
             sweeper.cancel()
-            mailer.cancel()
-            await asyncio.gather(sweeper, mailer, return_exceptions=True)
+            await self._stop_mail(mailer)
+            await asyncio.gather(sweeper, return_exceptions=True)
+            # Attempts still evaluating here will not finish: their emails must not wait for the claims to expire.
+            try:
+                released = await self.guard.release_held()
+            except Exception as exc:
+                log.error("releasing attempt claims at shutdown failed: %s", type(exc).__name__)
+            else:
+                if released:
+                    log.warning("stopping with attempts in flight; released claims count=%d", released)
             await self.feeds.close()
             await self.bus.disconnect()
+
+    async def _stop_mail(self, mailer: asyncio.Task[None]) -> None:
+        """Let the mail being sent finish (one SMTP conversation at most), then hand the rest to other processes."""
+        sender = self.outbox.sender
+        sender.stop()
+        await asyncio.wait({mailer}, timeout=SMTP_TIMEOUT_SECONDS + 1)
+        mailer.cancel()
+        await asyncio.gather(mailer, return_exceptions=True)
+        try:
+            await sender.release_held()
+        except Exception as exc:
+            log.error("releasing claimed mail at shutdown failed: %s", type(exc).__name__)
 
     async def sweep_once(self) -> int:
         """End sessions past their timeouts, forget stale IP failures, challenges and old audit events.

@@ -83,6 +83,8 @@ class Settings:
     ws_message_burst: int = 50
     # Live sockets one account may hold on one process (the B2 benchmark opens 1,000).
     max_sockets_per_account: int = 1000
+    # Seconds a stopping process (SIGTERM) gives in-flight requests before it cancels them.
+    shutdown_grace: int = 10
     log_level: str = "INFO"
     secret_key: str | None = field(default=None, repr=False)
     # Where development keeps the key it generates when SECRET_KEY is unset (never used in production).
@@ -165,6 +167,7 @@ class Settings:
             "signup_ip_window",
             "ws_message_burst",
             "max_sockets_per_account",
+            "shutdown_grace",
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name.upper()} must be at least 1")

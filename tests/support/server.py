@@ -80,11 +80,16 @@ class ServerProcess:
         self.stop()
         raise RuntimeError(f"server did not start: {self.log_path.read_text()[-3000:]}")
 
+    def terminate(self) -> None:
+        """Send SIGTERM (what an orchestrator does before a restart) without waiting for the exit."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+
     def stop(self) -> None:
         """Stop gracefully, then kill the group if it lingers."""
         if self.process is None or self.process.poll() is not None:
             return
-        os.killpg(self.process.pid, signal.SIGTERM)
+        self.terminate()
         try:
             self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
