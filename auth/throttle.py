@@ -27,7 +27,7 @@ from tortoise.transactions import in_transaction
 
 from auth.clock import Clock
 from auth.emails import normalize_email
-from auth.errors import AccountLocked, TooManyAttempts
+from auth.errors import AccountLocked, IpLimitReached, TooManyAttempts
 from auth.lockout import LockoutPolicy
 from models import AttemptCounter, IpFailure, IpSignUp
 from models.throttle import IpEvent
@@ -63,9 +63,11 @@ def _seconds_until(moment: datetime, now: datetime) -> int:
 class AttemptGuard:
     """Claims and records attempts under a ``LockoutPolicy``."""
 
-    def __init__(self, policy: LockoutPolicy, *, clock: Clock) -> None:
+    def __init__(self, policy: LockoutPolicy, *, clock: Clock, on_lockout: Callable[[], None] | None = None) -> None:
         self.policy = policy
         self.clock = clock
+        # Told of every lock that a failure writes (a metric); never of refused attempts.
+        self.on_lockout = on_lockout
         # Claims this process won and has not closed yet, by claim token (released at shutdown).
         self._held: dict[str, Attempt] = {}
 
@@ -136,6 +138,8 @@ class AttemptGuard:
             # Exactly one failure writes a given lock, so exactly one lock mail is queued.
             if recorded and verdict.locks and on_lock is not None:
                 await on_lock(connection)
+        if recorded and verdict.locks and self.on_lockout is not None:
+            self.on_lockout()
         return bool(recorded) and verdict.locks
 
     async def succeeded(self, attempt: Attempt) -> None:
@@ -212,7 +216,7 @@ class AttemptGuard:
 async def reserve_ip_slot(
     model: type[IpEvent], ip: str | None, now: datetime, *, limit: int, window_seconds: int
 ) -> int | None:
-    """Take one of the ``limit`` slots an IP has per sliding window, or raise ``TooManyAttempts``.
+    """Take one of the ``limit`` slots an IP has per sliding window, or raise ``IpLimitReached``.
 
     Insert first, then rank the row among the IP's rows in the window: concurrent requests and processes
     cannot all see room for themselves (on PostgreSQL a burst may pass by the requests still in flight).
@@ -228,7 +232,7 @@ async def reserve_ip_slot(
     await model.filter(id=reservation.id).delete()
     oldest = await model.filter(ip=ip, occurred_at__gt=window_start).order_by("occurred_at").first()
     expires = (oldest.occurred_at if oldest else now) + timedelta(seconds=window_seconds)
-    raise TooManyAttempts(_seconds_until(expires, now))
+    raise IpLimitReached(_seconds_until(expires, now))
 
 
 @dataclass(frozen=True)

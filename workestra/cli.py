@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
+import tempfile
 from pathlib import Path
 
 import uvicorn
@@ -52,11 +54,39 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
     # uvicorn handles SIGTERM itself while serving (stop accepting, drain, lifespan shutdown), then raises it
     # again once done; a stop that was asked for and completed exits 0, as process managers expect.
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    if args.workers > 1 and settings.metrics_enabled:
+        _use_multiprocess_metrics()
     asyncio.run(migrate(settings.database_url))
     if args.workers > 1 and settings.database_url.startswith("sqlite"):
         log.warning("several workers on one SQLite file serialise on its lock; use PostgreSQL to scale out")
     if args.workers > 1 and settings.broadcast_url.startswith("memory"):
         log.warning("memory:// events do not cross processes; set BROADCAST_URL=redis://… with several workers")
+    exporter = None
+    if settings.metrics_port:
+        from workestra.metrics import serve_on_port
+
+        exporter, _ = serve_on_port(settings.metrics_port, settings.metrics_host)
+    try:
+        _run_uvicorn(settings, args)
+    finally:
+        if exporter is not None:
+            exporter.shutdown()
+
+
+def _use_multiprocess_metrics() -> None:
+    """Make the workers write their samples to a fresh directory that this process sums up on scrape."""
+    from workestra.metrics import MULTIPROCESS_ENV
+
+    directory = os.environ.get(MULTIPROCESS_ENV)
+    if directory:
+        # The files of a previous run would be summed with this one's.
+        for stale in Path(directory).glob("*.db"):
+            stale.unlink()
+    else:
+        os.environ[MULTIPROCESS_ENV] = tempfile.mkdtemp(prefix="workestra-metrics-")
+
+
+def _run_uvicorn(settings: Settings, args: argparse.Namespace) -> None:
     uvicorn.run(
         "workestra.cli:app_from_env",
         factory=True,
