@@ -1,11 +1,12 @@
-"""Counts and times every GraphQL operation over HTTP by its root field and outcome (``workestra.metrics``)."""
+"""Counts and times every GraphQL query and mutation by its root field and outcome (``workestra.metrics``)."""
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterator
 
-from graphql import FieldNode, OperationDefinitionNode, get_operation_ast
+from graphql import FieldNode, GraphQLSchema, OperationDefinitionNode, get_operation_ast
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
@@ -19,7 +20,7 @@ class OperationMetrics(SchemaExtension):
         started = time.perf_counter()
         yield
         context = self.execution_context
-        operation = _root_field(context.graphql_document, context.operation_name, self._known_fields())
+        operation = _root_field(context.graphql_document, context.operation_name, _known_fields(context.schema._schema))
         if operation is None:
             return  # a subscription: counted by the subscriptions gauge, not as a request
         if context.pre_execution_errors:
@@ -31,11 +32,12 @@ class OperationMetrics(SchemaExtension):
         metrics.REQUESTS.labels(operation=operation, outcome=outcome).inc()
         metrics.REQUEST_SECONDS.labels(operation=operation).observe(time.perf_counter() - started)
 
-    def _known_fields(self) -> frozenset[str]:
-        schema = self.execution_context.schema._schema
-        return frozenset(
-            name for root in (schema.query_type, schema.mutation_type) if root is not None for name in root.fields
-        )
+
+@functools.cache
+def _known_fields(schema: GraphQLSchema) -> frozenset[str]:
+    return frozenset(
+        name for root in (schema.query_type, schema.mutation_type) if root is not None for name in root.fields
+    )
 
 
 def _root_field(document: object, operation_name: str | None, known: frozenset[str]) -> str | None:

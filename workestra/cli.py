@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -54,8 +55,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
     # uvicorn handles SIGTERM itself while serving (stop accepting, drain, lifespan shutdown), then raises it
     # again once done; a stop that was asked for and completed exits 0, as process managers expect.
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    if args.workers > 1 and settings.metrics_enabled:
-        _use_multiprocess_metrics()
+    samples = _use_multiprocess_metrics() if args.workers > 1 and settings.metrics_enabled else None
     asyncio.run(migrate(settings.database_url))
     if args.workers > 1 and settings.database_url.startswith("sqlite"):
         log.warning("several workers on one SQLite file serialise on its lock; use PostgreSQL to scale out")
@@ -71,10 +71,15 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
     finally:
         if exporter is not None:
             exporter.shutdown()
+        if samples is not None:
+            shutil.rmtree(samples, ignore_errors=True)
 
 
-def _use_multiprocess_metrics() -> None:
-    """Make the workers write their samples to a fresh directory that this process sums up on scrape."""
+def _use_multiprocess_metrics() -> str | None:
+    """Make the workers write their samples to a fresh directory that this process sums up on scrape.
+
+    Returns the directory when it was made here (removed again at exit), None when the operator named it.
+    """
     from workestra.metrics import MULTIPROCESS_ENV
 
     directory = os.environ.get(MULTIPROCESS_ENV)
@@ -82,8 +87,9 @@ def _use_multiprocess_metrics() -> None:
         # The files of a previous run would be summed with this one's.
         for stale in Path(directory).glob("*.db"):
             stale.unlink()
-    else:
-        os.environ[MULTIPROCESS_ENV] = tempfile.mkdtemp(prefix="workestra-metrics-")
+        return None
+    os.environ[MULTIPROCESS_ENV] = made = tempfile.mkdtemp(prefix="workestra-metrics-")
+    return made
 
 
 def _run_uvicorn(settings: Settings, args: argparse.Namespace) -> None:

@@ -51,13 +51,13 @@ _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 
 # -- GraphQL requests -------------------------------------------------------------------------------
 REQUESTS = Counter(
     "workestra_graphql_requests",
-    "GraphQL operations over HTTP by root field and outcome (ok, error: errors in the result, rejected: "
-    "refused before execution by parsing, validation or limits).",
+    "GraphQL queries and mutations (HTTP or WebSocket) by root field and outcome (ok, error: errors in the "
+    "result, rejected: refused before execution by parsing, validation or limits).",
     ["operation", "outcome"],
 )
 REQUEST_SECONDS = Histogram(
     "workestra_graphql_request_duration_seconds",
-    "Time to run one GraphQL operation over HTTP, by root field.",
+    "Time to run one GraphQL query or mutation, by root field.",
     ["operation"],
     buckets=_LATENCY_BUCKETS,
 )
