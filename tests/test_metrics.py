@@ -117,6 +117,9 @@ async def test_sign_in_outcomes_lockouts_and_requests_are_counted(
     # Five wrong passwords answered InvalidCredentials, the sixth locked; then one refused while locked.
     assert counted == {"success": 1, "invalid": 5, "delayed": 1, "locked": 2, "ip_limit": 0, "two_factor_required": 0}
     assert delta("workestra_lockouts_total") == 1
+    # The one completed sign-in announced its new session; refused and failed attempts announce nothing.
+    assert delta("workestra_events_published_total") == 1
+    assert delta("workestra_events_publish_failed_total") == 0
     assert delta("workestra_graphql_requests_total", operation="signIn", outcome="ok") == 9
     assert delta("workestra_graphql_requests_total", operation="me", outcome="rejected") == 1
     assert delta("workestra_graphql_request_duration_seconds_count", operation="signIn") == 9
