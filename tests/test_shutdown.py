@@ -19,9 +19,10 @@ from tests.conftest import PASSWORD, test_settings
 from tests.support.databases import Backend
 from tests.support.graphql import SIGN_IN, SIGN_UP, GraphQLClient
 from tests.support.server import ServerProcess, free_port
-from tests.test_mail import RecordingHandler
+from tests.test_mail import RecordingHandler, db, notification, postgres_url, sender, start_smtp  # noqa: F401
 from tests.test_subscriptions_server import server_env, sign_in, subscribed
 from workestra.app import create_app
+from workestra.mail import enqueue
 
 SERVICE_RESTART = 1012
 # A verify costs what the stored hash was made with; with 8 KiB of memory the time cost alone sets the
@@ -188,5 +189,32 @@ async def test_stopping_finishes_the_mail_being_sent_instead_of_cutting_the_conv
                 await asyncio.sleep(0.02)
         # The lifespan ended (the process is stopping) in the middle of the SMTP conversation.
         assert [mail.rcpt_tos for mail in handler.received] == [["ada@example.com"]]
+    finally:
+        controller.stop()
+
+
+@pytest.mark.usefixtures("db")
+async def test_a_sender_cancelled_mid_send_gives_its_claimed_mail_back_at_once(clock: FrozenClock) -> None:
+    handler = StallingHandler(stall=5)
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        await enqueue(notification(), now=clock.now())
+        mails = sender(clock, f"smtp://127.0.0.1:{controller.port}")
+        running = asyncio.create_task(mails.run())
+        deadline = time.monotonic() + 10
+        while not handler.talking.is_set():
+            assert time.monotonic() < deadline, "the mail was never sent"
+            await asyncio.sleep(0.02)
+        running.cancel()  # stuck past the stop's wait: the process must go
+        await asyncio.gather(running, return_exceptions=True)
+        assert await mails.release_held() == 1
+        # Another process's sender takes it on its next pass, not when the claim would have expired.
+        other, recording = start_smtp()
+        try:
+            assert await sender(clock, f"smtp://127.0.0.1:{other.port}").deliver_due() == 1
+            assert [mail.rcpt_tos for mail in recording.received] == [["ada@example.com"]]
+        finally:
+            other.stop()
     finally:
         controller.stop()
