@@ -74,6 +74,10 @@ class TooManyAttempts(RateLimited):
     message = "Too many attempts. Try again later."
 
 
+class IpLimitReached(TooManyAttempts):
+    """The client's address used up its allowance (per-IP cap); answered as ``TooManyAttempts``."""
+
+
 class AccountLocked(RateLimited):
     """The account is locked after repeated failures: the attempt was refused without being evaluated."""
 

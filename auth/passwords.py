@@ -92,6 +92,11 @@ class PasswordHasher:
             await self.prepare()
         await self.verify(self._dummy_hash, password)
 
+    @property
+    def waiting(self) -> int:
+        """Hashes queued for a slot of the pool right now."""
+        return self._limiter.statistics().tasks_waiting
+
     def needs_rehash(self, password_hash: str) -> bool:
         """True when the stored hash was made with other parameters than the current ones."""
         try:

@@ -27,7 +27,7 @@ from tortoise.transactions import in_transaction
 
 from auth.clock import Clock
 from auth.emails import normalize_email
-from auth.errors import AccountLocked, TooManyAttempts
+from auth.errors import AccountLocked, IpLimitReached, TooManyAttempts
 from auth.lockout import LockoutPolicy
 from models import AttemptCounter, IpFailure, IpSignUp
 from models.throttle import IpEvent
@@ -63,9 +63,13 @@ def _seconds_until(moment: datetime, now: datetime) -> int:
 class AttemptGuard:
     """Claims and records attempts under a ``LockoutPolicy``."""
 
-    def __init__(self, policy: LockoutPolicy, *, clock: Clock) -> None:
+    def __init__(self, policy: LockoutPolicy, *, clock: Clock, on_lockout: Callable[[], None] | None = None) -> None:
         self.policy = policy
         self.clock = clock
+        # Told of every lock that a failure writes (a metric); never of refused attempts.
+        self.on_lockout = on_lockout
+        # Claims this process won and has not closed yet, by claim token (released at shutdown).
+        self._held: dict[str, Attempt] = {}
 
     async def claim(self, key: str, ip: str | None) -> Attempt:
         """The right to evaluate one attempt, or ``TooManyAttempts`` / ``AccountLocked`` (nothing evaluated)."""
@@ -81,6 +85,7 @@ class AttemptGuard:
             if won:
                 row = await AttemptCounter.get(key=key)
                 attempt = Attempt(key, token, self._chained_failures(row, now), None)
+                self._held[token] = attempt
                 try:
                     attempt.ip_reservation = await self._reserve_ip(ip, now)
                 except BaseException:
@@ -114,6 +119,7 @@ class AttemptGuard:
         failures = attempt.previous_failures + 1
         verdict = self.policy.after_failure(failures)
         attempt.done = True
+        self._held.pop(attempt.claim, None)
         async with in_transaction() as connection:
             recorded = (
                 await AttemptCounter.filter(key=attempt.key, claim=attempt.claim)
@@ -132,11 +138,14 @@ class AttemptGuard:
             # Exactly one failure writes a given lock, so exactly one lock mail is queued.
             if recorded and verdict.locks and on_lock is not None:
                 await on_lock(connection)
+        if recorded and verdict.locks and self.on_lockout is not None:
+            self.on_lockout()
         return bool(recorded) and verdict.locks
 
     async def succeeded(self, attempt: Attempt) -> None:
         """The secret was right: the run of failures is over, and the IP reservation is returned."""
         attempt.done = True
+        self._held.pop(attempt.claim, None)
         await AttemptCounter.filter(key=attempt.key, claim=attempt.claim).update(
             failures=0, last_failure_at=None, retry_at=None, locked_until=None, evaluating_until=None, claim=None
         )
@@ -147,8 +156,20 @@ class AttemptGuard:
         if attempt.done:
             return
         attempt.done = True
+        self._held.pop(attempt.claim, None)
         await AttemptCounter.filter(key=attempt.key, claim=attempt.claim).update(evaluating_until=None, claim=None)
         await self._drop_ip_reservation(attempt)
+
+    async def release_held(self) -> int:
+        """Give back every claim this process still holds (it is stopping); returns how many.
+
+        An attempt still evaluating here will not finish in time, and its email must not wait for the
+        claim to expire on the processes that stay. Its outcome, if it comes, is no longer recorded.
+        """
+        held = list(self._held.values())
+        for attempt in held:
+            await self.release(attempt)
+        return len(held)
 
     async def unlock(self, key: str) -> bool:
         """Clear failures, delay and lock of a key (operator command); True when there was something to clear."""
@@ -195,7 +216,7 @@ class AttemptGuard:
 async def reserve_ip_slot(
     model: type[IpEvent], ip: str | None, now: datetime, *, limit: int, window_seconds: int
 ) -> int | None:
-    """Take one of the ``limit`` slots an IP has per sliding window, or raise ``TooManyAttempts``.
+    """Take one of the ``limit`` slots an IP has per sliding window, or raise ``IpLimitReached``.
 
     Insert first, then rank the row among the IP's rows in the window: concurrent requests and processes
     cannot all see room for themselves (on PostgreSQL a burst may pass by the requests still in flight).
@@ -211,7 +232,7 @@ async def reserve_ip_slot(
     await model.filter(id=reservation.id).delete()
     oldest = await model.filter(ip=ip, occurred_at__gt=window_start).order_by("occurred_at").first()
     expires = (oldest.occurred_at if oldest else now) + timedelta(seconds=window_seconds)
-    raise TooManyAttempts(_seconds_until(expires, now))
+    raise IpLimitReached(_seconds_until(expires, now))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from schema.errors import error_from
 from schema.inputs import SignInInput
 from schema.results import SignInResult
 from schema.types import TwoFactorRequired
+from workestra import metrics
 from workestra.context import Context
 
 
@@ -35,7 +36,9 @@ async def sign_in(
             events=s.events,
         )
     except AuthError as exc:
+        metrics.record_sign_in("password", exc)
         return error_from(exc)
+    metrics.record_sign_in("password", result)
     if isinstance(result, TwoFactorChallenge):
         return TwoFactorRequired(challenge=result.challenge, expires_at=result.expires_at)
     return signed_in_payload(ctx, result)

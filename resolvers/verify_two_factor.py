@@ -12,6 +12,7 @@ from resolvers.signed_in import signed_in_payload
 from schema.errors import error_from
 from schema.inputs import VerifyTwoFactorInput
 from schema.results import VerifyTwoFactorResult
+from workestra import metrics
 from workestra.context import Context
 
 
@@ -33,5 +34,7 @@ async def verify_two_factor(
             events=s.events,
         )
     except AuthError as exc:
+        metrics.record_sign_in("second_factor", exc)
         return error_from(exc)
+    metrics.record_sign_in("second_factor", result)
     return signed_in_payload(ctx, result)

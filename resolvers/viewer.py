@@ -14,6 +14,7 @@ import strawberry
 from auth.sessions import list_active_sessions
 from schema.sharing import SharedPayload
 from schema.types import Account, Session
+from workestra import metrics
 from workestra.context import Context
 
 if TYPE_CHECKING:
@@ -42,21 +43,22 @@ async def watch_active_sessions(info: strawberry.Info[Context, None]) -> AsyncGe
     policy = ctx.services.session_policy
     mine = strawberry.ID(str(viewer.session_id)) if viewer.session_id is not None else None
     sent: list[Session] | None = None
-    async with ctx.services.feeds.watch(viewer.account_id) as snapshots:
-        async for snapshot in snapshots:
-            views = _views(snapshot, policy)
-            if sent is not None and _same(snapshot, sent, views):
-                # E.g. an API key was revoked, or the bus reconnected and nothing had changed meanwhile.
-                continue
-            sent = views
-            # Sockets of the same session get the very same list, so its selection is executed and encoded
-            # once for all of them (schema.sharing).
-            seen_from = snapshot.memo.get(("views", mine))
-            if seen_from is None:
-                seen_from = snapshot.memo[("views", mine)] = SharedPayload(
-                    replace(view, current=view.id == mine) for view in views
-                )
-            yield seen_from
+    with metrics.SUBSCRIPTIONS.track_inprogress():
+        async with ctx.services.feeds.watch(viewer.account_id) as snapshots:
+            async for snapshot in snapshots:
+                views = _views(snapshot, policy)
+                if sent is not None and _same(snapshot, sent, views):
+                    # E.g. an API key was revoked, or the bus reconnected and nothing had changed meanwhile.
+                    continue
+                sent = views
+                # Sockets of the same session get the very same list, so its selection is executed and encoded
+                # once for all of them (schema.sharing).
+                seen_from = snapshot.memo.get(("views", mine))
+                if seen_from is None:
+                    seen_from = snapshot.memo[("views", mine)] = SharedPayload(
+                        replace(view, current=view.id == mine) for view in views
+                    )
+                yield seen_from
 
 
 def _views(snapshot: Snapshot, policy: SessionPolicy) -> list[Session]:

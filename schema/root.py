@@ -39,6 +39,7 @@ from resolvers import (
 )
 from schema.errors import ERROR_TYPES
 from schema.masking import MaskUnexpectedErrors
+from schema.metrics import OperationMetrics
 from schema.permissions import read_only_for_api_keys
 from schema.sharing import SharingExecutor
 
@@ -152,6 +153,7 @@ def build_schema(
         extensions=[
             lambda: AddValidationRules(limit_rules),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
+            OperationMetrics,
             ParserCache,
             ValidationCache,
             *([DisableIntrospection, MaskUnexpectedErrors] if production else []),

@@ -32,9 +32,10 @@ from auth.api_keys import credential_is_live
 from auth.clock import Clock
 from schema.root import build_schema
 from schema.sharing import encoded_next
+from workestra import metrics
 from workestra.context import Context
 from workestra.db import ensure_sqlite_directory, tortoise_config
-from workestra.http import RequestGuard
+from workestra.http import InFlightRequests, RequestGuard
 from workestra.services import Services
 from workestra.settings import Settings
 from workestra.ws import TRY_AGAIN_LATER, MessageBucket, SocketRefused, TransportWSHandler
@@ -42,6 +43,8 @@ from workestra.ws import TRY_AGAIN_LATER, MessageBucket, SocketRefused, Transpor
 log = logging.getLogger("workestra.app")
 
 SESSION_ENDED = 4403
+# After the shutdown grace, how long cancelled requests get to give back their claims before the database closes.
+SHUTDOWN_WIND_DOWN_SECONDS = 2
 _WATCHER_KEY = "workestra.session_watcher"
 _COUNTED_KEY = "workestra.counted_account"
 
@@ -113,6 +116,7 @@ class GraphQLView(GraphQL):
         if self._sockets[viewer.account_id] >= self.services.settings.max_sockets_per_account:
             raise SocketRefused(TRY_AGAIN_LATER, "Too many live connections for this account")
         self._sockets[viewer.account_id] += 1
+        metrics.SOCKETS.inc()
         websocket = context.request
         websocket.scope[_COUNTED_KEY] = viewer.account_id
         context.socket_session_id = viewer.credential_id
@@ -126,6 +130,7 @@ class GraphQLView(GraphQL):
         finally:
             account_id = scope.get(_COUNTED_KEY)
             if account_id is not None:
+                metrics.SOCKETS.dec()
                 self._sockets[account_id] -= 1
                 if self._sockets[account_id] <= 0:
                     del self._sockets[account_id]
@@ -161,9 +166,18 @@ def create_app(settings: Settings, *, clock: Clock | None = None, freeze_gc_afte
     """
     services = Services.build(settings, clock=clock)
     view = GraphQLView(services)
+    in_flight = InFlightRequests()
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
+
+    async def metrics_page(request: Request) -> Response:
+        # Not found, like any unknown path, for everyone but the listed scrapers.
+        peer = request.client.host if request.client else None
+        if not metrics.scraper_allowed(peer, "x-forwarded-for" in request.headers, settings.metrics_allowed_ips):
+            return PlainTextResponse("Not Found", status_code=404)
+        body, content_type = metrics.exposition()
+        return Response(body, media_type=content_type)
 
     async def readyz(request: Request) -> Response:
         checks = {"database": await _database_ready(), "eventBus": await services.bus.ping()}
@@ -182,7 +196,15 @@ def create_app(settings: Settings, *, clock: Clock | None = None, freeze_gc_afte
                     # garbage collector's full passes, which otherwise stall fan-outs by hundreds of ms.
                     gc.collect()
                     gc.freeze()
-                yield
+                try:
+                    yield
+                finally:
+                    # The server runs this once its shutdown grace is over: what still runs will not finish
+                    # before the database closes, so its clients are told to retry on another process now.
+                    cut_short = await in_flight.answer_all(wind_down=SHUTDOWN_WIND_DOWN_SECONDS)
+                    if cut_short:
+                        log.warning("shutdown grace over; answered requests in flight count=%d", cut_short)
+                    metrics.process_stopped()
 
     allowed_origins = settings.browser_origins
     middleware = [
@@ -191,6 +213,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, freeze_gc_afte
             allowed_origins=allowed_origins,
             production=settings.production,
             request_timeout=settings.request_timeout,
+            in_flight=in_flight,
         )
     ]
     if allowed_origins:
@@ -213,6 +236,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, freeze_gc_afte
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            # Only for METRICS_ALLOWED_IPS; without them the path does not exist on the public API.
+            *([Route("/metrics", metrics_page)] if settings.metrics_allowed_ips else []),
         ],
         lifespan=lifespan,
         max_body_size=settings.max_body_bytes,

@@ -5,7 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
+import shutil
+import signal
 import sys
+import tempfile
 from pathlib import Path
 
 import uvicorn
@@ -43,12 +47,52 @@ def app_from_env():
     return create_app(Settings.from_env(), freeze_gc_after_start=True)
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
+    # uvicorn handles SIGTERM itself while serving (stop accepting, drain, lifespan shutdown), then raises it
+    # again once done; a stop that was asked for and completed exits 0, as process managers expect.
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    samples = _use_multiprocess_metrics() if args.workers > 1 and settings.metrics_enabled else None
     asyncio.run(migrate(settings.database_url))
     if args.workers > 1 and settings.database_url.startswith("sqlite"):
         log.warning("several workers on one SQLite file serialise on its lock; use PostgreSQL to scale out")
     if args.workers > 1 and settings.broadcast_url.startswith("memory"):
         log.warning("memory:// events do not cross processes; set BROADCAST_URL=redis://… with several workers")
+    exporter = None
+    if settings.metrics_port:
+        from workestra.metrics import serve_on_port
+
+        exporter, _ = serve_on_port(settings.metrics_port, settings.metrics_host)
+    try:
+        _run_uvicorn(settings, args)
+    finally:
+        if exporter is not None:
+            exporter.shutdown()
+        if samples is not None:
+            shutil.rmtree(samples, ignore_errors=True)
+
+
+def _use_multiprocess_metrics() -> str | None:
+    """Make the workers write their samples to a fresh directory that this process sums up on scrape.
+
+    Returns the directory when it was made here (removed again at exit), None when the operator named it.
+    """
+    from workestra.metrics import MULTIPROCESS_ENV
+
+    directory = os.environ.get(MULTIPROCESS_ENV)
+    if directory:
+        # The files of a previous run would be summed with this one's.
+        for stale in Path(directory).glob("*.db"):
+            stale.unlink()
+        return None
+    os.environ[MULTIPROCESS_ENV] = made = tempfile.mkdtemp(prefix="workestra-metrics-")
+    return made
+
+
+def _run_uvicorn(settings: Settings, args: argparse.Namespace) -> None:
     uvicorn.run(
         "workestra.cli:app_from_env",
         factory=True,
@@ -63,7 +107,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
         ws_per_message_deflate=False,
         loop="asyncio",
         log_level=settings.log_level.lower(),
-        timeout_graceful_shutdown=10,
+        timeout_graceful_shutdown=settings.shutdown_grace,
     )
 
 

@@ -66,6 +66,8 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
 
+from workestra import metrics
+
 __all__ = ["BusReset", "EventBus", "EventBusUnavailable", "Subscription"]
 
 logger = logging.getLogger("workestra.events")
@@ -579,6 +581,7 @@ class EventBus:
                 logger.warning("event bus listener failed (%s); reconnecting", _describe(exc))
             await self._close_backend(backend)
             backend = await self._reconnect()
+            metrics.BUS_RECONNECTS.inc()
             self._backend = backend
             self._listener_alive = True
             # Only now, with the new subscription confirmed, is a reload safe:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models import Session
+from workestra import metrics
 from workestra.events import BusReset, EventBus
 
 log = logging.getLogger("workestra.feeds")
@@ -33,7 +34,12 @@ class BusSessionEvents:
         self._bus = bus
 
     async def sessions_changed(self, account_id: int, *, ended: Sequence[str] = ()) -> None:
-        await self._bus.publish(account_topic(account_id), json.dumps({"ended": list(ended)}))
+        try:
+            await self._bus.publish(account_topic(account_id), json.dumps({"ended": list(ended)}))
+        except Exception:
+            metrics.EVENTS_FAILED.inc()
+            raise
+        metrics.EVENTS_PUBLISHED.inc()
 
 
 @dataclass(frozen=True)

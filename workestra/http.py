@@ -7,11 +7,12 @@ the handshake by the GraphQL view, and their frames are limited by uvicorn).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from contextvars import ContextVar
 from urllib.parse import urlsplit
 
@@ -53,6 +54,40 @@ def normalize_origin(origin: str) -> str | None:
     return f"{parts.scheme}://{host}"
 
 
+class InFlightRequests:
+    """The HTTP requests being served, so that a stopping process can answer the ones its grace cut short."""
+
+    def __init__(self) -> None:
+        self._answers: set[Callable[[], Awaitable[None]]] = set()
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def add(self, answer: Callable[[], Awaitable[None]]) -> None:
+        """Track a request by the coroutine function that answers it "retry elsewhere"."""
+        self._answers.add(answer)
+        self._idle.clear()
+
+    def discard(self, answer: Callable[[], Awaitable[None]]) -> None:
+        """Forget a request that ended."""
+        self._answers.discard(answer)
+        if not self._answers:
+            self._idle.set()
+
+    async def answer_all(self, *, wind_down: float) -> int:
+        """Answer every request still running with a retryable 503 (the shutdown grace is over); returns how many.
+
+        Then waits up to ``wind_down`` seconds for them to end: cancelled, they are giving back what they
+        hold (attempt claims), which needs the database still open.
+        """
+        answers = list(self._answers)
+        for answer in answers:
+            await answer()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(wind_down):
+                await self._idle.wait()
+        return len(answers)
+
+
 class RequestGuard:
     """Adds a request id and security headers; refuses cross-origin browser requests and non-JSON POSTs."""
 
@@ -63,9 +98,11 @@ class RequestGuard:
         allowed_origins: Iterable[str],
         production: bool,
         request_timeout: float,
+        in_flight: InFlightRequests | None = None,
         graphql_path: str = "/graphql",
     ) -> None:
         self.app = app
+        self.in_flight = in_flight if in_flight is not None else InFlightRequests()
         self.allowed = {o for o in (normalize_origin(origin) for origin in allowed_origins) if o}
         self.production = production
         self.request_timeout = request_timeout
@@ -81,9 +118,13 @@ class RequestGuard:
         scope.setdefault("state", {})["request_id"] = request_id
 
         started = False
+        # Set once a stopping process has answered this request for it (see ``InFlightRequests``).
+        answered_for_shutdown = False
 
         async def send_with_headers(message: Message) -> None:
             nonlocal started
+            if answered_for_shutdown:
+                return
             if message["type"] == "http.response.start":
                 started = True
                 out = MutableHeaders(scope=message)
@@ -96,6 +137,19 @@ class RequestGuard:
                     out["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
             await send(message)
 
+        async def answer_restarting() -> None:
+            nonlocal answered_for_shutdown
+            if started or answered_for_shutdown:
+                return
+            await _send_error(
+                send_with_headers,
+                503,
+                "The server is restarting; try again.",
+                code="SERVICE_UNAVAILABLE",
+                request_id=request_id,
+            )
+            answered_for_shutdown = True
+
         token = current_request_id.set(request_id)
         try:
             refusal = self._refusal(scope, headers)
@@ -105,6 +159,7 @@ class RequestGuard:
                 await _send_error(send_with_headers, status, message)
                 return
             deadline = asyncio.timeout(self.request_timeout)
+            self.in_flight.add(answer_restarting)
             try:
                 async with deadline:
                     await self.app(scope, receive, send_with_headers)
@@ -115,6 +170,18 @@ class RequestGuard:
                 log.warning("request timed out after=%ss path=%s", self.request_timeout, scope["path"])
                 if not started:
                     await _send_error(send_with_headers, 503, "The request took too long; try again.")
+            except asyncio.CancelledError:
+                # The server cancels what still runs when its shutdown grace ends: answer it as retryable,
+                # so the client repeats it on another process instead of seeing a bare 500.
+                await answer_restarting()
+                raise
+            except Exception:
+                if not answered_for_shutdown:
+                    raise
+                # Already answered: what fails now (a database closed under it) concerns no one.
+                log.info("request abandoned at shutdown path=%s", scope["path"])
+            finally:
+                self.in_flight.discard(answer_restarting)
         finally:
             current_request_id.reset(token)
 
@@ -141,13 +208,15 @@ class RequestGuard:
         return urlsplit(normalized).netloc == headers.get("host", "").lower()
 
 
-async def _send_error(send: Send, status: int, message: str) -> None:
-    body = json.dumps({"errors": [{"message": message}]}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-        }
-    )
+async def _send_error(
+    send: Send, status: int, message: str, *, code: str | None = None, request_id: str | None = None
+) -> None:
+    error: dict[str, object] = {"message": message}
+    if code is not None:
+        error["extensions"] = {"code": code, "requestId": request_id}
+    body = json.dumps({"errors": [error]}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if status == 503:
+        headers.append((b"retry-after", b"1"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

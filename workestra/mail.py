@@ -134,14 +134,29 @@ class MailSender:
         self._max_attempts = max_attempts
         self._claim = timedelta(seconds=claim_seconds)
         self._wake = asyncio.Event()
+        self._stopping = False
+        # Rows this sender claimed and has not recorded an outcome for yet.
+        self._held: set[int] = set()
 
     def wake(self) -> None:
         """Start the next pass of :meth:`run` now, e.g. right after a transaction queued a mail."""
         self._wake.set()
 
+    def stop(self) -> None:
+        """Let :meth:`run` finish the message it is sending, then return without claiming another."""
+        self._stopping = True
+        self._wake.set()
+
+    async def release_held(self) -> int:
+        """Give back the rows claimed but not sent (the sender was cancelled), so other processes send them now."""
+        held, self._held = self._held, set()
+        if not held:
+            return 0
+        return await OutboxMessage.filter(id__in=held, sent_at=None).update(claimed_until=None)
+
     async def run(self) -> None:
-        """Deliver due mail every ``poll_interval`` seconds (or on :meth:`wake`) until cancelled."""
-        while True:
+        """Deliver due mail every ``poll_interval`` seconds (or on :meth:`wake`) until cancelled or stopped."""
+        while not self._stopping:
             try:
                 await self.deliver_due()
             except asyncio.CancelledError:
@@ -170,9 +185,14 @@ class MailSender:
         sent = 0
         for message_id in due_ids:
             _raise_if_cancel_was_swallowed()
+            if self._stopping:
+                break
             message = await self._claim_message(message_id)
-            if message is not None and await self._deliver(message):
+            if message is None:
+                continue
+            if await self._deliver(message):
                 sent += 1
+            self._held.discard(message.id)
         return sent
 
     async def _claim_message(self, message_id: int) -> OutboxMessage | None:
@@ -181,6 +201,7 @@ class MailSender:
         won = await OutboxMessage.filter(_due(now), id=message_id).update(claimed_until=now + self._claim)
         if won != 1:
             return None
+        self._held.add(message_id)
         return await OutboxMessage.get_or_none(id=message_id)
 
     async def _deliver(self, message: OutboxMessage) -> bool:

@@ -24,10 +24,12 @@ from auth.secret_box import SecretBox
 from auth.sessions import SessionPolicy, list_active_sessions, sweep_expired_sessions
 from auth.throttle import AttemptGuard, SignUpLimit
 from auth.two_factor import prune_pending_setups
+from models.outbox import OutboxMessage
 from workestra import mail as outbox_table
+from workestra import metrics
 from workestra.events import EventBus
 from workestra.feeds import BusSessionEvents, SessionFeeds
-from workestra.mail import MailSender
+from workestra.mail import SMTP_TIMEOUT_SECONDS, MailSender
 from workestra.secret_key import resolve_secret_key
 from workestra.settings import Settings
 
@@ -92,6 +94,7 @@ class Services:
                 ip_window_seconds=settings.ip_failure_window,
             ),
             clock=clock,
+            on_lockout=metrics.LOCKOUTS.inc,
         )
         outbox = MailOutbox(MailSender(smtp_url=settings.smtp_url, mail_from=settings.mail_from, clock=clock))
         return cls(
@@ -121,14 +124,36 @@ class Services:
         await self.bus.connect()
         sweeper = asyncio.create_task(self._sweep_forever(), name="session-sweep")
         mailer = asyncio.create_task(self.outbox.sender.run(), name="mail-sender")
+        gauges = asyncio.create_task(self._refresh_metrics_forever(), name="metrics-refresh")
         try:
             yield self
         finally:
+            gauges.cancel()
             sweeper.cancel()
-            mailer.cancel()
-            await asyncio.gather(sweeper, mailer, return_exceptions=True)
+            await self._stop_mail(mailer)
+            await asyncio.gather(sweeper, gauges, return_exceptions=True)
+            # Attempts still evaluating here will not finish: their emails must not wait for the claims to expire.
+            try:
+                released = await self.guard.release_held()
+            except Exception as exc:
+                log.error("releasing attempt claims at shutdown failed: %s", type(exc).__name__)
+            else:
+                if released:
+                    log.warning("stopping with attempts in flight; released claims count=%d", released)
             await self.feeds.close()
             await self.bus.disconnect()
+
+    async def _stop_mail(self, mailer: asyncio.Task[None]) -> None:
+        """Let the mail being sent finish (one SMTP conversation at most), then hand the rest to other processes."""
+        sender = self.outbox.sender
+        sender.stop()
+        await asyncio.wait({mailer}, timeout=SMTP_TIMEOUT_SECONDS + 1)
+        mailer.cancel()
+        await asyncio.gather(mailer, return_exceptions=True)
+        try:
+            await sender.release_held()
+        except Exception as exc:
+            log.error("releasing claimed mail at shutdown failed: %s", type(exc).__name__)
 
     async def sweep_once(self) -> int:
         """End sessions past their timeouts, forget stale IP failures, challenges and old audit events.
@@ -151,9 +176,30 @@ class Services:
         while True:
             await asyncio.sleep(self.settings.session_sweep_interval)
             try:
-                ended = await self.sweep_once()
+                with metrics.SWEEP_SECONDS.time():
+                    ended = await self.sweep_once()
             except Exception:
                 log.exception("session sweep failed")
             else:
                 if ended:
                     log.info("expired sessions ended count=%d", ended)
+
+    async def refresh_metrics(self) -> None:
+        """Set the gauges that are read, not counted: outbox depth and age, dead mails, bus state, hash queue."""
+        metrics.BUS_UP.set(1 if self.bus.healthy else 0)
+        metrics.HASH_QUEUE.set(self.hasher.waiting)
+        pending = OutboxMessage.filter(sent_at__isnull=True, failed_at__isnull=True)
+        metrics.OUTBOX_PENDING.set(await pending.count())
+        oldest = await pending.order_by("created_at").limit(1).values_list("created_at", flat=True)
+        age = (self.clock.now() - oldest[0]).total_seconds() if oldest else 0
+        metrics.OUTBOX_OLDEST_PENDING_AGE.set(max(0.0, age))
+        metrics.DEAD_MAILS.set(await OutboxMessage.filter(failed_at__isnull=False).count())
+
+    async def _refresh_metrics_forever(self) -> None:
+        # A periodic task rather than a collector: a scrape must never wait on the database.
+        while self.settings.metrics_enabled:
+            try:
+                await self.refresh_metrics()
+            except Exception as exc:
+                log.warning("metrics refresh failed: %s", type(exc).__name__)
+            await asyncio.sleep(self.settings.metrics_refresh_interval)

@@ -83,6 +83,14 @@ class Settings:
     ws_message_burst: int = 50
     # Live sockets one account may hold on one process (the B2 benchmark opens 1,000).
     max_sockets_per_account: int = 1000
+    # Prometheus metrics: on their own port (0 = off), and/or on the API port for these addresses only.
+    metrics_port: int = 0
+    metrics_host: str = "127.0.0.1"
+    metrics_allowed_ips: tuple[IPv4Network | IPv6Network, ...] = ()
+    # Seconds between refreshes of the values read from the database (outbox depth, oldest pending mail).
+    metrics_refresh_interval: int = 15
+    # Seconds a stopping process (SIGTERM) gives in-flight requests before it cancels them.
+    shutdown_grace: int = 10
     log_level: str = "INFO"
     secret_key: str | None = field(default=None, repr=False)
     # Where development keeps the key it generates when SECRET_KEY is unset (never used in production).
@@ -98,6 +106,11 @@ class Settings:
         """Foreign origins whose browser requests and WebSocket handshakes are accepted (``ALLOWED_ORIGINS``
         plus ``PUBLIC_ORIGIN``); same-origin ones always are."""
         return tuple(filter(None, (*self.allowed_origins, self.public_origin)))
+
+    @property
+    def metrics_enabled(self) -> bool:
+        """True when ``/metrics`` is served somewhere (its own port, or the API port for listed addresses)."""
+        return bool(self.metrics_port or self.metrics_allowed_ips)
 
     @property
     def session_cookie_name(self) -> str:
@@ -130,6 +143,11 @@ class Settings:
                     values[f.name] = parse_trusted_proxies(raw)
                 except ValueError:
                     raise SettingsError("TRUSTED_PROXIES must be a comma-separated list of IPs or CIDRs") from None
+            elif f.name == "metrics_allowed_ips":
+                try:
+                    values[f.name] = parse_trusted_proxies(raw)
+                except ValueError:
+                    raise SettingsError("METRICS_ALLOWED_IPS must be a comma-separated list of IPs or CIDRs") from None
             elif f.name == "allowed_origins":
                 values[f.name] = _list(raw)
             elif f.type == "int":
@@ -165,6 +183,12 @@ class Settings:
             "signup_ip_window",
             "ws_message_burst",
             "max_sockets_per_account",
+            "shutdown_grace",
+            "metrics_refresh_interval",
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name.upper()} must be at least 1")
+        if self.metrics_port > 65535:
+            raise SettingsError("METRICS_PORT must be a TCP port (1-65535), or 0 for off")
+        if self.metrics_port and self.metrics_port == self.port:
+            raise SettingsError("METRICS_PORT must differ from PORT: metrics are never served on the public API")
