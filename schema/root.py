@@ -10,8 +10,6 @@ from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
     MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
 )
 from strawberry.extensions.max_aliases import create_validator as alias_limit_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
@@ -37,6 +35,7 @@ from resolvers import (
     verify_two_factor,
     viewer,
 )
+from schema.cost import DocumentCost, DocumentLimits, bounded_overlap_rule
 from schema.errors import ERROR_TYPES
 from schema.masking import MaskUnexpectedErrors
 from schema.permissions import read_only_for_api_keys
@@ -135,7 +134,12 @@ class Schema(strawberry.Schema):
 
 
 def build_schema(
-    *, max_depth: int = 10, max_aliases: int = 15, max_tokens: int = 2000, production: bool = False
+    *,
+    max_depth: int = 10,
+    max_aliases: int = 15,
+    max_tokens: int = 2000,
+    document_limits: DocumentLimits = DocumentLimits(),  # noqa: B008 (frozen)
+    production: bool = False,
 ) -> strawberry.Schema:
     """The executable schema with its caches and query-size limits.
 
@@ -144,6 +148,7 @@ def build_schema(
     # The limit rules are built once: ValidationCache keys on the rule classes, so rules made afresh
     # per request (QueryDepthLimiter/MaxAliasesLimiter factories) would never hit the cache.
     limit_rules = [depth_limit_rule(max_depth, None, None), alias_limit_rule(max_aliases)]
+    overlap_rule = bounded_overlap_rule(document_limits.max_field_comparisons)
     return Schema(
         query=Query,
         mutation=Mutation,
@@ -152,8 +157,7 @@ def build_schema(
         extensions=[
             lambda: AddValidationRules(limit_rules),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
-            ParserCache,
-            ValidationCache,
+            lambda: DocumentCost(document_limits, overlap_rule),  # parser and validation caches included
             *([DisableIntrospection, MaskUnexpectedErrors] if production else []),
         ],
         config=StrawberryConfig(disable_field_suggestions=production),

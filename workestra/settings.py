@@ -75,6 +75,11 @@ class Settings:
     max_query_depth: int = 10
     max_aliases: int = 15
     max_tokens: int = 2_000
+    # The work one document may ask for, checked before the expensive validation rules (schema/cost.py).
+    max_document_length: int = 10_000
+    max_selections: int = 500
+    max_directives: int = 50
+    max_field_comparisons: int = 2_000
     ws_max_message_bytes: int = 65_536
     max_subscriptions_per_connection: int = 10
     connection_init_timeout: int = 10
@@ -165,6 +170,10 @@ class Settings:
             "signup_ip_window",
             "ws_message_burst",
             "max_sockets_per_account",
+            "max_document_length",
+            "max_selections",
+            "max_directives",
+            "max_field_comparisons",
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name.upper()} must be at least 1")
