@@ -7,9 +7,9 @@ each other a few times each expand exponentially. A document here is therefore r
 ``QUERY_TOO_COMPLEX`` when
 
 - its text is longer than ``max_length`` characters (lexing a long string or comment is a Python loop);
-- it has more than ``max_selections`` selections or ``max_directives`` directives *with fragments
-  expanded*: counted per fragment once and multiplied out, never walked, so the count itself stays
-  linear in the document and a cycle adds nothing;
+- it has more than ``max_selections`` selections, ``max_directives`` directives or ``max_arguments``
+  arguments *with fragments expanded*: counted per fragment once and multiplied out, never walked, so the
+  count itself stays linear in the document and a cycle adds nothing;
 - the overlapping-fields rule spends more than ``max_field_comparisons`` of its own complexity budget
   (graphql-core meters every comparison; its default of 500,000 is seconds of CPU).
 
@@ -19,17 +19,19 @@ The refusal never repeats the document.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
     ASTValidationRule,
+    DirectiveNode,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLSyntaxError,
     InlineFragmentNode,
     NameNode,
     OperationDefinitionNode,
@@ -50,44 +52,59 @@ class DocumentLimits:
 
     max_length: int = 10_000
     max_selections: int = 500
-    max_directives: int = 50
-    max_field_comparisons: int = 2_000
+    max_directives: int = 30
+    max_arguments: int = 50
+    max_field_comparisons: int = 500
 
 
 @dataclass(frozen=True)
 class DocumentSize:
-    """Selections and directives of a document with its fragments expanded (saturated at a cap)."""
+    """Selections, directives and arguments of a document with its fragments expanded (saturated at a cap)."""
 
     selections: int
     directives: int
+    arguments: int
+
+
+# (selections, directives, arguments)
+_Tally = tuple[int, int, int]
 
 
 @dataclass
 class _Part:
-    """One definition's own selections and directives, and the fragments it spreads (with multiplicity)."""
+    """One definition's own tally, and the fragments it spreads (with multiplicity)."""
 
-    selections: int = 0
-    directives: int = 0
+    tally: list[int] = field(default_factory=lambda: [0, 0, 0])
     spreads: Counter[str] = field(default_factory=Counter)
 
 
-def _own_part(selection_set: SelectionSetNode, directives: int) -> _Part:
-    part = _Part(directives=directives)
+def _own_part(selection_set: SelectionSetNode, directives: Sequence[DirectiveNode]) -> _Part:
+    part = _Part()
+    tally = part.tally
+    _add_directives(tally, directives)
     stack = [selection_set]
     while stack:
         for selection in stack.pop().selections:
-            part.selections += 1
-            part.directives += len(selection.directives or ())
+            tally[0] += 1
+            _add_directives(tally, selection.directives or ())
             if isinstance(selection, FragmentSpreadNode):
                 part.spreads[selection.name.value] += 1
-            elif isinstance(selection, FieldNode | InlineFragmentNode) and selection.selection_set:
-                stack.append(selection.selection_set)
+            elif isinstance(selection, FieldNode | InlineFragmentNode):
+                if isinstance(selection, FieldNode):
+                    tally[2] += len(selection.arguments or ())
+                if selection.selection_set:
+                    stack.append(selection.selection_set)
     return part
 
 
+def _add_directives(tally: list[int], directives: Sequence[DirectiveNode]) -> None:
+    tally[1] += len(directives)
+    tally[2] += sum(len(directive.arguments or ()) for directive in directives)
+
+
 def measure_document(document: DocumentNode, *, cap: int) -> DocumentSize:
-    """Count what validating and executing ``document`` would visit: every selection and directive of each
-    operation with its fragments expanded at each spread, plus each fragment definition once.
+    """Count what validating and executing ``document`` would visit: every selection, directive and argument
+    of each operation with its fragments expanded at each spread, plus each fragment definition once.
 
     Totals saturate just above ``cap``, so a fragment bomb costs no more to measure than a plain document;
     a spread of an unknown fragment, or one closing a cycle, counts as the spread alone.
@@ -96,33 +113,31 @@ def measure_document(document: DocumentNode, *, cap: int) -> DocumentSize:
     operations: list[_Part] = []
     for definition in document.definitions:
         if isinstance(definition, FragmentDefinitionNode):
-            own = _own_part(definition.selection_set, len(definition.directives or ()))
-            fragments.setdefault(definition.name.value, own)
-        elif isinstance(definition, OperationDefinitionNode):
-            directives = len(definition.directives or ()) + sum(
-                len(variable.directives or ()) for variable in definition.variable_definitions or ()
+            fragments.setdefault(
+                definition.name.value, _own_part(definition.selection_set, definition.directives or ())
             )
+        elif isinstance(definition, OperationDefinitionNode):
+            directives = [*(definition.directives or ())]
+            for variable in definition.variable_definitions or ():
+                directives += variable.directives or ()
             operations.append(_own_part(definition.selection_set, directives))
 
-    expanded: dict[str, tuple[int, int]] = {}
+    expanded: dict[str, _Tally] = {}
     for name in _dependencies_first(fragments):
         expanded[name] = _expand(fragments[name], expanded, cap)
     # Operations are expanded; each fragment definition is also visited once on its own.
-    sizes = [_expand(part, expanded, cap) for part in operations]
-    sizes += [(part.selections, part.directives) for part in fragments.values()]
-    return DocumentSize(
-        selections=min(sum(size[0] for size in sizes), cap + 1),
-        directives=min(sum(size[1] for size in sizes), cap + 1),
-    )
+    tallies = [_expand(part, expanded, cap) for part in operations]
+    tallies += [tuple(part.tally) for part in fragments.values()]  # type: ignore[misc]
+    total = [min(sum(column), cap + 1) for column in zip(*tallies, strict=True)] if tallies else [0, 0, 0]
+    return DocumentSize(*total)
 
 
-def _expand(part: _Part, expanded: dict[str, tuple[int, int]], cap: int) -> tuple[int, int]:
-    selections, directives = part.selections, part.directives
+def _expand(part: _Part, expanded: dict[str, _Tally], cap: int) -> _Tally:
+    total = list(part.tally)
     for name, count in part.spreads.items():
-        inner = expanded.get(name, (0, 0))  # unknown, or on a cycle: reported by the spec rules
-        selections = min(selections + count * inner[0], cap + 1)
-        directives = min(directives + count * inner[1], cap + 1)
-    return selections, directives
+        inner = expanded.get(name, (0, 0, 0))  # unknown, or on a cycle: reported by the spec rules
+        total = [min(mine + count * theirs, cap + 1) for mine, theirs in zip(total, inner, strict=True)]
+    return total[0], total[1], total[2]
 
 
 def _dependencies_first(fragments: dict[str, _Part]) -> Iterator[str]:
@@ -157,11 +172,14 @@ def too_complex(message: str, request_id: str | None = None) -> GraphQLError:
 
 def check_document(document: DocumentNode, limits: DocumentLimits) -> str | None:
     """Why ``document`` is refused (the limit it passes), or None when it is within the limits."""
-    size = measure_document(document, cap=max(limits.max_selections, limits.max_directives))
-    if size.selections > limits.max_selections:
-        return f"The document has more than {limits.max_selections} selections (fragments expanded)."
-    if size.directives > limits.max_directives:
-        return f"The document has more than {limits.max_directives} directives (fragments expanded)."
+    size = measure_document(document, cap=max(limits.max_selections, limits.max_directives, limits.max_arguments))
+    for count, limit, what in (
+        (size.selections, limits.max_selections, "selections"),
+        (size.directives, limits.max_directives, "directives"),
+        (size.arguments, limits.max_arguments, "arguments"),
+    ):
+        if count > limit:
+            return f"The document has more than {limit} {what} (fragments expanded)."
     return None
 
 
@@ -199,14 +217,23 @@ class DocumentCost(ParserCache, ValidationCache):
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
-        if context.query is not None and len(context.query) > self.limits.max_length:
-            # Lexing a long string or comment is a Python loop per character: never start it. An empty
-            # operation of an allowed type stands in for the document, so the refusal can follow.
+        query = context.query
+        max_tokens = context.parse_options.get("max_tokens")
+        if query is not None and len(query) > self.limits.max_length:
+            # Lexing a long string or comment is a Python loop per character: never start it.
             self.refusal = f"The document is longer than {self.limits.max_length} characters."
+        elif query is not None:
+            try:
+                context.graphql_document = self.cached_parse_document(query, **context.parse_options)
+            except GraphQLSyntaxError as error:
+                if max_tokens is not None and f"more than {max_tokens} tokens" in error.message:
+                    self.refusal = f"The document has more than {max_tokens} tokens."
+                # Other syntax errors are left to Strawberry's own parse step, which reports them on both
+                # transports (raised from here, a WebSocket operation would end without an error message).
+        if self.refusal is not None:
+            # An empty operation of an allowed type stands in for the document, so the refusal can follow.
             context.graphql_document = _stand_in(context.operation_name, context.allowed_operations)
-            yield
-            return
-        yield from super().on_parse()
+        yield
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context

@@ -36,7 +36,7 @@ HOSTILE = {
     "same-name fields, differing sub-selections": same_name_fields(120),
     "activeSessions { device } repeated": (
         f"query {MARKER} {{ "
-        + " ".join(f"activeSessions {{ device {{ {('browser', 'os')[i % 2]} }} }}" for i in range(200))
+        + " ".join(f"activeSessions {{ device {{ {('browser', 'os')[i % 2]} }} }}" for i in range(120))
         + " }"
     ),
     "inline fragments of the same field": (
@@ -54,6 +54,13 @@ HOSTILE = {
         f"fragment A on Query {{ passwordPolicy {{ minLength @skip(if: false) @skip(if: false) "
         "@skip(if: false) @skip(if: false) @skip(if: false) @skip(if: false) } }"
     ),
+    "many arguments": (
+        f"query {MARKER} {{ passwordPolicy({', '.join(f'a{i}: {i}' for i in range(60))}) {{ minLength }} }}"
+    ),
+    "arguments multiplied by fragments": (
+        f'query {MARKER} {{ {" ".join(["...A"] * 60)} }} fragment A on Query {{ __type(name: "Account") {{ name }} }}'
+    ),
+    "over the token limit": f"query {MARKER} {{ passwordPolicy {{ {'minLength ' * 1000}}} }}",
     "long string argument": (
         f'query {MARKER} {{ securityEvents(after: "{"x" * 20_000}") {{ pageInfo {{ hasNextPage }} }} }}'
     ),
@@ -113,13 +120,18 @@ async def test_the_overlap_rule_stops_at_its_budget(anonymous: GraphQLClient) ->
     }
 
 
-@pytest.mark.settings(max_selections=10, max_directives=2, max_document_length=200, max_field_comparisons=5)
+@pytest.mark.settings(
+    max_selections=10, max_directives=2, max_arguments=3, max_document_length=200, max_field_comparisons=5
+)
 async def test_the_limits_are_settings(anonymous: GraphQLClient) -> None:
     assert (await anonymous.data("{ passwordPolicy { minLength maxLength historySize } }"))["passwordPolicy"]
     eleven = "{ passwordPolicy { " + " ".join(f"a{i}: minLength" for i in range(10)) + " } }"
     assert_refused(await anonymous.execute(eleven), "more than 10 selections")
     directives = "{ passwordPolicy { minLength @skip(if: false) @skip(if: false) @skip(if: false) } }"
     assert_refused(await anonymous.execute(directives), "more than 2 directives")
+    arguments = '{ a: __type(name: "A") { name } b: __type(name: "B") { name } c: __type(name: "C") { name } '
+    assert (await anonymous.data(arguments + "}"))["a"] is None
+    assert_refused(await anonymous.execute(arguments + 'd: __type(name: "D") { name } }'), "more than 3 arguments")
     assert_refused(await anonymous.execute("{ passwordPolicy { minLength } } #" + "x" * 200), "200 characters")
     repeats = "{ passwordPolicy { minLength } passwordPolicy { maxLength } passwordPolicy { historySize } }"
     assert_refused(await anonymous.execute(repeats), "more than 5 field comparisons")
@@ -209,23 +221,23 @@ async def test_repeated_documents_still_hit_the_validation_cache(anonymous: Grap
 
 
 @pytest.mark.parametrize(
-    ("document", "selections", "directives"),
+    ("document", "expected"),
     [
-        ("{ a }", 1, 0),
-        ("{ a { b c } d @skip(if: true) }", 4, 1),
-        ("query @x { ...F } fragment F on Query { a b }", 3 + 2, 1),  # spread + 2 expanded, plus F itself once
-        ("{ ...F ...F ...F } fragment F on Q { a @d }", 3 + 3 + 1, 3 + 1),
-        ("{ ... on Q { a } ... { b } }", 4, 0),
-        ("{ ...Missing }", 1, 0),
-        ("{ ...A } fragment A on Q { ...B } fragment B on Q { ...A x }", 1 + 3 + 3, 0),  # the cycle adds nothing
-        ("{ ...A } fragment A on Q { ...A }", 1 + 1 + 1, 0),
-        ("query($v: Int @d) { a }", 1, 1),
-        ("{ a } { b } fragment Unused on Q { c d }", 2 + 2, 0),
+        ("{ a }", (1, 0, 0)),
+        ("{ a(x: 1, y: {z: [1, 2]}) { b c } d @skip(if: true) }", (4, 1, 3)),
+        ("query @x { ...F } fragment F on Query { a b }", (3 + 2, 1, 0)),  # spread + 2 expanded, plus F once
+        ("{ ...F ...F ...F } fragment F on Q { a(x: 1) @d }", (3 + 3 + 1, 3 + 1, 3 + 1)),
+        ("{ ... on Q { a } ... { b } }", (4, 0, 0)),
+        ("{ ...Missing }", (1, 0, 0)),
+        ("{ ...A } fragment A on Q { ...B } fragment B on Q { ...A x }", (1 + 3 + 3, 0, 0)),  # a cycle adds nothing
+        ("{ ...A } fragment A on Q { ...A }", (1 + 1 + 1, 0, 0)),
+        ("query($v: Int @d(a: 1)) { a }", (1, 1, 1)),
+        ("{ a } { b } fragment Unused on Q { c d }", (2 + 2, 0, 0)),
     ],
 )
-def test_document_size_counts_fragments_expanded(document: str, selections: int, directives: int) -> None:
+def test_document_size_counts_fragments_expanded(document: str, expected: tuple[int, int, int]) -> None:
     size = measure_document(parse(document), cap=1_000)
-    assert (size.selections, size.directives) == (selections, directives)
+    assert (size.selections, size.directives, size.arguments) == expected
 
 
 def test_document_size_saturates_at_the_cap_for_a_bomb() -> None:

@@ -63,6 +63,7 @@ class GraphQLView(GraphQL):
                     settings.max_document_length,
                     settings.max_selections,
                     settings.max_directives,
+                    settings.max_arguments,
                     settings.max_field_comparisons,
                 ),
                 production=settings.production,
