@@ -50,7 +50,7 @@ CODE = "QUERY_TOO_COMPLEX"
 class DocumentLimits:
     """The most work one document may ask for (settings ``MAX_DOCUMENT_LENGTH`` … ``MAX_FIELD_COMPARISONS``)."""
 
-    max_length: int = 10_000
+    max_length: int = 4_000
     max_selections: int = 500
     max_directives: int = 30
     max_arguments: int = 50

@@ -137,7 +137,7 @@ def build_schema(
     *,
     max_depth: int = 10,
     max_aliases: int = 15,
-    max_tokens: int = 1000,
+    max_tokens: int = 500,
     document_limits: DocumentLimits = DocumentLimits(),  # noqa: B008 (frozen)
     production: bool = False,
 ) -> strawberry.Schema:

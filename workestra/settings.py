@@ -74,9 +74,9 @@ class Settings:
     request_timeout: int = 30
     max_query_depth: int = 10
     max_aliases: int = 15
-    max_tokens: int = 1_000
+    max_tokens: int = 500
     # The work one document may ask for, checked before the expensive validation rules (schema/cost.py).
-    max_document_length: int = 10_000
+    max_document_length: int = 4_000
     max_selections: int = 500
     max_directives: int = 30
     max_arguments: int = 50
