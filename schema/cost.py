@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from graphql import (
@@ -31,6 +32,7 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLSchema,
     GraphQLSyntaxError,
     InlineFragmentNode,
     NameNode,
@@ -40,7 +42,9 @@ from graphql import (
 )
 from graphql.language import OperationType as GraphQLOperationType
 from graphql.validation.validate import ValidationAbortedError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ParserCache
+from strawberry.extensions.parser_cache import DEFAULT_MAXSIZE
+from strawberry.schema.schema import validate_document
 from strawberry.types.graphql import OperationType
 
 CODE = "QUERY_TOO_COMPLEX"
@@ -201,7 +205,32 @@ def bounded_overlap_rule(max_field_comparisons: int) -> type[ASTValidationRule]:
     return BoundedOverlappingFieldsRule
 
 
-class DocumentCost(ParserCache, ValidationCache):
+class _SameText:
+    """A parsed document as a cache key: equal when the text is (the parser cache makes one document per text).
+
+    Strawberry's ValidationCache keys on the document itself, whose hash walks every node of the tree on
+    every request: about as costly as the rest of a cache hit for a large document.
+    """
+
+    __slots__ = ("document", "text")
+
+    def __init__(self, text: str, document: DocumentNode) -> None:
+        self.text = text
+        self.document = document
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _SameText) and other.text == self.text
+
+
+@lru_cache(maxsize=DEFAULT_MAXSIZE)
+def _validate(schema: GraphQLSchema, key: _SameText, rules: tuple[type[ASTValidationRule], ...]) -> list[GraphQLError]:
+    return validate_document(schema, key.document, rules)
+
+
+class DocumentCost(ParserCache):
     """Parses and validates (both cached) what is within the limits; refuses the rest before the costly steps.
 
     It takes the place of ParserCache and ValidationCache. The rule classes are built once per schema, so the
@@ -247,7 +276,10 @@ class DocumentCost(ParserCache, ValidationCache):
         context.validation_rules = tuple(
             self.overlap_rule if rule is OverlappingFieldsCanBeMergedRule else rule for rule in context.validation_rules
         )
-        yield from super().on_validate()
+        if document is not None and context.query is not None:
+            key = _SameText(context.query, document)
+            context.pre_execution_errors = _validate(context.schema._schema, key, context.validation_rules)
+        yield
 
 
 def _stand_in(name: str | None, allowed: Iterable[OperationType]) -> DocumentNode:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import httpx
 import pytest
 from graphql import get_introspection_query, parse
 from strawberry.extensions import query_depth_limiter
-from strawberry.extensions.validation_cache import DEFAULT_MAXSIZE, _get_validate_cache
+from strawberry.schema import schema as strawberry_schema
 
 from schema.cost import measure_document
 from tests.conftest import PASSWORD, User
@@ -211,13 +212,21 @@ async def test_the_readme_examples_pass(anonymous: GraphQLClient) -> None:
     assert listed["me"]["email"] == email and len(listed["activeSessions"]) == 2
 
 
-async def test_repeated_documents_still_hit_the_validation_cache(anonymous: GraphQLClient) -> None:
-    cache = _get_validate_cache(DEFAULT_MAXSIZE)
+async def test_repeated_documents_are_validated_once(anonymous: GraphQLClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    validated = []
+    validate = strawberry_schema.validate
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        validated.append(args[1])
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(strawberry_schema, "validate", counted)
     document = f"query Cached{uuid.uuid4().hex} {{ passwordPolicy {{ minLength }} }}"
-    await anonymous.data(document)
-    hits = cache.cache_info().hits
-    await anonymous.data(document)
-    assert cache.cache_info().hits == hits + 1
+    for _ in range(3):
+        assert (await anonymous.data(document))["passwordPolicy"]["minLength"] == 8
+    assert len(validated) == 1
+    assert (await anonymous.data(document.replace("minLength", "maxLength")))["passwordPolicy"]["maxLength"] == 128
+    assert len(validated) == 2
 
 
 @pytest.mark.parametrize(
