@@ -109,10 +109,10 @@ FAMILIES: dict[str, tuple[Callable[[int], str], int, int]] = {
 # Refused documents, for the cost of a refusal: the 14 KB overlap document and a fragment bomb.
 REFUSED = {
     "refused: 14 KB overlaps": lambda: overlapping_fields(500),
-    "refused: fragment bomb 40^6": lambda: (
+    "refused: fragment bomb 40^5": lambda: (
         f"query {_name()} {{ ...F0 }} "
-        + " ".join(f"fragment F{i} on Query {{ {' '.join([f'...F{i + 1}'] * 40)} }}" for i in range(6))
-        + " fragment F6 on Query { passwordPolicy { minLength } }"
+        + " ".join(f"fragment F{i} on Query {{ {' '.join([f'...F{i + 1}'] * 40)} }}" for i in range(5))
+        + " fragment F5 on Query { passwordPolicy { minLength } }"
     ),
 }
 LIMIT_MARKERS = ("QUERY_TOO_COMPLEX", "Parsing aborted", "exceeds maximum", "aliases")
