@@ -145,8 +145,8 @@ def build_schema(
 
     ``production`` turns off introspection and field suggestions and masks unexpected errors.
     """
-    # The limit rules are built once: ValidationCache keys on the rule classes, so rules made afresh
-    # per request (QueryDepthLimiter/MaxAliasesLimiter factories) would never hit the cache.
+    # The limit rules are built once: the validation cache (schema/cost.py) keys on the rule classes, so
+    # rules made afresh per request (QueryDepthLimiter/MaxAliasesLimiter factories) would never hit it.
     limit_rules = [depth_limit_rule(max_depth, None, None), alias_limit_rule(max_aliases)]
     overlap_rule = bounded_overlap_rule(document_limits.max_field_comparisons)
     return Schema(

@@ -286,20 +286,24 @@ HOSTILE_SUBSCRIPTIONS = {
 }
 
 
-@pytest.mark.server
-@pytest.mark.parametrize("hostile", HOSTILE_SUBSCRIPTIONS.values(), ids=HOSTILE_SUBSCRIPTIONS.keys())
-async def test_subscriptions_over_websocket_obey_the_limits(server: ServerProcess, hostile: str) -> None:
+async def signed_in_socket(server: ServerProcess) -> GraphQLSocket:
+    """A socket acknowledged for a freshly signed-up MOBILE session."""
     async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
-        client = GraphQLClient(http)
-        signed_up = await client.data(
+        signed_up = await GraphQLClient(http).data(
             "mutation($input: SignUpInput!) { signUp(input: $input) { ... on SignedIn { token } } }",
             {"input": {"email": f"{uuid.uuid4().hex[:10]}@example.com", "password": PASSWORD, "client": "MOBILE"}},
         )
     socket = await GraphQLSocket.open(server.ws_url)
+    ack = await socket.init({"authorization": f"Bearer {signed_up['signUp']['token']}"})
+    assert ack["type"] == "connection_ack", ack
+    return socket
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("hostile", HOSTILE_SUBSCRIPTIONS.values(), ids=HOSTILE_SUBSCRIPTIONS.keys())
+async def test_subscriptions_over_websocket_obey_the_limits(server: ServerProcess, hostile: str) -> None:
+    socket = await signed_in_socket(server)
     try:
-        assert (await socket.init({"authorization": f"Bearer {signed_up['signUp']['token']}"}))[
-            "type"
-        ] == "connection_ack"
         await socket.subscribe(hostile, op_id="hostile")
         refusal = await socket.receive()
         assert refusal["type"] == "error" and refusal["id"] == "hostile", refusal
@@ -308,5 +312,17 @@ async def test_subscriptions_over_websocket_obey_the_limits(server: ServerProces
         # The socket stays usable for a document within the limits.
         await socket.subscribe("subscription { activeSessions { id current } }", op_id="fine")
         assert (await socket.next_data())["activeSessions"][0]["current"] is True
+    finally:
+        await socket.close()
+
+
+@pytest.mark.server
+async def test_a_syntax_error_over_websocket_still_closes_with_4400(server: ServerProcess) -> None:
+    # The parsing moved into the cost extension; a syntax error is still Strawberry's to report, and over
+    # graphql-transport-ws that is a 4400 close (raised from a parse hook it became a bare `complete`).
+    socket = await signed_in_socket(server)
+    try:
+        await socket.subscribe("subscription { activeSessions { id ", op_id="broken")
+        assert await socket.closed_with() == 4400
     finally:
         await socket.close()
