@@ -6,7 +6,8 @@ CPU), and Strawberry's depth and alias rules walk every fragment spread afresh, 
 each other a few times each expand exponentially. A document here is therefore refused with
 ``QUERY_TOO_COMPLEX`` when
 
-- its text is longer than ``max_length`` characters (lexing a long string or comment is a Python loop);
+- its text is longer than ``max_length`` characters (lexing a long string or comment is a Python loop),
+  or has more than ``MAX_TOKENS`` tokens (Strawberry's limit, reported with the same code);
 - it has more than ``max_selections`` selections, ``max_directives`` directives or ``max_arguments``
   arguments *with fragments expanded*: counted per fragment once and multiplied out, never walked, so the
   count itself stays linear in the document and a cycle adds nothing;
@@ -208,8 +209,8 @@ def bounded_overlap_rule(max_field_comparisons: int) -> type[ASTValidationRule]:
 class _SameText:
     """A parsed document as a cache key: equal when the text is (the parser cache makes one document per text).
 
-    Strawberry's ValidationCache keys on the document itself, whose hash walks every node of the tree on
-    every request: about as costly as the rest of a cache hit for a large document.
+    Strawberry's ValidationCache keys on the document itself, whose hash walks the whole tree on every
+    request, hit or miss (0.12 ms for 217 nodes here); a string hashes once.
     """
 
     __slots__ = ("document", "text")
