@@ -10,8 +10,6 @@ from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
     MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
 )
 from strawberry.extensions.max_aliases import create_validator as alias_limit_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
@@ -37,6 +35,7 @@ from resolvers import (
     verify_two_factor,
     viewer,
 )
+from schema.cost import DocumentCost, DocumentLimits, bounded_overlap_rule
 from schema.errors import ERROR_TYPES
 from schema.masking import MaskUnexpectedErrors
 from schema.metrics import OperationMetrics
@@ -136,15 +135,21 @@ class Schema(strawberry.Schema):
 
 
 def build_schema(
-    *, max_depth: int = 10, max_aliases: int = 15, max_tokens: int = 2000, production: bool = False
+    *,
+    max_depth: int = 10,
+    max_aliases: int = 15,
+    max_tokens: int = 500,
+    document_limits: DocumentLimits = DocumentLimits(),  # noqa: B008 (frozen)
+    production: bool = False,
 ) -> strawberry.Schema:
     """The executable schema with its caches and query-size limits.
 
     ``production`` turns off introspection and field suggestions and masks unexpected errors.
     """
-    # The limit rules are built once: ValidationCache keys on the rule classes, so rules made afresh
-    # per request (QueryDepthLimiter/MaxAliasesLimiter factories) would never hit the cache.
+    # The limit rules are built once: the validation cache (schema/cost.py) keys on the rule classes, so
+    # rules made afresh per request (QueryDepthLimiter/MaxAliasesLimiter factories) would never hit it.
     limit_rules = [depth_limit_rule(max_depth, None, None), alias_limit_rule(max_aliases)]
+    overlap_rule = bounded_overlap_rule(document_limits.max_field_comparisons)
     return Schema(
         query=Query,
         mutation=Mutation,
@@ -154,8 +159,7 @@ def build_schema(
             lambda: AddValidationRules(limit_rules),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             OperationMetrics,
-            ParserCache,
-            ValidationCache,
+            lambda: DocumentCost(document_limits, overlap_rule),  # parser and validation caches included
             *([DisableIntrospection, MaskUnexpectedErrors] if production else []),
         ],
         config=StrawberryConfig(disable_field_suggestions=production),

@@ -30,6 +30,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from auth.api_keys import credential_is_live
 from auth.clock import Clock
+from schema.cost import DocumentLimits
 from schema.root import build_schema
 from schema.sharing import encoded_next
 from workestra import metrics
@@ -61,6 +62,13 @@ class GraphQLView(GraphQL):
                 max_depth=settings.max_query_depth,
                 max_aliases=settings.max_aliases,
                 max_tokens=settings.max_tokens,
+                document_limits=DocumentLimits(
+                    settings.max_document_length,
+                    settings.max_selections,
+                    settings.max_directives,
+                    settings.max_arguments,
+                    settings.max_field_comparisons,
+                ),
                 production=settings.production,
             ),
             graphql_ide=None if settings.production else "graphiql",

@@ -74,7 +74,13 @@ class Settings:
     request_timeout: int = 30
     max_query_depth: int = 10
     max_aliases: int = 15
-    max_tokens: int = 2_000
+    max_tokens: int = 500
+    # The work one document may ask for, checked before the expensive validation rules (schema/cost.py).
+    max_document_length: int = 4_000
+    max_selections: int = 500
+    max_directives: int = 30
+    max_arguments: int = 50
+    max_field_comparisons: int = 500
     ws_max_message_bytes: int = 65_536
     max_subscriptions_per_connection: int = 10
     connection_init_timeout: int = 10
@@ -185,6 +191,11 @@ class Settings:
             "max_sockets_per_account",
             "shutdown_grace",
             "metrics_refresh_interval",
+            "max_document_length",
+            "max_selections",
+            "max_directives",
+            "max_arguments",
+            "max_field_comparisons",
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name.upper()} must be at least 1")
