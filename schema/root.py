@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -17,7 +18,7 @@ from strawberry.extensions.max_aliases import create_validator as alias_limit_ru
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
-from strawberry.types import ExecutionResult
+from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from resolvers import (
@@ -38,7 +39,7 @@ from resolvers import (
     viewer,
 )
 from schema.errors import ERROR_TYPES
-from schema.masking import MaskUnexpectedErrors
+from schema.masking import MaskUnexpectedErrors, report_errors
 from schema.permissions import read_only_for_api_keys
 from schema.sharing import SharingExecutor
 
@@ -132,6 +133,10 @@ class Schema(strawberry.Schema):
         allowed = set(DEFAULT_ALLOWED_OPERATION_TYPES if allowed_operation_types is None else allowed_operation_types)
         allowed.discard(OperationType.SUBSCRIPTION)
         return await super().execute(query, *args, allowed_operation_types=allowed, **kwargs)
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """One log line per request (``schema.masking.report_errors``), never the document."""
+        report_errors(errors, execution_context)
 
 
 def build_schema(

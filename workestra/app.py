@@ -191,6 +191,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, freeze_gc_afte
             allowed_origins=allowed_origins,
             production=settings.production,
             request_timeout=settings.request_timeout,
+            trusted_proxies=settings.trusted_proxies,
         )
     ]
     if allowed_origins:
