@@ -66,8 +66,9 @@ async def test_log_lines_carry_the_request_id(backend: Backend, tmp_path) -> Non
 
 
 @pytest.fixture
-def service_log() -> Iterator[io.StringIO]:
+def service_log(caplog: pytest.LogCaptureFixture) -> Iterator[io.StringIO]:
     """What the service's own log handler writes while the test runs in-process."""
+    caplog.set_level(logging.INFO, logger="workestra")
     stream = io.StringIO()
     handler = service_handler(stream)
     root = logging.getLogger()

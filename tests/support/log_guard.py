@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 import pytest
 
-from workestra.logs import SafeFormatter
+from workestra.logs import OWN_LOGGERS, SafeFormatter
 
 # Shorter values (a 4-digit number, "true") turn up in logs innocently.
 MIN_LENGTH = 6
@@ -143,6 +143,10 @@ def leak_report(ledger: SecretLedger, records: Iterable[str], log_files: Iterabl
     return "a secret this test used reached the log: " + "; ".join(problems)
 
 
+# The tests' own HTTP and WebSocket clients, which log what the tests send (a token in a URL on purpose).
+TEST_CLIENT_LOGGERS = ("httpx", "httpcore", "websockets.client")
+
+
 class _Recorder(logging.Handler):
     """Keeps each record as the service's production formatter would write it."""
 
@@ -152,6 +156,8 @@ class _Recorder(logging.Handler):
         self.setFormatter(SafeFormatter("%(name)s %(levelname)s %(message)s"))
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith(TEST_CLIENT_LOGGERS):
+            return
         try:
             self.lines.append(self.format(record))
         except Exception:  # a record that cannot be formatted is not the guard's failure
@@ -175,16 +181,20 @@ def secrets_stay_out_of_logs() -> Iterator[SecretLedger]:
         ledger.note(kind, value)
     recorder = _Recorder()
     root = logging.getLogger()
-    level = root.level
-    # INFO lines too (the per-request error summaries), without the cost of every library's DEBUG output.
-    root.setLevel(min(level, logging.INFO) if level else logging.INFO)
+    # The service's INFO lines too (the per-request error summaries); libraries keep their levels.
+    own = [logging.getLogger(name) for name in OWN_LOGGERS]
+    levels = [logger.level for logger in own]
+    for logger in own:
+        if logger.getEffectiveLevel() > logging.INFO:
+            logger.setLevel(logging.INFO)
     root.addHandler(recorder)
     _ledger, known = ledger, len(_server_logs)
     try:
         yield ledger
     finally:
         root.removeHandler(recorder)
-        root.setLevel(level)
+        for logger, level in zip(own, levels, strict=True):
+            logger.setLevel(level)
         _ledger = None
     log_files = [path for index, (path, running) in enumerate(_server_logs) if index >= known or running()]
     _server_logs[:] = [(path, running) for path, running in _server_logs if running()]
