@@ -17,15 +17,21 @@ from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
-from schema.errors import PublicError
+from schema.errors import PublicError, ServiceUnavailable
+from workestra.db import is_database_outage
 
 log = logging.getLogger("workestra.errors")
 
 
 def is_unexpected(error: GraphQLError) -> bool:
-    """True for errors raised by code (bugs, outages); validation and our own public errors stay visible."""
+    """True for errors raised by code (bugs); validation, outages and our own public errors are expected."""
     original = error.original_error
-    return original is not None and not isinstance(original, PublicError)
+    return original is not None and not isinstance(original, PublicError) and not is_database_outage(original)
+
+
+def is_outage(error: GraphQLError) -> bool:
+    """True for an error caused by the database being briefly unreachable."""
+    return error.original_error is not None and is_database_outage(error.original_error)
 
 
 # An operation name as GraphQL spells one; anything else a client sends as `operationName` is not logged.
@@ -34,6 +40,8 @@ _OPERATION_NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,63}$")
 
 def error_code(error: GraphQLError) -> str:
     """The code a client sees for ``error``, or the kind of GraphQL failure it is."""
+    if is_outage(error):
+        return ServiceUnavailable.code
     if is_unexpected(error):
         return "INTERNAL_SERVER_ERROR"
     code = (error.extensions or {}).get("code")
@@ -60,7 +68,9 @@ def report_errors(errors: Sequence[GraphQLError], execution_context: ExecutionCo
     operation = operation_label(execution_context)
     unexpected = next((error for error in errors if is_unexpected(error)), None)
     if unexpected is None:
-        log.info("graphql errors operation=%s count=%d codes=%s", operation, len(errors), codes)
+        # An outage is worth an operator's attention, not a traceback per request.
+        level = logging.WARNING if ServiceUnavailable.code in counts else logging.INFO
+        log.log(level, "graphql errors operation=%s count=%d codes=%s", operation, len(errors), codes)
         return
     failure = unexpected.original_error
     log.error(
@@ -73,11 +83,10 @@ def report_errors(errors: Sequence[GraphQLError], execution_context: ExecutionCo
     )
 
 
-class MaskUnexpectedErrors(MaskErrors):
-    """Hides internals (messages, exception types) of unexpected errors; ``report_errors`` logged them."""
+class _ReplaceErrors(MaskErrors):
+    """Replaces the errors ``should_mask_error`` picks by ``message`` and ``code``, keeping where they happened."""
 
-    def __init__(self) -> None:
-        super().__init__(should_mask_error=is_unexpected, error_message="Internal server error.")
+    code = "INTERNAL_SERVER_ERROR"
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = getattr(self.execution_context.context, "request_id", None)
@@ -88,5 +97,22 @@ class MaskUnexpectedErrors(MaskErrors):
             positions=error.positions,
             path=error.path,
             original_error=None,
-            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+            extensions={"code": self.code, "requestId": request_id},
         )
+
+
+class MaskUnexpectedErrors(_ReplaceErrors):
+    """Hides internals (messages, exception types) of unexpected errors; ``report_errors`` logged them."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=is_unexpected, error_message="Internal server error.")
+
+
+class ReportDatabaseOutages(_ReplaceErrors):
+    """In every mode, a failure because the database is briefly unreachable answers SERVICE_UNAVAILABLE,
+    never the driver's message."""
+
+    code = ServiceUnavailable.code
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=is_outage, error_message=ServiceUnavailable.message)

@@ -39,7 +39,7 @@ from resolvers import (
     viewer,
 )
 from schema.errors import ERROR_TYPES
-from schema.masking import MaskUnexpectedErrors, report_errors
+from schema.masking import MaskUnexpectedErrors, ReportDatabaseOutages, report_errors
 from schema.permissions import read_only_for_api_keys
 from schema.sharing import SharingExecutor
 
@@ -159,6 +159,7 @@ def build_schema(
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             ParserCache,
             ValidationCache,
+            ReportDatabaseOutages,
             *([DisableIntrospection, MaskUnexpectedErrors] if production else []),
         ],
         config=StrawberryConfig(disable_field_suggestions=production),
