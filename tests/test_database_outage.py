@@ -4,6 +4,7 @@ the pool recovers by itself."""
 from __future__ import annotations
 
 import asyncio
+import collections
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,7 +15,7 @@ import pytest
 import tortoise.exceptions
 
 from tests.conftest import PASSWORD
-from tests.support.databases import Backend
+from tests.support.databases import PG_ADMIN_URL, Backend
 from tests.support.graphql import ME, SIGN_IN, SIGN_UP, GraphQLClient
 from tests.support.proxy import TcpProxy
 from tests.support.server import GraphQLSocket, ServerProcess
@@ -122,3 +123,57 @@ def test_an_outage_is_recognised_through_the_exceptions_it_caused() -> None:
     except RuntimeError as wrapped:
         assert is_database_outage(wrapped)
     assert not is_database_outage(None)
+
+
+async def test_connections_terminated_under_load_answer_service_unavailable_and_nothing_else(
+    backend: Backend, tmp_path: Path
+) -> None:
+    if not backend.is_postgres:
+        pytest.skip("PostgreSQL backends are what gets terminated")
+    database = urlsplit(backend.database_url).path.lstrip("/")
+    server = ServerProcess(server_env(backend, tmp_path, ENVIRONMENT="development"), tmp_path / "server.log").start()
+    outcomes: collections.Counter[str] = collections.Counter()
+    try:
+        async with httpx.AsyncClient(base_url=server.url, timeout=15) as http:
+            clients = []
+            for _ in range(6):
+                email = f"{uuid.uuid4().hex[:8]}@example.com"
+                signed_up = await GraphQLClient(http).data(
+                    SIGN_UP, {"input": {"email": email, "password": PASSWORD, "client": "MOBILE"}}
+                )
+                clients.append((email, GraphQLClient(http, token=signed_up["signUp"]["token"])))
+            running = True
+
+            async def load(email: str, client: GraphQLClient) -> None:
+                while running:
+                    for document, variables in (
+                        (ME, None),
+                        (SIGN_IN, {"input": {"email": email, "password": PASSWORD}}),
+                    ):
+                        response = await client.post(document, variables)
+                        body = response.json()
+                        codes = {error.get("extensions", {}).get("code") for error in body.get("errors", [])}
+                        outcomes[f"{response.status_code} {','.join(sorted(map(str, codes)))}"] += 1
+                        assert codes <= {"SERVICE_UNAVAILABLE"}, response.text
+                        assert not any(word in response.text for word in DRIVER_WORDS), response.text
+
+            workers = [asyncio.create_task(load(email, client)) for email, client in clients]
+            admin = await asyncpg.connect(PG_ADMIN_URL)
+            try:
+                for _ in range(5):
+                    await asyncio.sleep(0.4)
+                    await admin.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", database
+                    )
+            finally:
+                await admin.close()
+            running = False
+            await asyncio.gather(*workers)
+            # Every client's next request succeeds: the pool replaced the terminated connections by itself.
+            for email, client in clients:
+                assert (await client.data(ME))["me"]["email"] == email
+    finally:
+        server.stop()
+    assert any(outcome.startswith("503 SERVICE_UNAVAILABLE") for outcome in outcomes), outcomes
+    log = (tmp_path / "server.log").read_text()
+    assert not [line for line in log.splitlines() if "logger=workestra.errors" in line and "level=ERROR" in line]
