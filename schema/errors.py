@@ -159,6 +159,16 @@ class Forbidden(PublicError):
         super().__init__("This credential may not use this operation.")
 
 
+class ServiceUnavailable(PublicError):
+    """The database was briefly unreachable; nothing was done and the client may retry."""
+
+    code = "SERVICE_UNAVAILABLE"
+    message = "The service is briefly unavailable; try again in a moment."
+
+    def __init__(self) -> None:
+        super().__init__(self.message)
+
+
 class InvalidArgument(PublicError):
     """A query argument is out of range or malformed; ``extensions.field`` names it."""
 

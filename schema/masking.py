@@ -1,37 +1,95 @@
-"""Production error masking: unexpected failures become a generic message with a request id."""
+"""What happens to GraphQL errors: one log line per request, and in production unexpected failures masked.
+
+Errors are logged here and nowhere else (Strawberry's default writes each one at ERROR with the document's
+source lines, so a password typed inline would land in the log). Expected errors (validation, syntax,
+UNAUTHENTICATED, FORBIDDEN, ...) make one INFO line with their codes and counts; unexpected ones one ERROR
+line with the first one's traceback. Neither carries the document, the variables or an error message.
+"""
 
 from __future__ import annotations
 
+import collections
 import logging
+import re
+from collections.abc import Sequence
 
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.types import ExecutionContext
 
-from schema.errors import PublicError
+from schema.errors import PublicError, ServiceUnavailable
+from workestra.db import is_database_outage
 
 log = logging.getLogger("workestra.errors")
 
 
 def is_unexpected(error: GraphQLError) -> bool:
-    """True for errors raised by code (bugs, outages); validation and our own public errors stay visible."""
+    """True for errors raised by code (bugs); validation, outages and our own public errors are expected."""
     original = error.original_error
-    return original is not None and not isinstance(original, PublicError)
+    return original is not None and not isinstance(original, PublicError) and not is_database_outage(original)
 
 
-class MaskUnexpectedErrors(MaskErrors):
-    """Hides internals (messages, exception types) of unexpected errors; details go to the log only."""
+def is_outage(error: GraphQLError) -> bool:
+    """True for an error caused by the database being briefly unreachable."""
+    return error.original_error is not None and is_database_outage(error.original_error)
 
-    def __init__(self) -> None:
-        super().__init__(should_mask_error=is_unexpected, error_message="Internal server error.")
+
+# An operation name as GraphQL spells one; anything else a client sends as `operationName` is not logged.
+_OPERATION_NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,63}$")
+
+
+def error_code(error: GraphQLError) -> str:
+    """The code a client sees for ``error``, or the kind of GraphQL failure it is."""
+    if is_outage(error):
+        return ServiceUnavailable.code
+    if is_unexpected(error):
+        return "INTERNAL_SERVER_ERROR"
+    code = (error.extensions or {}).get("code")
+    if isinstance(code, str):
+        return code
+    return "GRAPHQL_PARSE_FAILED" if error.message.startswith("Syntax Error") else "GRAPHQL_VALIDATION_FAILED"
+
+
+def operation_label(execution_context: ExecutionContext | None) -> str:
+    """The operation's name if it is a well-formed GraphQL name, else ``-``."""
+    try:
+        name = execution_context.operation_name if execution_context is not None else None
+    except Exception:  # a document that does not parse has no operations to name
+        name = None
+    return name if isinstance(name, str) and _OPERATION_NAME.match(name) else "-"
+
+
+def report_errors(errors: Sequence[GraphQLError], execution_context: ExecutionContext | None) -> None:
+    """Log a request's errors as one line: INFO when all are expected, ERROR with a traceback otherwise."""
+    if not errors:
+        return
+    counts = collections.Counter(error_code(error) for error in errors)
+    codes = ",".join(f"{code}:{count}" for code, count in counts.most_common())
+    operation = operation_label(execution_context)
+    unexpected = next((error for error in errors if is_unexpected(error)), None)
+    if unexpected is None:
+        # An outage is worth an operator's attention, not a traceback per request.
+        level = logging.WARNING if ServiceUnavailable.code in counts else logging.INFO
+        log.log(level, "graphql errors operation=%s count=%d codes=%s", operation, len(errors), codes)
+        return
+    failure = unexpected.original_error
+    log.error(
+        "graphql unexpected error operation=%s path=%s count=%d codes=%s",
+        operation,
+        ".".join(str(part) for part in unexpected.path or ()) or "-",
+        len(errors),
+        codes,
+        exc_info=(type(failure), failure, failure.__traceback__) if failure is not None else None,
+    )
+
+
+class _ReplaceErrors(MaskErrors):
+    """Replaces the errors ``should_mask_error`` picks by ``message`` and ``code``, keeping where they happened."""
+
+    code = "INTERNAL_SERVER_ERROR"
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = getattr(self.execution_context.context, "request_id", None)
-        log.error(
-            "unexpected error in %s",
-            ".".join(str(part) for part in error.path or ()) or "operation",
-            extra={"request_id": request_id},
-            exc_info=error.original_error,
-        )
         return GraphQLError(
             message=self.error_message,
             nodes=error.nodes,
@@ -39,5 +97,22 @@ class MaskUnexpectedErrors(MaskErrors):
             positions=error.positions,
             path=error.path,
             original_error=None,
-            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+            extensions={"code": self.code, "requestId": request_id},
         )
+
+
+class MaskUnexpectedErrors(_ReplaceErrors):
+    """Hides internals (messages, exception types) of unexpected errors; ``report_errors`` logged them."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=is_unexpected, error_message="Internal server error.")
+
+
+class ReportDatabaseOutages(_ReplaceErrors):
+    """In every mode, a failure because the database is briefly unreachable answers SERVICE_UNAVAILABLE,
+    never the driver's message."""
+
+    code = ServiceUnavailable.code
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=is_outage, error_message=ServiceUnavailable.message)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -15,7 +16,7 @@ from strawberry.extensions.max_aliases import create_validator as alias_limit_ru
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
-from strawberry.types import ExecutionResult
+from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from resolvers import (
@@ -37,7 +38,7 @@ from resolvers import (
 )
 from schema.cost import DocumentCost, DocumentLimits, bounded_overlap_rule
 from schema.errors import ERROR_TYPES
-from schema.masking import MaskUnexpectedErrors
+from schema.masking import MaskUnexpectedErrors, ReportDatabaseOutages, report_errors
 from schema.metrics import OperationMetrics
 from schema.permissions import read_only_for_api_keys
 from schema.sharing import SharingExecutor
@@ -133,6 +134,10 @@ class Schema(strawberry.Schema):
         allowed.discard(OperationType.SUBSCRIPTION)
         return await super().execute(query, *args, allowed_operation_types=allowed, **kwargs)
 
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """One log line per request (``schema.masking.report_errors``), never the document."""
+        report_errors(errors, execution_context)
+
 
 def build_schema(
     *,
@@ -160,6 +165,7 @@ def build_schema(
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             OperationMetrics,
             lambda: DocumentCost(document_limits, overlap_rule),  # parser and validation caches included
+            ReportDatabaseOutages,
             *([DisableIntrospection, MaskUnexpectedErrors] if production else []),
         ],
         config=StrawberryConfig(disable_field_suggestions=production),

@@ -21,6 +21,9 @@ from tests.support.databases import (
     sqlite_backend,
 )
 from tests.support.graphql import SIGN_UP, GraphQLClient
+
+# Every test's logs are searched for the secrets it used.
+from tests.support.log_guard import secrets_stay_out_of_logs  # noqa: F401
 from workestra.app import create_app
 from workestra.settings import Settings
 

@@ -31,11 +31,12 @@ from tortoise.contrib.starlette import RegisterTortoise
 from auth.api_keys import credential_is_live
 from auth.clock import Clock
 from schema.cost import DocumentLimits
+from schema.errors import ServiceUnavailable
 from schema.root import build_schema
 from schema.sharing import encoded_next
 from workestra import metrics
 from workestra.context import Context
-from workestra.db import ensure_sqlite_directory, tortoise_config
+from workestra.db import ensure_sqlite_directory, is_database_outage, tortoise_config
 from workestra.http import InFlightRequests, RequestGuard
 from workestra.services import Services
 from workestra.settings import Settings
@@ -106,6 +107,14 @@ class GraphQLView(GraphQL):
                 )
             raise
 
+    def create_response(self, response_data: object, sub_response: Response) -> Response:
+        response = super().create_response(response_data, sub_response)  # type: ignore[arg-type]
+        if _briefly_unavailable(response_data):
+            # The request as a whole failed for want of the database: say so at the HTTP level, retryable.
+            response.status_code = 503
+            response.headers["Retry-After"] = "1"
+        return response
+
     def encode_json(self, data: object) -> str | bytes:
         # A `next` carrying a shared subscription result reuses that result's JSON (schema.sharing).
         return encoded_next(data, super().encode_json) or super().encode_json(data)
@@ -118,7 +127,12 @@ class GraphQLView(GraphQL):
         return context
 
     async def on_ws_connect(self, context: Context) -> None:
-        viewer = await context.viewer()
+        try:
+            viewer = await context.viewer()
+        except Exception as exc:
+            if not is_database_outage(exc):
+                raise
+            raise SocketRefused(TRY_AGAIN_LATER, "Service briefly unavailable") from None
         if viewer is None:
             raise ConnectionRejectionError({"message": "Sign in to open a live connection."})
         if self._sockets[viewer.account_id] >= self.services.settings.max_sockets_per_account:
@@ -145,6 +159,19 @@ class GraphQLView(GraphQL):
             watcher = scope.get(_WATCHER_KEY)
             if watcher is not None:
                 watcher.cancel()
+
+
+def _briefly_unavailable(response_data: object) -> bool:
+    """True for a GraphQL response with no data (every root field null) whose every error is SERVICE_UNAVAILABLE."""
+    if not isinstance(response_data, dict):
+        return False
+    data = response_data.get("data")
+    if data is not None and not (isinstance(data, dict) and all(value is None for value in data.values())):
+        return False
+    errors = response_data.get("errors") or []
+    return bool(errors) and all(
+        (error.get("extensions") or {}).get("code") == ServiceUnavailable.code for error in errors
+    )
 
 
 async def _close_when_session_ends(websocket: WebSocket, services: Services, account_id: int, session_id: str) -> None:
@@ -222,6 +249,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, freeze_gc_afte
             production=settings.production,
             request_timeout=settings.request_timeout,
             in_flight=in_flight,
+            trusted_proxies=settings.trusted_proxies,
         )
     ]
     if allowed_origins:

@@ -15,22 +15,10 @@ from pathlib import Path
 import uvicorn
 
 from workestra.db import migrate
+from workestra.logs import configure_logging, logging_config
 from workestra.settings import Settings, SettingsError
 
 log = logging.getLogger("workestra.cli")
-
-
-LOG_FORMAT = "%(asctime)s level=%(levelname)s logger=%(name)s request_id=%(request_id)s %(message)s"
-
-
-def configure_logging(level: str) -> None:
-    """key=value log lines, each with the id of the request it was written for."""
-    from workestra.http import RequestIdFilter
-
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
-    handler.addFilter(RequestIdFilter())
-    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
 
 
 def schema_sdl() -> str:
@@ -106,7 +94,9 @@ def _run_uvicorn(settings: Settings, args: argparse.Namespace) -> None:
         # Session lists are small; per-socket deflate contexts would cost more memory than they save.
         ws_per_message_deflate=False,
         loop="asyncio",
-        log_level=settings.log_level.lower(),
+        # Our configuration, applied by uvicorn in every worker process; uvicorn must not reset levels after it.
+        log_config=logging_config(settings.log_level),
+        log_level=None,
         timeout_graceful_shutdown=settings.shutdown_grace,
     )
 
@@ -156,9 +146,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
-    # Database drivers log query parameters at DEBUG: hashes, addresses, mail bodies. Never let them.
-    for noisy in ("tortoise", "aiosqlite", "asyncpg"):
-        logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLogger().level))
 
     if args.command == "serve":
         _serve(settings, args)

@@ -1,7 +1,7 @@
 """HTTP hardening in front of the GraphQL view: request ids, security headers, CSRF and Origin checks, a deadline.
 
-A pure ASGI middleware, so WebSocket connections pass through untouched (their Origin is checked at
-the handshake by the GraphQL view, and their frames are limited by uvicorn).
+A pure ASGI middleware. WebSocket connections only get a request id and a client IP for their log lines
+(their Origin is checked at the handshake by the GraphQL view, and their frames are limited by uvicorn).
 """
 
 from __future__ import annotations
@@ -12,26 +12,16 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
-from contextvars import ContextVar
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from auth.network import IPNetwork, client_ip, mask_ip
+from workestra.logs import current_client_ip, current_request_id
+
 log = logging.getLogger("workestra.http")
-
-# The id of the request being served, for every log line written while serving it.
-current_request_id: ContextVar[str] = ContextVar("current_request_id", default="-")
-
-
-class RequestIdFilter(logging.Filter):
-    """Gives every log record a ``request_id`` attribute (``-`` outside a request)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not hasattr(record, "request_id"):
-            record.request_id = current_request_id.get()
-        return True
 
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -99,6 +89,7 @@ class RequestGuard:
         production: bool,
         request_timeout: float,
         in_flight: InFlightRequests | None = None,
+        trusted_proxies: Sequence[IPNetwork] = (),
         graphql_path: str = "/graphql",
     ) -> None:
         self.app = app
@@ -106,17 +97,32 @@ class RequestGuard:
         self.allowed = {o for o in (normalize_origin(origin) for origin in allowed_origins) if o}
         self.production = production
         self.request_timeout = request_timeout
+        self.trusted_proxies = tuple(trusted_proxies)
         self.graphql_path = graphql_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in {"http", "websocket"}:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
         supplied = headers.get("x-request-id", "")
         request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
+        peer = scope.get("client")
+        address = client_ip(peer[0] if peer else None, headers.get("x-forwarded-for"), self.trusted_proxies)
+        # Every line logged while serving this request or socket (uvicorn's included) names both.
+        id_token = current_request_id.set(request_id)
+        ip_token = current_client_ip.set(mask_ip(address) or "-")
+        try:
+            if scope["type"] == "websocket":
+                await self.app(scope, receive, send)
+            else:
+                await self._serve_http(scope, receive, send, headers, request_id)
+        finally:
+            current_client_ip.reset(ip_token)
+            current_request_id.reset(id_token)
 
+    async def _serve_http(self, scope: Scope, receive: Receive, send: Send, headers: Headers, request_id: str) -> None:
         started = False
         # Set once a stopping process has answered this request for it (see ``InFlightRequests``).
         answered_for_shutdown = False
@@ -150,40 +156,36 @@ class RequestGuard:
             )
             answered_for_shutdown = True
 
-        token = current_request_id.set(request_id)
+        refusal = self._refusal(scope, headers)
+        if refusal is not None:
+            status, message = refusal
+            log.info("request refused status=%d path=%s", status, scope["path"])
+            await _send_error(send_with_headers, status, message)
+            return
+        deadline = asyncio.timeout(self.request_timeout)
+        self.in_flight.add(answer_restarting)
         try:
-            refusal = self._refusal(scope, headers)
-            if refusal is not None:
-                status, message = refusal
-                log.info("request refused status=%d path=%s", status, scope["path"])
-                await _send_error(send_with_headers, status, message)
-                return
-            deadline = asyncio.timeout(self.request_timeout)
-            self.in_flight.add(answer_restarting)
-            try:
-                async with deadline:
-                    await self.app(scope, receive, send_with_headers)
-            except TimeoutError:
-                if not deadline.expired():
-                    raise
-                # Whatever was in flight is cancelled: transactions roll back, a hash in its thread finishes unseen.
-                log.warning("request timed out after=%ss path=%s", self.request_timeout, scope["path"])
-                if not started:
-                    await _send_error(send_with_headers, 503, "The request took too long; try again.")
-            except asyncio.CancelledError:
-                # The server cancels what still runs when its shutdown grace ends: answer it as retryable,
-                # so the client repeats it on another process instead of seeing a bare 500.
-                await answer_restarting()
+            async with deadline:
+                await self.app(scope, receive, send_with_headers)
+        except TimeoutError:
+            if not deadline.expired():
                 raise
-            except Exception:
-                if not answered_for_shutdown:
-                    raise
-                # Already answered: what fails now (a database closed under it) concerns no one.
-                log.info("request abandoned at shutdown path=%s", scope["path"])
-            finally:
-                self.in_flight.discard(answer_restarting)
+            # Whatever was in flight is cancelled: transactions roll back, a hash in its thread finishes unseen.
+            log.warning("request timed out after=%ss path=%s", self.request_timeout, scope["path"])
+            if not started:
+                await _send_error(send_with_headers, 503, "The request took too long; try again.")
+        except asyncio.CancelledError:
+            # The server cancels what still runs when its shutdown grace ends: answer it as retryable,
+            # so the client repeats it on another process instead of seeing a bare 500.
+            await answer_restarting()
+            raise
+        except Exception:
+            if not answered_for_shutdown:
+                raise
+            # Already answered: what fails now (a database closed under it) concerns no one.
+            log.info("request abandoned at shutdown path=%s", scope["path"])
         finally:
-            current_request_id.reset(token)
+            self.in_flight.discard(answer_restarting)
 
     def _refusal(self, scope: Scope, headers: Headers) -> tuple[int, str] | None:
         origin = headers.get("origin")

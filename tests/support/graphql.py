@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 
+from tests.support import log_guard
+
 BROWSER_UA = (
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0.0.0 Safari/537.36"
@@ -67,7 +69,11 @@ class GraphQLClient:
         # ASCII-escaped JSON, as browsers may send it; it also carries lone surrogates such as \ud800.
         body = json.dumps({"query": query, "variables": variables or {}})
         headers.setdefault("content-type", "application/json")
-        return await self.http.post("/graphql", content=body, headers=headers, **kwargs)
+        log_guard.note_sent(variables)
+        log_guard.note("token", self.token)
+        response = await self.http.post("/graphql", content=body, headers=headers, **kwargs)
+        _note_response_secrets(response)
+        return response
 
     async def execute(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
         """The JSON body of a 200 response (errors included, for the test to inspect)."""
@@ -80,6 +86,16 @@ class GraphQLClient:
         body = await self.execute(query, variables, **kwargs)
         assert "errors" not in body, body
         return body["data"]
+
+
+def _note_response_secrets(response: httpx.Response) -> None:
+    for value in response.cookies.values():
+        log_guard.note("cookie", value)
+    if response.headers.get("content-type", "").endswith("json"):
+        try:
+            log_guard.note_received(response.json())
+        except ValueError:
+            pass
 
 
 def error_codes(body: dict[str, Any]) -> list[str]:

@@ -18,6 +18,8 @@ import httpx
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from tests.support import log_guard
+
 ROOT = Path(__file__).resolve().parents[2]
 CHEAP_ARGON2 = {"ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "8", "ARGON2_PARALLELISM": "1"}
 # Test servers sign many accounts up from 127.0.0.1; tests of the limit itself set their own.
@@ -79,6 +81,8 @@ class ServerProcess:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        process = self.process
+        log_guard.watch_server_log(self.log_path, lambda: process.poll() is None)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -125,6 +129,8 @@ class GraphQLSocket:
         subprotocol: str = "graphql-transport-ws",
     ) -> GraphQLSocket:
         headers = {"Cookie": cookie} if cookie else {}
+        for pair in (cookie or "").split(";"):
+            log_guard.note("cookie", pair.split("=", 1)[-1])
         connection = await connect(
             url, subprotocols=[subprotocol], additional_headers=headers, origin=origin, open_timeout=5
         )
@@ -138,6 +144,7 @@ class GraphQLSocket:
         await self.send({"id": op_id, "type": "subscribe", "payload": {"query": query}})
 
     async def send(self, message: dict[str, Any]) -> None:
+        log_guard.note_sent(message.get("payload"))
         await self.connection.send(json.dumps(message))
 
     async def receive(self, timeout: float = 5) -> dict[str, Any]:
