@@ -1,0 +1,94 @@
+"""Production answers a typo with no "Did you mean": not for fields, arguments, input fields, enum values or types.
+
+Every case is checked in development too, where the suggestion must appear: it proves the case reaches
+a suggesting rule of graphql-core at all.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.graphql import GraphQLClient
+
+PRODUCTION = {"environment": "production", "secret_key": "x" * 40}
+SIGN_IN = "mutation($input: SignInInput!) { signIn(input: $input) { __typename } }"
+INPUT = {"email": "ada@example.com", "password": "correct horse battery staple"}
+
+CASES = [
+    # (id, document, variables, the name a suggestion would reveal)
+    ("field", "{ passwordPolicyy { minLength } }", None, "passwordPolicy"),
+    ("argument", "{ securityEvents(frist: 1) { edges { cursor } } }", None, "first"),
+    ("directive-argument", "{ passwordPolicy @include(iff: true) { minLength } }", None, "if"),
+    (
+        "enum-value-literal",
+        'mutation { signIn(input: {email: "a@example.com", password: "x", client: MOBIL}) { __typename } }',
+        None,
+        "MOBILE",
+    ),
+    ("enum-value-variable", SIGN_IN, {"input": {**INPUT, "client": "MOBIL"}}, "MOBILE"),
+    ("type-of-variable", "query($x: Acount) { me { id } }", None, "Account"),
+    ("type-of-fragment", "query { me { ...f } } fragment f on Acount { id }", None, "Account"),
+    (
+        "input-field-literal",
+        'mutation { signIn(input: {email: "a@example.com", password: "x", clinet: WEB}) { __typename } }',
+        None,
+        "client",
+    ),
+    ("input-field-variable", SIGN_IN, {"input": {**INPUT, "clinet": "WEB"}}, "client"),
+    (
+        "field-on-union",
+        'mutation { signIn(input: {email: "a@example.com", password: "x"}) { token } }',
+        None,
+        "SignedIn",
+    ),
+]
+
+
+async def _messages(client: GraphQLClient, document: str, variables: dict | None) -> list[str]:
+    response = await client.post(document, variables)
+    body = response.json()
+    assert body.get("errors"), body
+    return [error["message"] for error in body["errors"]]
+
+
+@pytest.mark.settings(**PRODUCTION)
+@pytest.mark.parametrize(("document", "variables", "hidden"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+async def test_production_suggests_nothing(
+    anonymous: GraphQLClient, document: str, variables: dict | None, hidden: str
+) -> None:
+    for message in await _messages(anonymous, document, variables):
+        assert "did you mean" not in message.lower(), message
+        assert f"'{hidden}'" not in message, message
+        assert message.strip(), "the error still says what is wrong"
+
+
+@pytest.mark.parametrize(("document", "variables", "hidden"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+async def test_development_suggests(
+    anonymous: GraphQLClient, document: str, variables: dict | None, hidden: str
+) -> None:
+    messages = await _messages(anonymous, document, variables)
+    assert any("Did you mean" in m and f"'{hidden}'" in m for m in messages), messages
+
+
+WORDINGS = [
+    # (id, graphql-core's message, what production says)
+    ("none", "Unknown type 'Acount'.", "Unknown type 'Acount'."),
+    ("one", "Unknown argument 'frist' on field 'Query.securityEvents'. Did you mean 'first'?", None),
+    ("several", "Cannot query field 'x' on type 'Query'. Did you mean 'me', 'apiKeys', or 'node'?", None),
+    ("enum", "Value 'MOBIL' does not exist in 'ClientKind' enum. Did you mean the enum value 'MOBILE'?", None),
+    ("fragment", "Cannot query field 'token' on type 'R'. Did you mean to use an inline fragment on 'SignedIn'?", None),
+    (
+        "mid-message",
+        "Variable '$i' has invalid value: unknown field 'clinet'. Did you mean 'client'? Found: {'a': 1}.",
+        "Variable '$i' has invalid value: unknown field 'clinet'. Found: {'a': 1}.",
+    ),
+    ("empty", "", ""),
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), [w[1:] for w in WORDINGS], ids=[w[0] for w in WORDINGS])
+def test_without_suggestions(message: str, expected: str | None) -> None:
+    from schema.masking import without_suggestions
+
+    expected = message.split(" Did you mean")[0] if expected is None else expected
+    assert without_suggestions(message) == expected
