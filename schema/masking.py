@@ -17,12 +17,17 @@ log = logging.getLogger("workestra.errors")
 # graphql-core ends a message part with one suggestion sentence (fields, arguments, input fields, enum
 # values, types, inline fragments); the names in it are quoted GraphQL names, which hold no "?".
 _SUGGESTION = re.compile(r"\s*Did you mean\b[^?]*\?")
+# Coercion messages end with the value: "…, found: {'password': …}." or "String cannot represent a
+# non string value: …".
+_FOUND = re.compile(r"[,.]?\s*[Ff]ound: .*\Z", re.DOTALL)
+_CANNOT_REPRESENT = re.compile(r"(cannot represent [^:]*value): .*\Z", re.DOTALL)
 
 
 def is_unexpected(error: GraphQLError) -> bool:
     """True for errors raised by code (bugs, outages); validation and our own public errors stay visible."""
     original = error.original_error
-    return original is not None and not isinstance(original, PublicError)
+    # A variable graphql-core could not coerce carries its GraphQLError: the client's mistake, not ours.
+    return original is not None and not isinstance(original, PublicError | GraphQLError)
 
 
 def without_suggestions(message: str) -> str:
@@ -30,8 +35,19 @@ def without_suggestions(message: str) -> str:
     return _SUGGESTION.sub("", message)
 
 
+def without_echoed_values(message: str) -> str:
+    """``message`` without the copy of a variable's value that graphql-core appends ("found: {…}"):
+    that value may be a whole input with its password."""
+    return _CANNOT_REPRESENT.sub(r"\1.", _FOUND.sub(".", message))
+
+
+def public_wording(message: str) -> str:
+    """What production says for a client error: no suggestions, no echoed values."""
+    return without_echoed_values(without_suggestions(message))
+
+
 def _needs_rewording(error: GraphQLError) -> bool:
-    return is_unexpected(error) or without_suggestions(error.message) != error.message
+    return is_unexpected(error) or public_wording(error.message) != error.message
 
 
 class MaskUnexpectedErrors(MaskErrors):
@@ -43,7 +59,7 @@ class MaskUnexpectedErrors(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         if not is_unexpected(error):
-            return _reworded(error, without_suggestions(error.message), error.original_error, error.extensions)
+            return _reworded(error, public_wording(error.message), error.original_error, error.extensions)
         request_id = getattr(self.execution_context.context, "request_id", None)
         log.error(
             "unexpected error in %s",

@@ -78,17 +78,51 @@ WORDINGS = [
     ("enum", "Value 'MOBIL' does not exist in 'ClientKind' enum. Did you mean the enum value 'MOBILE'?", None),
     ("fragment", "Cannot query field 'token' on type 'R'. Did you mean to use an inline fragment on 'SignedIn'?", None),
     (
-        "mid-message",
-        "Variable '$i' has invalid value: unknown field 'clinet'. Did you mean 'client'? Found: {'a': 1}.",
-        "Variable '$i' has invalid value: unknown field 'clinet'. Found: {'a': 1}.",
+        "suggestion-then-value",
+        "Variable '$i' has invalid value: unknown field 'clinet'. Did you mean 'client'? Found: {'password': 'p'}.",
+        "Variable '$i' has invalid value: unknown field 'clinet'.",
+    ),
+    (
+        "value-found",
+        "Variable '$i' has invalid value: Expected type 'SignInInput' to be an object, found: 'p4ss\nword'.",
+        "Variable '$i' has invalid value: Expected type 'SignInInput' to be an object.",
+    ),
+    (
+        "literal-found",
+        "Expected value of type 'SignInInput' to include required field 'email', found: { password: \"p\" }.",
+        "Expected value of type 'SignInInput' to include required field 'email'.",
+    ),
+    (
+        "scalar-value",
+        "Variable '$i' has invalid value at 'input.password': String cannot represent a non string value: 1234",
+        "Variable '$i' has invalid value at 'input.password': String cannot represent a non string value.",
     ),
     ("empty", "", ""),
 ]
 
 
 @pytest.mark.parametrize(("message", "expected"), [w[1:] for w in WORDINGS], ids=[w[0] for w in WORDINGS])
-def test_without_suggestions(message: str, expected: str | None) -> None:
-    from schema.masking import without_suggestions
+def test_public_wording(message: str, expected: str | None) -> None:
+    from schema.masking import public_wording
 
     expected = message.split(" Did you mean")[0] if expected is None else expected
-    assert without_suggestions(message) == expected
+    assert public_wording(message) == expected
+
+
+@pytest.mark.settings(**PRODUCTION)
+async def test_a_bad_variable_is_a_client_error_that_echoes_no_password(
+    anonymous: GraphQLClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = "hunter2-but-longer"
+    body = (
+        await anonymous.post(SIGN_IN, {"input": {"email": "a@example.com", "password": secret, "clinet": "WEB"}})
+    ).json()
+    assert body["data"] is None
+    [error] = body["errors"]
+    assert error["message"] == (
+        "Variable '$input' has invalid value:"
+        " Expected value of type 'SignInInput' not to include unknown field 'clinet'."
+    )
+    assert secret not in str(body)
+    # Not masked as an internal error, so not logged as one with its traceback.
+    assert not [r for r in caplog.records if r.name == "workestra.errors"]
