@@ -6,6 +6,10 @@ a suggesting rule of graphql-core at all.
 
 from __future__ import annotations
 
+import json
+import uuid
+
+import httpx
 import pytest
 
 from tests.support.graphql import GraphQLClient
@@ -13,6 +17,8 @@ from tests.support.graphql import GraphQLClient
 PRODUCTION = {"environment": "production", "secret_key": "x" * 40}
 SIGN_IN = "mutation($input: SignInInput!) { signIn(input: $input) { __typename } }"
 INPUT = {"email": "ada@example.com", "password": "correct horse battery staple"}
+SIGN_UP_MOBILE = """
+mutation($input: SignUpInput!) { signUp(input: $input) { __typename ... on SignedIn { token } } }"""
 
 CASES = [
     # (id, document, variables, the name a suggestion would reveal)
@@ -126,3 +132,33 @@ async def test_a_bad_variable_is_a_client_error_that_echoes_no_password(
     assert secret not in str(body)
     # Not masked as an internal error, so not logged as one with its traceback.
     assert not [r for r in caplog.records if r.name == "workestra.errors"]
+
+
+@pytest.mark.server
+async def test_production_suggests_nothing_over_websocket(backend, tmp_path) -> None:
+    from tests.support.server import GraphQLSocket, ServerProcess
+    from tests.test_subscriptions_server import server_env
+
+    env = server_env(backend, tmp_path, ENVIRONMENT="production", SECRET_KEY="x" * 40)
+    server = ServerProcess(env, tmp_path / "server.log").start()
+    try:
+        signed_up = httpx.post(
+            f"{server.url}/graphql",
+            json={
+                "query": SIGN_UP_MOBILE,
+                "variables": {"input": {**INPUT, "email": f"{uuid.uuid4().hex}@example.com", "client": "MOBILE"}},
+            },
+            timeout=10,
+        ).json()["data"]["signUp"]
+        socket = await GraphQLSocket.open(server.ws_url)
+        assert (await socket.init({"authorization": f"Bearer {signed_up['token']}"}))["type"] == "connection_ack"
+        for op_id, query in enumerate(
+            ["subscription { activeSessions { id clent } }", "subscription($x: Acount) { activeSessions { id } }"]
+        ):
+            await socket.subscribe(query, op_id=str(op_id))
+            answer = await socket.receive()
+            assert answer["type"] == "error", answer
+            assert answer["payload"] and "did you mean" not in json.dumps(answer).lower(), answer
+        await socket.close()
+    finally:
+        server.stop()
