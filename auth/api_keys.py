@@ -57,7 +57,11 @@ def valid_expiry(expires_at: datetime | None, *, now: datetime) -> datetime | No
     """The expiry in UTC (a time without zone is taken as UTC); ``InvalidInput("expiresAt")`` unless in the future."""
     if expires_at is None:
         return None
-    moment = expires_at.replace(tzinfo=UTC) if expires_at.tzinfo is None else expires_at.astimezone(UTC)
+    try:
+        moment = expires_at.replace(tzinfo=UTC) if expires_at.tzinfo is None else expires_at.astimezone(UTC)
+    except OverflowError:
+        # An offset at either end of the calendar (0001-01-01T00:00+01:00) has no UTC time.
+        raise InvalidInput("expiresAt", "The expiry must be a time between the years 1 and 9999 in UTC.") from None
     if moment <= now:
         raise InvalidInput("expiresAt", "The expiry must be in the future.")
     return moment

@@ -27,6 +27,7 @@ MAX_PAGE_SIZE = 100
 _CURSOR_PREFIX = "SecurityEvent:"
 # Base64 of the prefix and a 19-digit id is far below this; longer input is not ours.
 _MAX_CURSOR_LENGTH = 64
+_MAX_EVENT_ID = 2**63 - 1
 
 
 async def record_event(
@@ -110,7 +111,11 @@ def decode_cursor(cursor: str) -> int:
     number = text.removeprefix(_CURSOR_PREFIX)
     if number == text or not number.isdigit() or not number.isascii() or len(number) > 19:
         raise invalid
-    return int(number)
+    event_id = int(number)
+    # Event ids are 64-bit signed integers in the database; a larger number is no event's cursor.
+    if event_id > _MAX_EVENT_ID:
+        raise invalid
+    return event_id
 
 
 def check_page_size(first: int) -> int:

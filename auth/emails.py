@@ -1,4 +1,10 @@
-"""Email addresses: syntax only (no DNS), trimmed and compared case-insensitively."""
+"""Email addresses: syntax only (no DNS), trimmed and compared case-insensitively.
+
+One form is stored and looked up: NFKC, case-folded, and the domain in its IDNA Unicode form as
+email-validator writes it (``ada@bücher.example``), whether it was typed in Unicode, in punycode
+(``xn--bcher-kva``) or with another full stop (``。``). Sign-up has always stored this form, so
+accounts created before sign-in and the brute-force counters used it need no migration.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +17,7 @@ from auth.errors import InvalidEmail
 MAX_EMAIL_LENGTH = 254
 
 
-def normalize_email(raw: str) -> str | None:
-    """The form used for storage and lookups, or None when no stored address can look like this.
-
-    Syntax is not checked here: sign-in treats an impossible address like an unknown one.
-    """
+def _folded(raw: str) -> str | None:
     if len(raw) > MAX_EMAIL_LENGTH * 4:
         return None
     email = unicodedata.normalize("NFKC", raw.strip()).casefold()
@@ -29,13 +31,30 @@ def normalize_email(raw: str) -> str | None:
     return email
 
 
-def validated_email(raw: str) -> str:
-    """A normalised, syntactically valid address, or ``InvalidEmail``."""
-    email = normalize_email(raw)
-    if email is None:
-        raise InvalidEmail()
+def _canonical(email: str) -> str | None:
+    """The stored form of a folded address, or None when it is not a valid address."""
     try:
         result = validate_email(email, check_deliverability=False)
     except EmailNotValidError:
-        raise InvalidEmail() from None
+        return None
     return result.normalized.casefold()
+
+
+def normalize_email(raw: str) -> str | None:
+    """The form used for storage and lookups, or None when no stored address can look like this.
+
+    An invalid address is not refused here (sign-in treats it like an unknown one): it is only folded.
+    """
+    email = _folded(raw)
+    if email is None:
+        return None
+    return _canonical(email) or email
+
+
+def validated_email(raw: str) -> str:
+    """A normalised, syntactically valid address, or ``InvalidEmail``."""
+    email = _folded(raw)
+    canonical = _canonical(email) if email is not None else None
+    if canonical is None:
+        raise InvalidEmail()
+    return canonical

@@ -28,6 +28,8 @@ class LockoutPolicy:
     chain_window_seconds: int = 24 * 60 * 60
     ip_failure_limit: int = 100
     ip_window_seconds: int = 15 * 60
+    # Per-IP limits count an IPv6 client by this network: one subscriber line gets a whole /64.
+    ipv6_limit_prefix: int = 64
 
     @property
     def lock_after(self) -> int:

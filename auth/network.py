@@ -2,8 +2,14 @@
 
 ``client_ip`` reads ``X-Forwarded-For`` only when the TCP peer is a configured trusted proxy, and
 then only the entries appended by trusted proxies, from the right: the left part of the header is
-whatever the client chose to send. ``mask_ip`` keeps the /24 of an IPv4 address and the /48 of an
-IPv6 address, which is what the sessions list and the security log show.
+whatever the client chose to send. All header lines count, in order: a proxy may append its own line
+(HAProxy's ``option forwardfor``) below one the client forged. ``mask_ip`` keeps the /24 of an IPv4
+address and the /48 of an IPv6 address, which is what the sessions list and the security log show.
+``ip_limit_key`` is what per-IP limits count: an IPv4 address alone, an IPv6 address by its network
+(/64 by default), since one subscriber line gets a whole /64 and could otherwise rotate addresses.
+
+uvicorn's ``ProxyHeadersMiddleware`` is not used: it believes a garbage entry as the client, reads the
+whole header however long, and falls back to the left-most (client-written) entry when every hop is trusted.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ __all__ = [
     "IPAddress",
     "IPNetwork",
     "client_ip",
+    "ip_limit_key",
     "mask_ip",
     "parse_ip",
     "parse_trusted_proxies",
@@ -78,26 +85,27 @@ def _is_trusted(address: IPAddress, trusted_proxies: Iterable[IPNetwork]) -> boo
 
 def client_ip(
     peer: str | None,
-    forwarded_for: str | None,
+    forwarded_for: str | Sequence[str] | None,
     trusted_proxies: Sequence[IPNetwork],
 ) -> str | None:
     """The address of the client, as a normalised string; ``None`` if the peer is not an IP.
 
     The socket peer is the answer unless it is inside ``trusted_proxies``. Then
-    ``forwarded_for`` (the ``X-Forwarded-For`` value; several headers joined with ``,``) is read
-    from the right, skipping trusted proxies, and the first other address is the client. An
-    unparsable entry where an address should be, or a header with only trusted addresses, gives
-    the peer: an entry is never believed unless every hop to its right is trusted.
+    ``forwarded_for`` (the ``X-Forwarded-For`` header lines in order, or one value) is joined with
+    ``,`` and read from the right, skipping trusted proxies, and the first other address is the
+    client. An unparsable entry where an address should be, or a header with only trusted
+    addresses, gives the peer: an entry is never believed unless every hop to its right is trusted.
     """
     peer_address = parse_ip(peer)
     if peer_address is None:
         return None
     if not trusted_proxies or not forwarded_for or not _is_trusted(peer_address, trusted_proxies):
         return str(peer_address)
-    if not isinstance(forwarded_for, str):
+    lines = [forwarded_for] if isinstance(forwarded_for, str) else list(forwarded_for)
+    if not all(isinstance(line, str) for line in lines):
         return str(peer_address)
-    # rsplit with a bound: a 10 kB header costs no more than a short one.
-    hops = forwarded_for.rsplit(",", _MAX_HOPS)[-_MAX_HOPS:]
+    # Only the last hops matter, and each line holds at least one: 10 kB of headers cost no more than a short one.
+    hops = ",".join(lines[-_MAX_HOPS:]).rsplit(",", _MAX_HOPS)[-_MAX_HOPS:]
     for entry in reversed(hops):
         address = parse_ip(entry)
         if address is None:
@@ -105,6 +113,17 @@ def client_ip(
         if not _is_trusted(address, trusted_proxies):
             return str(address)
     return str(peer_address)
+
+
+def ip_limit_key(ip: str | None, ipv6_prefix: int = 64) -> str | None:
+    """What per-IP limits count for ``ip``: an IPv4 address itself, an IPv6 address as its ``/ipv6_prefix``
+    network (``2001:db8:1:2::/64``); ``None`` when ``ip`` is not an address."""
+    address = parse_ip(ip)
+    if address is None:
+        return None
+    if isinstance(address, ipaddress.IPv4Address):
+        return str(address)
+    return ipaddress.IPv6Network((address, ipv6_prefix), strict=False).with_prefixlen
 
 
 def parse_trusted_proxies(value: str | None) -> tuple[IPNetwork, ...]:

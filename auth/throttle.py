@@ -29,6 +29,7 @@ from auth.clock import Clock
 from auth.emails import normalize_email
 from auth.errors import AccountLocked, IpLimitReached, TooManyAttempts
 from auth.lockout import LockoutPolicy
+from auth.network import ip_limit_key
 from models import AttemptCounter, IpFailure, IpSignUp
 from models.throttle import IpEvent
 
@@ -205,7 +206,12 @@ class AttemptGuard:
 
     async def _reserve_ip(self, ip: str | None, now: datetime) -> int | None:
         return await reserve_ip_slot(
-            IpFailure, ip, now, limit=self.policy.ip_failure_limit, window_seconds=self.policy.ip_window_seconds
+            IpFailure,
+            ip,
+            now,
+            limit=self.policy.ip_failure_limit,
+            window_seconds=self.policy.ip_window_seconds,
+            ipv6_prefix=self.policy.ipv6_limit_prefix,
         )
 
     async def _drop_ip_reservation(self, attempt: Attempt) -> None:
@@ -214,14 +220,16 @@ class AttemptGuard:
 
 
 async def reserve_ip_slot(
-    model: type[IpEvent], ip: str | None, now: datetime, *, limit: int, window_seconds: int
+    model: type[IpEvent], ip: str | None, now: datetime, *, limit: int, window_seconds: int, ipv6_prefix: int = 64
 ) -> int | None:
     """Take one of the ``limit`` slots an IP has per sliding window, or raise ``IpLimitReached``.
 
-    Insert first, then rank the row among the IP's rows in the window: concurrent requests and processes
-    cannot all see room for themselves (on PostgreSQL a burst may pass by the requests still in flight).
+    An IPv6 address counts by its ``/ipv6_prefix`` network (``ip_limit_key``). Insert first, then rank
+    the row among the IP's rows in the window: concurrent requests and processes cannot all see room
+    for themselves (on PostgreSQL a burst may pass by the requests still in flight).
     Returns the row id, so a caller may give the slot back; None when the IP is unknown.
     """
+    ip = ip_limit_key(ip, ipv6_prefix)
     if ip is None:
         return None
     window_start = now - timedelta(seconds=window_seconds)
@@ -246,10 +254,18 @@ class SignUpLimit:
     limit: int
     window_seconds: int
     clock: Clock
+    ipv6_prefix: int = 64
 
     async def reserve(self, ip: str | None) -> None:
         """Count one sign-up attempt from ``ip``, or refuse it with ``TooManyAttempts``."""
-        await reserve_ip_slot(IpSignUp, ip, self.clock.now(), limit=self.limit, window_seconds=self.window_seconds)
+        await reserve_ip_slot(
+            IpSignUp,
+            ip,
+            self.clock.now(),
+            limit=self.limit,
+            window_seconds=self.window_seconds,
+            ipv6_prefix=self.ipv6_prefix,
+        )
 
     async def prune(self) -> int:
         """Forget attempts older than the window (periodic sweep)."""

@@ -4,6 +4,8 @@ Errors are logged here and nowhere else (Strawberry's default writes each one at
 source lines, so a password typed inline would land in the log). Expected errors (validation, syntax,
 UNAUTHENTICATED, FORBIDDEN, ...) make one INFO line with their codes and counts; unexpected ones one ERROR
 line with the first one's traceback. Neither carries the document, the variables or an error message.
+In production no error suggests a name either ("Did you mean 'first'?" would map the schema with
+introspection off), and none repeats a variable's value.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import collections
 import logging
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
@@ -22,11 +25,40 @@ from workestra.db import is_database_outage
 
 log = logging.getLogger("workestra.errors")
 
+# graphql-core ends a message part with one suggestion sentence (fields, arguments, input fields, enum
+# values, types, inline fragments); the names in it are quoted GraphQL names, which hold no "?".
+_SUGGESTION = re.compile(r"\s*Did you mean\b[^?]*\?")
+# Coercion messages end with the value: "…, found: {'password': …}." or "String cannot represent a
+# non string value: …".
+_FOUND = re.compile(r"[,.]?\s*[Ff]ound: .*\Z", re.DOTALL)
+_CANNOT_REPRESENT = re.compile(r"(cannot represent [^:]*value): .*\Z", re.DOTALL)
+
 
 def is_unexpected(error: GraphQLError) -> bool:
     """True for errors raised by code (bugs); validation, outages and our own public errors are expected."""
     original = error.original_error
-    return original is not None and not isinstance(original, PublicError) and not is_database_outage(original)
+    # A variable graphql-core could not coerce carries its GraphQLError: the client's mistake, not ours.
+    return (
+        original is not None
+        and not isinstance(original, PublicError | GraphQLError)
+        and not is_database_outage(original)
+    )
+
+
+def without_suggestions(message: str) -> str:
+    """``message`` with every "Did you mean …?" sentence taken out."""
+    return _SUGGESTION.sub("", message)
+
+
+def without_echoed_values(message: str) -> str:
+    """``message`` without the copy of a variable's value that graphql-core appends ("found: {…}"):
+    that value may be a whole input with its password."""
+    return _CANNOT_REPRESENT.sub(r"\1.", _FOUND.sub(".", message))
+
+
+def public_wording(message: str) -> str:
+    """What production says for a client error: no suggestions, no echoed values."""
+    return without_echoed_values(without_suggestions(message))
 
 
 def is_outage(error: GraphQLError) -> bool:
@@ -90,22 +122,24 @@ class _ReplaceErrors(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = getattr(self.execution_context.context, "request_id", None)
-        return GraphQLError(
-            message=self.error_message,
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            original_error=None,
-            extensions={"code": self.code, "requestId": request_id},
-        )
+        return _reworded(error, self.error_message, None, {"code": self.code, "requestId": request_id})
+
+
+def _needs_rewording(error: GraphQLError) -> bool:
+    return is_unexpected(error) or public_wording(error.message) != error.message
 
 
 class MaskUnexpectedErrors(_ReplaceErrors):
-    """Hides internals (messages, exception types) of unexpected errors; ``report_errors`` logged them."""
+    """Hides internals (messages, exception types) of unexpected errors (``report_errors`` logged them), and
+    takes the suggestions and echoed values out of every other error."""
 
     def __init__(self) -> None:
-        super().__init__(should_mask_error=is_unexpected, error_message="Internal server error.")
+        super().__init__(should_mask_error=_needs_rewording, error_message="Internal server error.")
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if not is_unexpected(error):
+            return _reworded(error, public_wording(error.message), error.original_error, error.extensions)
+        return super().anonymise_error(error)
 
 
 class ReportDatabaseOutages(_ReplaceErrors):
@@ -116,3 +150,17 @@ class ReportDatabaseOutages(_ReplaceErrors):
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=is_outage, error_message=ServiceUnavailable.message)
+
+
+def _reworded(
+    error: GraphQLError, message: str, original_error: Exception | None, extensions: dict[str, Any] | None
+) -> GraphQLError:
+    return GraphQLError(
+        message=message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=original_error,
+        extensions=extensions,
+    )

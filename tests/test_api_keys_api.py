@@ -148,6 +148,34 @@ async def test_an_expiry_that_is_not_in_the_future_is_invalid_input(
     assert (refused["__typename"], refused["field"]) == ("InvalidInput", "expiresAt")
 
 
+@pytest.mark.parametrize(
+    "expires_at", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "9999-12-31T23:30:00-14:00"]
+)
+async def test_an_expiry_off_the_edge_of_the_calendar_is_invalid_input(user: User, expires_at: str) -> None:
+    refused = await create(user.browser, expires_at=expires_at)
+    assert (refused["__typename"], refused["code"], refused["field"]) == ("InvalidInput", "INVALID_INPUT", "expiresAt")
+    assert await ApiKey.all().count() == 0
+
+
+@pytest.mark.parametrize(
+    ("expires_at", "stored"),
+    [
+        ("9999-12-31T23:59:59+00:00", "9999-12-31T23:59:59+00:00"),
+        ("9999-12-31T23:59:59+01:00", "9999-12-31T22:59:59+00:00"),
+        ("0001-01-01T00:00:00-01:00", None),
+    ],
+)
+async def test_an_expiry_at_the_edge_of_the_calendar_is_kept_or_refused_as_past(
+    user: User, expires_at: str, stored: str | None
+) -> None:
+    answer = await create(user.browser, expires_at=expires_at)
+    if stored is None:
+        assert (answer["__typename"], answer["field"]) == ("InvalidInput", "expiresAt")
+    else:
+        assert answer["apiKey"]["expiresAt"] == stored
+        assert [key["expiresAt"] for key in (await user.browser.data(LIST))["apiKeys"]] == [stored]
+
+
 async def test_a_key_works_until_its_expiry(user: User, make_client, clock: FrozenClock) -> None:
     expiry = clock.now() + timedelta(hours=1)
     created = await create(user.browser, expires_at=expiry.isoformat())

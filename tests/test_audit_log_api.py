@@ -340,6 +340,8 @@ async def test_the_largest_page_is_100(user: User) -> None:
         base64.urlsafe_b64encode(b"SecurityEvent:1e3").decode(),
         base64.urlsafe_b64encode(b"Session:1").decode(),
         base64.urlsafe_b64encode(b"SecurityEvent:" + b"9" * 40).decode(),
+        base64.urlsafe_b64encode(f"SecurityEvent:{2**63}".encode()).decode(),
+        base64.urlsafe_b64encode(b"SecurityEvent:" + b"9" * 19).decode(),
         base64.urlsafe_b64encode(b"\xff\xfe").decode(),
     ],
 )
@@ -349,6 +351,11 @@ async def test_a_garbage_cursor_is_a_clear_error(user: User, cursor: str) -> Non
     assert error_codes(body) == ["INVALID_INPUT"]
     assert body["errors"][0]["extensions"]["field"] == "after"
     assert body["errors"][0]["message"] == "This is not a cursor from securityEvents."
+
+
+async def test_the_largest_event_id_is_a_valid_cursor(user: User) -> None:
+    largest = base64.urlsafe_b64encode(f"SecurityEvent:{2**63 - 1}".encode()).decode()
+    assert [e["node"]["type"] for e in (await events(user.browser, first=5, after=largest))["edges"]] == ["SIGN_UP"]
 
 
 async def test_the_sweep_prunes_events_past_the_retention(app, user: User, make_client, clock: FrozenClock) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from auth.location import LocationResolver, country_name
-from auth.network import client_ip, mask_ip, parse_ip, parse_trusted_proxies
+from auth.network import client_ip, ip_limit_key, mask_ip, parse_ip, parse_trusted_proxies
 
 LONG = "1" * 10_000
 
@@ -191,6 +191,76 @@ CLIENT = [
 )
 def test_client_ip(peer: str | None, forwarded_for: str | None, trusted: tuple, expected: str | None) -> None:
     assert client_ip(peer, forwarded_for, trusted) == expected
+
+
+# Several X-Forwarded-For header lines, in the order they arrived (a proxy may append its own line).
+CLIENT_LINES = [
+    # (id, peer, header lines, expected)
+    ("one-line", "10.0.0.2", ["198.51.100.1"], "198.51.100.1"),
+    ("forged-line-then-proxy-line", "10.0.0.2", ["192.0.2.66", "198.51.100.1"], "198.51.100.1"),
+    ("forged-list-then-proxy-line", "10.0.0.2", ["1.2.3.4, 192.0.2.66", "198.51.100.1"], "198.51.100.1"),
+    ("forged-line-then-two-proxy-lines", "10.0.0.2", ["192.0.2.66", "198.51.100.1", "10.0.0.3"], "198.51.100.1"),
+    ("proxy-line-with-list", "10.0.0.2", ["192.0.2.66", "198.51.100.1, 10.0.0.3"], "198.51.100.1"),
+    ("forged-trusted-line-first", "10.0.0.2", ["10.9.9.9", "198.51.100.1"], "198.51.100.1"),
+    ("ipv6-lines", "2001:db8:ffff::2", ["2001:db8:66::1", "[2001:db8:1::7]:443"], "2001:db8:1::7"),
+    ("port-in-last-line", "10.0.0.2", ["192.0.2.66", "198.51.100.1:5678"], "198.51.100.1"),
+    ("garbage-last-line", "10.0.0.2", ["198.51.100.1", "garbage"], "10.0.0.2"),
+    ("garbage-first-line", "10.0.0.2", ["garbage", "198.51.100.1"], "198.51.100.1"),
+    ("empty-last-line", "10.0.0.2", ["198.51.100.1", ""], "10.0.0.2"),
+    ("empty-first-line", "10.0.0.2", ["", "198.51.100.1"], "198.51.100.1"),
+    ("all-lines-trusted", "10.0.0.2", ["10.0.0.5", "10.0.0.3"], "10.0.0.2"),
+    ("no-lines", "10.0.0.2", [], "10.0.0.2"),
+    ("untrusted-peer-ignores-lines", "203.0.113.7", ["192.0.2.66", "198.51.100.1"], "203.0.113.7"),
+    ("thousand-forged-lines-then-real", "10.0.0.2", ["192.0.2.66"] * 1_000 + ["198.51.100.1"], "198.51.100.1"),
+    ("huge-line-then-real", "10.0.0.2", [LONG, "198.51.100.1"], "198.51.100.1"),
+    ("real-then-many-trusted-lines", "10.0.0.2", ["198.51.100.1"] + ["10.0.0.3"] * 1_000, "10.0.0.2"),
+    ("non-string-line", "10.0.0.2", [b"198.51.100.1"], "10.0.0.2"),
+]
+
+
+@pytest.mark.parametrize(("peer", "lines", "expected"), [r[1:] for r in CLIENT_LINES], ids=[r[0] for r in CLIENT_LINES])
+def test_client_ip_joins_every_header_line_in_order(peer: str, lines: list, expected: str) -> None:
+    assert client_ip(peer, lines, PROXIES) == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# ip_limit_key
+
+LIMIT_KEY = [
+    # (id, ip, IPv6 prefix, expected)
+    ("ipv4-alone", "203.0.113.7", 64, "203.0.113.7"),
+    ("ipv4-prefix-ignored", "203.0.113.7", 48, "203.0.113.7"),
+    ("ipv4-mapped-is-ipv4", "::ffff:203.0.113.7", 64, "203.0.113.7"),
+    ("ipv6-by-64", "2001:db8:1:2:aaaa:bbbb:cccc:dddd", 64, "2001:db8:1:2::/64"),
+    ("ipv6-same-64", "2001:db8:1:2::1", 64, "2001:db8:1:2::/64"),
+    ("ipv6-other-64", "2001:db8:1:3::1", 64, "2001:db8:1:3::/64"),
+    ("ipv6-uppercase", "2001:DB8:1:2::FFFF", 64, "2001:db8:1:2::/64"),
+    ("ipv6-by-48", "2001:db8:1:2::1", 48, "2001:db8:1::/48"),
+    ("ipv6-by-56", "2001:db8:1:2ff::1", 56, "2001:db8:1:200::/56"),
+    ("ipv6-by-128", "2001:db8::1", 128, "2001:db8::1/128"),
+    (
+        "ipv6-longest-fits-column",
+        "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+        128,
+        "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128",
+    ),
+    ("ipv6-brackets-port", "[2001:db8:1:2::9]:443", 64, "2001:db8:1:2::/64"),
+    ("ipv6-zone", "fe80::1%eth0", 64, "fe80::/64"),
+    ("loopback-v6", "::1", 64, "::/64"),
+    ("none", None, 64, None),
+    ("empty", "", 64, None),
+    ("garbage", "garbage", 64, None),
+    ("nul", "203.0.113.7\x00", 64, None),
+    ("unicode-digits", "２０３.0.113.7", 64, None),
+    ("huge", LONG, 64, None),
+]
+
+
+@pytest.mark.parametrize(("ip", "prefix", "expected"), [r[1:] for r in LIMIT_KEY], ids=[r[0] for r in LIMIT_KEY])
+def test_ip_limit_key(ip: str | None, prefix: int, expected: str | None) -> None:
+    key = ip_limit_key(ip, prefix)
+    assert key == expected
+    assert key is None or len(key) <= 45  # the ip column of the per-IP tables
 
 
 def test_client_ip_accepts_a_list_of_networks() -> None:

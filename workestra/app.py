@@ -6,6 +6,7 @@ import asyncio
 import collections
 import contextlib
 import gc
+import json
 import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -82,6 +83,17 @@ class GraphQLView(GraphQL):
         # Live sockets per account on this process (MAX_SOCKETS_PER_ACCOUNT).
         self._sockets: collections.Counter[int] = collections.Counter()
 
+    def decode_json(self, data: str | bytes) -> object:
+        # Strawberry turns only JSONDecodeError into a 400 (HTTP) or a 4400 close (WebSocket); JSON too
+        # deep for the parser, a number past Python's digit limit or bytes that are not UTF-8 would
+        # escape as a 500 with a traceback, or an unhandled error on the socket.
+        try:
+            return json.loads(data)
+        except json.JSONDecodeError:
+            raise
+        except (RecursionError, ValueError):
+            raise json.JSONDecodeError("unreadable JSON", "", 0) from None
+
     def parse_json(self, data: str | bytes) -> object:
         # Strawberry assumes a JSON object (or a batch list) and fails with a 500 on `null` or `"x"`.
         value = super().parse_json(data)
@@ -95,8 +107,10 @@ class GraphQLView(GraphQL):
         try:
             return await super().run(request, context, root_value)
         except HTTPException as exc:
-            # A mutation sent with GET: the method is what is wrong, so say 405, not 400.
             refused = exc.__cause__
+            if isinstance(refused, json.JSONDecodeError):
+                return _unreadable_json(request)
+            # A mutation sent with GET: the method is what is wrong, so say 405, not 400.
             if (
                 isinstance(refused, InvalidOperationTypeError)
                 and refused.operation_type is OperationType.MUTATION
@@ -171,6 +185,23 @@ def _briefly_unavailable(response_data: object) -> bool:
     errors = response_data.get("errors") or []
     return bool(errors) and all(
         (error.get("extensions") or {}).get("code") == ServiceUnavailable.code for error in errors
+    )
+
+
+def _unreadable_json(request: Request | WebSocket) -> Response:
+    """The 400 for a body (or a ``variables`` / ``extensions`` parameter) that is not readable JSON."""
+    request_id = (request.scope.get("state") or {}).get("request_id")
+    log.info("request refused status=400 reason=invalid-json path=%s", request.url.path)
+    return JSONResponse(
+        {
+            "errors": [
+                {
+                    "message": "The request is not valid JSON.",
+                    "extensions": {"code": "INVALID_JSON", "requestId": request_id},
+                }
+            ]
+        },
+        status_code=400,
     )
 
 

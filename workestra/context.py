@@ -89,7 +89,8 @@ class Context:
     def client_info(self) -> ClientInfo:
         """The requester's IP (through trusted proxies only), User-Agent and approximate place."""
         peer = self.request.client.host if self.request.client else None
-        ip = client_ip(peer, self.request.headers.get("x-forwarded-for"), self.services.settings.trusted_proxies)
+        forwarded_for = self.request.headers.getlist("x-forwarded-for")
+        ip = client_ip(peer, forwarded_for, self.services.settings.trusted_proxies)
         return ClientInfo(
             ip=ip, user_agent=self.request.headers.get("user-agent"), location=self.services.locations.lookup(ip)
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -48,11 +49,30 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
 
 
 def ensure_sqlite_directory(database_url: str) -> None:
-    """Create the folder of a SQLite file so a fresh checkout starts without manual steps."""
+    """Create the folder and the file of a SQLite database, owner-only, so a fresh checkout starts
+    without manual steps and nobody else on the host can read the password hashes in it.
+
+    SQLite gives its ``-wal`` and ``-shm`` files the mode of the database file, so 0600 here covers them.
+    """
     if database_url.startswith("sqlite://"):
         path = database_url.removeprefix("sqlite://").split("?", 1)[0]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            create_private_directory(Path(path).parent)
+            create_private_file(Path(path))
+
+
+def create_private_directory(path: Path) -> None:
+    """Make ``path`` (mode 0700) and any missing parents (0700 too) unless it exists."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for directory in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            directory.mkdir(mode=0o700)
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 unless it exists (an existing file keeps its mode)."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 # PostgreSQL advisory-lock key held while migrating (any constant 64-bit number; this one spells "wkmigrat").
@@ -97,7 +117,9 @@ async def _migration_lock(database_url: str) -> AsyncIterator[None]:
                 await connection.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK_KEY)
             await connection.close()
     elif config["engine"] == "tortoise.backends.sqlite" and credentials["file_path"] != ":memory:":
-        with open(f"{credentials['file_path']}.migrate-lock", "a+b") as lock_file:
+        lock_path = Path(f"{credentials['file_path']}.migrate-lock")
+        create_private_file(lock_path)
+        with lock_path.open("a+b") as lock_file:
             await asyncio.to_thread(fcntl.flock, lock_file.fileno(), fcntl.LOCK_EX)
             try:
                 yield

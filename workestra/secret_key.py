@@ -7,6 +7,7 @@ import os
 import secrets
 from pathlib import Path
 
+from workestra.db import create_private_directory
 from workestra.settings import Settings, SettingsError
 
 log = logging.getLogger("workestra.secret_key")
@@ -39,7 +40,7 @@ def resolve_secret_key(settings: Settings) -> str:
 
 
 def _publish_new_key(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    create_private_directory(path.parent)
     draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:

@@ -92,6 +92,7 @@ class Services:
                 chain_window_seconds=settings.failure_chain_window,
                 ip_failure_limit=settings.ip_failure_limit,
                 ip_window_seconds=settings.ip_failure_window,
+                ipv6_limit_prefix=settings.ipv6_limit_prefix,
             ),
             clock=clock,
             on_lockout=metrics.LOCKOUTS.inc,
@@ -108,7 +109,9 @@ class Services:
             events=BusSessionEvents(bus),
             feeds=SessionFeeds(bus, load),
             guard=guard,
-            sign_up_limit=SignUpLimit(settings.signup_ip_limit, settings.signup_ip_window, clock),
+            sign_up_limit=SignUpLimit(
+                settings.signup_ip_limit, settings.signup_ip_window, clock, ipv6_prefix=settings.ipv6_limit_prefix
+            ),
             outbox=outbox,
             password_check=PasswordCheck(hasher, password_policy, guard, outbox, clock),
             secret_box=SecretBox.from_secret_key(resolve_secret_key(settings)),

@@ -62,6 +62,8 @@ class Settings:
     ip_failure_limit: int = 100
     ip_failure_window: int = 15 * 60
     signup_ip_limit: int = 20
+    # Per-IP limits count an IPv6 client by its network of this many bits (an IPv4 client by its address).
+    ipv6_limit_prefix: int = 64
     max_api_keys: int = 25
     signup_ip_window: int = 60 * 60
     failure_chain_window: int = DAY
@@ -176,6 +178,8 @@ class Settings:
             raise SettingsError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters")
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise SettingsError("LOG_LEVEL must be debug, info, warning, error or critical")
+        if not 16 <= self.ipv6_limit_prefix <= 128:
+            raise SettingsError("IPV6_LIMIT_PREFIX must be between 16 and 128")
         if self.hash_concurrency < 1:
             raise SettingsError("HASH_CONCURRENCY must be at least 1")
         for name in (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,8 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import Connec
 
 if TYPE_CHECKING:
     pass
+
+log = logging.getLogger("workestra.ws")
 
 POLICY_VIOLATION = 1008
 TRY_AGAIN_LATER = 1013
@@ -54,6 +57,11 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler["Context", None]):
             await super().handle_connection_init(message)
         except SocketRefused as refused:
             await self.websocket.close(code=refused.code, reason=refused.reason)
+
+    async def handle_invalid_message(self, error_message: str) -> None:
+        # One line per refused socket; strawberry's text may quote what the client sent, so it stays out.
+        log.info("socket closed code=4400 reason=invalid-message")
+        await super().handle_invalid_message(error_message)
 
     async def handle_message(self, message: Message) -> None:
         bucket = self.context.message_bucket
