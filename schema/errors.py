@@ -159,6 +159,15 @@ class Forbidden(PublicError):
         super().__init__("This credential may not use this operation.")
 
 
+class TooManySubscriptions(PublicError):
+    """The account runs as many live operations on this server as it may; one must end first."""
+
+    code = "TOO_MANY_SUBSCRIPTIONS"
+
+    def __init__(self) -> None:
+        super().__init__("This account has too many live subscriptions on this server; end one and try again.")
+
+
 class InvalidArgument(PublicError):
     """A query argument is out of range or malformed; ``extensions.field`` names it."""
 

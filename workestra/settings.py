@@ -83,6 +83,9 @@ class Settings:
     ws_message_burst: int = 50
     # Live sockets one account may hold on one process (the B2 benchmark opens 1,000).
     max_sockets_per_account: int = 1000
+    # Operations (subscriptions) one account may run at once on one process, over all its sockets: each
+    # costs the account's every event some work, so this bounds what one account makes an event cost.
+    max_subscriptions_per_account: int = 100
     log_level: str = "INFO"
     secret_key: str | None = field(default=None, repr=False)
     # Where development keeps the key it generates when SECRET_KEY is unset (never used in production).
@@ -165,6 +168,7 @@ class Settings:
             "signup_ip_window",
             "ws_message_burst",
             "max_sockets_per_account",
+            "max_subscriptions_per_account",
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name.upper()} must be at least 1")
