@@ -159,6 +159,15 @@ class Forbidden(PublicError):
         super().__init__("This credential may not use this operation.")
 
 
+class HttpOnly(PublicError):
+    """The operation sets or clears the session cookie, which only an HTTP response can carry."""
+
+    code = "HTTP_ONLY"
+
+    def __init__(self) -> None:
+        super().__init__("This operation sets or clears the session cookie: send it over HTTP, not the WebSocket.")
+
+
 class TooManySubscriptions(PublicError):
     """The account runs as many live operations on this server as it may; one must end first."""
 
