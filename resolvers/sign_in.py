@@ -38,4 +38,4 @@ async def sign_in(
         return error_from(exc)
     if isinstance(result, TwoFactorChallenge):
         return TwoFactorRequired(challenge=result.challenge, expires_at=result.expires_at)
-    return signed_in_payload(ctx, result)
+    return await signed_in_payload(ctx, result)

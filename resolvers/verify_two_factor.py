@@ -34,4 +34,4 @@ async def verify_two_factor(
         )
     except AuthError as exc:
         return error_from(exc)
-    return signed_in_payload(ctx, result)
+    return await signed_in_payload(ctx, result)
