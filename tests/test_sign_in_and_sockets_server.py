@@ -1,4 +1,5 @@
-"""Mutations that set or clear the session cookie are refused over the WebSocket (real uvicorn process)."""
+"""Signing in and the WebSocket, over a real uvicorn process: the mutations that set or clear the session
+cookie are refused on a socket, and a browser signing in again closes its earlier session's sockets."""
 
 from __future__ import annotations
 
@@ -6,13 +7,23 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.conftest import PASSWORD
 from tests.support.databases import Backend
-from tests.support.graphql import ACTIVE_SESSIONS, ME, SIGN_IN, SIGN_OUT, SIGN_OUT_EVERYWHERE, SIGN_UP
+from tests.support.graphql import (
+    ACTIVE_SESSIONS,
+    ME,
+    REVOKE_SESSION,
+    SIGN_IN,
+    SIGN_OUT,
+    SIGN_OUT_EVERYWHERE,
+    SIGN_UP,
+    GraphQLClient,
+)
 from tests.support.server import GraphQLSocket, ServerProcess
-from tests.test_subscriptions_server import Device, server_env, sign_up
+from tests.test_subscriptions_server import APP_ORIGIN, SUBSCRIPTION, Device, server_env, sign_in, sign_up
 
 pytestmark = pytest.mark.server
 
@@ -102,3 +113,37 @@ async def test_signing_out_over_the_socket_is_refused_and_ends_nothing(server: S
     assert refused(messages), messages
     assert (await laptop.client.data(ME))["me"] is not None
     assert await state_of(laptop) == before
+
+
+async def test_revoking_the_sockets_own_session_over_the_socket_is_refused(server: ServerProcess) -> None:
+    email, laptop = await sign_up(server)
+    before = await state_of(laptop)
+    messages = await over_socket(server, laptop, REVOKE_SESSION, {"id": laptop.session_id})
+    assert refused(messages), messages
+    assert await state_of(laptop) == before
+    # Another session may be revoked from a socket: it clears no cookie of this one.
+    phone = await sign_in(server, email)
+    messages = await over_socket(server, laptop, REVOKE_SESSION, {"id": phone.session_id})
+    assert messages[0]["payload"] == {
+        "data": {"revokeSession": {"__typename": "SessionRevoked", "id": phone.session_id}}
+    }
+    assert await state_of(laptop) == (before[0], ["SESSION_REVOKED", "SIGN_IN", "SIGN_UP"])
+
+
+async def test_signing_in_again_closes_the_sockets_of_the_replaced_session(server: ServerProcess) -> None:
+    async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
+        browser = GraphQLClient(http)
+        email = f"{uuid.uuid4().hex[:10]}@example.com"
+        assert (await browser.data(SIGN_UP, credentials(email, "WEB")))["signUp"]["__typename"] == "SignedIn"
+        socket = await GraphQLSocket.open(server.ws_url, cookie=f"session={http.cookies['session']}", origin=APP_ORIGIN)
+        assert (await socket.init())["type"] == "connection_ack"
+        await socket.subscribe(SUBSCRIPTION)
+        assert len((await socket.next_data())["activeSessions"]) == 1
+        assert (await browser.data(SIGN_IN, credentials(email, "WEB")))["signIn"]["__typename"] == "SignedIn"
+        assert await socket.closed_with(timeout=2) == 4403
+        # A socket opened with the new cookie sees only the new session.
+        fresh = await GraphQLSocket.open(server.ws_url, cookie=f"session={http.cookies['session']}", origin=APP_ORIGIN)
+        assert (await fresh.init())["type"] == "connection_ack"
+        await fresh.subscribe(SUBSCRIPTION)
+        assert [s["current"] for s in (await fresh.next_data())["activeSessions"]] == [True]
+        await fresh.close()
