@@ -40,7 +40,7 @@ from resolvers import (
 from schema.errors import ERROR_TYPES
 from schema.masking import MaskUnexpectedErrors
 from schema.permissions import http_only, read_only_for_api_keys
-from schema.sharing import SharingExecutor
+from schema.sharing import SharingExecutor, SharingSchema
 
 
 @strawberry.type(description="Read operations.")
@@ -124,8 +124,8 @@ class Subscription:
     )
 
 
-class Schema(strawberry.Schema):
-    """Strawberry's schema, with subscriptions served over WebSocket only.
+class Schema(SharingSchema):
+    """Strawberry's schema, with subscriptions served over WebSocket only (and shared results, schema.sharing).
 
     ``execute`` runs one operation to one result (HTTP): given a subscription, Strawberry would call its
     generator as a plain resolver and fail with a logged TypeError. It is refused as a wrong operation type
