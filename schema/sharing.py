@@ -57,6 +57,16 @@ class SharedData(dict[str, Any]):
 _NO_RESULTS = SchemaExtension.get_results
 
 
+def _adds_no_results(runner: Any) -> bool:
+    """Whether none of an operation's extensions has results to attach (asked once per operation)."""
+    known = runner.__dict__.get("_workestra_adds_no_results")
+    if known is None:
+        known = runner.__dict__["_workestra_adds_no_results"] = all(
+            type(extension).get_results is _NO_RESULTS for extension in runner.extensions
+        )
+    return known
+
+
 class SharingSchema(strawberry.Schema):
     """Strawberry's schema, handing a shared subscription result to each subscriber as it is.
 
@@ -74,7 +84,7 @@ class SharingSchema(strawberry.Schema):
             and type(result) is ExecutionResult
             and not result.errors
             and not context.extensions_results
-            and all(type(extension).get_results is _NO_RESULTS for extension in extensions_runner.extensions)
+            and _adds_no_results(extensions_runner)
         ):
             if data.result is None:
                 data.result = StrawberryResult(data=data, errors=None, extensions={})
