@@ -61,10 +61,6 @@ class AccountSubscriptions:
         self.limit = limit
         self._held: collections.Counter[int] = collections.Counter()
 
-    def held(self, account_id: int) -> int:
-        """How many operations the account runs on this process now."""
-        return self._held[account_id]
-
     def claim(self, account_id: int) -> bool:
         """Take one place for the account; False when it holds ``limit`` already."""
         if self._held[account_id] >= self.limit:
