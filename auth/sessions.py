@@ -173,6 +173,32 @@ async def sign_out(session: Session, info: ClientInfo, *, clock: Clock, events: 
     )
 
 
+async def sign_out_replaced_session(
+    token: str | None, replacement: Session, info: ClientInfo, *, clock: Clock, events: SessionEvents
+) -> bool:
+    """End the session a browser held before signing in again (audited as its sign-out).
+
+    The browser's cookie now carries ``replacement``: the earlier session would otherwise stay live, with
+    nothing left that holds its token, and listed as a device its owner no longer has. It is ended whichever
+    account it belongs to, since it is the same browser. False when the token names no live session.
+    """
+    if not plausible_token(token):
+        return False
+    now = clock.now()
+    replaced = await (
+        Session.filter(token_hash=token_digest(token), ended_at=None)
+        .exclude(id=replacement.id)
+        .only("id", "account_id")
+    ).first()
+    if replaced is None:
+        return False
+    note = EventNote(SecurityEventType.SIGN_OUT, info, replaced.id)
+    ended = await _end(
+        Session.filter(id=replaced.id), replaced.account_id, SessionEndReason.SIGNED_OUT, now, events, note=note
+    )
+    return bool(ended)
+
+
 async def revoke_session(
     session_id: str, account_id: int, info: ClientInfo, *, clock: Clock, events: SessionEvents
 ) -> bool:

@@ -235,6 +235,7 @@ def real_app_env(database_url: str, broadcast_url: str = "memory://") -> dict[st
         ENVIRONMENT="development",
         # B2 may be asked for more than the default 1,000 sockets of one account (--large).
         MAX_SOCKETS_PER_ACCOUNT="100000",
+        MAX_SUBSCRIPTIONS_PER_ACCOUNT="100000",
     )
     return env
 

@@ -21,6 +21,12 @@ client offers permessage-deflate like browsers do (``--no-compression`` to turn 
     .venv/bin/python bench/b2_fanout.py --app-ref HEAD    # both scenarios, ~1 minute, the committed app
     .venv/bin/python bench/b2_fanout.py --app-ref HEAD --no-compression
     .venv/bin/python bench/b2_fanout.py --only 10 --rounds-small 40 --no-save
+
+``--subs-per-socket K`` makes every socket run K subscriptions (ids 1…K) of the same document, as one account
+at its caps would (sockets × subscriptions per socket); a socket's round ends with its K-th ``next``, and
+the bare baseline (one ``next`` per socket) is not run. The per-event cost at the caps:
+
+    .venv/bin/python bench/b2_fanout.py --app-ref HEAD --only 10 --subs-per-socket 10   # 100 subscriptions
 """
 
 from __future__ import annotations
@@ -61,6 +67,9 @@ class Sub:
     close_code: int | None = None
     first_text: str = ""
     task: asyncio.Task[None] | None = None
+    # Messages this round, and how many end it (one per subscription of the socket).
+    got: int = 0
+    expected: int = 1
 
 
 class RoundState:
@@ -77,6 +86,9 @@ async def _reader(sub: Sub, state: RoundState) -> None:
             sub.times.append(now)
             sub.texts.append(message if isinstance(message, str) else message.decode())
             if state.waiting and not sub.hit:
+                sub.got += 1
+                if sub.got < sub.expected:
+                    continue
                 sub.hit = True
                 state.pending -= 1
                 if state.pending <= 0:
@@ -91,7 +103,9 @@ async def _recv_json(ws: ClientConnection, timeout: float) -> dict[str, Any]:
     return json.loads(await asyncio.wait_for(ws.recv(), timeout))
 
 
-async def open_sub(url: str, token: str, index: int, state: RoundState, compression: str | None) -> Sub:
+async def open_sub(
+    url: str, token: str, index: int, state: RoundState, compression: str | None, subs_per_socket: int = 1
+) -> Sub:
     ws = await connect(
         url,
         subprotocols=["graphql-transport-ws"],
@@ -106,24 +120,27 @@ async def open_sub(url: str, token: str, index: int, state: RoundState, compress
         ack = await _recv_json(ws, 30)
         if ack.get("type") != "connection_ack":
             raise RuntimeError(f"socket {index}: expected connection_ack, got {ack}")
-        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIPTION}}))
-        first = await _recv_json(ws, 30)
-        if first.get("type") != "next":
-            raise RuntimeError(f"socket {index}: expected the first next, got {json.dumps(first)[:500]}")
+        for op in range(1, subs_per_socket + 1):
+            await ws.send(json.dumps({"id": str(op), "type": "subscribe", "payload": {"query": SUBSCRIPTION}}))
+            first = await _recv_json(ws, 30)
+            if first.get("type") != "next":
+                raise RuntimeError(f"socket {index}: expected the first next, got {json.dumps(first)[:500]}")
     except BaseException:
         await ws.close()
         raise
-    sub = Sub(index, ws, first_text=json.dumps(first, separators=(",", ":")))
+    sub = Sub(index, ws, first_text=json.dumps(first, separators=(",", ":")), expected=subs_per_socket)
     sub.task = asyncio.create_task(_reader(sub, state))
     return sub
 
 
-async def open_all(url: str, tokens: list[str], n: int, state: RoundState, compression: str | None) -> list[Sub]:
+async def open_all(
+    url: str, tokens: list[str], n: int, state: RoundState, compression: str | None, subs_per_socket: int = 1
+) -> list[Sub]:
     gate = asyncio.Semaphore(OPEN_CONCURRENCY)
 
     async def one(i: int) -> Sub:
         async with gate:
-            return await open_sub(url, tokens[i % len(tokens)], i, state, compression)
+            return await open_sub(url, tokens[i % len(tokens)], i, state, compression, subs_per_socket)
 
     results = await asyncio.gather(*(one(i) for i in range(n)), return_exceptions=True)
     subs = [r for r in results if isinstance(r, Sub)]
@@ -243,19 +260,21 @@ async def run_on_server(
     idle: float,
     trigger: RealTrigger | BareTrigger,
     compression: str | None,
+    subs_per_socket: int = 1,
 ) -> dict[str, Any]:
     state = RoundState()
     ws_url = f"ws://127.0.0.1:{server.port}/graphql"
     await asyncio.sleep(1.0)
     rss_before = c.vm_rss_kb(server.pid)
     t_open = time.monotonic()
-    subs = await asyncio.wait_for(open_all(ws_url, tokens, n, state, compression), 240)
+    subs = await asyncio.wait_for(open_all(ws_url, tokens, n, state, compression, subs_per_socket), 240)
     open_seconds = time.monotonic() - t_open
     await asyncio.sleep(idle)
     rss_after = c.vm_rss_kb(server.pid)
     result: dict[str, Any] = {
         "label": label,
         "n": n,
+        "subs_per_socket": subs_per_socket,
         "rounds": rounds,
         "open_seconds": open_seconds,
         "rss_before_kb": rss_before,
@@ -272,6 +291,7 @@ async def run_on_server(
             before = [len(s.times) for s in subs]
             for s in subs:
                 s.hit = s.close_code is not None
+                s.got = 0
             state.pending = sum(1 for s in subs if not s.hit)
             state.done.clear()
             state.waiting = True
@@ -288,6 +308,8 @@ async def run_on_server(
             cpu1 = c.cpu_seconds(server.pid)
             lat = []
             for s, k in zip(subs, before, strict=True):
+                # A socket has its answer when the last of its subscriptions has (the first, for one).
+                k += subs_per_socket - 1
                 if len(s.times) > k:
                     lat.append((s.times[k] - t_resp) * 1000)
                     from_send.append((s.times[k] - t_send) * 1000)
@@ -308,7 +330,7 @@ async def run_on_server(
             )
         await asyncio.sleep(gap)
         # The first `next` is read while opening; afterwards exactly one per round is expected.
-        extra = sum(max(0, len(s.times) - rounds) for s in subs)
+        extra = sum(max(0, len(s.times) - rounds * subs_per_socket) for s in subs)
         closed = {s.index: s.close_code for s in subs if s.close_code is not None}
         result.update(
             {
@@ -334,6 +356,9 @@ async def run_on_server(
                 # /proc counts in 10 ms ticks: the mean over rounds is the usable figure (mutation included).
                 "server_cpu_ms_per_event": statistics.fmean([x["server_cpu_ms"] for x in per_round]),
                 "server_cpu_us_per_socket_event": statistics.fmean([x["server_cpu_ms"] for x in per_round]) * 1000 / n,
+                "server_cpu_us_per_subscription_event": statistics.fmean([x["server_cpu_ms"] for x in per_round])
+                * 1000
+                / (n * subs_per_socket),
                 "per_round": per_round,
                 "missing": sum(n - x["received"] for x in per_round),
                 "extra_messages": extra,
@@ -354,8 +379,10 @@ async def run_on_server(
     return result
 
 
-async def scenario(n: int, rounds: int, gap: float, idle: float, compression: str | None, say) -> dict[str, Any]:
-    out: dict[str, Any] = {"n": n, "rounds": rounds}
+async def scenario(
+    n: int, rounds: int, gap: float, idle: float, compression: str | None, say, subs_per_socket: int = 1
+) -> dict[str, Any]:
+    out: dict[str, Any] = {"n": n, "rounds": rounds, "subs_per_socket": subs_per_socket}
     with c.temp_dir(f"bench-b2-{n}-") as work:
         try:
             db = work / "real.sqlite3"
@@ -364,13 +391,17 @@ async def scenario(n: int, rounds: int, gap: float, idle: float, compression: st
             sessions = await asyncio.to_thread(c.open_sessions, real.base_url, email, SOCKET_SESSIONS + 1)
             tokens = [tok for _, tok in sessions[:SOCKET_SESSIONS]]
             spare = sessions[SOCKET_SESSIONS][1]
+            label = f"real N={n}" if subs_per_socket == 1 else f"real N={n}×{subs_per_socket}"
+            trigger = RealTrigger(real.port, email, spare)
             real_result = await run_on_server(
-                f"real N={n}", real, tokens, n, rounds, gap, idle, RealTrigger(real.port, email, spare), compression
+                label, real, tokens, n, rounds, gap, idle, trigger, compression, subs_per_socket
             )
             real_result["server_log_tail"] = real.log_tail()
             real.stop()
             out["real"] = real_result
             say(describe(real_result))
+            if subs_per_socket > 1:
+                return out  # the bare baseline sends one `next` per socket
 
             payload_file = work / "next.json"
             payload_file.write_text(real_result["captured_next"])
@@ -397,7 +428,13 @@ def describe(r: dict[str, Any]) -> str:
         f"[{lat['samples']} samples, {lat['negative']} negative, missing {r['missing']}, extra {r['extra_messages']}, "
         f"closed {len(r['closed_sockets'])}]  open {r['open_seconds']:.2f} s  "
         f"RSS {r['rss_before_kb'] / 1024:.1f}→{r['rss_after_kb'] / 1024:.1f} MiB = {r['rss_per_socket_kb']:.1f} KB/socket  "
-        f"server CPU/event {r['server_cpu_ms_per_event']:.1f} ms ({r['server_cpu_us_per_socket_event']:.0f} µs/socket)  "
+        f"server CPU/event {r['server_cpu_ms_per_event']:.1f} ms ({r['server_cpu_us_per_socket_event']:.0f} µs/socket"
+        + (
+            f", {r['server_cpu_us_per_subscription_event']:.0f} µs/subscription"
+            if r.get("subs_per_socket", 1) > 1
+            else ""
+        )
+        + ")  "
         f"mutation RTT median {r['mutation_rtt_ms_median']:.2f} ms  next sizes {r['next_sizes']} B  "
         f"(from request sent: p50 {r['latency_from_send_ms']['p50']:.2f} p99 {r['latency_from_send_ms']['p99']:.2f} ms)"
         + (f"\n    trigger problems: {r['trigger_problems']}" if r["trigger_problems"] else "")
@@ -412,6 +449,9 @@ def main() -> int:
     parser.add_argument("--rounds-large", type=int, default=5)
     parser.add_argument("--only", type=int, choices=None, help="run only the scenario with this many sockets")
     parser.add_argument("--no-compression", action="store_true", help="client does not offer permessage-deflate")
+    parser.add_argument(
+        "--subs-per-socket", type=int, default=1, help="subscriptions per socket (>1: real app only, no bare run)"
+    )
     parser.add_argument("--no-save", action="store_true")
     c.add_app_arguments(parser)
     return c.run_on_app(parser.parse_args(), run)
@@ -422,6 +462,7 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
     args.large = max(1, min(args.large, 5000))
     args.rounds_small = max(1, min(args.rounds_small, 200))
     args.rounds_large = max(1, min(args.rounds_large, 50))
+    args.subs_per_socket = max(1, min(args.subs_per_socket, 100))
 
     c.install_signal_handlers()
     limits = c.raise_nofile_limit()
@@ -452,7 +493,7 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
     try:
         results = []
         for n, rounds, gap, idle in plan:
-            results.append(asyncio.run(scenario(n, rounds, gap, idle, compression, say)))
+            results.append(asyncio.run(scenario(n, rounds, gap, idle, compression, say, args.subs_per_socket)))
     finally:
         c.stop_all_servers()
     payload["scenarios"] = results
@@ -460,6 +501,14 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
     say("")
     targets: dict[str, Any] = {}
     for res in results:
+        if "bare" not in res:
+            real = res["real"]
+            say(
+                f"N={res['n']}×{res['subs_per_socket']}: {real['server_cpu_ms_per_event']:.1f} ms of server CPU per "
+                f"change, {real['server_cpu_us_per_subscription_event']:.0f} µs per subscription; "
+                f"p99 {real['latency_ms']['p99']:.2f} ms to a socket's last next"
+            )
+            continue
         n, real, bare = res["n"], res["real"], res["bare"]
         ratio = real["latency_ms"]["p99"] / bare["latency_ms"]["p99"] if bare["latency_ms"]["p99"] > 0 else float("nan")
         res["p99_ratio_real_over_bare"] = ratio
@@ -477,7 +526,7 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
     payload["targets"] = targets
     if not args.no_save:
         for res in results:
-            res["bare"].pop("captured_next", None)  # the same text as the real side's
+            res.get("bare", {}).pop("captured_next", None)  # the same text as the real side's
         json_path, txt_path = c.write_result("b2", payload, "\n".join(lines))
         print(f"saved {json_path.relative_to(c.REPO)} and {txt_path.relative_to(c.REPO)}")
     return 0

@@ -12,7 +12,7 @@ from auth.sessions import revoke_session as revoke_session_flow
 from auth.sessions import sign_out as sign_out_flow
 from auth.sessions import sign_out_everywhere as sign_out_everywhere_flow
 from resolvers.cookies import clear_session_cookie
-from schema.errors import error_from
+from schema.errors import HttpOnly, error_from
 from schema.results import (
     RevokeAllOtherSessionsResult,
     RevokeSessionResult,
@@ -43,6 +43,9 @@ async def revoke_session(
     ctx = info.context
     viewer = await ctx.require_viewer()
     s = ctx.services
+    if ctx.is_websocket and str(id) == str(viewer.session.id):
+        # Naming the current session is signOut, which clears the cookie: HTTP only, like signOut.
+        raise HttpOnly()
     if not await revoke_session_flow(str(id), viewer.account_id, ctx.client_info, clock=s.clock, events=s.events):
         return error_from(NotFound())
     if str(id) == str(viewer.session.id):

@@ -41,4 +41,4 @@ async def sign_in(
     metrics.record_sign_in("password", result)
     if isinstance(result, TwoFactorChallenge):
         return TwoFactorRequired(challenge=result.challenge, expires_at=result.expires_at)
-    return signed_in_payload(ctx, result)
+    return await signed_in_payload(ctx, result)

@@ -39,4 +39,4 @@ async def sign_up(
         )
     except AuthError as exc:
         return error_from(exc)
-    return signed_in_payload(ctx, result)
+    return await signed_in_payload(ctx, result)

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from auth.accounts import SignedIn as SignedInResult
+from auth.sessions import sign_out_replaced_session
 from models import ClientKind as ClientKindRow
 from resolvers.cookies import set_session_cookie
 from schema.types import Account, Session, SignedIn
 from workestra.context import Context
 
 
-def signed_in_payload(ctx: Context, result: SignedInResult) -> SignedIn:
-    """WEB sessions get the token as a cookie only; MOBILE sessions get it in the body."""
+async def signed_in_payload(ctx: Context, result: SignedInResult) -> SignedIn:
+    """WEB sessions get the token as a cookie only, replacing (and ending) the browser's earlier session;
+    MOBILE sessions get it in the body."""
     mobile = ClientKindRow(result.session.client) is ClientKindRow.MOBILE
     if not mobile:
+        s = ctx.services
+        earlier = ctx.request.cookies.get(s.settings.session_cookie_name)
+        await sign_out_replaced_session(earlier, result.session, ctx.client_info, clock=s.clock, events=s.events)
         set_session_cookie(ctx, result.token)
     ctx.forget_viewer()
     return SignedIn(

@@ -37,4 +37,4 @@ async def verify_two_factor(
         metrics.record_sign_in("second_factor", exc)
         return error_from(exc)
     metrics.record_sign_in("second_factor", result)
-    return signed_in_payload(ctx, result)
+    return await signed_in_payload(ctx, result)

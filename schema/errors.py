@@ -169,6 +169,24 @@ class ServiceUnavailable(PublicError):
         super().__init__(self.message)
 
 
+class HttpOnly(PublicError):
+    """The operation sets or clears the session cookie, which only an HTTP response can carry."""
+
+    code = "HTTP_ONLY"
+
+    def __init__(self) -> None:
+        super().__init__("This operation sets or clears the session cookie: send it over HTTP, not the WebSocket.")
+
+
+class TooManySubscriptions(PublicError):
+    """The account runs as many live operations on this server as it may; one must end first."""
+
+    code = "TOO_MANY_SUBSCRIPTIONS"
+
+    def __init__(self) -> None:
+        super().__init__("This account has too many live subscriptions on this server; end one and try again.")
+
+
 class InvalidArgument(PublicError):
     """A query argument is out of range or malformed; ``extensions.field`` names it."""
 

@@ -40,8 +40,8 @@ from schema.cost import DocumentCost, DocumentLimits, bounded_overlap_rule
 from schema.errors import ERROR_TYPES
 from schema.masking import MaskUnexpectedErrors, ReportDatabaseOutages, report_errors
 from schema.metrics import OperationMetrics
-from schema.permissions import read_only_for_api_keys
-from schema.sharing import SharingExecutor
+from schema.permissions import http_only, read_only_for_api_keys
+from schema.sharing import SharingExecutor, SharingSchema
 
 
 @strawberry.type(description="Read operations.")
@@ -66,11 +66,17 @@ class Query:
 @read_only_for_api_keys
 @strawberry.type(description="Changes to the account's security; API keys get a FORBIDDEN error on every one.")
 class Mutation:
-    sign_up = strawberry.mutation(resolver=sign_up.sign_up, description="Create an account and sign in.")
-    sign_in = strawberry.mutation(resolver=sign_in.sign_in, description="The password step of signing in.")
+    # Those that set or clear the session cookie are refused over the WebSocket (HTTP_ONLY).
+    sign_up = strawberry.mutation(
+        resolver=sign_up.sign_up, description="Create an account and sign in (HTTP only).", extensions=http_only()
+    )
+    sign_in = strawberry.mutation(
+        resolver=sign_in.sign_in, description="The password step of signing in (HTTP only).", extensions=http_only()
+    )
     verify_two_factor = strawberry.mutation(
         resolver=verify_two_factor.verify_two_factor,
-        description="The second step of signing in: a TOTP or backup code for the challenge from signIn.",
+        description="The second step of signing in: a TOTP or backup code for the challenge from signIn (HTTP only).",
+        extensions=http_only(),
     )
     change_password = strawberry.mutation(
         resolver=change_password.change_password,
@@ -91,13 +97,17 @@ class Mutation:
         resolver=regenerate_backup_codes.regenerate_backup_codes,
         description="Replace the backup codes with a new set (the password is required).",
     )
-    sign_out = strawberry.mutation(resolver=sessions.sign_out, description="End the current session.")
+    sign_out = strawberry.mutation(
+        resolver=sessions.sign_out, description="End the current session (HTTP only).", extensions=http_only()
+    )
     revoke_session = strawberry.mutation(resolver=sessions.revoke_session, description="Sign one device out.")
     revoke_all_other_sessions = strawberry.mutation(
         resolver=sessions.revoke_all_other_sessions, description="Keep only the current session."
     )
     sign_out_everywhere = strawberry.mutation(
-        resolver=sessions.sign_out_everywhere, description="End every session, the current one too."
+        resolver=sessions.sign_out_everywhere,
+        description="End every session, the current one too (HTTP only).",
+        extensions=http_only(),
     )
     create_api_key = strawberry.mutation(
         resolver=create_api_key.create_api_key,
@@ -115,8 +125,8 @@ class Subscription:
     )
 
 
-class Schema(strawberry.Schema):
-    """Strawberry's schema, with subscriptions served over WebSocket only.
+class Schema(SharingSchema):
+    """Strawberry's schema, with subscriptions served over WebSocket only (and shared results, schema.sharing).
 
     ``execute`` runs one operation to one result (HTTP): given a subscription, Strawberry would call its
     generator as a plain resolver and fail with a logged TypeError. It is refused as a wrong operation type

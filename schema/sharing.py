@@ -11,7 +11,9 @@ these pieces they are done once per event, document and viewpoint:
   a ``SharedPayload`` in that payload, keyed by the operation node. Strawberry's parser cache hands every
   socket that sent the same text the same node, and the cache is used only without variables, so equal
   keys mean equal questions. Results with errors are never shared;
-* the shared result's ``data`` is a ``SharedData``, whose JSON the view encodes once (``encoded_next``).
+* the shared result's ``data`` is a ``SharedData``, whose JSON the view encodes once (``encoded_next``);
+* ``SharingSchema`` hands every subscriber the one Strawberry result made for it, instead of converting
+  and decorating a copy per subscriber, whenever no extension of the operation adds results.
 
 The cache lives and dies with the payload, so nothing outlives the event it belongs to.
 """
@@ -22,8 +24,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import strawberry
 from graphql import ExecutionResult
+from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types import ExecutionResult as StrawberryResult
 
 
 class SharedPayload(list[Any]):
@@ -40,11 +45,54 @@ class SharedPayload(list[Any]):
 class SharedData(dict[str, Any]):
     """The ``data`` of a shared result; its JSON is encoded once, on first send."""
 
-    __slots__ = ("json",)
+    __slots__ = ("json", "result")
 
     def __init__(self, data: dict[str, Any]) -> None:
         super().__init__(data)
         self.json: str | None = None
+        # The Strawberry result every subscriber is handed (SharingSchema), made on first use.
+        self.result: StrawberryResult | None = None
+
+
+_NO_RESULTS = SchemaExtension.get_results
+
+
+def _adds_no_results(runner: Any) -> bool:
+    """Whether none of an operation's extensions has results to attach (asked once per operation)."""
+    known = runner.__dict__.get("_workestra_adds_no_results")
+    if known is None:
+        known = runner.__dict__["_workestra_adds_no_results"] = all(
+            type(extension).get_results is _NO_RESULTS for extension in runner.extensions
+        )
+    return known
+
+
+class SharingSchema(strawberry.Schema):
+    """Strawberry's schema, handing a shared subscription result to each subscriber as it is.
+
+    Strawberry converts every event's result to its own type and asks each of the operation's extensions
+    for results to attach: per subscriber, the same work for the same answer. When the result is shared
+    and no extension of the operation has results of its own, the one converted result serves all.
+    """
+
+    async def _handle_execution_result(  # type: ignore[override]
+        self, context: Any, result: Any, extensions_runner: Any, *, skip_process_errors: bool = False
+    ) -> Any:
+        data = getattr(result, "data", None)
+        if (
+            type(data) is SharedData
+            and type(result) is ExecutionResult
+            and not result.errors
+            and not context.extensions_results
+            and _adds_no_results(extensions_runner)
+        ):
+            if data.result is None:
+                data.result = StrawberryResult(data=data, errors=None, extensions={})
+            context.result = data.result
+            return data.result
+        return await super()._handle_execution_result(
+            context, result, extensions_runner, skip_process_errors=skip_process_errors
+        )
 
 
 class _Executed:

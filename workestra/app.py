@@ -156,6 +156,7 @@ class GraphQLView(GraphQL):
         websocket = context.request
         websocket.scope[_COUNTED_KEY] = viewer.account_id
         context.socket_session_id = viewer.credential_id
+        context.socket_account_id = viewer.account_id
         websocket.scope[_WATCHER_KEY] = asyncio.create_task(
             _close_when_session_ends(websocket, self.services, viewer.account_id, context.socket_session_id)
         )

@@ -76,6 +76,8 @@ class Context:
         self._viewer: asyncio.Future[Viewer | None] | None = None
         # The id of the session or API key a socket was opened with; every operation on it must match.
         self.socket_session_id: str | None = None
+        # The account a socket was opened for, whose operations it counts against (MAX_SUBSCRIPTIONS_PER_ACCOUNT).
+        self.socket_account_id: int | None = None
         # How fast this socket may still send (WebSocket only; see workestra.ws).
         self.message_bucket: MessageBucket | None = None
 

@@ -1,7 +1,7 @@
 """Live session lists: one bus subscription and one database read per account, event and process.
 
 Every socket watching an account shares that account's feed. When an event arrives, the feed reads the
-account's live sessions once and hands the same snapshot to each watcher's one-slot queue (the newest
+account's live sessions once and hands the same snapshot to each watcher's one-slot mailbox (the newest
 snapshot replaces an unread older one, so a slow socket costs no memory and never blocks the others).
 """
 
@@ -55,9 +55,36 @@ class Snapshot:
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
+class _Mailbox:
+    """A watcher's one-slot inbox, read with ``async for``: the newest snapshot replaces an unread one.
+
+    Handing a snapshot to every subscriber is done once per subscriber per event, so this is the least
+    that wakes one reader (an asyncio.Queue does several times the work for a slot of one).
+    """
+
+    __slots__ = ("snapshot", "waiter")
+
+    def __init__(self) -> None:
+        self.snapshot: Snapshot | None = None
+        self.waiter: asyncio.Future[None] | None = None
+
+    def __aiter__(self) -> _Mailbox:
+        return self
+
+    async def __anext__(self) -> Snapshot:
+        while self.snapshot is None:
+            self.waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self.waiter
+            finally:
+                self.waiter = None
+        snapshot, self.snapshot = self.snapshot, None
+        return snapshot
+
+
 class _AccountFeed:
     def __init__(self) -> None:
-        self.watchers: set[asyncio.Queue[Snapshot]] = set()
+        self.watchers: set[_Mailbox] = set()
         self.task: asyncio.Task[None] | None = None
 
 
@@ -81,7 +108,7 @@ class SessionFeeds:
         With ``initial_list=False`` the first snapshot carries no sessions (for watchers that only
         care about endings), which saves a database read per socket.
         """
-        queue: asyncio.Queue[Snapshot] = asyncio.Queue(maxsize=1)
+        queue = _Mailbox()
         # Registered before the first await, so no change between now and the initial read is missed.
         feed = self._feeds.get(account_id)
         if feed is None:
@@ -91,7 +118,7 @@ class SessionFeeds:
         try:
             # The first snapshot says nothing about endings: a watcher must check its session against the database.
             _offer(queue, Snapshot(await self._load(account_id) if initial_list else [], None))
-            yield _drain(queue)
+            yield queue
         finally:
             feed.watchers.discard(queue)
             if not feed.watchers and self._feeds.get(account_id) is feed:
@@ -131,17 +158,15 @@ def _ended_ids(message: str | BusReset) -> frozenset[str] | None:
         return None
 
 
-def _offer(queue: asyncio.Queue[Snapshot], snapshot: Snapshot) -> None:
-    if queue.full():
-        stale = queue.get_nowait()
+def _offer(queue: _Mailbox, snapshot: Snapshot) -> None:
+    stale = queue.snapshot
+    if stale is not None:
         if stale.ended is None or snapshot.ended is None:
             snapshot = Snapshot(snapshot.sessions, None, snapshot.memo)
         else:
             # Keep the endings the watcher has not seen yet: its own session may be among them.
             snapshot = Snapshot(snapshot.sessions, stale.ended | snapshot.ended, snapshot.memo)
-    queue.put_nowait(snapshot)
-
-
-async def _drain(queue: asyncio.Queue[Snapshot]) -> AsyncIterator[Snapshot]:
-    while True:
-        yield await queue.get()
+    queue.snapshot = snapshot
+    waiter = queue.waiter
+    if waiter is not None and not waiter.done():
+        waiter.set_result(None)

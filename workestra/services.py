@@ -32,6 +32,7 @@ from workestra.feeds import BusSessionEvents, SessionFeeds
 from workestra.mail import SMTP_TIMEOUT_SECONDS, MailSender
 from workestra.secret_key import resolve_secret_key
 from workestra.settings import Settings
+from workestra.ws import AccountSubscriptions
 
 log = logging.getLogger("workestra.services")
 
@@ -67,6 +68,7 @@ class Services:
     outbox: MailOutbox
     password_check: PasswordCheck
     secret_box: SecretBox
+    subscriptions: AccountSubscriptions
 
     @classmethod
     def build(cls, settings: Settings, *, clock: Clock | None = None) -> Services:
@@ -115,6 +117,7 @@ class Services:
             outbox=outbox,
             password_check=PasswordCheck(hasher, password_policy, guard, outbox, clock),
             secret_box=SecretBox.from_secret_key(resolve_secret_key(settings)),
+            subscriptions=AccountSubscriptions(settings.max_subscriptions_per_account),
         )
 
     @contextlib.asynccontextmanager

@@ -99,6 +99,9 @@ class Settings:
     metrics_refresh_interval: int = 15
     # Seconds a stopping process (SIGTERM) gives in-flight requests before it cancels them.
     shutdown_grace: int = 10
+    # Operations (subscriptions) one account may run at once on one process, over all its sockets: each
+    # costs the account's every event some work, so this bounds what one account makes an event cost.
+    max_subscriptions_per_account: int = 100
     log_level: str = "INFO"
     secret_key: str | None = field(default=None, repr=False)
     # Where development keeps the key it generates when SECRET_KEY is unset (never used in production).
@@ -202,6 +205,7 @@ class Settings:
             "max_directives",
             "max_arguments",
             "max_field_comparisons",
+            "max_subscriptions_per_account",
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name.upper()} must be at least 1")

@@ -1,16 +1,20 @@
-"""The WebSocket side of the GraphQL view: graphql-transport-ws with caps on message rate and sockets per account."""
+"""The WebSocket side of the GraphQL view: graphql-transport-ws with caps on message rate, sockets per account
+and operations per account."""
 
 from __future__ import annotations
 
+import collections
 import logging
 import time
-from typing import TYPE_CHECKING
 
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage, Message
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    Message,
+    SubscribeMessage,
+)
 
-if TYPE_CHECKING:
-    pass
+from schema.errors import TooManySubscriptions
 
 log = logging.getLogger("workestra.ws")
 
@@ -48,9 +52,37 @@ class MessageBucket:
         return True
 
 
+class AccountSubscriptions:
+    """Operations in flight on each account's sockets in this process, at most ``limit`` per account.
+
+    Every subscription costs its account's events work on this process, so one account opening sockets
+    up to their own caps (sockets per account × operations per socket) must not make each of its events
+    cost seconds of event-loop time.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._held: collections.Counter[int] = collections.Counter()
+
+    def claim(self, account_id: int) -> bool:
+        """Take one place for the account; False when it holds ``limit`` already."""
+        if self._held[account_id] >= self.limit:
+            return False
+        self._held[account_id] += 1
+        return True
+
+    def release(self, account_id: int) -> None:
+        """Give back a place taken by ``claim``."""
+        self._held[account_id] -= 1
+        if self._held[account_id] <= 0:
+            del self._held[account_id]
+
+
 class TransportWSHandler(BaseGraphQLTransportWSHandler["Context", None]):
     """graphql-transport-ws with a cap on how fast a socket may send (past it the socket is closed with
-    1008), and with ``SocketRefused`` from ``on_ws_connect`` closing the socket with its own code."""
+    1008), a cap on the operations one account runs on this process (past it the operation gets an
+    ``error`` message with ``TOO_MANY_SUBSCRIPTIONS``), and with ``SocketRefused`` from ``on_ws_connect``
+    closing the socket with its own code."""
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         try:
@@ -69,3 +101,30 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler["Context", None]):
             await self.websocket.close(code=POLICY_VIOLATION, reason="Too many messages")
             return
         await super().handle_message(message)
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        account_id = self.context.socket_account_id
+        cap = self.max_subscriptions_per_connection
+        admitted_by_socket = (
+            self.connection_acknowledged
+            and message["id"] not in self.operations
+            and (cap is None or len(self.operations) < cap)
+        )
+        if account_id is None or not admitted_by_socket:
+            # Strawberry refuses it (or, before the ack, there is no account yet to count against).
+            await super().handle_subscribe(message)
+            return
+        places = self.context.services.subscriptions
+        if not places.claim(account_id):
+            error = TooManySubscriptions()
+            await self.send_message({"id": message["id"], "type": "error", "payload": [error.formatted]})
+            return
+        try:
+            await super().handle_subscribe(message)
+        finally:
+            operation = self.operations.get(message["id"])
+            if operation is not None and operation.task is not None:
+                # However the operation ends (complete, error, the socket closing), its task ends.
+                operation.task.add_done_callback(lambda _task: places.release(account_id))
+            else:
+                places.release(account_id)
