@@ -4,9 +4,16 @@ Every password or code check goes through ``AttemptGuard``:
 
 1. ``claim`` takes, with one conditional update, the exclusive right to evaluate an attempt for an
    email key; it is refused (``TooManyAttempts`` / ``AccountLocked``, nothing evaluated) while a delay
-   or lock runs or another evaluation is in flight. Then one failure row is reserved for the IP.
+   or lock runs. An attempt that meets another evaluation in flight waits for it (bounded) when no
+   failure is recorded, and is refused with the time that claim has left otherwise. Then one failure
+   row is reserved for the IP.
 2. The caller checks the secret, then calls ``failed`` or ``succeeded`` (or ``release`` when the check
-   neither failed nor completed a sign-in). Only the holder of the claim can write the outcome.
+   neither failed nor completed a sign-in).
+
+A claim is a short lease (``CLAIM_LEASE_SECONDS``) that a task of the holder renews while the check
+runs, so a holder that dies (killed process, lost database connection) blocks the email for at most
+the lease. A failure is recorded on the counter's current row, under a row lock, even when the lease
+lapsed meanwhile: a stalled holder can let a second evaluation start, never an uncounted one.
 
 Conditional updates hold on SQLite and PostgreSQL and across processes, so concurrent requests,
 several processes and aliased mutations in one request evaluate no more attempts than the rules allow.
@@ -14,11 +21,14 @@ several processes and aliased mutations in one request evaluate no more attempts
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
+import logging
 import math
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
@@ -32,8 +42,18 @@ from auth.lockout import LockoutPolicy
 from models import AttemptCounter, IpFailure, IpSignUp
 from models.throttle import IpEvent
 
-# How long a claim survives a crashed evaluation; a real one takes well under a second.
+log = logging.getLogger("workestra.throttle")
+
+# How long a claim survives its holder: renewed every CLAIM_RENEW_SECONDS while the check runs.
+CLAIM_LEASE_SECONDS = 2
+CLAIM_RENEW_SECONDS = 0.5
+# The longest one evaluation holds its claim, renewals included (a check queued behind a hash flood).
 EVALUATION_HOLD_SECONDS = 30
+# How long an attempt waits for another evaluation of its email when no failure is recorded: two
+# devices signing in at once both succeed instead of one being refused for nothing.
+CLAIM_WAIT_SECONDS = 5
+_CLAIM_POLL_FIRST = 0.01
+_CLAIM_POLL_MAX = 0.2
 
 OnLock = Callable[[object], Awaitable[None]]
 
@@ -51,9 +71,19 @@ class Attempt:
 
     key: str
     claim: str
-    previous_failures: int
     ip_reservation: int | None
     done: bool = False
+    renewal: asyncio.Task[None] | None = None
+    stop_renewing: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def end_lease(self) -> None:
+        """Stop renewing the claim, letting an in-flight renewal finish (cancelling a query mid-way
+        could leave a pooled connection busy)."""
+        self.done = True
+        self.stop_renewing.set()
+        if self.renewal is not None:
+            with contextlib.suppress(Exception):
+                await self.renewal
 
 
 def _seconds_until(moment: datetime, now: datetime) -> int:
@@ -68,19 +98,27 @@ class AttemptGuard:
         self.clock = clock
 
     async def claim(self, key: str, ip: str | None) -> Attempt:
-        """The right to evaluate one attempt, or ``TooManyAttempts`` / ``AccountLocked`` (nothing evaluated)."""
-        now = self.clock.now()
-        token = secrets.token_hex(16)
-        for _ in range(2):
+        """The right to evaluate one attempt, or ``TooManyAttempts`` / ``AccountLocked`` (nothing evaluated).
+
+        Meeting another evaluation of the same email in flight, it waits up to ``CLAIM_WAIT_SECONDS``
+        when no failure is recorded (a second device of the same person), and answers the time that
+        claim has left at once otherwise (a guess racing a guess is not worth waiting for).
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + CLAIM_WAIT_SECONDS
+        pause = _CLAIM_POLL_FIRST
+        while True:
+            now = self.clock.now()
+            token = secrets.token_hex(16)
             won = await AttemptCounter.filter(
                 Q(evaluating_until=None) | Q(evaluating_until__lte=now),
                 Q(retry_at=None) | Q(retry_at__lte=now),
                 Q(locked_until=None) | Q(locked_until__lte=now),
                 key=key,
-            ).update(evaluating_until=now + timedelta(seconds=EVALUATION_HOLD_SECONDS), claim=token)
+            ).update(evaluating_until=now + timedelta(seconds=CLAIM_LEASE_SECONDS), claim=token)
             if won:
-                row = await AttemptCounter.get(key=key)
-                attempt = Attempt(key, token, self._chained_failures(row, now), None)
+                attempt = Attempt(key, token, None)
+                attempt.renewal = asyncio.create_task(self._renew(attempt), name="attempt-claim-renewal")
                 try:
                     attempt.ip_reservation = await self._reserve_ip(ip, now)
                 except BaseException:
@@ -98,45 +136,59 @@ class AttemptGuard:
                 raise AccountLocked(_seconds_until(row.locked_until, now))
             if row.retry_at is not None and row.retry_at > now:
                 raise TooManyAttempts(_seconds_until(row.retry_at, now))
-            break
-        # Another evaluation for this email is in flight right now.
-        raise TooManyAttempts(1)
+            held_until = row.evaluating_until
+            if held_until is not None and held_until > now:
+                if self._chained_failures(row, now) or loop.time() >= deadline:
+                    raise TooManyAttempts(_seconds_until(held_until, now))
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, _CLAIM_POLL_MAX)
+            elif loop.time() >= deadline:
+                # The row kept changing under us (an evaluation ending as we looked): say so honestly.
+                raise TooManyAttempts(1)
 
     async def failed(
         self, attempt: Attempt, *, on_failure: OnLock | None = None, on_lock: OnLock | None = None
     ) -> bool:
         """Record a failure; returns True when it locks.
 
+        The count is taken from the counter as it is now, under a row lock, so the failure counts even
+        if the claim's lease lapsed and another evaluation ran meanwhile. A failure that meets a lock
+        already written (by that other evaluation) adds nothing: attempts during a lock do not extend it.
         ``on_failure`` (for every recorded failure) and then ``on_lock`` (for the failure that locks)
         run in the transaction that records it.
         """
+        await attempt.end_lease()
         now = self.clock.now()
-        failures = attempt.previous_failures + 1
-        verdict = self.policy.after_failure(failures)
-        attempt.done = True
         async with in_transaction() as connection:
-            recorded = (
-                await AttemptCounter.filter(key=attempt.key, claim=attempt.claim)
-                .using_db(connection)
-                .update(
-                    failures=failures,
-                    last_failure_at=now,
-                    retry_at=now + timedelta(seconds=verdict.delay_seconds) if verdict.delay_seconds else None,
-                    locked_until=now + timedelta(seconds=verdict.lock_seconds) if verdict.locks else None,
-                    evaluating_until=None,
-                    claim=None,
-                )
-            )
-            if recorded and on_failure is not None:
+            row = await AttemptCounter.select_for_update().using_db(connection).get_or_none(key=attempt.key)
+            if row is None:
+                # Pruned after a lapsed lease; the failure still counts.
+                row = await AttemptCounter.create(key=attempt.key, using_db=connection)
+            if row.locked_until is not None and row.locked_until > now:
+                if on_failure is not None:
+                    await on_failure(connection)
+                return False
+            failures = self._chained_failures(row, now) + 1
+            verdict = self.policy.after_failure(failures)
+            changes: dict[str, object] = {
+                "failures": failures,
+                "last_failure_at": now,
+                "retry_at": now + timedelta(seconds=verdict.delay_seconds) if verdict.delay_seconds else None,
+                "locked_until": now + timedelta(seconds=verdict.lock_seconds) if verdict.locks else None,
+            }
+            if row.claim == attempt.claim:
+                changes.update(evaluating_until=None, claim=None)
+            await AttemptCounter.filter(key=attempt.key).using_db(connection).update(**changes)
+            if on_failure is not None:
                 await on_failure(connection)
-            # Exactly one failure writes a given lock, so exactly one lock mail is queued.
-            if recorded and verdict.locks and on_lock is not None:
+            # Exactly one failure writes a given lock (the row lock orders them), so one lock mail is queued.
+            if verdict.locks and on_lock is not None:
                 await on_lock(connection)
-        return bool(recorded) and verdict.locks
+        return verdict.locks
 
     async def succeeded(self, attempt: Attempt) -> None:
         """The secret was right: the run of failures is over, and the IP reservation is returned."""
-        attempt.done = True
+        await attempt.end_lease()
         await AttemptCounter.filter(key=attempt.key, claim=attempt.claim).update(
             failures=0, last_failure_at=None, retry_at=None, locked_until=None, evaluating_until=None, claim=None
         )
@@ -146,9 +198,29 @@ class AttemptGuard:
         """Give the claim back without counting anything (e.g. a right password while 2FA is pending)."""
         if attempt.done:
             return
-        attempt.done = True
+        await attempt.end_lease()
         await AttemptCounter.filter(key=attempt.key, claim=attempt.claim).update(evaluating_until=None, claim=None)
         await self._drop_ip_reservation(attempt)
+
+    async def _renew(self, attempt: Attempt) -> None:
+        """Keep the claim's lease alive while its holder is checking, up to ``EVALUATION_HOLD_SECONDS``."""
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + EVALUATION_HOLD_SECONDS
+        while loop.time() < give_up:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(CLAIM_RENEW_SECONDS):
+                    await attempt.stop_renewing.wait()
+            if attempt.stop_renewing.is_set():
+                return
+            try:
+                renewed = await AttemptCounter.filter(key=attempt.key, claim=attempt.claim).update(
+                    evaluating_until=self.clock.now() + timedelta(seconds=CLAIM_LEASE_SECONDS)
+                )
+            except Exception as exc:  # noqa: BLE001 - the next renewal may reach the database again
+                log.warning("attempt claim renewal failed: %s", type(exc).__name__)
+                continue
+            if not renewed:
+                return  # the claim is no longer ours: its outcome was written, or another took it over
 
     async def unlock(self, key: str) -> bool:
         """Clear failures, delay and lock of a key (operator command); True when there was something to clear."""
