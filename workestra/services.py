@@ -93,7 +93,14 @@ class Services:
             ),
             clock=clock,
         )
-        outbox = MailOutbox(MailSender(smtp_url=settings.smtp_url, mail_from=settings.mail_from, clock=clock))
+        outbox = MailOutbox(
+            MailSender(
+                smtp_url=settings.smtp_url,
+                mail_from=settings.mail_from,
+                clock=clock,
+                retry_for_seconds=settings.mail_retry_for,
+            )
+        )
         return cls(
             settings=settings,
             clock=clock,
