@@ -39,3 +39,11 @@ def validated_email(raw: str) -> str:
     except EmailNotValidError:
         raise InvalidEmail() from None
     return result.normalized.casefold()
+
+
+def mask_email(address: str) -> str:
+    """An address shown to an operator: its first character and its domain (``a***@example.com``)."""
+    local, at, domain = address.rpartition("@")
+    if not at or not local:
+        return "***"
+    return f"{local[0]}***@{domain}"
