@@ -82,8 +82,8 @@ class Attempt:
         self.done = True
         self.stop_renewing.set()
         if self.renewal is not None:
-            with contextlib.suppress(Exception):
-                await self.renewal
+            # wait() neither raises the task's outcome nor cancels it with us.
+            await asyncio.wait({self.renewal})
 
 
 def _seconds_until(moment: datetime, now: datetime) -> int:

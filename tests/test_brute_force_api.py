@@ -207,7 +207,7 @@ async def test_the_sweep_forgets_counters_and_ip_failures_that_no_longer_matter(
 # About 0.1 s per hash on one core: long enough for two sign-ins to overlap, cheap enough to sign up.
 SLOW_HASH = 20_000
 # Seconds per hash: several times the claim's lease, so the lease must be renewed while it runs.
-SLOWER_HASH = 300_000
+SLOWER_HASH = 150_000
 
 
 async def claimed(key_count: int = 1) -> None:
@@ -283,13 +283,34 @@ async def test_a_slow_check_keeps_its_claim_past_the_lease(
     from auth import throttle
     from auth.throttle import EVALUATION_HOLD_SECONDS
 
-    monkeypatch.setattr(throttle, "CLAIM_RENEW_SECONDS", 0.1)
+    monkeypatch.setattr(throttle, "CLAIM_RENEW_SECONDS", 0.05)
     first = asyncio.create_task(attempt(make_client(), user.email, WRONG))
     await claimed()
     # Any lease written at the start would have run out; renewals, made on this clock, keep it alive.
     clock.advance(EVALUATION_HOLD_SECONDS + 1)
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.15)
     second = await attempt(make_client(), user.email, WRONG)
     assert await first == ("InvalidCredentials", None)
     assert second == ("TooManyAttempts", 1)  # not evaluated alongside the first
     assert (await AttemptCounter.get()).failures == 1
+
+
+async def test_a_failure_counts_even_when_its_lease_lapsed_and_another_evaluation_ran(
+    app, user: User, clock: FrozenClock
+) -> None:
+    """A holder stalled past its lease (no renewals reached the database) still records its failure."""
+    from auth.throttle import CLAIM_LEASE_SECONDS, attempt_key
+
+    guard = app.state.services.guard
+    key = attempt_key(user.email)
+    stalled = await guard.claim(key, "127.0.0.1")
+    renewal = getattr(stalled, "renewal", None)
+    if renewal is not None:
+        renewal.cancel()
+    clock.advance(CLAIM_LEASE_SECONDS)
+    meanwhile = await guard.claim(key, "127.0.0.1")
+    assert not await guard.failed(meanwhile)
+    clock.advance(1)  # past the first failure's delay
+    assert not await guard.failed(stalled)
+    counter = await AttemptCounter.get(key=key)
+    assert (counter.failures, counter.retry_at) == (2, clock.now() + timedelta(seconds=2))
