@@ -114,7 +114,7 @@ async def _list_mail() -> list[str]:
     """One line per undelivered mail; recipients masked, never a subject or body."""
     from auth.clock import SystemClock
     from auth.emails import mask_email
-    from workestra.mail import undelivered
+    from workestra.mail import outbox_counts, undelivered
 
     now = SystemClock().now()
     rows = await undelivered()
@@ -127,19 +127,20 @@ async def _list_mail() -> list[str]:
             f"{next_attempt:19}  {_age((now - row.created_at).total_seconds()):>7}  {mask_email(row.recipient)}"
             + (f"  ({row.last_error})" if row.last_error else "")
         )
-    dead_count = sum(1 for row in rows if row.failed_at is not None)
-    lines.append(f"{len(rows) - dead_count} pending, {dead_count} dead")
+    counts = await outbox_counts(now)
+    if len(rows) < counts.pending + counts.dead:
+        lines.append(f"(the oldest {len(rows)} shown)")
+    lines.append(f"{counts.pending} pending, {counts.dead} dead")
     return lines
 
 
 async def _retry_mail(ids: list[int], every_dead: bool) -> list[str]:
     """Queue dead mail for an attempt now; one line per id saying what happened."""
     from auth.clock import SystemClock
-    from models.outbox import OutboxMessage
-    from workestra.mail import retry_dead
+    from workestra.mail import dead_message_ids, retry_dead
 
     if every_dead:
-        ids = await OutboxMessage.filter(sent_at__isnull=True, failed_at__isnull=False).values_list("id", flat=True)
+        ids = await dead_message_ids()
     lines = []
     for message_id in ids:
         queued = await retry_dead(message_id, now=SystemClock().now())

@@ -308,6 +308,11 @@ async def undelivered(limit: int = 1000) -> list[OutboxMessage]:
     return await OutboxMessage.filter(sent_at__isnull=True).order_by("created_at", "id").limit(limit)
 
 
+async def dead_message_ids() -> list[int]:
+    """The ids of every dead mail, oldest first."""
+    return await OutboxMessage.filter(_DEAD).order_by("id").values_list("id", flat=True)
+
+
 async def retry_dead(message_id: int, *, now: datetime) -> bool:
     """Queue a dead mail for one more attempt now; False when no dead mail has this id.
 
