@@ -58,3 +58,11 @@ def validated_email(raw: str) -> str:
     if canonical is None:
         raise InvalidEmail()
     return canonical
+
+
+def mask_email(address: str) -> str:
+    """An address shown to an operator: its first character and its domain (``a***@example.com``)."""
+    local, at, domain = address.rpartition("@")
+    if not at or not local:
+        return "***"
+    return f"{local[0]}***@{domain}"

@@ -4,9 +4,17 @@ Every password or code check goes through ``AttemptGuard``:
 
 1. ``claim`` takes, with one conditional update, the exclusive right to evaluate an attempt for an
    email key; it is refused (``TooManyAttempts`` / ``AccountLocked``, nothing evaluated) while a delay
-   or lock runs or another evaluation is in flight. Then one failure row is reserved for the IP.
+   or lock runs. An attempt that meets another evaluation in flight waits for it (bounded) when no
+   failure is recorded, and is refused with the time that claim has left otherwise. Then one failure
+   row is reserved for the IP.
 2. The caller checks the secret, then calls ``failed`` or ``succeeded`` (or ``release`` when the check
-   neither failed nor completed a sign-in). Only the holder of the claim can write the outcome.
+   neither failed nor completed a sign-in).
+
+A claim is a short lease (``CLAIM_LEASE_SECONDS``) that the holder's process renews while the check
+runs (one statement per tick for all its claims), so a holder that dies (killed process, lost
+database connection) blocks the email for at most the lease. A failure is recorded on the counter's
+current row, under a row lock, even when the lease lapsed meanwhile: a stalled holder can let a second
+evaluation start, never an uncounted one.
 
 Conditional updates hold on SQLite and PostgreSQL and across processes, so concurrent requests,
 several processes and aliased mutations in one request evaluate no more attempts than the rules allow.
@@ -14,7 +22,10 @@ several processes and aliased mutations in one request evaluate no more attempts
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
+import logging
 import math
 import secrets
 from collections.abc import Awaitable, Callable
@@ -33,8 +44,20 @@ from auth.network import ip_limit_key
 from models import AttemptCounter, IpFailure, IpSignUp
 from models.throttle import IpEvent
 
-# How long a claim survives a crashed evaluation; a real one takes well under a second.
+log = logging.getLogger("workestra.throttle")
+
+# How long a claim survives its holder: renewed every CLAIM_RENEW_SECONDS while the check runs.
+CLAIM_LEASE_SECONDS = 2
+CLAIM_RENEW_SECONDS = 0.5
+# The longest one evaluation holds its claim, renewals included (a check queued behind a hash flood).
 EVALUATION_HOLD_SECONDS = 30
+# How long an attempt waits for another evaluation of its email when no failure is recorded: two
+# devices signing in at once both succeed instead of one being refused for nothing.
+CLAIM_WAIT_SECONDS = 5
+_CLAIM_POLL_FIRST = 0.01
+_CLAIM_POLL_MAX = 0.2
+# Claims renewed by one statement (bounded, so the statement's parameters stay few).
+_RENEW_BATCH = 500
 
 OnLock = Callable[[object], Awaitable[None]]
 
@@ -52,8 +75,9 @@ class Attempt:
 
     key: str
     claim: str
-    previous_failures: int
     ip_reservation: int | None
+    # The event loop's time when the claim was won: renewals stop EVALUATION_HOLD_SECONDS later.
+    claimed_at: float = 0.0
     done: bool = False
 
 
@@ -69,24 +93,32 @@ class AttemptGuard:
         self.clock = clock
         # Told of every lock that a failure writes (a metric); never of refused attempts.
         self.on_lockout = on_lockout
-        # Claims this process won and has not closed yet, by claim token (released at shutdown).
+        # Claims this process won and has not closed yet, by claim token: renewed together, released at shutdown.
         self._held: dict[str, Attempt] = {}
+        self._renewer: asyncio.Task[None] | None = None
 
     async def claim(self, key: str, ip: str | None) -> Attempt:
-        """The right to evaluate one attempt, or ``TooManyAttempts`` / ``AccountLocked`` (nothing evaluated)."""
-        now = self.clock.now()
-        token = secrets.token_hex(16)
-        for _ in range(2):
+        """The right to evaluate one attempt, or ``TooManyAttempts`` / ``AccountLocked`` (nothing evaluated).
+
+        Meeting another evaluation of the same email in flight, it waits up to ``CLAIM_WAIT_SECONDS``
+        when no failure is recorded (a second device of the same person), and answers the time that
+        claim has left at once otherwise (a guess racing a guess is not worth waiting for).
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + CLAIM_WAIT_SECONDS
+        pause = _CLAIM_POLL_FIRST
+        while True:
+            now = self.clock.now()
+            token = secrets.token_hex(16)
             won = await AttemptCounter.filter(
                 Q(evaluating_until=None) | Q(evaluating_until__lte=now),
                 Q(retry_at=None) | Q(retry_at__lte=now),
                 Q(locked_until=None) | Q(locked_until__lte=now),
                 key=key,
-            ).update(evaluating_until=now + timedelta(seconds=EVALUATION_HOLD_SECONDS), claim=token)
+            ).update(evaluating_until=now + timedelta(seconds=CLAIM_LEASE_SECONDS), claim=token)
             if won:
-                row = await AttemptCounter.get(key=key)
-                attempt = Attempt(key, token, self._chained_failures(row, now), None)
-                self._held[token] = attempt
+                attempt = Attempt(key, token, None, claimed_at=loop.time())
+                self._hold(attempt)
                 try:
                     attempt.ip_reservation = await self._reserve_ip(ip, now)
                 except BaseException:
@@ -104,49 +136,61 @@ class AttemptGuard:
                 raise AccountLocked(_seconds_until(row.locked_until, now))
             if row.retry_at is not None and row.retry_at > now:
                 raise TooManyAttempts(_seconds_until(row.retry_at, now))
-            break
-        # Another evaluation for this email is in flight right now.
-        raise TooManyAttempts(1)
+            held_until = row.evaluating_until
+            if held_until is not None and held_until > now:
+                if self._chained_failures(row, now) or loop.time() >= deadline:
+                    raise TooManyAttempts(_seconds_until(held_until, now))
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, _CLAIM_POLL_MAX)
+            elif loop.time() >= deadline:
+                # The row kept changing under us (an evaluation ending as we looked): say so honestly.
+                raise TooManyAttempts(1)
 
     async def failed(
         self, attempt: Attempt, *, on_failure: OnLock | None = None, on_lock: OnLock | None = None
     ) -> bool:
         """Record a failure; returns True when it locks.
 
+        The count is taken from the counter as it is now, under a row lock, so the failure counts even
+        if the claim's lease lapsed and another evaluation ran meanwhile. A failure that meets a lock
+        already written (by that other evaluation) adds nothing: attempts during a lock do not extend it.
         ``on_failure`` (for every recorded failure) and then ``on_lock`` (for the failure that locks)
         run in the transaction that records it.
         """
+        self._let_go(attempt)
         now = self.clock.now()
-        failures = attempt.previous_failures + 1
-        verdict = self.policy.after_failure(failures)
-        attempt.done = True
-        self._held.pop(attempt.claim, None)
         async with in_transaction() as connection:
-            recorded = (
-                await AttemptCounter.filter(key=attempt.key, claim=attempt.claim)
-                .using_db(connection)
-                .update(
-                    failures=failures,
-                    last_failure_at=now,
-                    retry_at=now + timedelta(seconds=verdict.delay_seconds) if verdict.delay_seconds else None,
-                    locked_until=now + timedelta(seconds=verdict.lock_seconds) if verdict.locks else None,
-                    evaluating_until=None,
-                    claim=None,
-                )
-            )
-            if recorded and on_failure is not None:
+            row = await AttemptCounter.select_for_update().using_db(connection).get_or_none(key=attempt.key)
+            if row is None:
+                # Pruned after a lapsed lease; the failure still counts.
+                row = await AttemptCounter.create(key=attempt.key, using_db=connection)
+            if row.locked_until is not None and row.locked_until > now:
+                if on_failure is not None:
+                    await on_failure(connection)
+                return False
+            failures = self._chained_failures(row, now) + 1
+            verdict = self.policy.after_failure(failures)
+            changes: dict[str, object] = {
+                "failures": failures,
+                "last_failure_at": now,
+                "retry_at": now + timedelta(seconds=verdict.delay_seconds) if verdict.delay_seconds else None,
+                "locked_until": now + timedelta(seconds=verdict.lock_seconds) if verdict.locks else None,
+            }
+            if row.claim == attempt.claim:
+                changes.update(evaluating_until=None, claim=None)
+            await AttemptCounter.filter(key=attempt.key).using_db(connection).update(**changes)
+            if on_failure is not None:
                 await on_failure(connection)
-            # Exactly one failure writes a given lock, so exactly one lock mail is queued.
-            if recorded and verdict.locks and on_lock is not None:
+            # Exactly one failure writes a given lock (the row lock orders them), so one lock mail is queued.
+            if verdict.locks and on_lock is not None:
                 await on_lock(connection)
-        if recorded and verdict.locks and self.on_lockout is not None:
+        if verdict.locks and self.on_lockout is not None:
             self.on_lockout()
-        return bool(recorded) and verdict.locks
+        return verdict.locks
 
     async def succeeded(self, attempt: Attempt) -> None:
         """The secret was right: the run of failures is over, and the IP reservation is returned."""
-        attempt.done = True
-        self._held.pop(attempt.claim, None)
+        self._let_go(attempt)
         await AttemptCounter.filter(key=attempt.key, claim=attempt.claim).update(
             failures=0, last_failure_at=None, retry_at=None, locked_until=None, evaluating_until=None, claim=None
         )
@@ -156,8 +200,7 @@ class AttemptGuard:
         """Give the claim back without counting anything (e.g. a right password while 2FA is pending)."""
         if attempt.done:
             return
-        attempt.done = True
-        self._held.pop(attempt.claim, None)
+        self._let_go(attempt)
         await AttemptCounter.filter(key=attempt.key, claim=attempt.claim).update(evaluating_until=None, claim=None)
         await self._drop_ip_reservation(attempt)
 
@@ -171,6 +214,45 @@ class AttemptGuard:
         for attempt in held:
             await self.release(attempt)
         return len(held)
+
+    async def close(self) -> None:
+        """Stop renewing (the process is stopping; ``release_held`` gave the claims back first)."""
+        renewer, self._renewer = self._renewer, None
+        if renewer is not None:
+            renewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewer
+
+    def _hold(self, attempt: Attempt) -> None:
+        self._held[attempt.claim] = attempt
+        if self._renewer is None or self._renewer.done():
+            self._renewer = asyncio.create_task(self._renew_held(), name="attempt-claim-renewal")
+
+    def _let_go(self, attempt: Attempt) -> None:
+        attempt.done = True
+        self._held.pop(attempt.claim, None)
+
+    async def _renew_held(self) -> None:
+        """Keep alive the leases of every claim this process holds, each up to ``EVALUATION_HOLD_SECONDS``.
+
+        One task and one conditional update per tick for all of them: a sign-in queued behind a busy hash
+        pool costs no write of its own, so a flood does not turn into a flood of renewals.
+        """
+        loop = asyncio.get_running_loop()
+        while self._held:
+            await asyncio.sleep(CLAIM_RENEW_SECONDS)
+            now = loop.time()
+            live = [a for a in self._held.values() if now - a.claimed_at < EVALUATION_HOLD_SECONDS]
+            until = self.clock.now() + timedelta(seconds=CLAIM_LEASE_SECONDS)
+            for start in range(0, len(live), _RENEW_BATCH):
+                batch = live[start : start + _RENEW_BATCH]
+                try:
+                    # The key is the indexed column; the claim token makes the row still ours.
+                    await AttemptCounter.filter(
+                        key__in=[a.key for a in batch], claim__in=[a.claim for a in batch]
+                    ).update(evaluating_until=until)
+                except Exception as exc:  # noqa: BLE001 - the next tick may reach the database again
+                    log.warning("attempt claim renewal failed: %s", type(exc).__name__)
 
     async def unlock(self, key: str) -> bool:
         """Clear failures, delay and lock of a key (operator command); True when there was something to clear."""

@@ -7,8 +7,9 @@ SMTP server is down or the process restarts. A row is in exactly one of these st
 - **claimed**: pending, and ``claimed_until`` lies in the future: one sender is delivering it now.
   A claim that outlives its sender (a crash mid-send) simply expires and the row is due again.
 - **sent**: ``sent_at`` is set.
-- **given up**: ``failed_at`` is set (and ``sent_at`` NULL) after the last allowed attempt failed.
-  An operator re-queues it by clearing ``failed_at`` and ``attempts``.
+- **dead**: ``failed_at`` is set (and ``sent_at`` NULL): an attempt failed after the retry period
+  (``MAIL_RETRY_FOR`` from ``created_at``), or the mail cannot be built. It stays for the operator:
+  ``workestra mail`` lists it, ``workestra mail retry ID`` clears ``failed_at`` for one more attempt.
 """
 
 from __future__ import annotations

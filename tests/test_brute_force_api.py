@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 
@@ -201,3 +202,114 @@ async def test_the_sweep_forgets_counters_and_ip_failures_that_no_longer_matter(
     await app.state.services.sweep_once()
     assert await AttemptCounter.all().count() == 0
     assert (await attempt(client, user.email, PASSWORD))[0] == "SignedIn"
+
+
+# About 0.1 s per hash on one core: long enough for two sign-ins to overlap, cheap enough to sign up.
+SLOW_HASH = 20_000
+# Seconds per hash: several times the claim's lease, so the lease must be renewed while it runs.
+SLOWER_HASH = 150_000
+
+
+async def claimed(key_count: int = 1) -> None:
+    """Wait until an evaluation holds a claim (the hash of the first request has started)."""
+    for _ in range(500):
+        if await AttemptCounter.filter(claim__isnull=False).count() >= key_count:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("no evaluation claimed the email")
+
+
+@pytest.mark.settings(argon2_time_cost=SLOW_HASH)
+async def test_two_devices_signing_in_at_the_same_moment_both_succeed(user: User, make_client) -> None:
+    laptop, phone = make_client(), make_client()
+    results = await asyncio.gather(attempt(laptop, user.email, PASSWORD), attempt(phone, user.email, PASSWORD))
+    assert results == [("SignedIn", None), ("SignedIn", None)]
+
+
+@pytest.mark.settings(argon2_time_cost=SLOW_HASH)
+async def test_an_attempt_that_waits_for_a_wrong_password_in_flight_meets_its_delay(user: User, make_client) -> None:
+    first = asyncio.create_task(attempt(make_client(), user.email, WRONG))
+    await claimed()
+    second = await attempt(make_client(), user.email, WRONG)
+    assert await first == ("InvalidCredentials", None)
+    # It waited for the first evaluation, whose failure now imposes its one-second delay.
+    assert second == ("TooManyAttempts", 1)
+    assert (await AttemptCounter.get()).failures == 1
+
+
+async def leave_a_dead_claim(email: str, clock: FrozenClock, *, failures: int = 0) -> None:
+    """What a process killed mid-evaluation leaves behind: a claim nobody renews or releases."""
+    from auth.throttle import CLAIM_LEASE_SECONDS, attempt_key
+
+    await AttemptCounter.create(
+        key=attempt_key(email),
+        failures=failures,
+        last_failure_at=clock.now() if failures else None,
+        evaluating_until=clock.now() + timedelta(seconds=CLAIM_LEASE_SECONDS),
+        claim="0" * 32,
+    )
+
+
+async def test_a_claim_whose_holder_died_blocks_the_email_for_its_lease_only(
+    app, user: User, make_client, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from auth import throttle
+    from auth.throttle import CLAIM_LEASE_SECONDS, attempt_key
+
+    # The holder dies: no renewal of its claim reaches the database any more, and nothing releases it.
+    monkeypatch.setattr(throttle, "CLAIM_RENEW_SECONDS", 3600)
+    await app.state.services.guard.claim(attempt_key(user.email), "127.0.0.1")
+    clock.advance(CLAIM_LEASE_SECONDS)
+    assert (await attempt(make_client(), user.email, PASSWORD))[0] == "SignedIn"
+
+
+async def test_a_live_claim_after_a_failure_answers_the_time_it_has_left(
+    user: User, make_client, clock: FrozenClock
+) -> None:
+    from auth.throttle import CLAIM_LEASE_SECONDS
+
+    await leave_a_dead_claim(user.email, clock, failures=1)
+    client = make_client()
+    # Refused at once (no waiting behind a probable guess) with the claim's true remaining time.
+    assert await attempt(client, user.email, PASSWORD) == ("TooManyAttempts", CLAIM_LEASE_SECONDS)
+    clock.advance(CLAIM_LEASE_SECONDS)
+    assert (await attempt(client, user.email, PASSWORD))[0] == "SignedIn"
+
+
+@pytest.mark.settings(argon2_time_cost=SLOWER_HASH)
+async def test_a_slow_check_keeps_its_claim_past_the_lease(
+    user: User, make_client, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from auth import throttle
+    from auth.throttle import EVALUATION_HOLD_SECONDS
+
+    monkeypatch.setattr(throttle, "CLAIM_RENEW_SECONDS", 0.05)
+    first = asyncio.create_task(attempt(make_client(), user.email, WRONG))
+    await claimed()
+    # Any lease written at the start would have run out; renewals, made on this clock, keep it alive.
+    clock.advance(EVALUATION_HOLD_SECONDS + 1)
+    await asyncio.sleep(0.15)
+    second = await attempt(make_client(), user.email, WRONG)
+    assert await first == ("InvalidCredentials", None)
+    assert second == ("TooManyAttempts", 1)  # not evaluated alongside the first
+    assert (await AttemptCounter.get()).failures == 1
+
+
+async def test_a_failure_counts_even_when_its_lease_lapsed_and_another_evaluation_ran(
+    app, user: User, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A holder stalled past its lease (no renewals reached the database) still records its failure."""
+    from auth import throttle
+    from auth.throttle import CLAIM_LEASE_SECONDS, attempt_key
+
+    monkeypatch.setattr(throttle, "CLAIM_RENEW_SECONDS", 3600)
+    guard = app.state.services.guard
+    key = attempt_key(user.email)
+    stalled = await guard.claim(key, "127.0.0.1")
+    clock.advance(CLAIM_LEASE_SECONDS)
+    meanwhile = await guard.claim(key, "127.0.0.1")
+    assert not await guard.failed(meanwhile)
+    clock.advance(1)  # past the first failure's delay
+    assert not await guard.failed(stalled)
+    counter = await AttemptCounter.get(key=key)
+    assert (counter.failures, counter.retry_at) == (2, clock.now() + timedelta(seconds=2))

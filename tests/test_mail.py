@@ -26,7 +26,17 @@ from tortoise.transactions import in_transaction
 from auth.clock import FrozenClock
 from models.outbox import OutboxMessage
 from tests.support.databases import PG_ADMIN_URL, REQUIRE_SERVICES, admin_statement, reachable
-from workestra.mail import Mail, MailSender, SmtpServer, enqueue, parse_smtp_url, retry_delay
+from workestra.mail import (
+    Mail,
+    MailSender,
+    OutboxCounts,
+    SmtpServer,
+    enqueue,
+    outbox_counts,
+    parse_smtp_url,
+    retry_dead,
+    retry_delay,
+)
 
 MAIL_FROM = "Workestra Security <security@workestra.test>"
 BODY_SECRET = "body-only-text-4711"
@@ -282,24 +292,105 @@ def test_retry_delay_doubles_from_five_seconds_up_to_one_hour(attempts: int, sec
     assert retry_delay(attempts) == seconds
 
 
-async def test_after_max_attempts_the_mail_is_given_up_and_never_retried(db, smtp, clock) -> None:
+async def fail_until(mailer: MailSender, clock: FrozenClock, hours: float) -> None:
+    """Let ``mailer`` meet a dead SMTP server at every retry it schedules during ``hours``."""
+    end = clock.now() + timedelta(hours=hours)
+    while clock.now() < end:
+        assert await mailer.deliver_due() == 0
+        row = await only_row()
+        if row.failed_at is not None:
+            return
+        clock.advance((row.next_attempt_at - clock.now()).total_seconds())
+
+
+async def test_smtp_down_longer_than_twelve_retries_keeps_the_mail_until_it_returns(db, smtp, clock) -> None:
     url, server = smtp
     await enqueue(notification(), now=clock.now())
-    down = sender(clock, f"smtp://127.0.0.1:{free_port()}", max_attempts=3)
+    down = sender(clock, f"smtp://127.0.0.1:{free_port()}")
 
-    for expected_attempts in (1, 2, 3):
-        assert await down.deliver_due() == 0
-        assert (await only_row()).attempts == expected_attempts
-        clock.advance(3600)
+    # A weekend-sized outage: far past the 12 attempts (2 h 25 min) of the old schedule.
+    await fail_until(down, clock, hours=30)
+    assert await down.deliver_due() == 0
     row = await only_row()
-    assert row.failed_at == clock.now() - 3600 * _SECOND
-    assert (row.sent_at, row.claimed_until, row.last_error) == (None, None, "SMTPConnectError")
+    assert (row.failed_at, row.sent_at) == (None, None)
+    assert row.attempts > 12
+    assert row.next_attempt_at - clock.now() == timedelta(hours=1)  # the back-off is capped
+
+    clock.advance(3600)
+    assert await sender(clock, url).deliver_due() == 1
+    assert len(server.received) == 1
+    assert (await outbox_counts(clock.now())) == OutboxCounts(pending=0, dead=0, oldest_pending_seconds=0.0)
+
+
+async def test_past_the_retry_period_the_mail_is_kept_dead_logged_and_counted(db, smtp, clock, caplog) -> None:
+    url, server = smtp
+    queued_at = clock.now()
+    await enqueue(notification(kind="lockout"), now=queued_at)
+    down = sender(clock, f"smtp://127.0.0.1:{free_port()}")
+    caplog.set_level(logging.WARNING, logger="workestra.mail")
+
+    await fail_until(down, clock, hours=80)
+    row = await only_row()
+    assert row.failed_at is not None and row.sent_at is None
+    # Retried for the whole default period (three days), and not once more after it.
+    assert timedelta(days=3) <= row.failed_at - queued_at < timedelta(days=3, hours=1)
+    assert await outbox_counts(clock.now()) == OutboxCounts(pending=0, dead=1, oldest_pending_seconds=0.0)
+
+    dead_lines = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(dead_lines) == 1
+    line = dead_lines[0].getMessage()
+    assert f"mail {row.id} (lockout) dead after {row.attempts} attempts" in line
+    assert "ada@example.com" not in line and BODY_SECRET not in line
 
     clock.advance(days=30)
-    assert await sender(clock, url, max_attempts=3).deliver_due() == 0
+    assert await sender(clock, url).deliver_due() == 0
     assert await down.deliver_due() == 0
-    assert (await only_row()).attempts == 3
     assert server.received == []
+
+    # The operator queues it again: the next pass delivers it.
+    assert await retry_dead(row.id, now=clock.now())
+    assert not await retry_dead(row.id, now=clock.now())  # it is pending now, not dead
+    assert await sender(clock, url).deliver_due() == 1
+    assert len(server.received) == 1
+
+
+@pytest.mark.parametrize("retry_for", [1, 600])
+async def test_the_retry_period_is_configurable(db, clock, retry_for: int) -> None:
+    await enqueue(notification(), now=clock.now())
+    down = sender(clock, f"smtp://127.0.0.1:{free_port()}", retry_for_seconds=retry_for)
+    await fail_until(down, clock, hours=1)
+    row = await only_row()
+    assert row.failed_at is not None
+    assert timedelta(seconds=retry_for) <= row.failed_at - row.created_at < timedelta(seconds=retry_for + 3600)
+
+
+async def test_a_retried_mail_that_fails_again_is_dead_again(db, clock) -> None:
+    await enqueue(notification(), now=clock.now())
+    down = sender(clock, f"smtp://127.0.0.1:{free_port()}", retry_for_seconds=60)
+    await fail_until(down, clock, hours=1)
+    attempts = (await only_row()).attempts
+    assert await retry_dead((await only_row()).id, now=clock.now())
+    assert await down.deliver_due() == 0
+    row = await only_row()
+    assert (row.attempts, row.failed_at) == (attempts + 1, clock.now())
+
+
+async def test_outbox_counts_report_the_oldest_pending_mail(db, clock) -> None:
+    await enqueue(notification(), now=clock.now())
+    clock.advance(90)
+    await enqueue(notification("grace@example.com"), now=clock.now())
+    clock.advance(10)
+    assert await outbox_counts(clock.now()) == OutboxCounts(pending=2, dead=0, oldest_pending_seconds=100.0)
+
+
+async def test_a_lockout_mail_queued_during_an_outage_reaches_two_senders_once(db, smtp, clock) -> None:
+    url, server = smtp
+    await enqueue(notification(kind="lockout"), now=clock.now())
+    await fail_until(sender(clock, f"smtp://127.0.0.1:{free_port()}"), clock, hours=5)
+    clock.advance(3600)
+    counts = await asyncio.gather(sender(clock, url).deliver_due(), sender(clock, url).deliver_due())
+    assert sorted(counts) == [0, 1]
+    assert len(server.received) == 1
 
 
 async def test_a_mail_that_cannot_be_built_is_given_up_at_once(db, smtp, clock) -> None:

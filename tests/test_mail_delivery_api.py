@@ -70,3 +70,31 @@ async def test_the_password_changed_mail_is_delivered(smtp: RecordingHandler, us
     await change(user.browser, PASSWORD, "a brand new passphrase")
     await received(smtp, 1)
     assert smtp.received[0].message["Subject"] == "Your Workestra password was changed"
+
+
+@pytest.mark.settings(smtp_url=f"smtp://127.0.0.1:{free_port()}", mail_retry_for=600)
+async def test_mail_retry_for_decides_when_an_undelivered_mail_is_dead(app, user: User, clock: FrozenClock) -> None:
+    from models import OutboxMessage
+    from tests.test_change_password_api import change
+    from workestra.mail import outbox_counts
+
+    await change(user.browser, PASSWORD, "a brand new passphrase")
+    sender = app.state.services.outbox.sender
+    for _ in range(100):
+        await sender.deliver_due()
+        row = await OutboxMessage.get(kind="password_changed")
+        if row.failed_at is not None:
+            break
+        clock.advance(max(1.0, (row.next_attempt_at - clock.now()).total_seconds()))
+    assert row.failed_at is not None and row.sent_at is None
+    assert 600 <= (row.failed_at - row.created_at).total_seconds() < 600 + 3600
+    assert (await outbox_counts(clock.now())).dead == 1
+
+
+@pytest.mark.parametrize("raw", ["0", "-5", "three days", " "])
+def test_mail_retry_for_must_be_a_positive_number_of_seconds(raw: str) -> None:
+    from workestra.settings import Settings, SettingsError
+
+    with pytest.raises(SettingsError, match="MAIL_RETRY_FOR"):
+        Settings.from_env({"MAIL_RETRY_FOR": raw}, env_file=None)
+    assert Settings.from_env({"MAIL_RETRY_FOR": " 3600 "}, env_file=None).mail_retry_for == 3600

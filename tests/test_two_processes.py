@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import PASSWORD
 from tests.support.databases import Backend
 from tests.support.graphql import ME, REVOKE_SESSION
 from tests.support.server import ServerProcess, free_port
@@ -166,3 +167,80 @@ async def test_concurrent_wrong_passwords_across_two_processes_are_evaluated_as_
     assert set(kinds) <= {"InvalidCredentials", "TooManyAttempts"}
     for client in clients:
         await client.http.aclose()
+
+
+# About a second per hash on one core: a kill sent once the claim is taken lands inside the hash.
+SLOW_ARGON2 = {"ARGON2_TIME_COST": "300000"}
+
+
+@pytest.fixture
+def slow_pair(shared: Backend, tmp_path: Path) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    env = server_env(shared, tmp_path, **SLOW_ARGON2)
+    first = ServerProcess(env, tmp_path / "a.log").start()
+    second = ServerProcess(env, tmp_path / "b.log").start()
+    try:
+        yield first, second
+    finally:
+        first.stop()
+        second.stop()
+
+
+async def claim_taken(database_url: str, timeout: float = 10) -> None:
+    """Wait until some process holds an evaluation claim (its hash is running)."""
+    import asyncio
+
+    import asyncpg
+
+    connection = await asyncpg.connect(database_url)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if await connection.fetchval("SELECT count(*) FROM attempt_counter WHERE claim IS NOT NULL"):
+                return
+            await asyncio.sleep(0.01)
+    finally:
+        await connection.close()
+    raise AssertionError("no process claimed the email")
+
+
+async def test_a_process_killed_mid_sign_in_blocks_the_email_only_for_a_lease(shared: Backend, slow_pair) -> None:
+    import asyncio
+    import contextlib
+    import os
+    import signal
+
+    import httpx
+
+    from tests.support.graphql import SIGN_IN, GraphQLClient
+
+    a, b = slow_pair
+    email, _ = await sign_up(a)
+    variables = {"input": {"email": email, "password": PASSWORD, "client": "MOBILE"}}
+    doomed = GraphQLClient(httpx.AsyncClient(base_url=a.url, timeout=30))
+    in_flight = asyncio.create_task(doomed.data(SIGN_IN, variables))
+    await claim_taken(shared.database_url)
+    assert a.process is not None
+    os.killpg(a.process.pid, signal.SIGKILL)
+    a.process.wait(timeout=5)
+    killed_at = time.monotonic()
+    with contextlib.suppress(httpx.HTTPError):
+        await in_flight
+    await doomed.http.aclose()
+
+    survivor = GraphQLClient(httpx.AsyncClient(base_url=b.url, timeout=30))
+    answers = []
+    # Bounded well below the 30 s a dead claim used to hold the email.
+    while time.monotonic() - killed_at < 20:
+        payload = (await survivor.data(SIGN_IN, variables))["signIn"]
+        answers.append((payload["__typename"], payload.get("retryAfterSeconds")))
+        if payload["__typename"] != "TooManyAttempts":
+            break
+        await asyncio.sleep(payload["retryAfterSeconds"])
+    elapsed = time.monotonic() - killed_at
+    # The dead claim ran out within its lease; the surviving process waited for it instead of refusing.
+    assert answers[-1] == ("SignedIn", None), answers
+    started = time.monotonic()
+    assert (await survivor.data(SIGN_IN, variables))["signIn"]["__typename"] == "SignedIn"
+    one_sign_in = time.monotonic() - started
+    await survivor.http.aclose()
+    print(f"signed in {elapsed:.2f} s after the kill (a sign-in alone: {one_sign_in:.2f} s): {answers}")

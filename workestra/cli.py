@@ -1,4 +1,4 @@
-"""Operator commands: ``serve``, ``migrate``, ``sweep``."""
+"""Operator commands: ``serve``, ``migrate``, ``sweep``, ``unlock``, ``mail``."""
 
 from __future__ import annotations
 
@@ -119,6 +119,69 @@ async def _unlock(services, email: str) -> bool:
     return await services.guard.unlock(attempt_key(email))
 
 
+async def _with_database(settings: Settings, action):
+    """Run ``action`` connected to the database only: no event bus, sender or sweep of its own."""
+    from tortoise import Tortoise
+
+    from workestra.db import tortoise_config
+
+    await Tortoise.init(config=tortoise_config(settings.database_url))
+    try:
+        return await action()
+    finally:
+        await Tortoise.close_connections()
+
+
+def _age(seconds: float) -> str:
+    seconds = int(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"{days}d{hours:02d}h"
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    return f"{minutes}m{seconds:02d}s"
+
+
+async def _list_mail() -> list[str]:
+    """One line per undelivered mail; recipients masked, never a subject or body."""
+    from auth.clock import SystemClock
+    from auth.emails import mask_email
+    from workestra.mail import outbox_counts, undelivered
+
+    now = SystemClock().now()
+    rows = await undelivered()
+    lines = [f"{'ID':>8}  {'STATE':7}  {'KIND':24}  {'ATTEMPTS':>8}  {'NEXT ATTEMPT (UTC)':19}  {'AGE':>7}  RECIPIENT"]
+    for row in rows:
+        dead = row.failed_at is not None
+        next_attempt = "-" if dead else row.next_attempt_at.strftime("%Y-%m-%d %H:%M:%S")
+        lines.append(
+            f"{row.id:>8}  {'dead' if dead else 'pending':7}  {row.kind[:24]:24}  {row.attempts:>8}  "
+            f"{next_attempt:19}  {_age((now - row.created_at).total_seconds()):>7}  {mask_email(row.recipient)}"
+            + (f"  ({row.last_error})" if row.last_error else "")
+        )
+    counts = await outbox_counts(now)
+    if len(rows) < counts.pending + counts.dead:
+        lines.append(f"(the oldest {len(rows)} shown)")
+    lines.append(f"{counts.pending} pending, {counts.dead} dead")
+    return lines
+
+
+async def _retry_mail(ids: list[int], every_dead: bool) -> list[str]:
+    """Queue dead mail for an attempt now; one line per id saying what happened."""
+    from auth.clock import SystemClock
+    from workestra.mail import dead_message_ids, retry_dead
+
+    if every_dead:
+        ids = await dead_message_ids()
+    lines = []
+    for message_id in ids:
+        queued = await retry_dead(message_id, now=SystemClock().now())
+        lines.append(f"mail {message_id} queued for delivery" if queued else f"mail {message_id} is not dead")
+    return lines or ["no dead mail"]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m workestra``."""
     parser = argparse.ArgumentParser(prog="workestra", description="Workestra account security service.")
@@ -131,6 +194,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("sweep", help="end sessions past their timeouts now")
     unlock = commands.add_parser("unlock", help="clear the failed-attempt count and lock of an email")
     unlock.add_argument("email")
+    mail = commands.add_parser("mail", help="list undelivered mail (pending and dead); `mail retry ID` resends")
+    mail_commands = mail.add_subparsers(dest="mail_command")
+    mail_commands.add_parser("list", help="list undelivered mail (the default)")
+    retry = mail_commands.add_parser("retry", help="queue dead mail for delivery now (a running server sends it)")
+    retry.add_argument("ids", nargs="*", type=int, metavar="ID")
+    retry.add_argument("--all", action="store_true", help="every dead mail")
     export = commands.add_parser("export-schema", help="write the GraphQL schema (SDL) to schema.graphql")
     export.add_argument("--output", default="schema.graphql")
     args = parser.parse_args(argv)
@@ -157,4 +226,13 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "unlock":
         cleared = asyncio.run(_with_services(settings, lambda services: _unlock(services, args.email)))
         print("unlocked" if cleared else "nothing to unlock for that email")
+    elif args.command == "mail" and args.mail_command == "retry":
+        if bool(args.ids) == args.all:
+            print("name the dead mail to retry by ID, or pass --all", file=sys.stderr)
+            return 2
+        lines = asyncio.run(_with_database(settings, lambda: _retry_mail(args.ids, args.all)))
+        print("\n".join(lines))
+        return 1 if any(line.endswith("is not dead") for line in lines) else 0
+    elif args.command == "mail":
+        print("\n".join(asyncio.run(_with_database(settings, _list_mail))))
     return 0

@@ -2,8 +2,10 @@
 
 A flow that changes account security calls :func:`enqueue` inside its own transaction, so the mail
 row commits or rolls back together with the change. :class:`MailSender` then delivers due rows
-outside any transaction and retries failures with :func:`retry_delay`; see ``models.outbox`` for the
-states a row goes through.
+outside any transaction and retries failures with :func:`retry_delay` (capped at an hour) for
+``MAIL_RETRY_FOR`` (three days by default) after the mail was queued; a mail still undelivered then is
+kept as *dead*: logged (ids only), counted by :func:`outbox_counts` and listed by ``workestra mail``,
+which can queue it again (:func:`retry_dead`). See ``models.outbox`` for the states a row goes through.
 
 Several processes may run a sender against one database. Each row is *claimed* by one conditional
 update (``claimed_until`` set only where no live claim exists), so two senders never deliver the
@@ -41,6 +43,8 @@ logger = logging.getLogger("workestra.mail")
 
 RETRY_BASE_SECONDS = 5
 RETRY_MAX_SECONDS = 60 * 60
+# How long after it was queued a mail is still retried: an outage over a weekend loses nothing.
+DEFAULT_RETRY_FOR_SECONDS = 3 * 24 * 60 * 60
 SMTP_TIMEOUT_SECONDS = 10.0
 _LAST_ERROR_MAX = 200
 
@@ -116,11 +120,11 @@ class MailSender:
         clock: Clock,
         poll_interval: float = 1.0,
         batch_size: int = 20,
-        max_attempts: int = 12,
+        retry_for_seconds: int = DEFAULT_RETRY_FOR_SECONDS,
         claim_seconds: int = 60,
     ) -> None:
-        if max_attempts < 1 or batch_size < 1:
-            raise ValueError("max_attempts and batch_size must be at least 1")
+        if retry_for_seconds < 1 or batch_size < 1:
+            raise ValueError("retry_for_seconds and batch_size must be at least 1")
         # A claim must outlive one SMTP conversation, or a second sender could take the row mid-send.
         if claim_seconds <= SMTP_TIMEOUT_SECONDS:
             raise ValueError("claim_seconds must exceed the SMTP timeout")
@@ -131,7 +135,7 @@ class MailSender:
         self._clock = clock
         self._poll_interval = poll_interval
         self._batch_size = batch_size
-        self._max_attempts = max_attempts
+        self._retry_for = timedelta(seconds=retry_for_seconds)
         self._claim = timedelta(seconds=claim_seconds)
         self._wake = asyncio.Event()
         self._stopping = False
@@ -217,7 +221,7 @@ class MailSender:
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - any transport failure is retried
-            await self._record_failure(message, exc, final=message.attempts + 1 >= self._max_attempts)
+            await self._record_failure(message, exc, final=self._clock.now() - message.created_at >= self._retry_for)
             return False
         # The mail is out: record it even if our claim lapsed meanwhile.
         await OutboxMessage.filter(id=message.id, sent_at=None).update(
@@ -226,7 +230,7 @@ class MailSender:
         return True
 
     async def _record_failure(self, message: OutboxMessage, exc: BaseException, *, final: bool) -> None:
-        """Count the failed attempt, schedule the retry (or give up) and release the claim."""
+        """Count the failed attempt, schedule the retry (or keep the mail as dead) and release the claim."""
         now = self._clock.now()
         attempts = message.attempts + 1
         error = type(exc).__name__[:_LAST_ERROR_MAX]
@@ -239,7 +243,15 @@ class MailSender:
         # sender failed too, its count would already be higher and its retry schedule would stand.
         await OutboxMessage.filter(id=message.id, sent_at=None, attempts=message.attempts).update(**changes)
         if final:
-            logger.error("mail %s (%s) given up after %d attempts: %s", message.id, message.kind, attempts, error)
+            logger.error(
+                "mail %s (%s) dead after %d attempts in %d s: %s; `workestra mail retry %s` queues it again",
+                message.id,
+                message.kind,
+                attempts,
+                (now - message.created_at).total_seconds(),
+                error,
+                message.id,
+            )
         else:
             logger.warning(
                 "mail %s (%s) attempt %d failed: %s; retrying in %d s",
@@ -292,10 +304,54 @@ class MailSender:
         logger.info("mail %s (%s) sent", message.id, message.kind)
 
 
+@dataclass(frozen=True)
+class OutboxCounts:
+    """What an operator watches in the outbox: mail waiting, mail given up on, and the oldest wait."""
+
+    pending: int
+    dead: int
+    oldest_pending_seconds: float
+
+
+async def outbox_counts(now: datetime) -> OutboxCounts:
+    """Pending and dead mail and the age of the oldest pending one (for metrics and alerts)."""
+    pending = OutboxMessage.filter(_PENDING)
+    oldest = await pending.order_by("created_at", "id").first()
+    return OutboxCounts(
+        pending=await pending.count(),
+        dead=await OutboxMessage.filter(_DEAD).count(),
+        oldest_pending_seconds=max(0.0, (now - oldest.created_at).total_seconds()) if oldest else 0.0,
+    )
+
+
+async def undelivered(limit: int = 1000) -> list[OutboxMessage]:
+    """Pending and dead mail, oldest first (what ``workestra mail`` lists)."""
+    return await OutboxMessage.filter(sent_at__isnull=True).order_by("created_at", "id").limit(limit)
+
+
+async def dead_message_ids() -> list[int]:
+    """The ids of every dead mail, oldest first."""
+    return await OutboxMessage.filter(_DEAD).order_by("id").values_list("id", flat=True)
+
+
+async def retry_dead(message_id: int, *, now: datetime) -> bool:
+    """Queue a dead mail for one more attempt now; False when no dead mail has this id.
+
+    Its retry period still counts from when it was queued, so if that attempt fails it is dead again.
+    """
+    return bool(
+        await OutboxMessage.filter(_DEAD, id=message_id).update(failed_at=None, next_attempt_at=now, claimed_until=None)
+    )
+
+
+_PENDING = Q(sent_at__isnull=True, failed_at__isnull=True)
+_DEAD = Q(sent_at__isnull=True, failed_at__isnull=False)
+
+
 def _due(now: datetime) -> Q:
     """Rows to deliver now: pending, their next attempt come, and no live claim by another sender."""
     unclaimed = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    return unclaimed & Q(sent_at__isnull=True, failed_at__isnull=True, next_attempt_at__lte=now)
+    return unclaimed & _PENDING & Q(next_attempt_at__lte=now)
 
 
 def _raise_if_cancel_was_swallowed() -> None:

@@ -99,7 +99,14 @@ class Services:
             clock=clock,
             on_lockout=metrics.LOCKOUTS.inc,
         )
-        outbox = MailOutbox(MailSender(smtp_url=settings.smtp_url, mail_from=settings.mail_from, clock=clock))
+        outbox = MailOutbox(
+            MailSender(
+                smtp_url=settings.smtp_url,
+                mail_from=settings.mail_from,
+                clock=clock,
+                retry_for_seconds=settings.mail_retry_for,
+            )
+        )
         return cls(
             settings=settings,
             clock=clock,
@@ -146,6 +153,7 @@ class Services:
             else:
                 if released:
                     log.warning("stopping with attempts in flight; released claims count=%d", released)
+            await self.guard.close()
             await self.feeds.close()
             await self.bus.disconnect()
 

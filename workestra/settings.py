@@ -46,6 +46,8 @@ class Settings:
     broadcast_channel: str = "workestra"
     smtp_url: str | None = None
     mail_from: str = "Workestra Security <security@workestra.invalid>"
+    # Seconds after it was queued that an undelivered mail is still retried before it is kept as dead.
+    mail_retry_for: int = 3 * DAY
     geoip_database: str | None = None
     host: str = "127.0.0.1"
     port: int = 8000
@@ -206,6 +208,7 @@ class Settings:
             "max_arguments",
             "max_field_comparisons",
             "max_subscriptions_per_account",
+            "mail_retry_for",
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name.upper()} must be at least 1")
