@@ -29,6 +29,8 @@ class SessionEvents(Protocol):
 
     async def sessions_changed(self, account_id: int, *, ended: Sequence[str] = ()) -> None: ...
 
+    async def activity_advanced(self, account_id: int) -> None: ...
+
 
 class LocationLookup(Protocol):
     """Turns an IP into an approximate place name."""
@@ -119,7 +121,7 @@ async def authenticate(
         )
         if advanced:
             session.last_active_at = now
-            await announce(events, session.account_id)
+            await announce_activity(events, session.account_id)
     return session
 
 
@@ -207,12 +209,16 @@ def _session_uuid(session_id: object) -> uuid.UUID | None:
         return None
 
 
-async def sweep_expired_sessions(*, clock: Clock, policy: SessionPolicy, events: SessionEvents) -> int:
-    """End sessions past their timeouts even when nobody uses them; safe to run on many processes at once."""
+async def sweep_expired_sessions(
+    *, clock: Clock, policy: SessionPolicy, events: SessionEvents, among: Sequence[uuid.UUID] | None = None
+) -> int:
+    """End sessions past their timeouts even when nobody uses them; safe to run on many processes at once.
+
+    With ``among``, only those sessions are looked at (a socket check that found them no longer live).
+    """
     now = clock.now()
-    expired = (
-        await Session.filter(ended_at=None).exclude(policy.live_filter(now)).limit(1000).values_list("id", "account_id")
-    )
+    candidates = Session.filter(ended_at=None) if among is None else Session.filter(ended_at=None, id__in=among)
+    expired = await candidates.exclude(policy.live_filter(now)).limit(1000).values_list("id", "account_id")
     by_account: dict[int, list[uuid.UUID]] = {}
     for session_id, account_id in expired:
         by_account.setdefault(account_id, []).append(session_id)
@@ -263,6 +269,14 @@ async def announce(events: SessionEvents, account_id: int, ended: Sequence[str] 
     except Exception:
         # The database is the truth; subscribers resync when the bus comes back.
         log.warning("session change not announced account_id=%s", account_id, exc_info=True)
+
+
+async def announce_activity(events: SessionEvents, account_id: int) -> None:
+    """Tell subscribers that a session's last activity advanced (coalesced per account by the announcer)."""
+    try:
+        await events.activity_advanced(account_id)
+    except Exception:
+        log.warning("session activity not announced account_id=%s", account_id, exc_info=True)
 
 
 async def session_is_live(session_id: str, *, clock: Clock, policy: SessionPolicy) -> bool:

@@ -42,7 +42,7 @@ async def watch_active_sessions(info: strawberry.Info[Context, None]) -> AsyncGe
     policy = ctx.services.session_policy
     mine = strawberry.ID(str(viewer.session_id)) if viewer.session_id is not None else None
     sent: list[Session] | None = None
-    async with ctx.services.feeds.watch(viewer.account_id) as snapshots:
+    async with ctx.services.feeds.watch(viewer.account_id, holder=ctx.live_socket) as snapshots:
         async for snapshot in snapshots:
             views = _views(snapshot, policy)
             if sent is not None and _same(snapshot, sent, views):

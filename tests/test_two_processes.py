@@ -13,7 +13,7 @@ import pytest
 from tests.support.databases import Backend
 from tests.support.graphql import ME, REVOKE_SESSION
 from tests.support.server import ServerProcess, free_port
-from tests.test_subscriptions_server import server_env, sign_in, sign_up, subscribed
+from tests.test_subscriptions_server import SUBSCRIPTION, server_env, sign_in, sign_up, subscribed
 
 pytestmark = pytest.mark.server
 
@@ -88,6 +88,55 @@ def pair(
         first.stop()
         second.stop()
         redis.stop()
+
+
+def kill_bus_listener(redis: RedisServer, process: ServerProcess) -> None:
+    """Cut one process's pub/sub connection (CLIENT KILL), as a network blip would; nothing else is touched."""
+    assert process.process is not None
+    name = f"workestra-listen-{process.process.pid}"
+    listing = subprocess.run(["redis-cli", "-p", str(redis.port), "CLIENT", "LIST"], capture_output=True, text=True)
+    ids = [
+        fields["id"]
+        for fields in (
+            dict(item.split("=", 1) for item in line.split() if "=" in item) for line in listing.stdout.splitlines()
+        )
+        if fields.get("name") == name
+    ]
+    assert len(ids) == 1, listing.stdout
+    killed = subprocess.run(
+        ["redis-cli", "-p", str(redis.port), "CLIENT", "KILL", "ID", ids[0]], capture_output=True, text=True
+    )
+    assert killed.stdout.strip() == "1", killed.stdout
+
+
+async def test_a_revocation_served_by_a_process_that_just_lost_its_bus_link_still_closes_the_socket(pair) -> None:
+    """B has just lost its pub/sub connection and cannot publish; the revocation it serves must still close
+    X's socket on A within a second, with nothing sent to X before the close."""
+    a, b, redis = pair
+    email, s = await sign_up(b)
+    x = await sign_in(b, email)
+    x_socket, _ = await subscribed(a, x)
+
+    kill_bus_listener(redis, b)
+    revoked = await s.client.data(REVOKE_SESSION, {"id": x.session_id})  # served by process B
+    revoked_at = time.monotonic()
+    assert revoked["revokeSession"]["__typename"] == "SessionRevoked"
+    assert await x_socket.messages_until_close(timeout=1) == ([], 4403)
+    assert time.monotonic() - revoked_at < 1
+
+
+async def test_a_new_operation_on_a_socket_whose_session_ended_closes_it_with_4403(pair) -> None:
+    """The same lost announcement, then X subscribes again at once: the answer is the close, not `complete`."""
+    a, b, redis = pair
+    email, s = await sign_up(b)
+    x = await sign_in(b, email)
+    x_socket, _ = await subscribed(a, x)
+
+    kill_bus_listener(redis, b)
+    revoked = await s.client.data(REVOKE_SESSION, {"id": x.session_id})
+    assert revoked["revokeSession"]["__typename"] == "SessionRevoked"
+    await x_socket.subscribe(SUBSCRIPTION, op_id="2")
+    assert await x_socket.messages_until_close(timeout=1) == ([], 4403)
 
 
 async def test_a_revocation_on_one_process_updates_and_closes_sockets_on_the_other(pair) -> None:

@@ -11,7 +11,7 @@ from datetime import datetime
 from functools import partial
 
 from auth.accounts import PasswordCheck
-from auth.api_keys import announce_expired_api_keys
+from auth.api_keys import announce_expired_api_keys, credential_is_live
 from auth.audit import prune_security_events
 from auth.challenges import prune_challenges
 from auth.clock import Clock, SystemClock
@@ -26,10 +26,11 @@ from auth.throttle import AttemptGuard, SignUpLimit
 from auth.two_factor import prune_pending_setups
 from workestra import mail as outbox_table
 from workestra.events import EventBus
-from workestra.feeds import BusSessionEvents, SessionFeeds
+from workestra.feeds import SessionAnnouncer, SessionFeeds
 from workestra.mail import MailSender
 from workestra.secret_key import resolve_secret_key
 from workestra.settings import Settings
+from workestra.sockets import LiveSockets
 
 log = logging.getLogger("workestra.services")
 
@@ -58,8 +59,9 @@ class Services:
     session_policy: SessionPolicy
     locations: LocationResolver
     bus: EventBus
-    events: BusSessionEvents
+    events: SessionAnnouncer
     feeds: SessionFeeds
+    sockets: LiveSockets
     guard: AttemptGuard
     sign_up_limit: SignUpLimit
     outbox: MailOutbox
@@ -94,6 +96,8 @@ class Services:
             clock=clock,
         )
         outbox = MailOutbox(MailSender(smtp_url=settings.smtp_url, mail_from=settings.mail_from, clock=clock))
+        events = SessionAnnouncer(bus, activity_interval=settings.activity_announce_interval)
+        feeds = SessionFeeds(bus, load, partial(credential_is_live, clock=clock, policy=session_policy))
         return cls(
             settings=settings,
             clock=clock,
@@ -102,8 +106,15 @@ class Services:
             session_policy=session_policy,
             locations=LocationResolver(settings.geoip_database),
             bus=bus,
-            events=BusSessionEvents(bus),
-            feeds=SessionFeeds(bus, load),
+            events=events,
+            feeds=feeds,
+            sockets=LiveSockets(
+                feeds,
+                clock=clock,
+                policy=session_policy,
+                events=events,
+                interval=settings.socket_check_interval_ms / 1000,
+            ),
             guard=guard,
             sign_up_limit=SignUpLimit(settings.signup_ip_limit, settings.signup_ip_window, clock),
             outbox=outbox,
@@ -113,20 +124,25 @@ class Services:
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[Services]:
-        """Connect the event bus and run the periodic sweep for the lifetime of the app."""
+        """Connect the event bus; run the announcer, the socket check and the periodic sweep for the app's life."""
         # Pay one-off costs before the first request rather than inside it: the timing-equaliser
         # hash, and the User-Agent rules (~140 ms to load, on the event loop otherwise).
         await self.hasher.prepare()
         await asyncio.to_thread(parse_device, "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0")
         await self.bus.connect()
-        sweeper = asyncio.create_task(self._sweep_forever(), name="session-sweep")
-        mailer = asyncio.create_task(self.outbox.sender.run(), name="mail-sender")
+        tasks = [
+            asyncio.create_task(self._sweep_forever(), name="session-sweep"),
+            asyncio.create_task(self.outbox.sender.run(), name="mail-sender"),
+            asyncio.create_task(self.events.run(), name="session-announcer"),
+            asyncio.create_task(self.sockets.run(), name="socket-check"),
+        ]
         try:
             yield self
         finally:
-            sweeper.cancel()
-            mailer.cancel()
-            await asyncio.gather(sweeper, mailer, return_exceptions=True)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await self.sockets.close()
             await self.feeds.close()
             await self.bus.disconnect()
 

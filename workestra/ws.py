@@ -6,7 +6,11 @@ import time
 from typing import TYPE_CHECKING
 
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage, Message
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    Message,
+    SubscribeMessage,
+)
 
 if TYPE_CHECKING:
     pass
@@ -47,7 +51,8 @@ class MessageBucket:
 
 class TransportWSHandler(BaseGraphQLTransportWSHandler["Context", None]):
     """graphql-transport-ws with a cap on how fast a socket may send (past it the socket is closed with
-    1008), and with ``SocketRefused`` from ``on_ws_connect`` closing the socket with its own code."""
+    1008), with ``SocketRefused`` from ``on_ws_connect`` closing the socket with its own code, and with
+    nothing but the close sent on a socket whose credential has ended."""
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         try:
@@ -61,3 +66,18 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler["Context", None]):
             await self.websocket.close(code=POLICY_VIOLATION, reason="Too many messages")
             return
         await super().handle_message(message)
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        socket = self.context.live_socket
+        if socket is not None and not await self.context.services.sockets.still_live(socket):
+            # An operation on a socket whose credential ended is answered by the close, not by an error.
+            await socket.end()
+            return
+        await super().handle_subscribe(message)
+
+    async def send_message(self, message: Message) -> None:
+        socket = self.context.live_socket
+        if socket is not None and socket.ended:
+            # The close is under way (or done): a `next` now would carry data the credential may no longer see.
+            return
+        await super().send_message(message)
