@@ -335,6 +335,58 @@ async def test_an_idle_session_expires_and_its_socket_closes_even_while_subscrib
     assert (await laptop.client.data(ME))["me"] is None
 
 
+@pytest.fixture(scope="module")
+def activity_server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    directory = tmp_path_factory.mktemp("activity")
+    env = server_env(backend, directory, ACTIVITY_WRITE_INTERVAL="1", ACTIVITY_ANNOUNCE_INTERVAL="3")
+    process = ServerProcess(env, directory / "server.log").start()
+    yield process
+    process.stop()
+
+
+async def test_last_activity_is_announced_once_per_account_per_interval_and_sign_ins_at_once(
+    activity_server: ServerProcess,
+) -> None:
+    """Four sessions of one account each advance their last activity every second; the dashboard hears of
+    it at most once per 3 s (ACTIVITY_ANNOUNCE_INTERVAL), and still hears of a sign-in at once."""
+    email, laptop = await sign_up(activity_server)
+    phones = [await sign_in(activity_server, email) for _ in range(4)]
+    socket = await GraphQLSocket.open(activity_server.ws_url)
+    assert (await socket.init({"authorization": f"Bearer {laptop.token}"}))["type"] == "connection_ack"
+    await socket.subscribe("subscription { activeSessions { id lastActiveAt } }")
+    await socket.next_data()
+    received: list[tuple[float, set[str]]] = []
+
+    async def collect() -> None:
+        while True:
+            data = await socket.next_data(timeout=30)
+            received.append((time.monotonic(), {s["id"] for s in data["activeSessions"]}))
+
+    async def stay_busy(seconds: float) -> None:
+        until = time.monotonic() + seconds
+        while time.monotonic() < until:
+            await asyncio.gather(*(phone.client.data(ME) for phone in phones))
+            await asyncio.sleep(0.2)
+
+    collector = asyncio.create_task(collect())
+    busy = asyncio.create_task(stay_busy(7))
+    await asyncio.sleep(3.5)
+    tablet = await sign_in(activity_server, email)
+    signed_in_at = time.monotonic()
+    await busy
+    await asyncio.sleep(0.5)
+    collector.cancel()
+    await socket.close()
+
+    arrival = next(at for at, ids in received if tablet.session_id in ids)
+    assert arrival - signed_in_at < 1
+    activity_only = [at for at, ids in received if at != arrival]
+    # About 28 activity writes in 7 s: at most one announcement per 3 s, plus the sign-in's.
+    assert len(received) <= 5, [round(at - signed_in_at, 2) for at, _ in received]
+    gaps = [later - earlier for earlier, later in zip(activity_only, activity_only[1:], strict=False)]
+    assert all(gap > 2.5 for gap in gaps), gaps
+
+
 async def test_operations_per_socket_are_capped(server: ServerProcess) -> None:
     _, laptop = await sign_up(server)
     socket = await GraphQLSocket.open(server.ws_url)
