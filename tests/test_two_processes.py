@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import shutil
 import subprocess
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
-from tests.support.databases import Backend
-from tests.support.graphql import ME, REVOKE_SESSION
-from tests.support.server import ServerProcess, free_port
-from tests.test_subscriptions_server import SUBSCRIPTION, server_env, sign_in, sign_up, subscribed
+from tests.conftest import PASSWORD
+from tests.support.databases import Backend, drop_postgres, postgres_backend
+from tests.support.graphql import ME, REVOKE_SESSION, SIGN_IN, SIGN_UP, GraphQLClient
+from tests.support.server import GraphQLSocket, ServerProcess, free_port
+from tests.test_subscriptions_server import APP_ORIGIN, SUBSCRIPTION, server_env, sign_in, sign_up, subscribed
 
 pytestmark = pytest.mark.server
 
@@ -71,23 +76,31 @@ class RedisServer:
             self.process.wait(timeout=5)
 
 
-@pytest.fixture(scope="module")
-def pair(
-    shared: Backend, tmp_path_factory: pytest.TempPathFactory
+@contextlib.contextmanager
+def running_pair(
+    backend: Backend, directory: Path, **env: str
 ) -> Iterator[tuple[ServerProcess, ServerProcess, RedisServer]]:
-    directory = tmp_path_factory.mktemp("pair")
+    """Two processes on ``backend``'s database and a private Redis of their own."""
     redis = RedisServer(directory)
     redis.start()
-    env = server_env(shared, directory, BROADCAST_URL=redis.url)
+    environment = server_env(backend, directory, BROADCAST_URL=redis.url, **env)
     # Started one after the other: the second process finds the migrations already applied.
-    first = ServerProcess(env, directory / "a.log").start()
-    second = ServerProcess(env, directory / "b.log").start()
+    first = ServerProcess(environment, directory / "a.log").start()
+    second = ServerProcess(environment, directory / "b.log").start()
     try:
         yield first, second, redis
     finally:
         first.stop()
         second.stop()
         redis.stop()
+
+
+@pytest.fixture(scope="module")
+def pair(
+    shared: Backend, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[ServerProcess, ServerProcess, RedisServer]]:
+    with running_pair(shared, tmp_path_factory.mktemp("pair")) as processes:
+        yield processes
 
 
 def kill_bus_listener(redis: RedisServer, process: ServerProcess) -> None:
@@ -215,3 +228,109 @@ async def test_concurrent_wrong_passwords_across_two_processes_are_evaluated_as_
     assert set(kinds) <= {"InvalidCredentials", "TooManyAttempts"}
     for client in clients:
         await client.http.aclose()
+
+
+# Idle timeout of MOBILE sessions in the outage test: long enough to set up, short enough to end mid-outage.
+EXPIRY = 8
+
+
+@pytest.fixture(scope="module")
+def expiring_pair(shared: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, ...]]:
+    # Its sweep ends MOBILE sessions idle for 8 s, so it gets a database of its own.
+    own, name = postgres_backend()
+    try:
+        with running_pair(own, tmp_path_factory.mktemp("expiring"), MOBILE_IDLE_TIMEOUT=str(EXPIRY)) as processes:
+            yield processes
+    finally:
+        drop_postgres(name)
+
+
+async def browser_session(server: ServerProcess, email: str, *, new: bool = False) -> tuple[GraphQLClient, str]:
+    """A WEB session (cookie, 7 days idle, so it outlives the test): the browser and the session's id."""
+    browser = GraphQLClient(httpx.AsyncClient(base_url=server.url, timeout=10))
+    field, document = ("signUp", SIGN_UP) if new else ("signIn", SIGN_IN)
+    payload = (await browser.data(document, {"input": {"email": email, "password": PASSWORD}}))[field]
+    assert payload["__typename"] == "SignedIn", payload
+    return browser, payload["session"]["id"]
+
+
+async def browser_signed_in(
+    server: ServerProcess, email: str, *, new: bool
+) -> tuple[GraphQLClient, str, GraphQLSocket]:
+    """A WEB session and its activeSessions socket: a dashboard."""
+    browser, session_id = await browser_session(server, email, new=new)
+    socket = await GraphQLSocket.open(
+        server.ws_url, cookie=f"session={browser.http.cookies['session']}", origin=APP_ORIGIN
+    )
+    assert (await socket.init())["type"] == "connection_ack"
+    await socket.subscribe(SUBSCRIPTION)
+    await socket.next_data()
+    return browser, session_id, socket
+
+
+async def closing(socket: GraphQLSocket) -> tuple[list[dict], int | None, float]:
+    """What the socket received before the server closed it, the close code, and when it closed."""
+    messages, code = await socket.messages_until_close(timeout=60)
+    return messages, code, time.monotonic()
+
+
+async def converged(socket: GraphQLSocket, expected: set[str], timeout: float) -> None:
+    """Wait until the socket's latest list holds exactly ``expected``."""
+    deadline = time.monotonic() + timeout
+    seen: list[set[str]] = []
+    while True:
+        try:
+            listed = (await socket.next_data(timeout=max(deadline - time.monotonic(), 0)))["activeSessions"]
+        except TimeoutError:
+            raise AssertionError(f"expected {expected}, the socket received {seen}") from None
+        seen.append({s["id"] for s in listed})
+        if seen[-1] == expected:
+            return
+
+
+async def test_while_redis_is_down_ended_sessions_close_their_sockets_and_lists_converge_after(
+    expiring_pair,
+) -> None:
+    """Redis stopped for 10 s. Meanwhile a session is revoked, one signs in and one expires: the two ended
+    sessions' sockets close within a second of their end, with nothing sent first; once Redis is back every
+    dashboard shows the true list, and live events flow again."""
+    a, b, redis = expiring_pair
+    email = f"{uuid.uuid4().hex[:10]}@example.com"
+    _, dashboard_a_id, dashboard_a = await browser_signed_in(a, email, new=True)
+    browser_b, dashboard_b_id, dashboard_b = await browser_signed_in(b, email, new=False)
+    revoked = await sign_in(a, email)
+    asked_at = time.monotonic()
+    expiring = await sign_in(b, email)
+    expires_between = (asked_at + EXPIRY, time.monotonic() + EXPIRY)
+    # Opened after the last change before the outage, so that anything they receive comes after it.
+    revoked_socket, _ = await subscribed(b, revoked)
+    expiring_socket, _ = await subscribed(a, expiring)
+    for dashboard in (dashboard_a, dashboard_b):
+        await converged(dashboard, {dashboard_a_id, dashboard_b_id, revoked.session_id, expiring.session_id}, 5)
+    revoked_closed = asyncio.create_task(closing(revoked_socket))
+    expired_closed = asyncio.create_task(closing(expiring_socket))
+
+    redis.stop()
+    outage_began = time.monotonic()
+    await asyncio.sleep(1)
+    ended = await browser_b.data(REVOKE_SESSION, {"id": revoked.session_id})  # served by B; the socket is on B too
+    revoked_at = time.monotonic()
+    assert ended["revokeSession"]["__typename"] == "SessionRevoked"
+    _, newcomer_id = await browser_session(a, email)
+
+    messages, code, closed_at = await revoked_closed
+    assert (messages, code) == ([], 4403)
+    assert closed_at - revoked_at < 1
+    messages, code, closed_at = await expired_closed
+    assert (messages, code) == ([], 4403)
+    assert expires_between[0] - 0.2 < closed_at < expires_between[1] + 1
+    await asyncio.sleep(max(0.0, outage_began + 10 - time.monotonic()))
+    redis.start()
+
+    expected = {dashboard_a_id, dashboard_b_id, newcomer_id}
+    await asyncio.gather(converged(dashboard_a, expected, timeout=15), converged(dashboard_b, expected, timeout=15))
+    later = await sign_in(b, email)
+    expected.add(later.session_id)
+    await asyncio.gather(converged(dashboard_a, expected, timeout=3), converged(dashboard_b, expected, timeout=3))
+    await dashboard_a.close()
+    await dashboard_b.close()
