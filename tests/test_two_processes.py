@@ -22,6 +22,12 @@ from tests.test_subscriptions_server import APP_ORIGIN, SUBSCRIPTION, server_env
 
 pytestmark = pytest.mark.server
 
+CREATE_API_KEY = """
+mutation($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) { __typename ... on ApiKeyCreated { secret apiKey { id } } }
+}"""
+REVOKE_API_KEY = "mutation($id: ID!) { revokeApiKey(id: $id) { __typename } }"
+
 
 @pytest.fixture(scope="module")
 def shared(backend: Backend) -> Backend:
@@ -129,12 +135,33 @@ async def test_a_revocation_served_by_a_process_that_just_lost_its_bus_link_stil
     email, s = await sign_up(b)
     x = await sign_in(b, email)
     x_socket, _ = await subscribed(a, x)
+    s_socket, _ = await subscribed(a, s)
 
     kill_bus_listener(redis, b)
     revoked = await s.client.data(REVOKE_SESSION, {"id": x.session_id})  # served by process B
     revoked_at = time.monotonic()
     assert revoked["revokeSession"]["__typename"] == "SessionRevoked"
     assert await x_socket.messages_until_close(timeout=1) == ([], 4403)
+    assert time.monotonic() - revoked_at < 1
+    # A's bus never broke, so only B's retried announcement can tell A's dashboard.
+    await converged(s_socket, {s.session_id}, timeout=3)
+    await s_socket.close()
+
+
+async def test_a_revoked_api_key_closes_its_socket_on_another_process_without_the_bus(pair) -> None:
+    a, b, redis = pair
+    _, s = await sign_up(b)
+    created = (await s.client.data(CREATE_API_KEY, {"input": {"name": "dashboard"}}))["createApiKey"]
+    key_socket = await GraphQLSocket.open(a.ws_url)
+    assert (await key_socket.init({"authorization": f"Bearer {created['secret']}"}))["type"] == "connection_ack"
+    await key_socket.subscribe(SUBSCRIPTION)
+    await key_socket.next_data()
+
+    kill_bus_listener(redis, b)
+    revoked = await s.client.data(REVOKE_API_KEY, {"id": created["apiKey"]["id"]})
+    revoked_at = time.monotonic()
+    assert revoked["revokeApiKey"]["__typename"] == "ApiKeyRevoked"
+    assert await key_socket.messages_until_close(timeout=1) == ([], 4403)
     assert time.monotonic() - revoked_at < 1
 
 
