@@ -7,13 +7,13 @@ nothing (the GraphQL layer refuses every mutation to it).
 
 from __future__ import annotations
 
-import contextlib
 import re
 import secrets
 import uuid
 from collections.abc import Collection, Iterator
 from datetime import UTC, datetime, timedelta
 
+from tortoise.connection import get_connection
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
@@ -204,27 +204,41 @@ async def credential_is_live(credential_id: str, *, clock: Clock, policy: Sessio
 LIVENESS_CHUNK = 500
 
 
-async def live_credentials(
-    session_ids: Collection[str], key_ids: Collection[str], *, clock: Clock, policy: SessionPolicy
-) -> set[str]:
-    """Which of these sessions and API keys still authenticate: one primary-key query per 500 ids of each kind."""
-    now = clock.now()
-    live: set[str] = set()
+async def open_credentials(session_ids: Collection[str], key_ids: Collection[str]) -> set[str]:
+    """Which of these sessions are not ended and API keys not revoked (timeouts aside): one query per 500 ids.
+
+    This runs every half second over every credential a process's sockets hold, so it is plain SQL on the
+    primary key: through the query builder a check of 10,000 ids cost 220-260 ms of CPU against 17 ms, and
+    with ``ended_at IS NULL`` (or the timeouts) in the condition PostgreSQL and SQLite chose the
+    (ended_at, last_active_at) index and took 3 to 50 times longer (bench B2, liveness).
+    """
+    connection = get_connection("default")
+    postgres = connection.capabilities.dialect == "postgres"
+    still_open: set[str] = set()
+    for table, ended_column, ids in (
+        (Session._meta.db_table, "ended_at", session_ids),
+        (ApiKey._meta.db_table, "revoked_at", key_ids),
+    ):
+        for chunk in _chunks(ids):
+            marks = ",".join(f"${n}" for n in range(1, len(chunk) + 1)) if postgres else ",".join("?" * len(chunk))
+            sql = f'SELECT "id", "{ended_column}" FROM "{table}" WHERE "id" IN ({marks})'  # noqa: S608 (no input)
+            _, rows = await connection.execute_query(sql, chunk)
+            still_open.update(str(row[0]) for row in rows if row[1] is None)
+    return still_open
+
+
+async def session_expiries(session_ids: Collection[str], *, policy: SessionPolicy) -> dict[str, datetime]:
+    """When each of these sessions, if not ended, times out as of its last recorded activity."""
+    expiries: dict[str, datetime] = {}
     for chunk in _chunks(session_ids):
-        rows = await Session.filter(policy.live_filter(now), id__in=chunk).values_list("id", flat=True)
-        live.update(str(row) for row in rows)
-    for chunk in _chunks(key_ids):
-        rows = await ApiKey.filter(
-            Q(expires_at=None) | Q(expires_at__gt=now), id__in=chunk, revoked_at=None
-        ).values_list("id", flat=True)
-        live.update(str(row) for row in rows)
-    return live
+        rows = await Session.filter(id__in=chunk, ended_at=None).values_list(
+            "id", "client", "last_active_at", "created_at"
+        )
+        expiries.update((str(i), policy.ends_at(client, active, created)) for i, client, active, created in rows)
+    return expiries
 
 
-def _chunks(ids: Collection[str]) -> Iterator[list[uuid.UUID]]:
-    parsed: list[uuid.UUID] = []
-    for raw in ids:
-        with contextlib.suppress(ValueError):
-            parsed.append(uuid.UUID(raw))
-    for start in range(0, len(parsed), LIVENESS_CHUNK):
-        yield parsed[start : start + LIVENESS_CHUNK]
+def _chunks(ids: Collection[str]) -> Iterator[list[str]]:
+    listed = list(ids)
+    for start in range(0, len(listed), LIVENESS_CHUNK):
+        yield listed[start : start + LIVENESS_CHUNK]

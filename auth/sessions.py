@@ -54,9 +54,13 @@ class SessionPolicy:
 
     def expires_at(self, session: Session) -> datetime:
         """When the session ends if it stays idle: last activity plus the idle timeout (capped by the lifetime)."""
-        idle_end = session.last_active_at + self.idle_timeout(session.client)
+        return self.ends_at(session.client, session.last_active_at, session.created_at)
+
+    def ends_at(self, client: ClientKind | str, last_active_at: datetime, created_at: datetime) -> datetime:
+        """When a session of this kind, last active and created then, ends if it stays idle."""
+        idle_end = last_active_at + self.idle_timeout(client)
         if self.absolute_lifetime:
-            return min(idle_end, session.created_at + timedelta(seconds=self.absolute_lifetime))
+            return min(idle_end, created_at + timedelta(seconds=self.absolute_lifetime))
         return idle_end
 
     def live_filter(self, now: datetime) -> Q:

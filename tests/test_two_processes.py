@@ -113,14 +113,17 @@ def kill_bus_listener(redis: RedisServer, process: ServerProcess) -> None:
     """Cut one process's pub/sub connection (CLIENT KILL), as a network blip would; nothing else is touched."""
     assert process.process is not None
     name = f"workestra-listen-{process.process.pid}"
-    listing = subprocess.run(["redis-cli", "-p", str(redis.port), "CLIENT", "LIST"], capture_output=True, text=True)
-    ids = [
-        fields["id"]
-        for fields in (
+    # After an earlier cut the process may still be reconnecting: wait for its listener to be back.
+    deadline = time.monotonic() + 10
+    while True:
+        listing = subprocess.run(["redis-cli", "-p", str(redis.port), "CLIENT", "LIST"], capture_output=True, text=True)
+        lines = (
             dict(item.split("=", 1) for item in line.split() if "=" in item) for line in listing.stdout.splitlines()
         )
-        if fields.get("name") == name
-    ]
+        ids = [fields["id"] for fields in lines if fields.get("name") == name and fields.get("sub") == "1"]
+        if len(ids) == 1 or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     assert len(ids) == 1, listing.stdout
     killed = subprocess.run(
         ["redis-cli", "-p", str(redis.port), "CLIENT", "KILL", "ID", ids[0]], capture_output=True, text=True

@@ -117,7 +117,15 @@ class GraphQLView(GraphQL):
         context.socket_session_id = viewer.credential_id
         # From here on the socket is closed within a second of its credential's end (workestra.sockets).
         context.live_socket = LiveSocket(
-            websocket, viewer.account_id, viewer.credential_id, is_api_key=viewer.is_api_key
+            websocket,
+            viewer.account_id,
+            viewer.credential_id,
+            is_api_key=viewer.is_api_key,
+            ends_at=(
+                self.services.session_policy.expires_at(viewer.session)
+                if viewer.session is not None
+                else viewer.api_key.expires_at
+            ),
         )
         self.services.sockets.add(context.live_socket)
         websocket.scope[_SOCKET_KEY] = context.live_socket

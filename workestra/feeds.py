@@ -125,8 +125,11 @@ class SessionAnnouncer:
             next_due = min((p.due for p in self._pending.values()), default=None)
             timeout = None if next_due is None else max(0.0, next_due - loop.time())
             if timeout != 0.0:
+                # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that arrives as
+                # the event is set, and shutdown then waits for this task forever.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout)
+                    async with asyncio.timeout(timeout):
+                        await self._wake.wait()
 
     async def _publish_due(self, now: float) -> None:
         if self._everything:

@@ -139,9 +139,7 @@ class Services:
         try:
             yield self
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await _stop(tasks)
             await self.sockets.close()
             await self.feeds.close()
             await self.bus.disconnect()
@@ -173,3 +171,16 @@ class Services:
             else:
                 if ended:
                     log.info("expired sessions ended count=%d", ended)
+
+
+async def _stop(tasks: list[asyncio.Task[None]]) -> None:
+    """Cancel the tasks until they are done.
+
+    Once is not always enough on Python 3.11: ``asyncio.wait_for`` (in a publish, say) swallows a
+    cancellation that arrives just as what it waits for completes, and the task then waits forever.
+    """
+    while pending := [task for task in tasks if not task.done()]:
+        for task in pending:
+            task.cancel()
+        await asyncio.wait(pending, timeout=0.5)
+    await asyncio.gather(*tasks, return_exceptions=True)

@@ -17,9 +17,10 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Collection
+from datetime import datetime
 from typing import Protocol
 
-from auth.api_keys import live_credentials
+from auth.api_keys import open_credentials, session_expiries
 from auth.clock import Clock
 from auth.sessions import SessionEvents, SessionPolicy, sweep_expired_sessions
 from workestra.feeds import SessionFeeds
@@ -38,13 +39,23 @@ class Closable(Protocol):
 class LiveSocket:
     """One open socket of this process and the credential (session or API key) it was opened with."""
 
-    __slots__ = ("account_id", "credential_id", "ended", "is_api_key", "websocket")
+    __slots__ = ("account_id", "credential_id", "ended", "ends_at", "is_api_key", "websocket")
 
-    def __init__(self, websocket: Closable, account_id: int, credential_id: str, *, is_api_key: bool) -> None:
+    def __init__(
+        self,
+        websocket: Closable,
+        account_id: int,
+        credential_id: str,
+        *,
+        is_api_key: bool,
+        ends_at: datetime | None,
+    ) -> None:
         self.websocket = websocket
         self.account_id = account_id
         self.credential_id = credential_id
         self.is_api_key = is_api_key
+        # When the credential times out unless its activity advances (None: an API key without expiry).
+        self.ends_at = ends_at
         self.ended = False
 
     async def end(self, code: int = SESSION_ENDED, reason: str = "Session ended") -> None:
@@ -103,22 +114,46 @@ class LiveSockets:
                 watcher.cancel()
 
     async def still_live(self, socket: LiveSocket) -> bool:
-        """Ask the database whether the socket's credential still authenticates."""
-        if socket.ended:
-            return False
-        one = (socket.credential_id,)
-        live = await self._live((), one) if socket.is_api_key else await self._live(one, ())
-        return socket.credential_id in live
+        """Ask the database whether the socket's credential still authenticates; end the socket if not."""
+        if not socket.ended:
+            await self.check([socket])
+        return not socket.ended
 
     async def check(self, sockets: Collection[LiveSocket] | None = None) -> int:
-        """End the sockets (all held ones by default) whose credential has ended; returns how many were ended."""
+        """End the sockets (all held ones by default) whose credential has ended; returns how many were ended.
+
+        One primary-key query per 500 credentials tells which are ended or revoked; timeouts are judged
+        from what each socket knows of its credential, and only a session that seems timed out is read
+        again (its activity may have advanced on another process).
+        """
         groups = list((self._by_credential if sockets is None else _grouped(sockets)).items())
         if not groups:
             return 0
-        sessions = [credential for credential, group in groups if not _any(group).is_api_key]
-        keys = [credential for credential, group in groups if _any(group).is_api_key]
-        live = await self._live(sessions, keys)
-        ended = [s for credential, group in groups if credential not in live for s in list(group) if not s.ended]
+        sessions: list[str] = []
+        keys: list[str] = []
+        for credential, group in groups:
+            (keys if _any(group).is_api_key else sessions).append(credential)
+        still_open = await open_credentials(sessions, keys)
+        now = self._clock.now()
+        ended: list[LiveSocket] = []
+        due: dict[str, set[LiveSocket]] = {}
+        for credential, group in groups:
+            if credential not in still_open:
+                ended.extend(socket for socket in group if not socket.ended)
+            elif _timed_out(group, now):
+                if _any(group).is_api_key:
+                    ended.extend(socket for socket in group if not socket.ended)
+                else:
+                    due[credential] = group
+        if due:
+            expiries = await session_expiries(due, policy=self._policy)
+            for credential, group in due.items():
+                ends_at = expiries.get(credential)
+                if ends_at is None or now >= ends_at:
+                    ended.extend(socket for socket in group if not socket.ended)
+                else:
+                    for socket in group:
+                        socket.ends_at = ends_at
         for socket in ended:
             await socket.end()
         ended_sessions = {s.credential_id for s in ended if not s.is_api_key}
@@ -157,9 +192,6 @@ class LiveSockets:
             watcher.cancel()
         await asyncio.gather(*watchers, return_exceptions=True)
 
-    async def _live(self, sessions: Collection[str], keys: Collection[str]) -> set[str]:
-        return await live_credentials(sessions, keys, clock=self._clock, policy=self._policy)
-
     async def _watch_account(self, account_id: int) -> None:
         """Close the account's sockets as soon as the bus says their credential ended (the fast path)."""
         try:
@@ -189,6 +221,12 @@ def _grouped(sockets: Collection[LiveSocket]) -> dict[str, set[LiveSocket]]:
 
 def _any(group: set[LiveSocket]) -> LiveSocket:
     return next(iter(group))
+
+
+def _timed_out(group: Collection[LiveSocket], now: datetime) -> bool:
+    # Sockets of one credential learn the same expiry; the first one stands for all.
+    ends_at = _any(group).ends_at
+    return ends_at is not None and now >= ends_at
 
 
 def _remove(index: dict, key: object, socket: LiveSocket) -> bool:
