@@ -112,10 +112,14 @@ class SessionAnnouncer:
             now = loop.time()
             try:
                 await self._publish_due(now)
-            except EventBusUnavailable as exc:
-                log.warning(
-                    "session changes not announced yet, retrying in %.1fs pending=%d (%s)", delay, self.pending, exc
-                )
+            except Exception as exc:
+                if isinstance(exc, EventBusUnavailable):
+                    log.warning(
+                        "session changes not announced yet, retrying in %.1fs pending=%d (%s)", delay, self.pending, exc
+                    )
+                else:
+                    # Never die: a dead announcer would leave every list on every other process stale.
+                    log.exception("session announcer failed; retrying in %.1fs pending=%d", delay, self.pending)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self._max_retry_delay)
                 continue
@@ -139,7 +143,7 @@ class SessionAnnouncer:
             pending = self._pending.pop(account_id)
             try:
                 await self._bus.publish(account_topic(account_id), json.dumps({"ended": sorted(pending.ended)}))
-            except EventBusUnavailable:
+            except Exception:
                 self._queue(account_id, sorted(pending.ended), due=pending.due)
                 raise
             self._announced_at[account_id] = now

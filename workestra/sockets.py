@@ -114,9 +114,16 @@ class LiveSockets:
                 watcher.cancel()
 
     async def still_live(self, socket: LiveSocket) -> bool:
-        """Ask the database whether the socket's credential still authenticates; end the socket if not."""
+        """Ask the database whether the socket's credential still authenticates; end the socket if not.
+
+        When the database cannot answer, the socket is not ended for it: the operation that asked then
+        authenticates on its own and fails with its own error.
+        """
         if not socket.ended:
-            await self.check([socket])
+            try:
+                await self.check([socket])
+            except Exception:
+                log.warning("socket credential check failed", exc_info=True)
         return not socket.ended
 
     async def check(self, sockets: Collection[LiveSocket] | None = None) -> int:
