@@ -59,7 +59,11 @@ class LiveSocket:
         self.ended = False
 
     async def end(self, code: int = SESSION_ENDED, reason: str = "Session ended") -> None:
-        """End the socket with ``code``; from this moment on nothing but the close is sent on it."""
+        """End the socket with ``code``; from this moment on nothing but the close is sent on it.
+
+        Every end of a socket for a reason comes through here, so this is where each active operation
+        would first be told why (an ``error`` with a code) before the close.
+        """
         if self.ended:
             return
         self.ended = True
