@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 import secrets
 import uuid
+from collections.abc import Collection, Iterator
 from datetime import UTC, datetime, timedelta
 
+from tortoise.connection import get_connection
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
@@ -20,7 +22,7 @@ from auth.clock import Clock
 from auth.errors import InvalidInput
 from auth.sessions import ClientInfo, SessionEvents, SessionPolicy, announce, session_is_live
 from auth.tokens import plausible_token, token_digest
-from models import ApiKey, SecurityEventType
+from models import ApiKey, SecurityEventType, Session
 
 KEY_PREFIX = "wk_"
 KEY_BYTES = 32
@@ -200,3 +202,47 @@ async def credential_is_live(credential_id: str, *, clock: Clock, policy: Sessio
     return await session_is_live(credential_id, clock=clock, policy=policy) or await api_key_is_live(
         credential_id, clock=clock
     )
+
+
+# Ids per liveness query: well under SQLite's and asyncpg's bound-parameter limits, and one index probe each.
+LIVENESS_CHUNK = 500
+
+
+async def open_credentials(session_ids: Collection[str], key_ids: Collection[str]) -> set[str]:
+    """Which of these sessions are not ended and API keys not revoked (timeouts aside): one query per 500 ids.
+
+    This runs every half second over every credential a process's sockets hold, so it is plain SQL on the
+    primary key: through the query builder a check of 10,000 ids cost 220-260 ms of CPU against 17 ms, and
+    with ``ended_at IS NULL`` (or the timeouts) in the condition PostgreSQL and SQLite chose the
+    (ended_at, last_active_at) index and took 3 to 50 times longer (bench B2, liveness).
+    """
+    connection = get_connection("default")
+    postgres = connection.capabilities.dialect == "postgres"
+    still_open: set[str] = set()
+    for table, ended_column, ids in (
+        (Session._meta.db_table, "ended_at", session_ids),
+        (ApiKey._meta.db_table, "revoked_at", key_ids),
+    ):
+        for chunk in _chunks(ids):
+            marks = ",".join(f"${n}" for n in range(1, len(chunk) + 1)) if postgres else ",".join("?" * len(chunk))
+            sql = f'SELECT "id", "{ended_column}" FROM "{table}" WHERE "id" IN ({marks})'  # noqa: S608 (no input)
+            _, rows = await connection.execute_query(sql, chunk)
+            still_open.update(str(row[0]) for row in rows if row[1] is None)
+    return still_open
+
+
+async def session_expiries(session_ids: Collection[str], *, policy: SessionPolicy) -> dict[str, datetime]:
+    """When each of these sessions, if not ended, times out as of its last recorded activity."""
+    expiries: dict[str, datetime] = {}
+    for chunk in _chunks(session_ids):
+        rows = await Session.filter(id__in=chunk, ended_at=None).values_list(
+            "id", "client", "last_active_at", "created_at"
+        )
+        expiries.update((str(i), policy.ends_at(client, active, created)) for i, client, active, created in rows)
+    return expiries
+
+
+def _chunks(ids: Collection[str]) -> Iterator[list[str]]:
+    listed = list(ids)
+    for start in range(0, len(listed), LIVENESS_CHUNK):
+        yield listed[start : start + LIVENESS_CHUNK]

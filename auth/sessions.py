@@ -29,6 +29,8 @@ class SessionEvents(Protocol):
 
     async def sessions_changed(self, account_id: int, *, ended: Sequence[str] = ()) -> None: ...
 
+    async def activity_advanced(self, account_id: int) -> None: ...
+
 
 class LocationLookup(Protocol):
     """Turns an IP into an approximate place name."""
@@ -52,9 +54,13 @@ class SessionPolicy:
 
     def expires_at(self, session: Session) -> datetime:
         """When the session ends if it stays idle: last activity plus the idle timeout (capped by the lifetime)."""
-        idle_end = session.last_active_at + self.idle_timeout(session.client)
+        return self.ends_at(session.client, session.last_active_at, session.created_at)
+
+    def ends_at(self, client: ClientKind | str, last_active_at: datetime, created_at: datetime) -> datetime:
+        """When a session of this kind, last active and created then, ends if it stays idle."""
+        idle_end = last_active_at + self.idle_timeout(client)
         if self.absolute_lifetime:
-            return min(idle_end, session.created_at + timedelta(seconds=self.absolute_lifetime))
+            return min(idle_end, created_at + timedelta(seconds=self.absolute_lifetime))
         return idle_end
 
     def live_filter(self, now: datetime) -> Q:
@@ -119,7 +125,7 @@ async def authenticate(
         )
         if advanced:
             session.last_active_at = now
-            await announce(events, session.account_id)
+            await announce_activity(events, session.account_id)
     return session
 
 
@@ -233,12 +239,16 @@ def _session_uuid(session_id: object) -> uuid.UUID | None:
         return None
 
 
-async def sweep_expired_sessions(*, clock: Clock, policy: SessionPolicy, events: SessionEvents) -> int:
-    """End sessions past their timeouts even when nobody uses them; safe to run on many processes at once."""
+async def sweep_expired_sessions(
+    *, clock: Clock, policy: SessionPolicy, events: SessionEvents, among: Sequence[uuid.UUID] | None = None
+) -> int:
+    """End sessions past their timeouts even when nobody uses them; safe to run on many processes at once.
+
+    With ``among``, only those sessions are looked at (a socket check that found them no longer live).
+    """
     now = clock.now()
-    expired = (
-        await Session.filter(ended_at=None).exclude(policy.live_filter(now)).limit(1000).values_list("id", "account_id")
-    )
+    candidates = Session.filter(ended_at=None) if among is None else Session.filter(ended_at=None, id__in=among)
+    expired = await candidates.exclude(policy.live_filter(now)).limit(1000).values_list("id", "account_id")
     by_account: dict[int, list[uuid.UUID]] = {}
     for session_id, account_id in expired:
         by_account.setdefault(account_id, []).append(session_id)
@@ -289,6 +299,14 @@ async def announce(events: SessionEvents, account_id: int, ended: Sequence[str] 
     except Exception:
         # The database is the truth; subscribers resync when the bus comes back.
         log.warning("session change not announced account_id=%s", account_id, exc_info=True)
+
+
+async def announce_activity(events: SessionEvents, account_id: int) -> None:
+    """Tell subscribers that a session's last activity advanced (coalesced per account by the announcer)."""
+    try:
+        await events.activity_advanced(account_id)
+    except Exception:
+        log.warning("session activity not announced account_id=%s", account_id, exc_info=True)
 
 
 async def session_is_live(session_id: str, *, clock: Clock, policy: SessionPolicy) -> bool:

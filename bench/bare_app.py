@@ -38,6 +38,9 @@ class _NoEvents:
     async def sessions_changed(self, account_id: int, *, ended: Sequence[str] = ()) -> None:
         return None
 
+    async def activity_advanced(self, account_id: int) -> None:
+        return None
+
 
 def _bearer(value: str | None) -> str | None:
     if not value:

@@ -44,7 +44,7 @@ async def watch_active_sessions(info: strawberry.Info[Context, None]) -> AsyncGe
     mine = strawberry.ID(str(viewer.session_id)) if viewer.session_id is not None else None
     sent: list[Session] | None = None
     with metrics.SUBSCRIPTIONS.track_inprogress():
-        async with ctx.services.feeds.watch(viewer.account_id) as snapshots:
+        async with ctx.services.feeds.watch(viewer.account_id, holder=ctx.live_socket) as snapshots:
             async for snapshot in snapshots:
                 views = _views(snapshot, policy)
                 if sent is not None and _same(snapshot, sent, views):

@@ -8,6 +8,7 @@ which case they fail.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import shutil
@@ -25,6 +26,7 @@ import redis
 
 from workestra import events
 from workestra.events import BusReset, EventBus, EventBusUnavailable, Subscription
+from workestra.feeds import SessionAnnouncer, account_topic
 
 pytestmark = pytest.mark.asyncio
 
@@ -553,3 +555,47 @@ async def test_rejects_unknown_scheme_and_bad_options() -> None:
         EventBus("memory://", queue_size=0)
     with pytest.raises(ValueError):
         EventBus("memory://", reconnect_delay=2.0, max_reconnect_delay=1.0)
+
+
+# -- the announcer: after commit, retried, merged, never dropped ---------------------------------------
+
+
+async def test_an_announcement_the_bus_refuses_is_retried_until_it_is_taken(bus_url: str) -> None:
+    bus = _make_bus(bus_url)
+    announcer = SessionAnnouncer(bus, activity_interval=5, retry_delay=0.05, max_retry_delay=0.1)
+    runner = asyncio.create_task(announcer.run())
+    try:
+        # Not connected yet: the publish is refused, and the announcement must wait rather than vanish.
+        await announcer.sessions_changed(7, ended=["s1"])
+        await asyncio.sleep(0.3)
+        assert announcer.pending == 1
+        await bus.connect()
+        async with bus.subscribe(account_topic(7)) as sub:
+            assert json.loads(str(await next_item(sub))) == {"ended": ["s1"]}
+        assert announcer.pending == 0
+    finally:
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+        await bus.disconnect()
+
+
+async def test_past_the_pending_cap_announcements_become_one_reset_for_every_process(live_redis: RedisServer) -> None:
+    # Two buses on one channel stand for two processes (memory:// cannot cross processes).
+    channel = f"test-{uuid.uuid4().hex}"
+    publishing, listening = _make_bus(live_redis.url, channel=channel), _make_bus(live_redis.url, channel=channel)
+    await listening.connect()
+    announcer = SessionAnnouncer(publishing, activity_interval=5, max_pending=2, retry_delay=0.05)
+    runner = asyncio.create_task(announcer.run())
+    try:
+        async with listening.subscribe(account_topic(1)) as sub:
+            for account in (1, 2, 3):
+                await announcer.sessions_changed(account)
+            await asyncio.sleep(0.2)
+            await publishing.connect()
+            item = await next_item(sub)
+            assert isinstance(item, BusReset) and item.reason == "remote"
+    finally:
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+        await publishing.disconnect()
+        await listening.disconnect()

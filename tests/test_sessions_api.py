@@ -166,3 +166,25 @@ async def test_the_sweep_ends_idle_sessions_nobody_uses(app, user: User, make_cl
     ended = await Session.get(id=user.session_id)
     assert ended.ended_at == clock.now()
     assert ended.end_reason == "EXPIRED"
+
+
+@pytest.mark.parametrize(
+    ("environ", "refused"),
+    [
+        ({"SOCKET_CHECK_INTERVAL_MS": "1001"}, "SOCKET_CHECK_INTERVAL_MS"),
+        ({"SOCKET_CHECK_INTERVAL_MS": "49"}, "SOCKET_CHECK_INTERVAL_MS"),
+        ({"SOCKET_CHECK_INTERVAL_MS": "half"}, "SOCKET_CHECK_INTERVAL_MS"),
+        ({"ACTIVITY_ANNOUNCE_INTERVAL": "-1"}, "ACTIVITY_ANNOUNCE_INTERVAL"),
+        ({"SOCKET_CHECK_INTERVAL_MS": "1000", "ACTIVITY_ANNOUNCE_INTERVAL": "0"}, None),
+    ],
+)
+def test_the_socket_check_must_run_at_least_every_second(environ: dict[str, str], refused: str | None) -> None:
+    """A socket must close within a second of its credential's end, so a slower check is refused."""
+    from workestra.settings import Settings, SettingsError
+
+    if refused is None:
+        settings = Settings.from_env(environ, env_file=None)
+        assert (settings.socket_check_interval_ms, settings.activity_announce_interval) == (1000, 0)
+        return
+    with pytest.raises(SettingsError, match=refused):
+        Settings.from_env(environ, env_file=None)

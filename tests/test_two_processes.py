@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import shutil
 import subprocess
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.support.databases import Backend
-from tests.support.graphql import ME, REVOKE_SESSION
-from tests.support.server import ServerProcess, free_port
-from tests.test_subscriptions_server import server_env, sign_in, sign_up, subscribed
+from tests.support.databases import Backend, drop_postgres, postgres_backend
+from tests.support.graphql import ME, REVOKE_SESSION, SIGN_IN, SIGN_UP, GraphQLClient
+from tests.support.server import GraphQLSocket, ServerProcess, free_port
+from tests.test_subscriptions_server import APP_ORIGIN, SUBSCRIPTION, server_env, sign_in, sign_up, subscribed
 
 pytestmark = pytest.mark.server
+
+CREATE_API_KEY = """
+mutation($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) { __typename ... on ApiKeyCreated { secret apiKey { id } } }
+}"""
+REVOKE_API_KEY = "mutation($id: ID!) { revokeApiKey(id: $id) { __typename } }"
 
 
 @pytest.fixture(scope="module")
@@ -72,23 +82,104 @@ class RedisServer:
             self.process.wait(timeout=5)
 
 
-@pytest.fixture(scope="module")
-def pair(
-    shared: Backend, tmp_path_factory: pytest.TempPathFactory
+@contextlib.contextmanager
+def running_pair(
+    backend: Backend, directory: Path, **env: str
 ) -> Iterator[tuple[ServerProcess, ServerProcess, RedisServer]]:
-    directory = tmp_path_factory.mktemp("pair")
+    """Two processes on ``backend``'s database and a private Redis of their own."""
     redis = RedisServer(directory)
     redis.start()
-    env = server_env(shared, directory, BROADCAST_URL=redis.url)
+    environment = server_env(backend, directory, BROADCAST_URL=redis.url, **env)
     # Started one after the other: the second process finds the migrations already applied.
-    first = ServerProcess(env, directory / "a.log").start()
-    second = ServerProcess(env, directory / "b.log").start()
+    first = ServerProcess(environment, directory / "a.log").start()
+    second = ServerProcess(environment, directory / "b.log").start()
     try:
         yield first, second, redis
     finally:
         first.stop()
         second.stop()
         redis.stop()
+
+
+@pytest.fixture(scope="module")
+def pair(
+    shared: Backend, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[ServerProcess, ServerProcess, RedisServer]]:
+    with running_pair(shared, tmp_path_factory.mktemp("pair")) as processes:
+        yield processes
+
+
+def kill_bus_listener(redis: RedisServer, process: ServerProcess) -> None:
+    """Cut one process's pub/sub connection (CLIENT KILL), as a network blip would; nothing else is touched."""
+    assert process.process is not None
+    name = f"workestra-listen-{process.process.pid}"
+    # After an earlier cut the process may still be reconnecting: wait for its listener to be back.
+    deadline = time.monotonic() + 10
+    while True:
+        listing = subprocess.run(["redis-cli", "-p", str(redis.port), "CLIENT", "LIST"], capture_output=True, text=True)
+        lines = (
+            dict(item.split("=", 1) for item in line.split() if "=" in item) for line in listing.stdout.splitlines()
+        )
+        ids = [fields["id"] for fields in lines if fields.get("name") == name and fields.get("sub") == "1"]
+        if len(ids) == 1 or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert len(ids) == 1, listing.stdout
+    killed = subprocess.run(
+        ["redis-cli", "-p", str(redis.port), "CLIENT", "KILL", "ID", ids[0]], capture_output=True, text=True
+    )
+    assert killed.stdout.strip() == "1", killed.stdout
+
+
+async def test_a_revocation_served_by_a_process_that_just_lost_its_bus_link_still_closes_the_socket(pair) -> None:
+    """B has just lost its pub/sub connection and cannot publish; the revocation it serves must still close
+    X's socket on A within a second, with nothing sent to X before the close."""
+    a, b, redis = pair
+    email, s = await sign_up(b)
+    x = await sign_in(b, email)
+    x_socket, _ = await subscribed(a, x)
+    s_socket, _ = await subscribed(a, s)
+
+    kill_bus_listener(redis, b)
+    revoked = await s.client.data(REVOKE_SESSION, {"id": x.session_id})  # served by process B
+    revoked_at = time.monotonic()
+    assert revoked["revokeSession"]["__typename"] == "SessionRevoked"
+    assert await x_socket.messages_until_close(timeout=1) == ([], 4403)
+    assert time.monotonic() - revoked_at < 1
+    # A's bus never broke, so only B's retried announcement can tell A's dashboard.
+    await converged(s_socket, {s.session_id}, timeout=3)
+    await s_socket.close()
+
+
+async def test_a_revoked_api_key_closes_its_socket_on_another_process_without_the_bus(pair) -> None:
+    a, b, redis = pair
+    _, s = await sign_up(b)
+    created = (await s.client.data(CREATE_API_KEY, {"input": {"name": "dashboard"}}))["createApiKey"]
+    key_socket = await GraphQLSocket.open(a.ws_url)
+    assert (await key_socket.init({"authorization": f"Bearer {created['secret']}"}))["type"] == "connection_ack"
+    await key_socket.subscribe(SUBSCRIPTION)
+    await key_socket.next_data()
+
+    kill_bus_listener(redis, b)
+    revoked = await s.client.data(REVOKE_API_KEY, {"id": created["apiKey"]["id"]})
+    revoked_at = time.monotonic()
+    assert revoked["revokeApiKey"]["__typename"] == "ApiKeyRevoked"
+    assert await key_socket.messages_until_close(timeout=1) == ([], 4403)
+    assert time.monotonic() - revoked_at < 1
+
+
+async def test_a_new_operation_on_a_socket_whose_session_ended_closes_it_with_4403(pair) -> None:
+    """The same lost announcement, then X subscribes again at once: the answer is the close, not `complete`."""
+    a, b, redis = pair
+    email, s = await sign_up(b)
+    x = await sign_in(b, email)
+    x_socket, _ = await subscribed(a, x)
+
+    kill_bus_listener(redis, b)
+    revoked = await s.client.data(REVOKE_SESSION, {"id": x.session_id})
+    assert revoked["revokeSession"]["__typename"] == "SessionRevoked"
+    await x_socket.subscribe(SUBSCRIPTION, op_id="2")
+    assert await x_socket.messages_until_close(timeout=1) == ([], 4403)
 
 
 async def test_a_revocation_on_one_process_updates_and_closes_sockets_on_the_other(pair) -> None:
@@ -244,3 +335,109 @@ async def test_a_process_killed_mid_sign_in_blocks_the_email_only_for_a_lease(sh
     one_sign_in = time.monotonic() - started
     await survivor.http.aclose()
     print(f"signed in {elapsed:.2f} s after the kill (a sign-in alone: {one_sign_in:.2f} s): {answers}")
+
+
+# Idle timeout of MOBILE sessions in the outage test: long enough to set up, short enough to end mid-outage.
+EXPIRY = 8
+
+
+@pytest.fixture(scope="module")
+def expiring_pair(shared: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, ...]]:
+    # Its sweep ends MOBILE sessions idle for 8 s, so it gets a database of its own.
+    own, name = postgres_backend()
+    try:
+        with running_pair(own, tmp_path_factory.mktemp("expiring"), MOBILE_IDLE_TIMEOUT=str(EXPIRY)) as processes:
+            yield processes
+    finally:
+        drop_postgres(name)
+
+
+async def browser_session(server: ServerProcess, email: str, *, new: bool = False) -> tuple[GraphQLClient, str]:
+    """A WEB session (cookie, 7 days idle, so it outlives the test): the browser and the session's id."""
+    browser = GraphQLClient(httpx.AsyncClient(base_url=server.url, timeout=10))
+    field, document = ("signUp", SIGN_UP) if new else ("signIn", SIGN_IN)
+    payload = (await browser.data(document, {"input": {"email": email, "password": PASSWORD}}))[field]
+    assert payload["__typename"] == "SignedIn", payload
+    return browser, payload["session"]["id"]
+
+
+async def browser_signed_in(
+    server: ServerProcess, email: str, *, new: bool
+) -> tuple[GraphQLClient, str, GraphQLSocket]:
+    """A WEB session and its activeSessions socket: a dashboard."""
+    browser, session_id = await browser_session(server, email, new=new)
+    socket = await GraphQLSocket.open(
+        server.ws_url, cookie=f"session={browser.http.cookies['session']}", origin=APP_ORIGIN
+    )
+    assert (await socket.init())["type"] == "connection_ack"
+    await socket.subscribe(SUBSCRIPTION)
+    await socket.next_data()
+    return browser, session_id, socket
+
+
+async def closing(socket: GraphQLSocket) -> tuple[list[dict], int | None, float]:
+    """What the socket received before the server closed it, the close code, and when it closed."""
+    messages, code = await socket.messages_until_close(timeout=60)
+    return messages, code, time.monotonic()
+
+
+async def converged(socket: GraphQLSocket, expected: set[str], timeout: float) -> None:
+    """Wait until the socket's latest list holds exactly ``expected``."""
+    deadline = time.monotonic() + timeout
+    seen: list[set[str]] = []
+    while True:
+        try:
+            listed = (await socket.next_data(timeout=max(deadline - time.monotonic(), 0)))["activeSessions"]
+        except TimeoutError:
+            raise AssertionError(f"expected {expected}, the socket received {seen}") from None
+        seen.append({s["id"] for s in listed})
+        if seen[-1] == expected:
+            return
+
+
+async def test_while_redis_is_down_ended_sessions_close_their_sockets_and_lists_converge_after(
+    expiring_pair,
+) -> None:
+    """Redis stopped for 10 s. Meanwhile a session is revoked, one signs in and one expires: the two ended
+    sessions' sockets close within a second of their end, with nothing sent first; once Redis is back every
+    dashboard shows the true list, and live events flow again."""
+    a, b, redis = expiring_pair
+    email = f"{uuid.uuid4().hex[:10]}@example.com"
+    _, dashboard_a_id, dashboard_a = await browser_signed_in(a, email, new=True)
+    browser_b, dashboard_b_id, dashboard_b = await browser_signed_in(b, email, new=False)
+    revoked = await sign_in(a, email)
+    asked_at = time.monotonic()
+    expiring = await sign_in(b, email)
+    expires_between = (asked_at + EXPIRY, time.monotonic() + EXPIRY)
+    # Opened after the last change before the outage, so that anything they receive comes after it.
+    revoked_socket, _ = await subscribed(b, revoked)
+    expiring_socket, _ = await subscribed(a, expiring)
+    for dashboard in (dashboard_a, dashboard_b):
+        await converged(dashboard, {dashboard_a_id, dashboard_b_id, revoked.session_id, expiring.session_id}, 5)
+    revoked_closed = asyncio.create_task(closing(revoked_socket))
+    expired_closed = asyncio.create_task(closing(expiring_socket))
+
+    redis.stop()
+    outage_began = time.monotonic()
+    await asyncio.sleep(1)
+    ended = await browser_b.data(REVOKE_SESSION, {"id": revoked.session_id})  # served by B; the socket is on B too
+    revoked_at = time.monotonic()
+    assert ended["revokeSession"]["__typename"] == "SessionRevoked"
+    _, newcomer_id = await browser_session(a, email)
+
+    messages, code, closed_at = await revoked_closed
+    assert (messages, code) == ([], 4403)
+    assert closed_at - revoked_at < 1
+    messages, code, closed_at = await expired_closed
+    assert (messages, code) == ([], 4403)
+    assert expires_between[0] - 0.2 < closed_at < expires_between[1] + 1
+    await asyncio.sleep(max(0.0, outage_began + 10 - time.monotonic()))
+    redis.start()
+
+    expected = {dashboard_a_id, dashboard_b_id, newcomer_id}
+    await asyncio.gather(converged(dashboard_a, expected, timeout=15), converged(dashboard_b, expected, timeout=15))
+    later = await sign_in(b, email)
+    expected.add(later.session_id)
+    await asyncio.gather(converged(dashboard_a, expected, timeout=3), converged(dashboard_b, expected, timeout=3))
+    await dashboard_a.close()
+    await dashboard_b.close()

@@ -29,7 +29,6 @@ from strawberry.types.unset import UNSET
 from tortoise.connection import get_connection
 from tortoise.contrib.starlette import RegisterTortoise
 
-from auth.api_keys import credential_is_live
 from auth.clock import Clock
 from schema.cost import DocumentLimits
 from schema.errors import ServiceUnavailable
@@ -41,14 +40,14 @@ from workestra.db import ensure_sqlite_directory, is_database_outage, tortoise_c
 from workestra.http import InFlightRequests, RequestGuard
 from workestra.services import Services
 from workestra.settings import Settings
+from workestra.sockets import LiveSocket
 from workestra.ws import TRY_AGAIN_LATER, MessageBucket, SocketRefused, TransportWSHandler
 
 log = logging.getLogger("workestra.app")
 
-SESSION_ENDED = 4403
 # After the shutdown grace, how long cancelled requests get to give back their claims before the database closes.
 SHUTDOWN_WIND_DOWN_SECONDS = 2
-_WATCHER_KEY = "workestra.session_watcher"
+_SOCKET_KEY = "workestra.live_socket"
 _COUNTED_KEY = "workestra.counted_account"
 
 
@@ -157,9 +156,20 @@ class GraphQLView(GraphQL):
         websocket.scope[_COUNTED_KEY] = viewer.account_id
         context.socket_session_id = viewer.credential_id
         context.socket_account_id = viewer.account_id
-        websocket.scope[_WATCHER_KEY] = asyncio.create_task(
-            _close_when_session_ends(websocket, self.services, viewer.account_id, context.socket_session_id)
+        # From here on the socket is closed within a second of its credential's end (workestra.sockets).
+        context.live_socket = LiveSocket(
+            websocket,
+            viewer.account_id,
+            viewer.credential_id,
+            is_api_key=viewer.is_api_key,
+            ends_at=(
+                self.services.session_policy.expires_at(viewer.session)
+                if viewer.session is not None
+                else viewer.api_key.expires_at
+            ),
         )
+        self.services.sockets.add(context.live_socket)
+        websocket.scope[_SOCKET_KEY] = context.live_socket
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -171,9 +181,9 @@ class GraphQLView(GraphQL):
                 self._sockets[account_id] -= 1
                 if self._sockets[account_id] <= 0:
                     del self._sockets[account_id]
-            watcher = scope.get(_WATCHER_KEY)
-            if watcher is not None:
-                watcher.cancel()
+            live_socket = scope.get(_SOCKET_KEY)
+            if live_socket is not None:
+                self.services.sockets.discard(live_socket)
 
 
 def _briefly_unavailable(response_data: object) -> bool:
@@ -204,26 +214,6 @@ def _unreadable_json(request: Request | WebSocket) -> Response:
         },
         status_code=400,
     )
-
-
-async def _close_when_session_ends(websocket: WebSocket, services: Services, account_id: int, session_id: str) -> None:
-    """Close the socket with 4403 as soon as its session (or API key) ends, on whichever process announced it."""
-    try:
-        async with services.feeds.watch(account_id, initial_list=False) as snapshots:
-            async for snapshot in snapshots:
-                if snapshot.ended is None:
-                    alive = await credential_is_live(session_id, clock=services.clock, policy=services.session_policy)
-                else:
-                    alive = session_id not in snapshot.ended
-                if not alive:
-                    await websocket.close(SESSION_ENDED, "Session ended")
-                    return
-    except asyncio.CancelledError:
-        raise
-    except Exception:
-        log.exception("session watcher failed; closing the socket so the client reconnects")
-        with contextlib.suppress(Exception):
-            await websocket.close(1011, "Try again")
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None, freeze_gc_after_start: bool = False) -> Starlette:

@@ -20,6 +20,7 @@ from schema.errors import Unauthenticated
 
 if TYPE_CHECKING:
     from workestra.services import Services
+    from workestra.sockets import LiveSocket
     from workestra.ws import MessageBucket
 
 
@@ -80,6 +81,8 @@ class Context:
         self.socket_account_id: int | None = None
         # How fast this socket may still send (WebSocket only; see workestra.ws).
         self.message_bucket: MessageBucket | None = None
+        # The acknowledged socket and its credential, checked against the database (workestra.sockets).
+        self.live_socket: LiveSocket | None = None
 
     @cached_property
     def request_id(self) -> str:

@@ -54,6 +54,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import types
 from collections.abc import Awaitable, Callable
 from typing import Final
@@ -100,7 +101,8 @@ class BusReset:
 
     A subscriber that receives one must reload its state from the database.
     ``reason`` is ``"overflow"`` (the subscriber fell behind and its queue was
-    dropped) or ``"reconnect"`` (the bus lost its backend and re-subscribed).
+    dropped), ``"reconnect"`` (the bus lost its backend and re-subscribed) or ``"remote"`` (a process
+    announced that it had to drop announcements in bulk; see :meth:`EventBus.publish_reset`).
     """
 
     __slots__ = ("reason",)
@@ -233,8 +235,10 @@ class _RedisPubSubBackend(BroadcastBackend):
         """Create the clients and check that Redis answers."""
         # One retry on the publisher lets a stale pooled connection (left over
         # from a Redis restart) be replaced transparently.
+        # Named connections let an operator tell, in CLIENT LIST, which process each one belongs to.
         self._publisher = aioredis.Redis.from_url(
             self._url,
+            client_name=f"workestra-publish-{os.getpid()}",
             retry=Retry(NoBackoff(), 1),
             socket_connect_timeout=_PUBLISH_TIMEOUT,
             socket_timeout=_PUBLISH_TIMEOUT,
@@ -244,6 +248,7 @@ class _RedisPubSubBackend(BroadcastBackend):
         # its own, hiding that messages were lost while the link was down.
         self._subscriber = aioredis.Redis.from_url(
             self._url,
+            client_name=f"workestra-listen-{os.getpid()}",
             retry=Retry(NoBackoff(), 0),
             socket_connect_timeout=_PUBLISH_TIMEOUT,
             socket_keepalive=True,
@@ -473,16 +478,26 @@ class EventBus:
         if not isinstance(topic, str) or not isinstance(message, str):
             # Receivers drop non-string envelopes, so fail loudly at the source instead.
             raise TypeError("topic and message must be str")
+        await self._publish_envelope({"t": topic, "m": message})
+
+    async def _publish_envelope(self, envelope: dict[str, object]) -> None:
         backend = self._backend
         if not self._connected or backend is None:
             raise EventBusUnavailable("event bus is not connected")
-        payload = json.dumps({"t": topic, "m": message}, separators=(",", ":"))
+        payload = json.dumps(envelope, separators=(",", ":"))
         try:
             await asyncio.wait_for(backend.publish(self._channel, payload), _PUBLISH_TIMEOUT)
         except TimeoutError as exc:
             raise EventBusUnavailable("event bus publish timed out") from exc
         except Exception as exc:
             raise EventBusUnavailable(f"event bus publish failed: {_describe(exc)}") from exc
+
+    async def publish_reset(self) -> None:
+        """Tell every subscriber on every process to reload from the database (events were lost in bulk).
+
+        Raises :class:`EventBusUnavailable` like :meth:`publish`.
+        """
+        await self._publish_envelope({"reset": True})
 
     def subscribe(self, topic: str) -> contextlib.AbstractAsyncContextManager[Subscription]:
         """Return an ``async with`` context yielding a :class:`Subscription` to ``topic``.
@@ -525,9 +540,12 @@ class EventBus:
     def _dispatch(self, raw: str) -> None:
         try:
             envelope = json.loads(raw)
+            if envelope.get("reset") is True:
+                self._reset_all("remote")
+                return
             topic = envelope["t"]
             message = envelope["m"]
-        except (ValueError, KeyError, TypeError, IndexError):
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
             logger.warning("dropping malformed event bus message (%d bytes)", len(raw))
             return
         if not isinstance(topic, str) or not isinstance(message, str):
@@ -537,10 +555,10 @@ class EventBus:
             if not sub._offer(message):
                 logger.info("subscriber on %s fell behind; its backlog was replaced by BusReset", topic)
 
-    def _reset_all(self) -> None:
+    def _reset_all(self, reason: str = "reconnect") -> None:
         for subs in self._subscribers.values():
             for sub in tuple(subs):
-                sub._offer(BusReset("reconnect"))
+                sub._offer(BusReset(reason))
 
     async def _open_backend(self) -> BroadcastBackend:
         backend = _make_backend(self._url)

@@ -11,7 +11,7 @@ from datetime import datetime
 from functools import partial
 
 from auth.accounts import PasswordCheck
-from auth.api_keys import announce_expired_api_keys
+from auth.api_keys import announce_expired_api_keys, credential_is_live
 from auth.audit import prune_security_events
 from auth.challenges import prune_challenges
 from auth.clock import Clock, SystemClock
@@ -28,10 +28,11 @@ from models.outbox import OutboxMessage
 from workestra import mail as outbox_table
 from workestra import metrics
 from workestra.events import EventBus
-from workestra.feeds import BusSessionEvents, SessionFeeds
+from workestra.feeds import SessionAnnouncer, SessionFeeds
 from workestra.mail import SMTP_TIMEOUT_SECONDS, MailSender
 from workestra.secret_key import resolve_secret_key
 from workestra.settings import Settings
+from workestra.sockets import LiveSockets
 from workestra.ws import AccountSubscriptions
 
 log = logging.getLogger("workestra.services")
@@ -61,8 +62,9 @@ class Services:
     session_policy: SessionPolicy
     locations: LocationResolver
     bus: EventBus
-    events: BusSessionEvents
+    events: SessionAnnouncer
     feeds: SessionFeeds
+    sockets: LiveSockets
     guard: AttemptGuard
     sign_up_limit: SignUpLimit
     outbox: MailOutbox
@@ -107,6 +109,8 @@ class Services:
                 retry_for_seconds=settings.mail_retry_for,
             )
         )
+        events = SessionAnnouncer(bus, activity_interval=settings.activity_announce_interval)
+        feeds = SessionFeeds(bus, load, partial(credential_is_live, clock=clock, policy=session_policy))
         return cls(
             settings=settings,
             clock=clock,
@@ -115,8 +119,15 @@ class Services:
             session_policy=session_policy,
             locations=LocationResolver(settings.geoip_database),
             bus=bus,
-            events=BusSessionEvents(bus),
-            feeds=SessionFeeds(bus, load),
+            events=events,
+            feeds=feeds,
+            sockets=LiveSockets(
+                feeds,
+                clock=clock,
+                policy=session_policy,
+                events=events,
+                interval=settings.socket_check_interval_ms / 1000,
+            ),
             guard=guard,
             sign_up_limit=SignUpLimit(
                 settings.signup_ip_limit, settings.signup_ip_window, clock, ipv6_prefix=settings.ipv6_limit_prefix
@@ -129,22 +140,24 @@ class Services:
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[Services]:
-        """Connect the event bus and run the periodic sweep for the lifetime of the app."""
+        """Connect the event bus; run the announcer, the socket check and the periodic sweep for the app's life."""
         # Pay one-off costs before the first request rather than inside it: the timing-equaliser
         # hash, and the User-Agent rules (~140 ms to load, on the event loop otherwise).
         await self.hasher.prepare()
         await asyncio.to_thread(parse_device, "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0")
         await self.bus.connect()
-        sweeper = asyncio.create_task(self._sweep_forever(), name="session-sweep")
+        tasks = [
+            asyncio.create_task(self._sweep_forever(), name="session-sweep"),
+            asyncio.create_task(self.events.run(), name="session-announcer"),
+            asyncio.create_task(self.sockets.run(), name="socket-check"),
+            asyncio.create_task(self._refresh_metrics_forever(), name="metrics-refresh"),
+        ]
         mailer = asyncio.create_task(self.outbox.sender.run(), name="mail-sender")
-        gauges = asyncio.create_task(self._refresh_metrics_forever(), name="metrics-refresh")
         try:
             yield self
         finally:
-            gauges.cancel()
-            sweeper.cancel()
+            await _stop(tasks)
             await self._stop_mail(mailer)
-            await asyncio.gather(sweeper, gauges, return_exceptions=True)
             # Attempts still evaluating here will not finish: their emails must not wait for the claims to expire.
             try:
                 released = await self.guard.release_held()
@@ -154,6 +167,7 @@ class Services:
                 if released:
                     log.warning("stopping with attempts in flight; released claims count=%d", released)
             await self.guard.close()
+            await self.sockets.close()
             await self.feeds.close()
             await self.bus.disconnect()
 
@@ -217,3 +231,16 @@ class Services:
             except Exception as exc:
                 log.warning("metrics refresh failed: %s", type(exc).__name__)
             await asyncio.sleep(self.settings.metrics_refresh_interval)
+
+
+async def _stop(tasks: list[asyncio.Task[None]]) -> None:
+    """Cancel the tasks until they are done.
+
+    Once is not always enough on Python 3.11: ``asyncio.wait_for`` (in a publish, say) swallows a
+    cancellation that arrives just as what it waits for completes, and the task then waits forever.
+    """
+    while pending := [task for task in tasks if not task.done()]:
+        for task in pending:
+            task.cancel()
+        await asyncio.wait(pending, timeout=0.5)
+    await asyncio.gather(*tasks, return_exceptions=True)

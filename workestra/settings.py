@@ -59,6 +59,10 @@ class Settings:
     session_absolute_lifetime: int = 0
     activity_write_interval: int = 60
     session_sweep_interval: int = 60
+    # Milliseconds between two checks, in the database, of the credentials this process's sockets hold.
+    socket_check_interval_ms: int = 500
+    # Seconds between two "last activity advanced" announcements of one account (others are never delayed).
+    activity_announce_interval: int = 5
     # Days a security event stays in the audit log before the periodic sweep deletes it.
     audit_retention_days: int = 90
     ip_failure_limit: int = 100
@@ -216,3 +220,8 @@ class Settings:
             raise SettingsError("METRICS_PORT must be a TCP port (1-65535), or 0 for off")
         if self.metrics_port and self.metrics_port == self.port:
             raise SettingsError("METRICS_PORT must differ from PORT: metrics are never served on the public API")
+        if not 50 <= self.socket_check_interval_ms <= 1000:
+            # The spec closes a socket within a second of its credential's end, whatever the bus does.
+            raise SettingsError("SOCKET_CHECK_INTERVAL_MS must be between 50 and 1000")
+        if self.activity_announce_interval < 0:
+            raise SettingsError("ACTIVITY_ANNOUNCE_INTERVAL must be at least 0")

@@ -81,8 +81,9 @@ class AccountSubscriptions:
 class TransportWSHandler(BaseGraphQLTransportWSHandler["Context", None]):
     """graphql-transport-ws with a cap on how fast a socket may send (past it the socket is closed with
     1008), a cap on the operations one account runs on this process (past it the operation gets an
-    ``error`` message with ``TOO_MANY_SUBSCRIPTIONS``), and with ``SocketRefused`` from ``on_ws_connect``
-    closing the socket with its own code."""
+    ``error`` message with ``TOO_MANY_SUBSCRIPTIONS``), with ``SocketRefused`` from ``on_ws_connect``
+    closing the socket with its own code, and with nothing but the close sent on a socket whose
+    credential has ended."""
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         try:
@@ -103,6 +104,11 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler["Context", None]):
         await super().handle_message(message)
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        socket = self.context.live_socket
+        if socket is not None and not await self.context.services.sockets.still_live(socket):
+            # An operation on a socket whose credential ended is answered by the close, not by an error.
+            await socket.end()
+            return
         account_id = self.context.socket_account_id
         cap = self.max_subscriptions_per_connection
         admitted_by_socket = (
@@ -128,3 +134,10 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler["Context", None]):
                 operation.task.add_done_callback(lambda _task: places.release(account_id))
             else:
                 places.release(account_id)
+
+    async def send_message(self, message: Message) -> None:
+        socket = self.context.live_socket
+        if socket is not None and socket.ended:
+            # The close is under way (or done): a `next` now would carry data the credential may no longer see.
+            return
+        await super().send_message(message)

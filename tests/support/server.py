@@ -167,5 +167,21 @@ class GraphQLSocket:
         except ConnectionClosed as closed:
             return closed.rcvd.code if closed.rcvd else None
 
+    async def messages_until_close(self, timeout: float = 5) -> tuple[list[dict[str, Any]], int | None]:
+        """Every message (pings aside) the server sends until it closes the socket, and the close code.
+
+        Raises TimeoutError when the socket is still open after ``timeout`` seconds.
+        """
+        messages: list[dict[str, Any]] = []
+        deadline = asyncio.get_running_loop().time() + timeout
+        try:
+            while True:
+                remaining = deadline - asyncio.get_running_loop().time()
+                message = json.loads(await asyncio.wait_for(self.connection.recv(), max(remaining, 0)))
+                if message.get("type") not in {"ping", "pong"}:
+                    messages.append(message)
+        except ConnectionClosed as closed:
+            return messages, closed.rcvd.code if closed.rcvd else None
+
     async def close(self) -> None:
         await self.connection.close()
