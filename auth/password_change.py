@@ -10,6 +10,7 @@ from auth.accounts import PasswordCheck, confirm_password
 from auth.audit import record_event
 from auth.challenges import close_open_challenges
 from auth.errors import InvalidCredentials, PasswordPolicyViolation
+from auth.hash_pool import HashCharge, hash_charge
 from auth.notices import password_changed_notice
 from auth.passwords import normalize_password
 from auth.sessions import ClientInfo, SessionEvents, end_sessions
@@ -41,11 +42,12 @@ async def change_password(
     account = await Account.get(id=session.account_id)
     await confirm_password(account, current_password, info, check=check)
 
-    if await _recently_used(account, new_normalized, check):
+    charge = hash_charge(account.email, info.ip)
+    if await _recently_used(account, new_normalized, charge, check):
         raise PasswordPolicyViolation(
             "PASSWORD_REUSED", f"Choose a password you have not used for your last {policy.history_size} passwords."
         )
-    new_hash = await check.hasher.hash(new_normalized)
+    new_hash = await check.hasher.hash(new_normalized, charge=charge)
     now = check.clock.now()
     async with in_transaction() as connection:
         changed = (
@@ -85,7 +87,7 @@ async def change_password(
     return PasswordChanged(await Account.get(id=account.id), signed_out)
 
 
-async def _recently_used(account: Account, password: str, check: PasswordCheck) -> bool:
+async def _recently_used(account: Account, password: str, charge: HashCharge, check: PasswordCheck) -> bool:
     """True when ``password`` is the current one or one of the previous ``history_size - 1``."""
     previous = (
         await PasswordHistory.filter(account_id=account.id)
@@ -94,6 +96,6 @@ async def _recently_used(account: Account, password: str, check: PasswordCheck) 
         .values_list("password_hash", flat=True)
     )
     for stored in (account.password_hash, *previous):
-        if await check.hasher.verify(stored, password):
+        if await check.hasher.verify(stored, password, charge=charge):
             return True
     return False
