@@ -13,6 +13,7 @@ from auth.challenges import TwoFactorChallenge, open_challenge
 from auth.clock import Clock
 from auth.emails import normalize_email, validated_email
 from auth.errors import AccountLocked, AuthError, EmailTaken, InvalidCredentials
+from auth.hash_pool import hash_charge
 from auth.notices import Outbox, lockout_notice
 from auth.passwords import PasswordHasher, PasswordPolicy, candidate_password, normalize_password
 from auth.sessions import ClientInfo, SessionEvents, announce, start_session
@@ -62,7 +63,7 @@ async def sign_up(
     await limit.reserve(info.ip)
     if await Account.exists(email=address):
         raise EmailTaken()
-    password_hash = await hasher.hash(normalized)
+    password_hash = await hasher.hash(normalized, charge=hash_charge(address, info.ip))
     now = clock.now()
     try:
         async with in_transaction():
@@ -88,22 +89,24 @@ async def verify_password(
     The caller must close the returned attempt with ``succeeded`` or ``release``.
     """
     attempt = await check.guard.claim(attempt_key(email), info.ip)
+    # Charged to the email as typed, known or not, so the pool treats both alike.
+    charge = hash_charge(email, info.ip)
     try:
         address = normalize_email(email)
         account = await Account.get_or_none(email=address) if address else None
         candidate = candidate_password(password, check.policy)
         if account is None or candidate is None:
-            await check.hasher.waste_time(password[: check.policy.max_length])
+            await check.hasher.waste_time(password[: check.policy.max_length], charge=charge)
             matched = False
         else:
-            matched = await check.hasher.verify(account.password_hash, candidate)
+            matched = await check.hasher.verify(account.password_hash, candidate, charge=charge)
     except BaseException:
         await check.guard.release(attempt)
         raise
     if not matched:
         await record_failure(attempt, account, info, check=check)
     if check.hasher.needs_rehash(account.password_hash):
-        fresh = await check.hasher.hash(candidate)
+        fresh = await check.hasher.hash(candidate, charge=charge)
         # Only replace the hash we verified, so a concurrent password change wins.
         await Account.filter(id=account.id, password_hash=account.password_hash).update(password_hash=fresh)
     return account, attempt
@@ -114,7 +117,9 @@ async def confirm_password(account: Account, password: str, info: ClientInfo, *,
     attempt = await check.guard.claim(attempt_key(account.email), info.ip)
     try:
         candidate = candidate_password(password, check.policy)
-        matched = candidate is not None and await check.hasher.verify(account.password_hash, candidate)
+        matched = candidate is not None and await check.hasher.verify(
+            account.password_hash, candidate, charge=hash_charge(account.email, info.ip)
+        )
     except BaseException:
         await check.guard.release(attempt)
         raise

@@ -10,8 +10,9 @@ from auth.accounts import PasswordCheck, confirm_password
 from auth.audit import record_event
 from auth.challenges import close_open_challenges
 from auth.errors import InvalidCredentials, PasswordPolicyViolation
+from auth.hash_pool import HashCharge, hash_charge
 from auth.notices import password_changed_notice
-from auth.passwords import normalize_password
+from auth.passwords import candidate_password, normalize_password
 from auth.sessions import ClientInfo, SessionEvents, end_sessions
 from models import Account, PasswordHistory, SecurityEventType, Session, SessionEndReason
 
@@ -41,11 +42,13 @@ async def change_password(
     account = await Account.get(id=session.account_id)
     await confirm_password(account, current_password, info, check=check)
 
-    if await _recently_used(account, new_normalized, check):
+    charge = hash_charge(account.email, info.ip)
+    # The history is checked only now that the current password matched, so a wrong guess costs one run.
+    if await _recently_used(account, current_password, new_normalized, charge, check):
         raise PasswordPolicyViolation(
             "PASSWORD_REUSED", f"Choose a password you have not used for your last {policy.history_size} passwords."
         )
-    new_hash = await check.hasher.hash(new_normalized)
+    new_hash = await check.hasher.hash(new_normalized, charge=charge)
     now = check.clock.now()
     async with in_transaction() as connection:
         changed = (
@@ -85,15 +88,24 @@ async def change_password(
     return PasswordChanged(await Account.get(id=account.id), signed_out)
 
 
-async def _recently_used(account: Account, password: str, check: PasswordCheck) -> bool:
-    """True when ``password`` is the current one or one of the previous ``history_size - 1``."""
+async def _recently_used(
+    account: Account, current_password: str, password: str, charge: HashCharge, check: PasswordCheck
+) -> bool:
+    """True when ``password`` is the current one or one of the previous ``history_size - 1``.
+
+    The current password has just matched the current hash, so comparing the two normalised texts
+    answers for the current hash without an argon2 run; the older hashes are verified newest first,
+    stopping at the first match.
+    """
+    if candidate_password(current_password, check.policy) == password:
+        return True
     previous = (
         await PasswordHistory.filter(account_id=account.id)
         .order_by("-id")
         .limit(check.policy.history_size - 1)
         .values_list("password_hash", flat=True)
     )
-    for stored in (account.password_hash, *previous):
-        if await check.hasher.verify(stored, password):
+    for stored in previous:
+        if await check.hasher.verify(stored, password, charge=charge):
             return True
     return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import anyio
@@ -10,6 +11,7 @@ import argon2
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from auth.errors import PasswordPolicyViolation
+from auth.hash_pool import HashCharge, HashPool
 
 # NFKC can fold a few code points into one (Hangul jamo: three to one), never more than four;
 # anything longer than this before normalisation is too long after it, so it is refused unread.
@@ -54,24 +56,40 @@ def _encode(password: str) -> bytes:
     return password.encode("utf-8", "surrogatepass")
 
 
-class PasswordHasher:
-    """argon2id with bounded parallelism: each hash costs ``memory_cost`` KiB, so a flood queues, not swaps."""
+# What the start-up hash is charged to: no client asked for it.
+_START_UP = HashCharge(account="start-up", ip="local")
 
-    def __init__(self, *, time_cost: int, memory_cost: int, parallelism: int, concurrency: int) -> None:
+
+class PasswordHasher:
+    """argon2id with bounded parallelism: each hash costs ``memory_cost`` KiB, so a flood queues, not swaps.
+
+    Every hash is charged to an account and an IP bucket (``HashCharge``); the pool is shared fairly
+    between them, so a flood from one account or IP queues behind itself.
+    """
+
+    def __init__(
+        self,
+        *,
+        time_cost: int,
+        memory_cost: int,
+        parallelism: int,
+        concurrency: int,
+        on_wait: Callable[[float], None] | None = None,
+    ) -> None:
         self._hasher = argon2.PasswordHasher(
             time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism, type=argon2.Type.ID
         )
-        self._limiter = anyio.CapacityLimiter(concurrency)
+        self.pool = HashPool(concurrency, on_wait=on_wait)
         self._dummy_hash: str | None = None
         self._dummy_lock = anyio.Lock()
 
-    async def hash(self, password: str) -> str:
+    async def hash(self, password: str, *, charge: HashCharge) -> str:
         """The argon2id hash of a (normalised) password, computed in a worker thread."""
-        return await anyio.to_thread.run_sync(self._hasher.hash, _encode(password), limiter=self._limiter)
+        return await self.pool.run(charge, self._hasher.hash, _encode(password))
 
-    async def verify(self, password_hash: str, password: str) -> bool:
+    async def verify(self, password_hash: str, password: str, *, charge: HashCharge) -> bool:
         """True when ``password`` matches; False for a mismatch or a corrupt hash."""
-        return await anyio.to_thread.run_sync(self._verify, password_hash, password, limiter=self._limiter)
+        return await self.pool.run(charge, self._verify, password_hash, password)
 
     def _verify(self, password_hash: str, password: str) -> bool:
         try:
@@ -83,19 +101,23 @@ class PasswordHasher:
         """Make the hash that unknown emails are checked against (once; called at start-up)."""
         async with self._dummy_lock:
             if self._dummy_hash is None:
-                self._dummy_hash = await self.hash("workestra timing equaliser")
+                self._dummy_hash = await self.hash("workestra timing equaliser", charge=_START_UP)
 
-    async def waste_time(self, password: str) -> None:
-        """Spend what a real verify costs, so an unknown email is indistinguishable by timing."""
+    async def waste_time(self, password: str, *, charge: HashCharge) -> None:
+        """Spend what a real verify costs, so an unknown email is indistinguishable by timing.
+
+        ``charge`` must be what a known email's verify would be charged (``hash_charge``), so that
+        the pool serves both alike.
+        """
         if self._dummy_hash is None:
             # Behind a lock: a cold burst of unknown emails must not each pay for an extra hash.
             await self.prepare()
-        await self.verify(self._dummy_hash, password)
+        await self.verify(self._dummy_hash, password, charge=charge)
 
     @property
     def waiting(self) -> int:
         """Hashes queued for a slot of the pool right now."""
-        return self._limiter.statistics().tasks_waiting
+        return self.pool.waiting
 
     def needs_rehash(self, password_hash: str) -> bool:
         """True when the stored hash was made with other parameters than the current ones."""

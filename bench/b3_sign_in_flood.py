@@ -31,6 +31,12 @@ HASH_CONCURRENCY is left at its default (2). One invocation measures, on this ma
 4. **Memory**: server VmRSS/VmHWM (``/proc/PID/status``) before any sign-in, sampled every 0.25 s during
    the flood, at the end of the window and after the in-flight requests drained.
 5. After each flood: 5 sequential sign-ins (c=1) → single sign-in latency (known vs unknown email).
+6. **Victim under a changePassword flood** (``victim``, unless ``--no-victim``; a fresh server, after the other
+   runs): four attacker accounts signed in from 127.0.0.2 each run ``changePassword`` in a closed loop (a fresh
+   password every time, so each change costs the current-password verify, the history checks and a new hash),
+   while a victim account signs in from 127.0.0.3, c=1, ``--victim-sign-ins`` times, 0.1 s apart. The same
+   sign-ins right before the flood, on the same server, are the idle baseline → victim p50/p99 idle vs flood.
+   The five accounts are seeded past ``--accounts``, so no other run touches them.
 
 Load generator, probe and server share this machine's cores (2 here). The machine-wide CPU use is read
 from /proc/stat so that load from other processes during a window shows up in the results; this box is
@@ -82,6 +88,11 @@ C1_SIGN_INS = 5
 MAX_RECORDS = 100_000  # hard cap on requests per flood (the flood is also bounded in time)
 REQUEST_TIMEOUT = 60.0
 NOISE = 0.15  # cores used by other processes in a window above which the window counts as disturbed
+VICTIM_ACCOUNTS = 5  # one victim, four attacker accounts; seeded after the --accounts ones
+ATTACKER_SOURCE, VICTIM_SOURCE = "127.0.0.2", "127.0.0.3"
+CHANGE_PASSWORD = (
+    "mutation($input: ChangePasswordInput!) { changePassword(input: $input) { __typename ... on Error { code } } }"
+)
 ARGON2_VARS = ("ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM", "HASH_CONCURRENCY")
 
 
@@ -308,8 +319,9 @@ def _seed_child(database_url: str, rows_path: str) -> None:
 class RawHttp:
     """One keep-alive HTTP/1.1 connection to 127.0.0.1."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, source: str | None = None) -> None:
         self.port = port
+        self.source = source  # a loopback address to connect from (127.0.0.2 …): the server sees another client IP
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
@@ -329,7 +341,8 @@ class RawHttp:
 
     async def _request(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
         if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+            local = (self.source, 0) if self.source else None
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port, local_addr=local)
         extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
         if method == "POST":
             extra += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
@@ -824,6 +837,134 @@ def describe(r: dict[str, Any], say) -> None:
         say(f"[{name}] timing c=1 {kind:13}: {fmt_dist(d)}, mean {d['mean']:.1f} ms, outcomes {d['outcomes']}")
 
 
+# -- 6. a victim's sign-in under a changePassword flood ------------------------------------------
+
+
+def graphql_typename(status: int, payload: bytes) -> str:
+    """``__typename`` of the only root field of a GraphQL answer, or a short error label."""
+    if status != 200:
+        return f"HTTP {status}"
+    try:
+        data = json.loads(payload).get("data") or {}
+    except ValueError:
+        return "bad JSON"
+    return str(next(iter(data.values()), {}).get("__typename")) if data else "GraphQL error"
+
+
+async def victim_sign_ins(port: int, victim: int, n: int) -> list[tuple[float, float, str]]:
+    """The victim signs in ``n`` times, c=1, 0.1 s apart, from VICTIM_SOURCE."""
+    conn = RawHttp(port, source=VICTIM_SOURCE)
+    out = []
+    try:
+        for _ in range(n):
+            out.append(await timed_sign_in(conn, sign_in_body(account_email(victim), account_password(victim))))
+            await asyncio.sleep(0.1)
+    finally:
+        await conn.close()
+    return out
+
+
+async def attacker_tokens(port: int, accounts: list[int]) -> list[str]:
+    conn = RawHttp(port, source=ATTACKER_SOURCE)
+    tokens = []
+    try:
+        for i in accounts:
+            status, payload = await conn.request(
+                "POST", "/graphql", sign_in_body(account_email(i), account_password(i)), {"User-Agent": MOBILE_UA}
+            )
+            tokens.append(json.loads(payload)["data"]["signIn"]["token"])
+    finally:
+        await conn.close()
+    return tokens
+
+
+async def change_password_flood(
+    port: int, accounts: list[int], tokens: list[str], stop: asyncio.Event, records: list[tuple[float, float, str]]
+) -> None:
+    """Each attacker account changes its password in a closed loop until ``stop``, from ATTACKER_SOURCE."""
+
+    async def attacker(i: int, token: str) -> None:
+        conn = RawHttp(port, source=ATTACKER_SOURCE)
+        current = account_password(i)
+        headers = {"User-Agent": MOBILE_UA, "Authorization": f"Bearer {token}"}
+        try:
+            for k in itertools.count():
+                if stop.is_set() or len(records) >= MAX_RECORDS:
+                    return
+                new = f"b3 attacker {i} password {k:06d}"
+                variables = {"input": {"currentPassword": current, "newPassword": new}}
+                body = json.dumps({"query": CHANGE_PASSWORD, "variables": variables}).encode()
+                t0 = time.monotonic()
+                try:
+                    label = graphql_typename(*await conn.request("POST", "/graphql", body, headers))
+                except (OSError, TimeoutError, asyncio.IncompleteReadError, RuntimeError, ValueError) as exc:
+                    label = f"client error: {type(exc).__name__}"
+                records.append((t0, time.monotonic(), label))
+                if label == "PasswordChanged":
+                    current = new
+        finally:
+            await conn.close()
+
+    await asyncio.gather(*(attacker(i, token) for i, token in zip(accounts, tokens, strict=True)))
+
+
+def run_victim(args: argparse.Namespace, database_url: str, work: Path, attempt: int) -> dict[str, Any]:
+    """A fresh server: the victim's sign-ins idle, then under the four-account changePassword flood."""
+    victim = args.accounts + attempt * VICTIM_ACCOUNTS
+    attackers = [victim + 1 + j for j in range(VICTIM_ACCOUNTS - 1)]
+    server = start_server(f"victim-{attempt}", database_url, work, {}, None)
+    result: dict[str, Any] = {"victim_account": victim, "attacker_accounts": attackers, "server_pid": server.pid}
+    try:
+        time.sleep(1.0)
+        tokens = asyncio.run(attacker_tokens(server.port, attackers))
+        asyncio.run(victim_sign_ins(server.port, victim, 2))  # warm-up: connection, first execution
+        idle_cpu = CpuWindow(server.pid, None)
+        idle = asyncio.run(victim_sign_ins(server.port, victim, args.victim_sign_ins))
+        result["idle_cpu"] = idle_cpu.end()
+
+        async def flooded() -> tuple[list[tuple[float, float, str]], list[tuple[float, float, str]], dict]:
+            stop, records = asyncio.Event(), []
+            flood_task = asyncio.create_task(change_password_flood(server.port, attackers, tokens, stop, records))
+            await asyncio.sleep(2.0)  # every attacker past its first change, the history filling up
+            cpu = CpuWindow(server.pid, None)
+            t0 = time.monotonic()
+            victim_records = await victim_sign_ins(server.port, victim, args.victim_sign_ins)
+            t1 = time.monotonic()
+            window = cpu.end()
+            stop.set()
+            await flood_task
+            inside = [r for r in records if t0 <= r[1] <= t1]
+            window["changes_per_s"] = sum(1 for r in inside if r[2] == "PasswordChanged") / (t1 - t0)
+            window["flood_outcomes"] = dict(Counter(r[2] for r in records))
+            window["change_latency_ms"] = dist([(r[1] - r[0]) * 1000 for r in inside])
+            return victim_records, records, window
+
+        flood_victim, _, window = asyncio.run(flooded())
+        result["flood_cpu"] = window
+        for name, recs in (("idle", idle), ("flood", flood_victim)):
+            result[name] = {
+                "latency_ms": dist([(r[1] - r[0]) * 1000 for r in recs]),
+                "outcomes": dict(Counter(r[2] for r in recs)),
+            }
+        result["p50_ratio"] = result["flood"]["latency_ms"]["p50"] / result["idle"]["latency_ms"]["p50"]
+        result["log_tail"] = server.log_tail()
+    finally:
+        server.stop()
+    return result
+
+
+def describe_victim(r: dict[str, Any], say) -> None:
+    w = r["flood_cpu"]
+    for name in ("idle", "flood"):
+        say(f"[victim] victim sign-ins {name:5}: {fmt_dist(r[name]['latency_ms'])}, outcomes {r[name]['outcomes']}")
+    say(
+        f"[victim] flood: {w['changes_per_s']:.2f} password changes/s from 4 accounts, change latency "
+        f"{fmt_dist(w['change_latency_ms'])}, outcomes {w['flood_outcomes']}; server {w['server_cores']:.2f} cores, "
+        f"other processes ≈ {w['other_processes_cores']:.2f} cores"
+    )
+    say(f"[victim] victim sign-in p50 under the flood ÷ idle p50 (same server, same run) = {r['p50_ratio']:.2f}")
+
+
 # -- main --------------------------------------------------------------------------------------
 
 
@@ -838,6 +979,9 @@ def main() -> int:
     parser.add_argument("--idle-seconds", type=float, default=5.0, help="probe window before each flood")
     parser.add_argument("--probe-interval", type=float, default=20.0, help="ms between probe requests")
     parser.add_argument("--no-lag-probe", action="store_true", help="skip the in-process loop-lag run")
+    parser.add_argument("--no-victim", action="store_true", help="skip the victim-under-changePassword-flood run")
+    parser.add_argument("--victim-only", action="store_true", help="only the victim run (for A/B of two app refs)")
+    parser.add_argument("--victim-sign-ins", type=int, default=20, help="victim sign-ins per window (idle, flood)")
     parser.add_argument(
         "--wait-quiet",
         type=float,
@@ -861,6 +1005,9 @@ def main() -> int:
     args.accounts = max(args.concurrency + BURST, min(args.accounts, 5000))
     args.probe_interval = max(5.0, min(args.probe_interval, 1000.0))
     args.retries = max(0, min(args.retries, 5))
+    args.victim_sign_ins = max(3, min(args.victim_sign_ins, 500))
+    if args.victim_only and args.no_victim:
+        parser.error("--victim-only and --no-victim exclude each other")
     args.wait_quiet = max(0.0, min(args.wait_quiet, 1800.0))
     return c.run_on_app(args, run)
 
@@ -961,7 +1108,7 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
         raw: dict[str, Any] = {}
         payload["raw_idle_loop_lag_ms"] = idle = idle_loop_lag(3.0)
         say(f"bare asyncio loop lag (sleep 10 ms overshoot), nothing else running: {fmt_dist(idle)}")
-        for workers in (1, 2, 4):
+        for workers in () if args.victim_only else (1, 2, 4):
             raw[str(workers)], _ = measured(
                 f"raw {workers}",
                 lambda _a, w=workers: raw_verify_throughput(w, args.raw_seconds),
@@ -977,7 +1124,9 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
 
         with c.temp_dir("bench-b3-") as work:
             database_url = f"sqlite://{work / 'b3.sqlite3'}"
-            payload["seed"] = seed = seed_accounts(database_url, args.accounts, work)
+            # The victim run's accounts (one set per attempt) come after the others: no other run touches them.
+            extra = 0 if args.no_victim else VICTIM_ACCOUNTS * (1 + args.retries)
+            payload["seed"] = seed = seed_accounts(database_url, args.accounts + extra, work)
             say(
                 f"seeded {seed['accounts']} accounts: production hashes in {seed['hash_seconds']:.1f} s "
                 f"({seed['hashes_per_s_2_processes']:.2f} hashes/s, 2 processes)"
@@ -988,9 +1137,13 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
             # The wrong-password run goes last: its failures stay in ip_failure for 15 minutes, and a later
             # run with the default IP_FAILURE_LIMIT (100) would be refused (TooManyAttempts) from 127.0.0.1.
             plan = (
-                [("correct", "correct")]
-                + ([] if args.no_lag_probe else [("lagprobe", "correct")])
-                + [("wrong", "wrong")]
+                []
+                if args.victim_only
+                else (
+                    [("correct", "correct")]
+                    + ([] if args.no_lag_probe else [("lagprobe", "correct")])
+                    + [("wrong", "wrong")]
+                )
             )
             for name, kind in plan:
 
@@ -1024,8 +1177,30 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
             payload["run_attempts_not_used"] = {
                 name: [a for a in attempts if a is not runs[name]] for name, attempts in all_attempts.items()
             }
+            if not args.no_victim:
 
-        payload["summary"] = summarize(payload, say)
+                def victim_attempt(attempt: int) -> dict[str, Any]:
+                    result = run_victim(args, database_url, work, attempt)
+                    describe_victim(result, say)
+                    return result
+
+                payload["victim"], victim_attempts = measured(
+                    "victim",
+                    victim_attempt,
+                    lambda r: max(r["flood_cpu"]["other_processes_cores"], r["idle_cpu"]["other_processes_cores"]),
+                )
+                payload["victim_attempts_not_used"] = [a for a in victim_attempts if a is not payload["victim"]]
+
+        payload["summary"] = {} if args.victim_only else summarize(payload, say)
+        if "victim" in payload:
+            v = payload["victim"]
+            payload["summary"]["victim_sign_in_p50_ms"] = {k: v[k]["latency_ms"]["p50"] for k in ("idle", "flood")}
+            payload["summary"]["victim_p50_flood_over_idle"] = v["p50_ratio"]
+            say(
+                f"  victim sign-in under a 4-account changePassword flood: p50 {v['idle']['latency_ms']['p50']:.0f} ms "
+                f"idle → {v['flood']['latency_ms']['p50']:.0f} ms flooded (×{v['p50_ratio']:.2f}); p99 "
+                f"{v['idle']['latency_ms']['p99']:.0f} → {v['flood']['latency_ms']['p99']:.0f} ms"
+            )
     finally:
         kill_children()
         c.stop_all_servers()

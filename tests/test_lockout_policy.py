@@ -82,18 +82,20 @@ def test_normalisation_makes_equivalent_spellings_equal() -> None:
 async def test_a_cold_burst_of_unknown_emails_makes_the_timing_hash_once(monkeypatch: pytest.MonkeyPatch) -> None:
     import asyncio
 
+    from auth.hash_pool import hash_charge
     from auth.passwords import PasswordHasher
 
     hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, concurrency=4)
     hashed: list[str] = []
     real_hash = hasher.hash
 
-    async def counting_hash(password: str) -> str:
+    async def counting_hash(password: str, **charge: object) -> str:
         hashed.append(password)
-        return await real_hash(password)
+        return await real_hash(password, **charge)
 
     monkeypatch.setattr(hasher, "hash", counting_hash)
-    await asyncio.gather(*(hasher.waste_time(f"guess {i}") for i in range(32)))
+    charge = hash_charge("nobody@example.com", "203.0.113.9")
+    await asyncio.gather(*(hasher.waste_time(f"guess {i}", charge=charge) for i in range(32)))
     assert len(hashed) == 1
 
 
@@ -103,6 +105,7 @@ async def test_no_more_hashes_run_at_once_than_the_concurrency_allows(monkeypatc
     import threading
     import time
 
+    from auth.hash_pool import hash_charge
     from auth.passwords import PasswordHasher
 
     hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, concurrency=2)
@@ -127,7 +130,11 @@ async def test_no_more_hashes_run_at_once_than_the_concurrency_allows(monkeypatc
                     running -= 1
 
     monkeypatch.setattr(hasher, "_hasher", SlowVerifier())
-    stored = await hasher.hash("a long enough password")
-    results = await asyncio.gather(*(hasher.verify(stored, "a long enough password") for _ in range(12)))
+    charges = [hash_charge(f"user{i % 3}@example.com", f"203.0.113.{i % 2}") for i in range(12)]
+    stored = await hasher.hash("a long enough password", charge=charges[0])
+    results = await asyncio.gather(
+        *(hasher.verify(stored, "a long enough password", charge=charge) for charge in charges)
+    )
     assert results == [True] * 12
     assert peak == 2
+    assert (hasher.pool.running, hasher.pool.waiting) == (0, 0)

@@ -92,8 +92,11 @@ async def test_listed_addresses_may_scrape_the_api_port_and_nobody_else(app, htt
 
 @pytest.mark.settings(metrics_allowed_ips=LOCALHOST)
 async def test_sign_in_outcomes_lockouts_and_requests_are_counted(
-    http: httpx.AsyncClient, user: User, make_client, clock: FrozenClock
+    app, http: httpx.AsyncClient, user: User, make_client, clock: FrozenClock
 ) -> None:
+    announcer = app.state.services.events
+    # Announcements go out after commit, from a task of their own: the sign-up's must be out before counting.
+    assert await announcer.flush(timeout=5)
     before = await scrape(http)
     client = make_client()
     assert await attempt(client, user.email, PASSWORD) == "SignedIn"
@@ -105,6 +108,7 @@ async def test_sign_in_outcomes_lockouts_and_requests_are_counted(
     assert outcome == "AccountLocked"
     assert await attempt(client, user.email, PASSWORD) == "AccountLocked"
     assert (await client.execute("query { me { nope } }"))["errors"]
+    assert await announcer.flush(timeout=5)
     after = await scrape(http)
 
     def delta(name: str, **labels: str) -> float:

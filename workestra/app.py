@@ -247,6 +247,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None, freeze_gc_afte
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         ensure_sqlite_directory(settings.database_url)
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+            # Connect now, before any background task: SQLite connects on first use, and a task cancelled
+            # while that connection is being opened (a shutdown right after start) leaves the client unusable.
+            if not await _database_ready():
+                log.warning("database not reachable at start; requests answer SERVICE_UNAVAILABLE until it is")
             async with services.running():
                 if freeze_gc_after_start:
                     # Objects alive after start-up live as long as the process: keep them out of the

@@ -71,6 +71,9 @@ class SessionAnnouncer:
         # Loop time of each account's last announcement, for coalescing activity (pruned as it ages).
         self._announced_at: dict[int, float] = {}
         self._wake = asyncio.Event()
+        # Set while nothing is queued or being published (see ``flush``).
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     @property
     def pending(self) -> int:
@@ -88,7 +91,19 @@ class SessionAnnouncer:
         due = now if last is None else max(now, last + self._activity_interval)
         self._queue(account_id, (), due=due)
 
+    async def flush(self, *, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds until every queued announcement is published, coalesced activity
+        included; True when none is left (the process is stopping, or a caller needs them out)."""
+        for pending in self._pending.values():
+            pending.due = 0.0
+        self._wake.set()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await self._idle.wait()
+        return self._idle.is_set()
+
     def _queue(self, account_id: int, ended: Sequence[str], *, due: float, retried: bool = False) -> None:
+        self._idle.clear()
         pending = self._pending.get(account_id)
         if pending is None:
             if len(self._pending) >= self._max_pending:
@@ -127,6 +142,8 @@ class SessionAnnouncer:
                 continue
             delay = self._retry_delay
             self._forget_old(now)
+            if not self._pending and not self._everything:
+                self._idle.set()
             self._wake.clear()
             next_due = min((p.due for p in self._pending.values()), default=None)
             timeout = None if next_due is None else max(0.0, next_due - loop.time())

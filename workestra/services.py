@@ -89,6 +89,7 @@ class Services:
             memory_cost=settings.argon2_memory_cost,
             parallelism=settings.argon2_parallelism,
             concurrency=settings.hash_concurrency,
+            on_wait=metrics.HASH_WAIT_SECONDS.observe,
         )
         password_policy = PasswordPolicy()
         guard = AttemptGuard(
@@ -156,6 +157,8 @@ class Services:
         try:
             yield self
         finally:
+            # Changes committed just before the stop still reach the other processes' dashboards.
+            await self.events.flush(timeout=1)
             await _stop(tasks)
             await self._stop_mail(mailer)
             # Attempts still evaluating here will not finish: their emails must not wait for the claims to expire.
