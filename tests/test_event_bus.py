@@ -12,18 +12,15 @@ import json
 import logging
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
 import redis
 
+from tests.support.redis_server import RedisServer, RedisServerError
+from tests.support.server import free_port
 from workestra import events
 from workestra.events import BusReset, EventBus, EventBusUnavailable, Subscription
 from workestra.feeds import SessionAnnouncer, account_topic
@@ -35,91 +32,6 @@ WAIT = 10.0
 
 
 # -- private redis-server ------------------------------------------------------
-
-
-class RedisServerError(RuntimeError):
-    """The private redis-server could not be started."""
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class RedisServer:
-    """A throwaway redis-server process that tests may kill, freeze and restart."""
-
-    def __init__(self, binary: str, port: int, workdir: Path) -> None:
-        self.binary = binary
-        self.port = port
-        self.workdir = workdir
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            return
-        logfile = self.workdir / "redis.log"
-        self.proc = subprocess.Popen(
-            [
-                self.binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--daemonize",
-                "no",
-                "--dir",
-                str(self.workdir),
-                "--logfile",
-                str(logfile),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.2)
-        deadline = time.monotonic() + WAIT
-        try:
-            while True:
-                if self.proc.poll() is not None:
-                    tail = logfile.read_text(errors="replace")[-500:] if logfile.exists() else ""
-                    raise RedisServerError(f"redis-server exited early: {tail}")
-                try:
-                    if client.ping():
-                        return
-                except redis.ConnectionError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RedisServerError(f"redis-server did not answer PING on port {self.port}")
-                time.sleep(0.02)
-        finally:
-            client.close()
-
-    def stop(self) -> None:
-        """SIGKILL, like a crash: no graceful close of client connections."""
-        if self.proc is None:
-            return
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(timeout=WAIT)
-        self.proc = None
-
-    def freeze(self) -> None:
-        """SIGSTOP: sockets stay open but nothing answers, like a black-holed network."""
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGSTOP)
-
-    def thaw(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGCONT)
 
 
 def _unavailable(reason: str) -> None:
@@ -134,7 +46,7 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
     if binary is None:
         _unavailable("redis-server is not on PATH; Redis event bus tests need it")
         raise AssertionError("unreachable")
-    server = RedisServer(binary, _free_port(), tmp_path_factory.mktemp("redis"))
+    server = RedisServer(binary, free_port(), tmp_path_factory.mktemp("redis"))
     try:
         server.start()
     except RedisServerError as exc:
@@ -517,7 +429,7 @@ async def test_disconnect_with_dead_redis_does_not_raise(live_redis: RedisServer
 
 
 async def test_connect_to_unreachable_redis_fails_fast() -> None:
-    event_bus = _make_bus(f"redis://127.0.0.1:{_free_port()}/0")
+    event_bus = _make_bus(f"redis://127.0.0.1:{free_port()}/0")
     with pytest.raises(EventBusUnavailable):
         await asyncio.wait_for(event_bus.connect(), WAIT)
     assert not event_bus.healthy

@@ -17,6 +17,7 @@ import pytest
 from tests.conftest import PASSWORD
 from tests.support.databases import Backend, drop_postgres, postgres_backend
 from tests.support.graphql import ME, REVOKE_SESSION, SIGN_IN, SIGN_UP, GraphQLClient
+from tests.support.redis_server import RedisServer
 from tests.support.server import GraphQLSocket, ServerProcess, free_port
 from tests.test_subscriptions_server import APP_ORIGIN, SUBSCRIPTION, server_env, sign_in, sign_up, subscribed
 
@@ -36,58 +37,14 @@ def shared(backend: Backend) -> Backend:
     return backend
 
 
-class RedisServer:
-    """A private redis-server, so restarting it disturbs no one else."""
-
-    def __init__(self, directory: Path) -> None:
-        self.port = free_port()
-        self.directory = directory
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        binary = shutil.which("redis-server")
-        assert binary, "redis-server is required for this test"
-        self.process = subprocess.Popen(
-            [
-                binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.directory),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            result = subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True)
-            if result.stdout.strip() == "PONG":
-                return
-            time.sleep(0.05)
-        raise RuntimeError("private redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=5)
-
-
 @contextlib.contextmanager
 def running_pair(
     backend: Backend, directory: Path, **env: str
 ) -> Iterator[tuple[ServerProcess, ServerProcess, RedisServer]]:
     """Two processes on ``backend``'s database and a private Redis of their own."""
-    redis = RedisServer(directory)
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server is required for this test"
+    redis = RedisServer(binary, free_port(), directory)
     redis.start()
     environment = server_env(backend, directory, BROADCAST_URL=redis.url, **env)
     # Started one after the other: the second process finds the migrations already applied.
