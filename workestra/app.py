@@ -9,6 +9,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 from cross_web import HTTPException
 from starlette.applications import Starlette
@@ -37,6 +38,7 @@ from workestra.db import ensure_sqlite_directory, tortoise_config
 from workestra.http import RequestGuard
 from workestra.services import Services
 from workestra.settings import Settings
+from workestra.web import page_routes
 from workestra.ws import TRY_AGAIN_LATER, MessageBucket, SocketRefused, TransportWSHandler
 
 log = logging.getLogger("workestra.app")
@@ -213,6 +215,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, freeze_gc_afte
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *page_routes(Path(settings.web_dist)),
         ],
         lifespan=lifespan,
         max_body_size=settings.max_body_bytes,

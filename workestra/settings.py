@@ -84,6 +84,8 @@ class Settings:
     # Live sockets one account may hold on one process (the B2 benchmark opens 1,000).
     max_sockets_per_account: int = 1000
     log_level: str = "INFO"
+    # The built Security page (``make serve`` builds it from web/); served at / when present.
+    web_dist: str = "web/dist"
     secret_key: str | None = field(default=None, repr=False)
     # Where development keeps the key it generates when SECRET_KEY is unset (never used in production).
     secret_key_file: str = "var/secret.key"  # noqa: S105 (a path)
