@@ -15,6 +15,11 @@ const config: CodegenConfig = {
         useTypeImports: true,
       },
     },
+    // What Graphcache needs to match fragments on unions and interfaces (the result types and Error).
+    "src/lib/gql/introspection.ts": {
+      plugins: ["urql-introspection"],
+      config: { module: "es2015", useTypeImports: true },
+    },
   },
 };
 

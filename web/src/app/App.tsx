@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { startTransition, useCallback, useEffect, useRef, useState } from "react";
 import { Navigate, Route, Routes, useNavigate } from "react-router";
 import { Provider } from "urql";
 
@@ -29,9 +29,13 @@ export function App() {
 
   const restart = useCallback(
     (to: string, why: string | null) => {
-      setNotice(why);
-      setConnection(fresh());
-      void navigate(to, { replace: true });
+      // The router navigates in a transition: the new connection must arrive in the same render as the
+      // new route, or the old route would briefly run its queries signed out.
+      startTransition(() => {
+        setNotice(why);
+        setConnection(fresh());
+        void navigate(to, { replace: true });
+      });
     },
     [navigate, fresh],
   );
@@ -50,6 +54,9 @@ export function App() {
   const signedIn = useCallback(() => {
     restart("/settings/security", null);
   }, [restart]);
+  const signingOut = useCallback(() => {
+    live.current = null;
+  }, []);
   const signedOut = useCallback(
     (why: string | null) => {
       restart("/sign-in", why);
@@ -63,7 +70,7 @@ export function App() {
         <Route path="/" element={<Navigate to="/settings/security" replace />} />
         <Route path="/sign-in" element={<SignInPage key="sign-in" mode="sign-in" notice={notice} onSignedIn={signedIn} />} />
         <Route path="/sign-up" element={<SignInPage key="sign-up" mode="sign-up" notice={null} onSignedIn={signedIn} />} />
-        <Route path="/settings/security" element={<SecurityPage onSignedOut={signedOut} />} />
+        <Route path="/settings/security" element={<SecurityPage onSigningOut={signingOut} onSignedOut={signedOut} />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>
     </Provider>

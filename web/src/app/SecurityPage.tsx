@@ -26,7 +26,13 @@ const SignOutMutation = graphql(`
 `);
 
 /** Settings › Security for the signed-in account; `onSignedOut` when there is none or it signs out. */
-export function SecurityPage({ onSignedOut }: { onSignedOut: (notice: string | null) => void }) {
+export function SecurityPage({
+  onSigningOut,
+  onSignedOut,
+}: {
+  onSigningOut: () => void;
+  onSignedOut: (notice: string | null) => void;
+}) {
   const [viewer] = useQuery({ query: ViewerQuery });
   const [, signOut] = useMutation(SignOutMutation);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -48,6 +54,8 @@ export function SecurityPage({ onSignedOut }: { onSignedOut: (notice: string | n
           type="button"
           className="button"
           onClick={() => {
+            // Signing out here closes this session's socket too: that is no news to report.
+            onSigningOut();
             void signOut({}).then(() => {
               onSignedOut("You signed out.");
             });

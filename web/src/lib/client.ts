@@ -3,6 +3,7 @@ import { relayPagination } from "@urql/exchange-graphcache/extras";
 import { createClient as createSocketClient, type Client as SocketClient } from "graphql-ws";
 import { Client, fetchExchange, mapExchange, subscriptionExchange } from "urql";
 
+import schema from "./gql/introspection";
 import { endReason, mayReconnect, SESSION_ENDED_CLOSE, type EndReason } from "./session-ended";
 
 /** What the page needs from the GraphQL client it talks through. */
@@ -59,6 +60,7 @@ export function connect(onSessionEnded: (reason: EndReason) => void): Connection
         },
       }),
       cacheExchange({
+        schema,
         keys: {
           Device: embedded,
           PageInfo: embedded,

@@ -8,7 +8,7 @@ const NOTICES: Record<EndReason, string> = {
   EXPIRED: "Your session expired. Sign in again.",
   PASSWORD_CHANGED: "You were signed out because the password was changed.",
   PASSWORD_RESET: "You were signed out because the password was reset.",
-  UNKNOWN: "Your session ended. Sign in again.",
+  UNKNOWN: "Your session ended: it was revoked or signed out from another device, or it expired. Sign in again.",
 };
 
 /** The reason named by a server error's extensions (`SESSION_ENDED` + `reason`), or UNKNOWN. */
