@@ -11,7 +11,7 @@ from asgi_lifespan import LifespanManager
 
 from auth.clock import FrozenClock
 from workestra.app import create_app
-from workestra.settings import Settings
+from workestra.settings import Settings, SettingsError
 
 INDEX = '<!doctype html><html><head><script type="module" src="/assets/index-abc123.js"></script></head></html>'
 PAGE_PATHS = ["/", "/sign-in", "/sign-up", "/settings/security"]
@@ -107,3 +107,9 @@ async def test_without_a_build_the_page_says_how_to_make_one(unbuilt: httpx.Asyn
     assert "make serve" in response.text
     assert response.headers["cache-control"] == "no-store"
     assert (await unbuilt.get("/assets/index-abc123.js")).status_code == 404
+
+
+@pytest.mark.parametrize("raw", ["", "   "])
+def test_an_empty_web_dist_is_refused_at_start(raw: str) -> None:
+    with pytest.raises(SettingsError, match="WEB_DIST"):
+        Settings.from_env({"WEB_DIST": raw}, env_file=None)

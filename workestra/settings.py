@@ -152,6 +152,8 @@ class Settings:
             raise SettingsError("SECRET_KEY is required when ENVIRONMENT=production")
         if self.secret_key is not None and len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
             raise SettingsError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters")
+        if not self.web_dist:
+            raise SettingsError("WEB_DIST must name the directory of the built page")
         if self.hash_concurrency < 1:
             raise SettingsError("HASH_CONCURRENCY must be at least 1")
         for name in (

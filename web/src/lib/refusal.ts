@@ -1,3 +1,19 @@
+import { graphql } from "./gql";
+
+/** What every error answer carries, and the wait of those that say "wait"; spread in each result union. */
+export const RefusalFragment = graphql(`
+  fragment Refusal on Error {
+    code
+    message
+    ... on AccountLocked {
+      retryAfterSeconds
+    }
+    ... on TooManyAttempts {
+      retryAfterSeconds
+    }
+  }
+`);
+
 /** An answer that says "wait": `TooManyAttempts` or `AccountLocked`, with the moment it is over (ms). */
 export interface Refusal {
   message: string;

@@ -17,16 +17,7 @@ const ChangePasswordMutation = graphql(`
           passwordChangedAt
         }
       }
-      ... on Error {
-        code
-        message
-      }
-      ... on AccountLocked {
-        retryAfterSeconds
-      }
-      ... on TooManyAttempts {
-        retryAfterSeconds
-      }
+      ...Refusal
     }
   }
 `);

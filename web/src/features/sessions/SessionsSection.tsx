@@ -5,19 +5,25 @@ import { Confirm, useNow } from "../../components";
 import { graphql } from "../../lib/gql";
 import { relativeTime } from "../../lib/time";
 
+export const SessionRowFragment = graphql(`
+  fragment SessionRow on Session {
+    id
+    client
+    device {
+      browser
+      os
+    }
+    location
+    ipAddress
+    lastActiveAt
+    current
+  }
+`);
+
 const ActiveSessionsSubscription = graphql(`
   subscription ActiveSessions {
     activeSessions {
-      id
-      client
-      device {
-        browser
-        os
-      }
-      location
-      ipAddress
-      lastActiveAt
-      current
+      ...SessionRow
     }
   }
 `);
@@ -26,16 +32,7 @@ const ActiveSessionsSubscription = graphql(`
 const ActiveSessionsQuery = graphql(`
   query ActiveSessionsNow {
     activeSessions {
-      id
-      client
-      device {
-        browser
-        os
-      }
-      location
-      ipAddress
-      lastActiveAt
-      current
+      ...SessionRow
     }
   }
 `);

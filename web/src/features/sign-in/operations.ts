@@ -7,15 +7,7 @@ export const SignInMutation = graphql(`
       ... on TwoFactorRequired {
         challenge
       }
-      ... on Error {
-        message
-      }
-      ... on AccountLocked {
-        retryAfterSeconds
-      }
-      ... on TooManyAttempts {
-        retryAfterSeconds
-      }
+      ...Refusal
     }
   }
 `);
@@ -24,13 +16,7 @@ export const SignUpMutation = graphql(`
   mutation SignUp($input: SignUpInput!) {
     signUp(input: $input) {
       __typename
-      ... on Error {
-        code
-        message
-      }
-      ... on TooManyAttempts {
-        retryAfterSeconds
-      }
+      ...Refusal
     }
   }
 `);
@@ -39,15 +25,7 @@ export const VerifyTwoFactorMutation = graphql(`
   mutation VerifyTwoFactor($input: VerifyTwoFactorInput!) {
     verifyTwoFactor(input: $input) {
       __typename
-      ... on Error {
-        message
-      }
-      ... on AccountLocked {
-        retryAfterSeconds
-      }
-      ... on TooManyAttempts {
-        retryAfterSeconds
-      }
+      ...Refusal
     }
   }
 `);

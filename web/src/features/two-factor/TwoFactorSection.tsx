@@ -63,15 +63,7 @@ const DisableTotpMutation = graphql(`
           backupCodesRemaining
         }
       }
-      ... on Error {
-        message
-      }
-      ... on AccountLocked {
-        retryAfterSeconds
-      }
-      ... on TooManyAttempts {
-        retryAfterSeconds
-      }
+      ...Refusal
     }
   }
 `);
@@ -83,15 +75,7 @@ const RegenerateBackupCodesMutation = graphql(`
       ... on BackupCodes {
         codes
       }
-      ... on Error {
-        message
-      }
-      ... on AccountLocked {
-        retryAfterSeconds
-      }
-      ... on TooManyAttempts {
-        retryAfterSeconds
-      }
+      ...Refusal
     }
   }
 `);
