@@ -6,6 +6,15 @@ import { graphql } from "../../lib/gql";
 import { PasswordPolicyQuery, passwordProblem } from "../../lib/password-rules";
 import { refusalOf, type Refusal } from "../../lib/refusal";
 
+const AccountNameQuery = graphql(`
+  query AccountName {
+    me {
+      id
+      email
+    }
+  }
+`);
+
 const ChangePasswordMutation = graphql(`
   mutation ChangePassword($input: ChangePasswordInput!) {
     changePassword(input: $input) {
@@ -32,6 +41,7 @@ export function PasswordSection() {
   const [done, setDone] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [policy] = useQuery({ query: PasswordPolicyQuery });
+  const [account] = useQuery({ query: AccountNameQuery });
   const [change, runChange] = useMutation(ChangePasswordMutation);
   const waitOver = useCallback(() => {
     setRefusal(null);
@@ -70,6 +80,7 @@ export function PasswordSection() {
       <h2 id="password-heading">Password</h2>
       <form onSubmit={(event) => void submit(event)}>
         {/* The account name lets password managers file the new password under the right entry. */}
+        <input type="text" name="username" autoComplete="username" value={account.data?.me?.email ?? ""} readOnly hidden />
         <Field label="Current password" type="password" autoComplete="current-password" required value={current} onChange={(e) => { setCurrent(e.target.value); }} />
         <Field
           label="New password"
