@@ -354,3 +354,29 @@ def test_every_screen_passes_axe_and_an_api_key_secret_is_shown_once(open_device
     expect(log).to_contain_text("API key created")
     expect(log).to_contain_text("Account created")
     assert run_axe(device) == []
+
+
+def run_in_graphiql(page, document: str) -> None:
+    # CodeMirror closes brackets as one types: set the document through the editor instead.
+    page.locator(".graphiql-query-editor .CodeMirror").first.evaluate(
+        "(node, text) => node.CodeMirror.setValue(text)", document
+    )
+    # GraphiQL re-reads the document (is it a subscription?) a moment after an edit, as a person would wait.
+    page.wait_for_timeout(1000)
+    page.get_by_role("button", name=re.compile("Execute query")).click()
+
+
+def test_graphiql_is_self_hosted_and_runs_a_query_and_a_subscription(open_device, server: ServerProcess) -> None:
+    email = new_email()
+    device = open_device()
+    sign_up(device, email)
+    page = device.page
+    page.goto(f"{server.url}/graphql")
+    expect(page.locator(".graphiql-query-editor .CodeMirror").first).to_be_visible()
+    response = page.locator(".graphiql-response")
+
+    run_in_graphiql(page, "{ me { email } }")
+    expect(response).to_contain_text(email)
+    # Over graphql-ws, signed in by the same cookie.
+    run_in_graphiql(page, "subscription Live { activeSessions { current } }")
+    expect(response).to_contain_text('"current": true')

@@ -14,6 +14,7 @@ from workestra.app import create_app
 from workestra.settings import Settings, SettingsError
 
 INDEX = '<!doctype html><html><head><script type="module" src="/assets/index-abc123.js"></script></head></html>'
+GRAPHIQL = '<!doctype html><html><head><script type="module" src="/assets/graphiql-abc123.js"></script></head></html>'
 PAGE_PATHS = ["/", "/sign-in", "/sign-up", "/settings/security"]
 
 
@@ -22,6 +23,7 @@ def built(tmp_path: Path) -> Path:
     """A stand-in build: index.html and one hashed asset."""
     (tmp_path / "assets").mkdir()
     (tmp_path / "index.html").write_text(INDEX)
+    (tmp_path / "graphiql.html").write_text(GRAPHIQL)
     (tmp_path / "assets" / "index-abc123.js").write_text("console.log('page')")
     (tmp_path / "secret.txt").write_text("outside assets")
     return tmp_path
@@ -113,3 +115,20 @@ async def test_without_a_build_the_page_says_how_to_make_one(unbuilt: httpx.Asyn
 def test_an_empty_web_dist_is_refused_at_start(raw: str) -> None:
     with pytest.raises(SettingsError, match="WEB_DIST"):
         Settings.from_env({"WEB_DIST": raw}, env_file=None)
+
+
+async def test_browsers_get_the_self_hosted_graphiql_at_graphql(page: httpx.AsyncClient) -> None:
+    response = await page.get("/graphql", headers={"accept": "text/html"})
+    assert response.status_code == 200
+    assert response.text == GRAPHIQL
+    assert response.headers["cache-control"] == "no-store"
+    assert "script-src 'self';" in response.headers["content-security-policy"]
+
+
+async def test_without_a_build_graphiql_says_how_to_make_one(unbuilt: httpx.AsyncClient) -> None:
+    response = await unbuilt.get("/graphql", headers={"accept": "text/html"})
+    assert response.status_code == 503
+    assert "make serve" in response.text
+    # The API itself does not need the build.
+    answer = await unbuilt.post("/graphql", json={"query": "{ passwordPolicy { maxLength } }"})
+    assert answer.json() == {"data": {"passwordPolicy": {"maxLength": 128}}}

@@ -38,7 +38,7 @@ from workestra.db import ensure_sqlite_directory, tortoise_config
 from workestra.http import RequestGuard
 from workestra.services import Services
 from workestra.settings import Settings
-from workestra.web import page_routes
+from workestra.web import graphiql_page, page_routes
 from workestra.ws import TRY_AGAIN_LATER, MessageBucket, SocketRefused, TransportWSHandler
 
 log = logging.getLogger("workestra.app")
@@ -96,6 +96,10 @@ class GraphQLView(GraphQL):
                     f"{exc.reason[:1].upper()}{exc.reason[1:]}; use POST.", status_code=405, headers={"Allow": "POST"}
                 )
             raise
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Our own build of GraphiQL instead of Strawberry's page, which loads its scripts from a CDN.
+        return graphiql_page(Path(self.services.settings.web_dist), request)
 
     def encode_json(self, data: object) -> str | bytes:
         # A `next` carrying a shared subscription result reuses that result's JSON (schema.sharing).

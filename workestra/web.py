@@ -22,7 +22,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 _NOT_BUILT = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Workestra security page not built</title></head>
-<body><h1>The Security page has not been built</h1>
+<body><h1>The Security page and GraphiQL have not been built</h1>
 <p>Run <code>make serve</code> (it builds the page from <code>web/</code> when its sources change; Node 20+ is
 needed), or build it once with <code>npm --prefix web ci &amp;&amp; npm --prefix web run build</code>.</p>
 <p>The API itself is available at <code>/graphql</code>.</p></body></html>
@@ -35,7 +35,7 @@ def content_security_policy(request: Request) -> str:
     host = request.headers.get("host", "")
     socket = f" {socket_scheme}://{host}" if host and _plain_host(host) else ""
     return (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; "
         f"connect-src 'self'{socket}; object-src 'none'; form-action 'self'; frame-ancestors 'none'; "
         "base-uri 'none'"
     )
@@ -61,15 +61,25 @@ class _Assets(StaticFiles):
         return response
 
 
+def built_page(html: Path, request: Request) -> Response:
+    """One built HTML page, never cached, under the page's policy; a 503 saying how to build when missing."""
+    headers = {"Cache-Control": "no-store", "Content-Security-Policy": content_security_policy(request)}
+    if not html.is_file():
+        return HTMLResponse(_NOT_BUILT, status_code=503, headers=headers)
+    return FileResponse(html, media_type="text/html; charset=utf-8", headers=headers)
+
+
+def graphiql_page(dist: Path, request: Request) -> Response:
+    """The self-hosted GraphiQL from the same build (no CDN), for a browser's GET of /graphql."""
+    return built_page(dist / "graphiql.html", request)
+
+
 def page_routes(dist: Path) -> list[BaseRoute]:
     """Routes serving the built page from ``dist`` (``index.html`` plus ``assets/``)."""
     index = dist / "index.html"
 
     async def page(request: Request) -> Response:
-        headers = {"Cache-Control": "no-store", "Content-Security-Policy": content_security_policy(request)}
-        if not index.is_file():
-            return HTMLResponse(_NOT_BUILT, status_code=503, headers=headers)
-        return FileResponse(index, media_type="text/html; charset=utf-8", headers=headers)
+        return built_page(index, request)
 
     routes: list[BaseRoute] = [Route(path, page, methods=["GET", "HEAD"]) for path in PAGE_ROUTES]
     routes.append(Mount("/assets", app=_Assets(directory=dist / "assets", check_dir=False), name="assets"))
