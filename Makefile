@@ -12,7 +12,7 @@ WEB_DEPS := web/node_modules/.installed-$(shell cksum web/package-lock.json | cu
 WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
 WEB_BUILT := web/dist/.built
 
-.PHONY: serve test lint migrate schema bench clean web
+.PHONY: serve test lint migrate schema bench clean web screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ migrate: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/python -m workestra export-schema
+
+# Annotated PNGs of the Security page for the README, from a seeded demo account (docs/).
+screenshots: $(STAMP) $(WEB_BUILT)
+	$(BIN)/python docs/make_screenshots.py
 
 # The benchmarks, each against its bare baseline in the same run (~10 min; see bench/README.md).
 bench: $(STAMP)
