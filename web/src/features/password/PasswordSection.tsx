@@ -1,7 +1,7 @@
 import { useCallback, useState, type SyntheticEvent } from "react";
 import { useMutation, useQuery } from "urql";
 
-import { Countdown, Field } from "../../components";
+import { Countdown, Field, PasswordStrength } from "../../components";
 import { graphql } from "../../lib/gql";
 import { PasswordPolicyQuery, passwordProblem } from "../../lib/password-rules";
 import { refusalOf, type Refusal } from "../../lib/refusal";
@@ -92,6 +92,7 @@ export function PasswordSection() {
           error={problem}
           onChange={(e) => { setNext(e.target.value); }}
         />
+        <PasswordStrength password={next} userInputs={[account.data?.me?.email ?? "", "workestra"]} />
         <Field label="Confirm new password" type="password" autoComplete="new-password" required value={confirm} error={mismatch} onChange={(e) => { setConfirm(e.target.value); }} />
         <div className="checkbox">
           <input id="sign-out-others" type="checkbox" checked={signOutOthers} onChange={(e) => { setSignOutOthers(e.target.checked); }} />

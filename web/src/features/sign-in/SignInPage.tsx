@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState, type SyntheticEvent } from "r
 import { Link } from "react-router";
 import { useMutation, useQuery } from "urql";
 
-import { Countdown, Field } from "../../components";
+import { Countdown, Field, PasswordStrength } from "../../components";
 import { refusalOf, type Refusal } from "../../lib/refusal";
 import { PasswordPolicyQuery, passwordProblem } from "../../lib/password-rules";
 import { SignInMutation, SignUpMutation, VerifyTwoFactorMutation } from "./operations";
@@ -116,6 +116,7 @@ function PasswordStep({
         error={problem}
         onChange={(e) => { setPassword(e.target.value); }}
       />
+      {mode === "sign-up" ? <PasswordStrength password={password} userInputs={[email, "workestra"]} /> : null}
       <button type="submit" className="button primary" disabled={busy || waiting}>
         {mode === "sign-in" ? "Sign in" : "Create account"}
       </button>
