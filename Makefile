@@ -1,12 +1,18 @@
 # Two commands do all the setup on a fresh machine:
-#   make serve   – create .venv, install the pinned dependencies, migrate SQLite, serve on 127.0.0.1:8000
-#   make test    – the same setup, then the whole test suite
+#   make serve   – create .venv, install the pinned dependencies, build the page, migrate SQLite, serve on 127.0.0.1:8000
+#   make test    – the same setup, then the whole test suite (the page's unit tests and browser tests included)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: serve test lint migrate schema bench clean
+NPM ?= npm
+# The page is rebuilt only when its sources or lockfile change; node_modules only when the lockfile does.
+WEB_DEPS := web/node_modules/.installed-$(shell cksum web/package-lock.json | cut -d' ' -f1)
+WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
+WEB_BUILT := web/dist/.built
+
+.PHONY: serve test lint migrate schema bench clean web screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,21 +21,38 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-serve: $(STAMP)
+$(WEB_DEPS): web/package-lock.json
+	cd web && $(NPM) ci --no-audit --no-fund --loglevel=error
+	rm -f web/node_modules/.installed-*
+	touch $(WEB_DEPS)
+
+$(WEB_BUILT): $(WEB_DEPS) $(WEB_SOURCES) schema.graphql
+	cd web && $(NPM) run build
+	touch $(WEB_BUILT)
+
+web: $(WEB_BUILT)
+
+serve: $(STAMP) $(WEB_BUILT)
 	$(BIN)/python -m workestra serve
 
-test: $(STAMP)
+test: $(STAMP) $(WEB_BUILT)
+	cd web && $(NPM) test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(STAMP) $(WEB_DEPS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	cd web && $(NPM) run lint
 
 migrate: $(STAMP)
 	$(BIN)/python -m workestra migrate
 
 schema: $(STAMP)
 	$(BIN)/python -m workestra export-schema
+
+# Annotated PNGs of the Security page for the README, from a seeded demo account (docs/).
+screenshots: $(STAMP) $(WEB_BUILT)
+	$(BIN)/python docs/make_screenshots.py
 
 # The benchmarks, each against its bare baseline in the same run (~10 min; see bench/README.md).
 bench: $(STAMP)
@@ -38,4 +61,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/b3_sign_in_flood.py --app-ref HEAD
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache web/node_modules web/dist

@@ -10,6 +10,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 from cross_web import HTTPException
 from starlette.applications import Starlette
@@ -41,6 +42,7 @@ from workestra.http import InFlightRequests, RequestGuard
 from workestra.services import Services
 from workestra.settings import Settings
 from workestra.sockets import LiveSocket
+from workestra.web import graphiql_page, page_routes
 from workestra.ws import TRY_AGAIN_LATER, MessageBucket, SocketRefused, TransportWSHandler
 
 log = logging.getLogger("workestra.app")
@@ -127,6 +129,10 @@ class GraphQLView(GraphQL):
             response.status_code = 503
             response.headers["Retry-After"] = "1"
         return response
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Our own build of GraphiQL instead of Strawberry's page, which loads its scripts from a CDN.
+        return graphiql_page(Path(self.services.settings.web_dist), request)
 
     def encode_json(self, data: object) -> str | bytes:
         # A `next` carrying a shared subscription result reuses that result's JSON (schema.sharing).
@@ -300,6 +306,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, freeze_gc_afte
             Route("/readyz", readyz),
             # Only for METRICS_ALLOWED_IPS; without them the path does not exist on the public API.
             *([Route("/metrics", metrics_page)] if settings.metrics_allowed_ips else []),
+            *page_routes(Path(settings.web_dist)),
         ],
         lifespan=lifespan,
         max_body_size=settings.max_body_bytes,

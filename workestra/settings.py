@@ -109,6 +109,8 @@ class Settings:
     # costs the account's every event some work, so this bounds what one account makes an event cost.
     max_subscriptions_per_account: int = 100
     log_level: str = "INFO"
+    # The built Security page (``make serve`` builds it from web/); served at / when present.
+    web_dist: str = "web/dist"
     secret_key: str | None = field(default=None, repr=False)
     # Where development keeps the key it generates when SECRET_KEY is unset (never used in production).
     secret_key_file: str = "var/secret.key"  # noqa: S105 (a path)
@@ -189,6 +191,8 @@ class Settings:
             raise SettingsError("LOG_LEVEL must be debug, info, warning, error or critical")
         if not 16 <= self.ipv6_limit_prefix <= 128:
             raise SettingsError("IPV6_LIMIT_PREFIX must be between 16 and 128")
+        if not self.web_dist:
+            raise SettingsError("WEB_DIST must name the directory of the built page")
         if self.hash_concurrency < 1:
             raise SettingsError("HASH_CONCURRENCY must be at least 1")
         for name in (

@@ -1,0 +1,5 @@
+export { Confirm } from "./Confirm";
+export { Countdown } from "./Countdown";
+export { Field } from "./Field";
+export { PasswordStrength } from "./PasswordStrength";
+export { useNow } from "./useNow";

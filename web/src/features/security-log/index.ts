@@ -1,0 +1,1 @@
+export { SecurityLogSection } from "./SecurityLogSection";
