@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
+from tortoise.backends.base.client import BaseDBAsyncClient
+
 from auth.accounts import PasswordCheck
 from auth.api_keys import announce_expired_api_keys, credential_is_live
 from auth.audit import prune_security_events
@@ -44,7 +46,7 @@ class MailOutbox:
     def __init__(self, sender: MailSender) -> None:
         self.sender = sender
 
-    async def enqueue(self, mail: Mail, *, now: datetime, using_db: object | None = None) -> None:
+    async def enqueue(self, mail: Mail, *, now: datetime, using_db: BaseDBAsyncClient | None = None) -> None:
         await outbox_table.enqueue(mail, now=now, using_db=using_db)
 
     def wake(self) -> None:
