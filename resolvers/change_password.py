@@ -24,7 +24,7 @@ async def change_password(
     viewer = await ctx.require_viewer()
     try:
         result = await change_password_flow(
-            viewer.session,
+            viewer.require_session(),
             input.current_password,
             input.new_password,
             ctx.client_info,

@@ -31,7 +31,7 @@ async def enable_totp(
             box=s.secret_box,
             clock=s.clock,
             outbox=s.outbox,
-            session_id=viewer.session.id,
+            session_id=viewer.require_session().id,
         )
     except AuthError as exc:
         return error_from(exc)

@@ -28,7 +28,7 @@ async def regenerate_backup_codes(
             input.password,
             ctx.client_info,
             check=ctx.services.password_check,
-            session_id=viewer.session.id,
+            session_id=viewer.require_session().id,
         )
     except AuthError as exc:
         return error_from(exc)

@@ -10,6 +10,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import overload
 
 from cross_web import HTTPException
 from starlette.applications import Starlette
@@ -30,6 +31,7 @@ from tortoise.connection import get_connection
 from tortoise.contrib.starlette import RegisterTortoise
 
 from auth.clock import Clock
+from models import Session
 from schema.cost import DocumentLimits
 from schema.errors import ServiceUnavailable
 from schema.root import build_schema
@@ -51,7 +53,7 @@ _SOCKET_KEY = "workestra.live_socket"
 _COUNTED_KEY = "workestra.counted_account"
 
 
-class GraphQLView(GraphQL):
+class GraphQLView(GraphQL[Context, None]):
     """Strawberry's ASGI view bound to this process's services."""
 
     graphql_transport_ws_handler_class = TransportWSHandler
@@ -100,8 +102,14 @@ class GraphQLView(GraphQL):
             raise HTTPException(400, "The request body must be a JSON object.")
         return value
 
+    @overload
+    async def run(self, request: Request, context: Context = UNSET, root_value: None = UNSET) -> Response: ...
+
+    @overload
+    async def run(self, request: WebSocket, context: Context = UNSET, root_value: None = UNSET) -> WebSocket: ...
+
     async def run(
-        self, request: Request | WebSocket, context: object = UNSET, root_value: object = UNSET
+        self, request: Request | WebSocket, context: Context = UNSET, root_value: None = UNSET
     ) -> Response | WebSocket:
         try:
             return await super().run(request, context, root_value)
@@ -153,9 +161,12 @@ class GraphQLView(GraphQL):
         self._sockets[viewer.account_id] += 1
         metrics.SOCKETS.inc()
         websocket = context.request
+        if not isinstance(websocket, WebSocket):
+            raise TypeError("on_ws_connect runs for WebSocket connections only.")
         websocket.scope[_COUNTED_KEY] = viewer.account_id
         context.socket_session_id = viewer.credential_id
         context.socket_account_id = viewer.account_id
+        credential = viewer.credential
         # From here on the socket is closed within a second of its credential's end (workestra.sockets).
         context.live_socket = LiveSocket(
             websocket,
@@ -163,9 +174,9 @@ class GraphQLView(GraphQL):
             viewer.credential_id,
             is_api_key=viewer.is_api_key,
             ends_at=(
-                self.services.session_policy.expires_at(viewer.session)
-                if viewer.session is not None
-                else viewer.api_key.expires_at
+                self.services.session_policy.expires_at(credential)
+                if isinstance(credential, Session)
+                else credential.expires_at
             ),
         )
         self.services.sockets.add(context.live_socket)
