@@ -43,6 +43,7 @@ lint: $(STAMP) $(WEB_DEPS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	cd web && $(NPM) run lint
+	$(BIN)/mypy
 
 migrate: $(STAMP)
 	$(BIN)/python -m workestra migrate

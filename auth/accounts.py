@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NoReturn
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -103,7 +104,7 @@ async def verify_password(
     except BaseException:
         await check.guard.release(attempt)
         raise
-    if not matched:
+    if not matched or account is None or candidate is None:
         await record_failure(attempt, account, info, check=check)
     if check.hasher.needs_rehash(account.password_hash):
         fresh = await check.hasher.hash(candidate, charge=charge)
@@ -143,11 +144,11 @@ async def record_failure(
     (``event``) and the lock are audited with the count, when the account exists.
     """
 
-    async def audit_failure(connection: object) -> None:
+    async def audit_failure(connection: BaseDBAsyncClient) -> None:
         if account is not None:
             await record_event(account.id, event, info, at=check.clock.now(), using_db=connection)
 
-    async def queue_lock_mail(connection: object) -> None:
+    async def queue_lock_mail(connection: BaseDBAsyncClient) -> None:
         if account is not None:
             mail = lockout_notice(
                 account.email,

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from tortoise.backends.base.client import BaseDBAsyncClient
+
 from auth.clock import Clock
 from auth.devices import parse_device, sanitize_user_agent
 from auth.errors import InvalidInput
@@ -37,7 +39,7 @@ async def record_event(
     *,
     at: datetime,
     session_id: object | None = None,
-    using_db: object | None = None,
+    using_db: BaseDBAsyncClient | None = None,
 ) -> None:
     """Append an event caused by a request (``info``); call it inside the change's transaction."""
     device = parse_device(info.user_agent)
@@ -56,7 +58,7 @@ async def record_event(
 
 
 async def record_session_event(
-    session: Session, kind: SecurityEventType, *, at: datetime, using_db: object | None = None
+    session: Session, kind: SecurityEventType, *, at: datetime, using_db: BaseDBAsyncClient | None = None
 ) -> None:
     """Append an event about a session, described by the session's own IP, device and location."""
     await SecurityEvent.create(
@@ -81,7 +83,7 @@ class EventNote:
     info: ClientInfo
     session_id: object | None = None
 
-    async def write(self, account_id: int, *, at: datetime, using_db: object | None = None) -> None:
+    async def write(self, account_id: int, *, at: datetime, using_db: BaseDBAsyncClient | None = None) -> None:
         """Append the event for ``account_id``."""
         await record_event(account_id, self.kind, self.info, at=at, session_id=self.session_id, using_db=using_db)
 

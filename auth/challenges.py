@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 
 from auth.clock import Clock
@@ -79,7 +80,7 @@ async def close_challenge(challenge: SignInChallenge, *, clock: Clock) -> bool:
     return closed == 1
 
 
-async def close_open_challenges(account_id: int, *, clock: Clock, using_db: object | None = None) -> int:
+async def close_open_challenges(account_id: int, *, clock: Clock, using_db: BaseDBAsyncClient | None = None) -> int:
     """Use up every open challenge of the account (its second factor or password changed)."""
     return (
         await SignInChallenge.filter(account_id=account_id, used_at=None).using_db(using_db).update(used_at=clock.now())

@@ -49,8 +49,8 @@ class FairShare:
     _queues: dict[tuple[Key, ...], deque[Ticket]] = field(default_factory=dict)
     _active_per_dimension: dict[str, int] = field(default_factory=dict)
     _running: int = 0
-    _numbers: itertools.count = field(default_factory=itertools.count)
-    _grants: itertools.count = field(default_factory=itertools.count)
+    _numbers: itertools.count[int] = field(default_factory=itertools.count)
+    _grants: itertools.count[int] = field(default_factory=itertools.count)
 
     def __post_init__(self) -> None:
         if self.slots < 1:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from tortoise.backends.base.client import BaseDBAsyncClient
+
 from auth.devices import parse_device
 from auth.network import mask_ip
 
@@ -25,7 +27,7 @@ class Mail:
 class Outbox(Protocol):
     """Where mails are queued, inside the transaction of the change they report."""
 
-    async def enqueue(self, mail: Mail, *, now: datetime, using_db: object | None = None) -> None: ...
+    async def enqueue(self, mail: Mail, *, now: datetime, using_db: BaseDBAsyncClient | None = None) -> None: ...
 
     def wake(self) -> None: ...
 

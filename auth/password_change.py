@@ -106,6 +106,7 @@ async def _recently_used(
         .values_list("password_hash", flat=True)
     )
     for stored in previous:
-        if await check.hasher.verify(stored, password, charge=charge):
+        # values_list(flat=True) yields bare values; Tortoise types every values_list row as a tuple.
+        if await check.hasher.verify(stored, password, charge=charge):  # type: ignore[arg-type]
             return True
     return False

@@ -97,11 +97,12 @@ class PasswordHasher:
         except (VerificationError, InvalidHashError):
             return False
 
-    async def prepare(self) -> None:
-        """Make the hash that unknown emails are checked against (once; called at start-up)."""
+    async def prepare(self) -> str:
+        """Make the hash that unknown emails are checked against (once; called at start-up), and return it."""
         async with self._dummy_lock:
             if self._dummy_hash is None:
                 self._dummy_hash = await self.hash("workestra timing equaliser", charge=_START_UP)
+            return self._dummy_hash
 
     async def waste_time(self, password: str, *, charge: HashCharge) -> None:
         """Spend what a real verify costs, so an unknown email is indistinguishable by timing.
@@ -109,10 +110,11 @@ class PasswordHasher:
         ``charge`` must be what a known email's verify would be charged (``hash_charge``), so that
         the pool serves both alike.
         """
-        if self._dummy_hash is None:
+        dummy = self._dummy_hash
+        if dummy is None:
             # Behind a lock: a cold burst of unknown emails must not each pay for an extra hash.
-            await self.prepare()
-        await self.verify(self._dummy_hash, password, charge=charge)
+            dummy = await self.prepare()
+        await self.verify(dummy, password, charge=charge)
 
     @property
     def waiting(self) -> int:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from auth.audit import EventNote, record_session_event
@@ -259,7 +260,7 @@ async def sweep_expired_sessions(
 
 
 async def _end(
-    query,
+    query: QuerySet[Session],
     account_id: int,
     reason: SessionEndReason,
     now: datetime,

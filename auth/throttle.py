@@ -32,6 +32,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -59,7 +60,7 @@ _CLAIM_POLL_MAX = 0.2
 # Claims renewed by one statement (bounded, so the statement's parameters stay few).
 _RENEW_BATCH = 500
 
-OnLock = Callable[[object], Awaitable[None]]
+OnLock = Callable[[BaseDBAsyncClient], Awaitable[None]]
 
 
 def attempt_key(email: str) -> str:

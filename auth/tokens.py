@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import TypeGuard
 
 TOKEN_BYTES = 32
 # A token longer than this cannot be ours; refuse it before hashing anything.
@@ -20,6 +21,6 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def plausible_token(token: str | None) -> bool:
+def plausible_token(token: str | None) -> TypeGuard[str]:
     """Cheap shape check so junk credentials cost no database round trip."""
-    return bool(token) and len(token) <= MAX_TOKEN_LENGTH and token.isascii() and token.isprintable()
+    return token is not None and 0 < len(token) <= MAX_TOKEN_LENGTH and token.isascii() and token.isprintable()

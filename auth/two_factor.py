@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -286,7 +287,7 @@ async def redeem_code(
     *,
     box: SecretBox,
     clock: Clock,
-    using_db: object | None = None,
+    using_db: BaseDBAsyncClient | None = None,
 ) -> bool:
     """Use a code of the account up if it is valid now; False when it is wrong, replayed or already used.
 
@@ -301,14 +302,14 @@ async def redeem_code(
     step = matching_step(box.open(account.totp_secret, account_id=account.id), entry, at=clock.now())
     if step is None:
         return False
-    taken = await Account.filter(_step_is_new(step), id=account.id, totp_enabled_at__isnull=False).update(
+    advanced = await Account.filter(_step_is_new(step), id=account.id, totp_enabled_at__isnull=False).update(
         totp_last_step=step
     )
-    return taken == 1
+    return advanced == 1
 
 
 async def _store_backup_codes(
-    account_id: int, codes: list[str], *, setup_id: int | None, now: datetime, connection: object
+    account_id: int, codes: list[str], *, setup_id: int | None, now: datetime, connection: BaseDBAsyncClient
 ) -> None:
     rows = []
     for code in codes:

@@ -31,9 +31,10 @@ class PasswordHistory(Model):
     """Hashes of an account's previous passwords, newest kept only as far as the reuse rule needs."""
 
     id = fields.BigIntField(primary_key=True)
-    account: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
         "models.Account", related_name="password_history", on_delete=fields.CASCADE
     )
+    account_id: int
     password_hash = fields.CharField(max_length=255)
     created_at = fields.DatetimeField()
 

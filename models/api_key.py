@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from models.account import Account
 
 
 # Docstring first lines become SQL table comments, and Tortoise splits migration SQL on ";": keep them free of it.
@@ -15,9 +20,10 @@ class ApiKey(Model):
     """
 
     id = fields.UUIDField(primary_key=True)
-    account: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
         "models.Account", related_name="api_keys", on_delete=fields.CASCADE
     )
+    account_id: int
     name = fields.CharField(max_length=100)
     prefix = fields.CharField(max_length=16)
     key_hash = fields.CharField(max_length=64, unique=True)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from models.account import Account
 
 
 class SecurityEventType(str, Enum):
@@ -39,9 +43,10 @@ class SecurityEvent(Model):
     """
 
     id = fields.BigIntField(primary_key=True)
-    account: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
         "models.Account", related_name="security_events", on_delete=fields.CASCADE
     )
+    account_id: int
     type = fields.CharEnumField(SecurityEventType, max_length=32)
     occurred_at = fields.DatetimeField()
     ip_address = fields.CharField(max_length=64, null=True)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from models.account import Account
 
 
 class ClientKind(str, Enum):
@@ -28,9 +32,10 @@ class Session(Model):
     """A signed-in device. The token itself is never stored, only its SHA-256 digest."""
 
     id = fields.UUIDField(primary_key=True)
-    account: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
         "models.Account", related_name="sessions", on_delete=fields.CASCADE
     )
+    account_id: int
     token_hash = fields.CharField(max_length=64, unique=True)
     client = fields.CharEnumField(ClientKind, max_length=8)
     user_agent = fields.CharField(max_length=512, default="")

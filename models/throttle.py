@@ -28,7 +28,8 @@ class AttemptCounter(Model):
 class IpEvent(Model):
     """Something an IP address did at a moment; counted per IP in a sliding window."""
 
-    id = fields.BigIntField(primary_key=True)
+    # Declared: Tortoise types a primary key of an abstract model as Any.
+    id: int = fields.BigIntField(primary_key=True)
     ip = fields.CharField(max_length=45)
     occurred_at = fields.DatetimeField()
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from models.account import Account
 
 from models.session import ClientKind
 
@@ -12,9 +17,10 @@ class TotpSetup(Model):
     """A started but unconfirmed TOTP setup: at most one per account, replaced by each new start."""
 
     id = fields.BigIntField(primary_key=True)
-    account: fields.OneToOneRelation = fields.OneToOneField(
+    account: fields.OneToOneRelation[Account] = fields.OneToOneField(
         "models.Account", related_name="totp_setup", on_delete=fields.CASCADE
     )
+    account_id: int
     # AES-GCM ciphertext of the pending secret, bound to the account id; never the secret itself.
     secret = fields.CharField(max_length=200)
     created_at = fields.DatetimeField()
@@ -31,12 +37,14 @@ class BackupCode(Model):
     """
 
     id = fields.BigIntField(primary_key=True)
-    account: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
         "models.Account", related_name="backup_codes", on_delete=fields.CASCADE
     )
-    setup: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    account_id: int
+    setup: fields.ForeignKeyNullableRelation[TotpSetup] = fields.ForeignKeyField(
         "models.TotpSetup", related_name="backup_codes", on_delete=fields.CASCADE, null=True
     )
+    setup_id: int | None
     code_hash = fields.CharField(max_length=64)
     created_at = fields.DatetimeField()
 
@@ -54,9 +62,10 @@ class SignInChallenge(Model):
     """
 
     id = fields.UUIDField(primary_key=True)
-    account: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
         "models.Account", related_name="sign_in_challenges", on_delete=fields.CASCADE
     )
+    account_id: int
     token_hash = fields.CharField(max_length=64, unique=True)
     client = fields.CharEnumField(ClientKind, max_length=8)
     ip_address = fields.CharField(max_length=45, null=True)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from auth.errors import AuthError
+from auth.errors import AccountLocked, InvalidCredentials, PasswordPolicyViolation, TooManyAttempts
 from auth.password_change import change_password as change_password_flow
 from schema.errors import error_from
 from schema.inputs import ChangePasswordInput
@@ -24,7 +24,7 @@ async def change_password(
     viewer = await ctx.require_viewer()
     try:
         result = await change_password_flow(
-            viewer.session,
+            viewer.require_session(),
             input.current_password,
             input.new_password,
             ctx.client_info,
@@ -32,6 +32,6 @@ async def change_password(
             check=ctx.services.password_check,
             events=ctx.services.events,
         )
-    except AuthError as exc:
+    except (InvalidCredentials, PasswordPolicyViolation, AccountLocked, TooManyAttempts) as exc:
         return error_from(exc)
     return PasswordChanged(account=Account.from_row(result.account), signed_out_sessions=result.signed_out_sessions)

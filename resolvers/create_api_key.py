@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 
 from auth.api_keys import create_api_key as create_api_key_flow
-from auth.errors import AuthError
+from auth.errors import InvalidInput
 from schema.errors import error_from
 from schema.inputs import CreateApiKeyInput
 from schema.results import CreateApiKeyResult
@@ -32,6 +32,6 @@ async def create_api_key(
             limit=ctx.services.settings.max_api_keys,
             session_id=viewer.session_id,
         )
-    except AuthError as exc:
+    except InvalidInput as exc:
         return error_from(exc)
     return ApiKeyCreated(api_key=ApiKey.from_row(key), secret=secret)

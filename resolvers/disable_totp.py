@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from auth.errors import AuthError
+from auth.errors import AccountLocked, InvalidCredentials, TooManyAttempts, TotpNotEnabled
 from auth.two_factor import disable_totp as disable_totp_flow
 from schema.errors import error_from
 from schema.inputs import DisableTotpInput
@@ -28,8 +28,8 @@ async def disable_totp(
             input.password,
             ctx.client_info,
             check=ctx.services.password_check,
-            session_id=viewer.session.id,
+            session_id=viewer.require_session().id,
         )
-    except AuthError as exc:
+    except (InvalidCredentials, TotpNotEnabled, AccountLocked, TooManyAttempts) as exc:
         return error_from(exc)
     return TotpDisabled(account=Account.from_row(account))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from auth.errors import AuthError
+from auth.errors import InvalidCode, TotpAlreadyEnabled, TotpSetupNotStarted
 from auth.two_factor import enable_totp as enable_totp_flow
 from schema.errors import error_from
 from schema.inputs import EnableTotpInput
@@ -31,8 +31,8 @@ async def enable_totp(
             box=s.secret_box,
             clock=s.clock,
             outbox=s.outbox,
-            session_id=viewer.session.id,
+            session_id=viewer.require_session().id,
         )
-    except AuthError as exc:
+    except (InvalidCode, TotpSetupNotStarted, TotpAlreadyEnabled) as exc:
         return error_from(exc)
     return TotpEnabled(account=Account.from_row(account))

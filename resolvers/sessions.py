@@ -28,8 +28,8 @@ async def sign_out(info: strawberry.Info[Context, None]) -> SignOutResult:
     ctx = info.context
     viewer = await ctx.require_viewer()
     s = ctx.services
-    session_id = str(viewer.session.id)
-    await sign_out_flow(viewer.session, ctx.client_info, clock=s.clock, events=s.events)
+    session_id = str(viewer.require_session().id)
+    await sign_out_flow(viewer.require_session(), ctx.client_info, clock=s.clock, events=s.events)
     clear_session_cookie(ctx)
     ctx.forget_viewer()
     return SignedOut(session_id=strawberry.ID(session_id))
@@ -43,12 +43,12 @@ async def revoke_session(
     ctx = info.context
     viewer = await ctx.require_viewer()
     s = ctx.services
-    if ctx.is_websocket and str(id) == str(viewer.session.id):
+    if ctx.is_websocket and str(id) == str(viewer.require_session().id):
         # Naming the current session is signOut, which clears the cookie: HTTP only, like signOut.
         raise HttpOnly()
     if not await revoke_session_flow(str(id), viewer.account_id, ctx.client_info, clock=s.clock, events=s.events):
         return error_from(NotFound())
-    if str(id) == str(viewer.session.id):
+    if str(id) == str(viewer.require_session().id):
         clear_session_cookie(ctx)
         ctx.forget_viewer()
     return SessionRevoked(id=id)
@@ -59,7 +59,7 @@ async def revoke_all_other_sessions(info: strawberry.Info[Context, None]) -> Rev
     ctx = info.context
     viewer = await ctx.require_viewer()
     s = ctx.services
-    ended = await revoke_other_sessions(viewer.session, ctx.client_info, clock=s.clock, events=s.events)
+    ended = await revoke_other_sessions(viewer.require_session(), ctx.client_info, clock=s.clock, events=s.events)
     return SessionsRevoked(count=len(ended))
 
 
@@ -68,7 +68,7 @@ async def sign_out_everywhere(info: strawberry.Info[Context, None]) -> SignOutEv
     ctx = info.context
     viewer = await ctx.require_viewer()
     s = ctx.services
-    ended = await sign_out_everywhere_flow(viewer.session, ctx.client_info, clock=s.clock, events=s.events)
+    ended = await sign_out_everywhere_flow(viewer.require_session(), ctx.client_info, clock=s.clock, events=s.events)
     clear_session_cookie(ctx)
     ctx.forget_viewer()
     return SessionsRevoked(count=len(ended))

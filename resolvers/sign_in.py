@@ -8,7 +8,7 @@ import strawberry
 
 from auth.accounts import sign_in as sign_in_flow
 from auth.challenges import TwoFactorChallenge
-from auth.errors import AuthError
+from auth.errors import AccountLocked, InvalidCredentials, TooManyAttempts
 from models import ClientKind as ClientKindRow
 from resolvers.signed_in import signed_in_payload
 from schema.errors import error_from
@@ -35,7 +35,7 @@ async def sign_in(
             check=s.password_check,
             events=s.events,
         )
-    except AuthError as exc:
+    except (InvalidCredentials, AccountLocked, TooManyAttempts) as exc:
         metrics.record_sign_in("password", exc)
         return error_from(exc)
     metrics.record_sign_in("password", result)

@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 
 from auth.accounts import sign_up as sign_up_flow
-from auth.errors import AuthError
+from auth.errors import EmailTaken, InvalidEmail, PasswordPolicyViolation, TooManyAttempts
 from models import ClientKind as ClientKindRow
 from resolvers.signed_in import signed_in_payload
 from schema.errors import error_from
@@ -37,6 +37,6 @@ async def sign_up(
             events=s.events,
             limit=s.sign_up_limit,
         )
-    except AuthError as exc:
+    except (EmailTaken, InvalidEmail, PasswordPolicyViolation, TooManyAttempts) as exc:
         return error_from(exc)
     return await signed_in_payload(ctx, result)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from auth.errors import AuthError
+from auth.errors import TotpAlreadyEnabled
 from auth.two_factor import start_totp_setup as start_totp_setup_flow
 from schema.errors import error_from
 from schema.results import StartTotpSetupResult
@@ -19,7 +19,7 @@ async def start_totp_setup(info: strawberry.Info[Context, None]) -> StartTotpSet
     s = ctx.services
     try:
         setup = await start_totp_setup_flow(viewer.account_id, box=s.secret_box, clock=s.clock)
-    except AuthError as exc:
+    except TotpAlreadyEnabled as exc:
         return error_from(exc)
     return TotpSetup(
         secret=setup.secret,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from auth.errors import AuthError
+from auth.errors import AccountLocked, ChallengeExpired, InvalidCode, TooManyAttempts
 from auth.two_factor import verify_two_factor as verify_two_factor_flow
 from resolvers.signed_in import signed_in_payload
 from schema.errors import error_from
@@ -33,7 +33,7 @@ async def verify_two_factor(
             locations=s.locations,
             events=s.events,
         )
-    except AuthError as exc:
+    except (InvalidCode, ChallengeExpired, AccountLocked, TooManyAttempts) as exc:
         metrics.record_sign_in("second_factor", exc)
         return error_from(exc)
     metrics.record_sign_in("second_factor", result)

@@ -78,4 +78,5 @@ def _same(snapshot: Snapshot, sent: list[Session], views: list[Session]) -> bool
     if known is None or known[0] is not sent:
         # The earlier list is kept with the answer, so its id cannot be reused while the snapshot lives.
         known = snapshot.memo[key] = (sent, sent == views)
-    return known[1]
+    same: bool = known[1]
+    return same

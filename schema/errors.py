@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import overload
 
 import strawberry
 from graphql import GraphQLError
@@ -118,6 +119,60 @@ _BY_DOMAIN: dict[type[domain.AuthError], type[Error]] = {
 
 # Every concrete error type, so the schema documents them all (even any no union uses yet).
 ERROR_TYPES: tuple[type[Error], ...] = (*_BY_DOMAIN.values(), AccountLocked, InvalidInput, TooManyAttempts)
+
+
+# One signature per domain error, so a resolver catching only the errors of its result union is typed to
+# return members of that union.
+@overload
+def error_from(exc: domain.InvalidCredentials) -> InvalidCredentials: ...
+
+
+@overload
+def error_from(exc: domain.EmailTaken) -> EmailTaken: ...
+
+
+@overload
+def error_from(exc: domain.InvalidEmail) -> InvalidEmail: ...
+
+
+@overload
+def error_from(exc: domain.PasswordPolicyViolation) -> PasswordPolicyViolation: ...
+
+
+@overload
+def error_from(exc: domain.NotFound) -> NotFound: ...
+
+
+@overload
+def error_from(exc: domain.InvalidInput) -> InvalidInput: ...
+
+
+@overload
+def error_from(exc: domain.TooManyAttempts) -> TooManyAttempts: ...
+
+
+@overload
+def error_from(exc: domain.AccountLocked) -> AccountLocked: ...
+
+
+@overload
+def error_from(exc: domain.InvalidCode) -> InvalidCode: ...
+
+
+@overload
+def error_from(exc: domain.ChallengeExpired) -> ChallengeExpired: ...
+
+
+@overload
+def error_from(exc: domain.TotpAlreadyEnabled) -> TotpAlreadyEnabled: ...
+
+
+@overload
+def error_from(exc: domain.TotpNotEnabled) -> TotpNotEnabled: ...
+
+
+@overload
+def error_from(exc: domain.TotpSetupNotStarted) -> TotpSetupNotStarted: ...
 
 
 def error_from(exc: domain.AuthError) -> Error:

@@ -6,7 +6,7 @@ import functools
 import time
 from collections.abc import Iterator
 
-from graphql import FieldNode, GraphQLSchema, OperationDefinitionNode, get_operation_ast
+from graphql import DocumentNode, FieldNode, GraphQLSchema, OperationDefinitionNode, get_operation_ast
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
@@ -40,7 +40,7 @@ def _known_fields(schema: GraphQLSchema) -> frozenset[str]:
     )
 
 
-def _root_field(document: object, operation_name: str | None, known: frozenset[str]) -> str | None:
+def _root_field(document: DocumentNode | None, operation_name: str | None, known: frozenset[str]) -> str | None:
     """The first root field of the operation run, ``unknown`` when there is none we know; None for a subscription."""
     if document is None:
         return "unknown"

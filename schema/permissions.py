@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from strawberry.extensions.field_extension import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types.base import get_object_definition
 
@@ -52,7 +53,7 @@ class OverHttp(BasePermission):
         raise HttpOnly()
 
 
-def http_only() -> list[PermissionExtension]:
+def http_only() -> list[FieldExtension]:
     """Field extensions (``strawberry.mutation(extensions=http_only())``) for a mutation that sets or clears the
     session cookie: it is refused, before its resolver runs, unless it came over HTTP."""
     return [PermissionExtension([OverHttp()], use_directives=False)]

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -133,16 +133,21 @@ class Schema(SharingSchema):
     instead (HTTP 400), like any operation sent where it does not belong.
     """
 
-    async def execute(  # type: ignore[override]
+    async def execute(
         self,
         query: str | None,
-        *args: Any,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
         allowed_operation_types: Iterable[OperationType] | None = None,
-        **kwargs: Any,
+        operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
         allowed = set(DEFAULT_ALLOWED_OPERATION_TYPES if allowed_operation_types is None else allowed_operation_types)
         allowed.discard(OperationType.SUBSCRIPTION)
-        return await super().execute(query, *args, allowed_operation_types=allowed, **kwargs)
+        return await super().execute(
+            query, variable_values, context_value, root_value, operation_name, allowed, operation_extensions
+        )
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         """One log line per request (``schema.masking.report_errors``), never the document."""
@@ -163,7 +168,10 @@ def build_schema(
     """
     # The limit rules are built once: the validation cache (schema/cost.py) keys on the rule classes, so
     # rules made afresh per request (QueryDepthLimiter/MaxAliasesLimiter factories) would never hit it.
-    limit_rules = [depth_limit_rule(max_depth, None, None), alias_limit_rule(max_aliases)]
+    limit_rules: list[type[ASTValidationRule]] = [
+        depth_limit_rule(max_depth, None, None),
+        alias_limit_rule(max_aliases),
+    ]
     overlap_rule = bounded_overlap_rule(document_limits.max_field_comparisons)
     return Schema(
         query=Query,

@@ -59,7 +59,7 @@ _NO_RESULTS = SchemaExtension.get_results
 
 def _adds_no_results(runner: Any) -> bool:
     """Whether none of an operation's extensions has results to attach (asked once per operation)."""
-    known = runner.__dict__.get("_workestra_adds_no_results")
+    known: bool | None = runner.__dict__.get("_workestra_adds_no_results")
     if known is None:
         known = runner.__dict__["_workestra_adds_no_results"] = all(
             type(extension).get_results is _NO_RESULTS for extension in runner.extensions
@@ -75,7 +75,7 @@ class SharingSchema(strawberry.Schema):
     and no extension of the operation has results of its own, the one converted result serves all.
     """
 
-    async def _handle_execution_result(  # type: ignore[override]
+    async def _handle_execution_result(
         self, context: Any, result: Any, extensions_runner: Any, *, skip_process_errors: bool = False
     ) -> Any:
         data = getattr(result, "data", None)

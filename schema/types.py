@@ -40,7 +40,8 @@ class Account:
     password_changed_at: datetime = strawberry.field(description="When the password was last set (UTC).")
     created_at: datetime = strawberry.field(description="When the account was created (UTC).")
 
-    @strawberry.field(description="Unused backup codes (0 when 2FA is off).")
+    # Strawberry types its field decorator with arguments as returning Any.
+    @strawberry.field(description="Unused backup codes (0 when 2FA is off).")  # type: ignore[untyped-decorator]
     async def backup_codes_remaining(self) -> int:
         # Counted only when asked for, so no caller has to remember to load it.
         return await count_backup_codes(int(self.id)) if self.two_factor_enabled else 0

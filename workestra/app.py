@@ -11,6 +11,7 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
+from typing import overload
 
 from cross_web import HTTPException
 from starlette.applications import Starlette
@@ -31,6 +32,7 @@ from tortoise.connection import get_connection
 from tortoise.contrib.starlette import RegisterTortoise
 
 from auth.clock import Clock
+from models import Session
 from schema.cost import DocumentLimits
 from schema.errors import ServiceUnavailable
 from schema.root import build_schema
@@ -53,7 +55,7 @@ _SOCKET_KEY = "workestra.live_socket"
 _COUNTED_KEY = "workestra.counted_account"
 
 
-class GraphQLView(GraphQL):
+class GraphQLView(GraphQL[Context, None]):
     """Strawberry's ASGI view bound to this process's services."""
 
     graphql_transport_ws_handler_class = TransportWSHandler
@@ -102,8 +104,14 @@ class GraphQLView(GraphQL):
             raise HTTPException(400, "The request body must be a JSON object.")
         return value
 
+    @overload
+    async def run(self, request: Request, context: Context = UNSET, root_value: None = UNSET) -> Response: ...
+
+    @overload
+    async def run(self, request: WebSocket, context: Context = UNSET, root_value: None = UNSET) -> WebSocket: ...
+
     async def run(
-        self, request: Request | WebSocket, context: object = UNSET, root_value: object = UNSET
+        self, request: Request | WebSocket, context: Context = UNSET, root_value: None = UNSET
     ) -> Response | WebSocket:
         try:
             return await super().run(request, context, root_value)
@@ -159,9 +167,12 @@ class GraphQLView(GraphQL):
         self._sockets[viewer.account_id] += 1
         metrics.SOCKETS.inc()
         websocket = context.request
+        if not isinstance(websocket, WebSocket):
+            raise TypeError("on_ws_connect runs for WebSocket connections only.")
         websocket.scope[_COUNTED_KEY] = viewer.account_id
         context.socket_session_id = viewer.credential_id
         context.socket_account_id = viewer.account_id
+        credential = viewer.credential
         # From here on the socket is closed within a second of its credential's end (workestra.sockets).
         context.live_socket = LiveSocket(
             websocket,
@@ -169,9 +180,9 @@ class GraphQLView(GraphQL):
             viewer.credential_id,
             is_api_key=viewer.is_api_key,
             ends_at=(
-                self.services.session_policy.expires_at(viewer.session)
-                if viewer.session is not None
-                else viewer.api_key.expires_at
+                self.services.session_policy.expires_at(credential)
+                if isinstance(credential, Session)
+                else credential.expires_at
             ),
         )
         self.services.sockets.add(context.live_socket)

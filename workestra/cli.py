@@ -10,13 +10,22 @@ import shutil
 import signal
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import uvicorn
 
 from workestra.db import migrate
 from workestra.logs import configure_logging, logging_config
 from workestra.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+    from workestra.services import Services
+
+T = TypeVar("T")
 
 log = logging.getLogger("workestra.cli")
 
@@ -28,7 +37,7 @@ def schema_sdl() -> str:
     return str(schema).rstrip() + "\n"
 
 
-def app_from_env():
+def app_from_env() -> Starlette:
     """uvicorn factory: the application configured from the environment (one per worker process)."""
     from workestra.app import create_app
 
@@ -101,25 +110,26 @@ def _run_uvicorn(settings: Settings, args: argparse.Namespace) -> None:
     )
 
 
-async def _with_services(settings: Settings, action):
+async def _with_services(settings: Settings, action: Callable[[Services], Awaitable[T]]) -> T:
     from workestra.app import create_app
 
     app = create_app(settings)
     async with app.router.lifespan_context(app):
-        return await action(app.state.services)
+        services: Services = app.state.services
+        return await action(services)
 
 
-async def _sweep(services) -> int:
+async def _sweep(services: Services) -> int:
     return await services.sweep_once()
 
 
-async def _unlock(services, email: str) -> bool:
+async def _unlock(services: Services, email: str) -> bool:
     from auth.throttle import attempt_key
 
     return await services.guard.unlock(attempt_key(email))
 
 
-async def _with_database(settings: Settings, action):
+async def _with_database(settings: Settings, action: Callable[[], Awaitable[T]]) -> T:
     """Run ``action`` connected to the database only: no event bus, sender or sweep of its own."""
     from tortoise import Tortoise
 

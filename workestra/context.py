@@ -16,7 +16,7 @@ from auth.api_keys import authenticate_api_key, looks_like_api_key
 from auth.network import client_ip
 from auth.sessions import ClientInfo, authenticate
 from models import Account, ApiKey, Session
-from schema.errors import Unauthenticated
+from schema.errors import Forbidden, Unauthenticated
 
 if TYPE_CHECKING:
     from workestra.services import Services
@@ -32,14 +32,29 @@ class Viewer:
     api_key: ApiKey | None = None
 
     @property
+    def credential(self) -> Session | ApiKey:
+        """The session or API key asking."""
+        if self.session is not None:
+            return self.session
+        if self.api_key is None:
+            raise ValueError("A viewer is a session or an API key.")
+        return self.api_key
+
+    def require_session(self) -> Session:
+        """The asking session, for mutations; API keys are refused before any mutation resolver runs."""
+        if self.session is None:
+            raise Forbidden()
+        return self.session
+
+    @property
     def account(self) -> Account:
         """The signed-in account."""
-        return self.session.account if self.session is not None else self.api_key.account
+        return self.credential.account
 
     @property
     def account_id(self) -> int:
         """The signed-in account's id."""
-        return self.session.account_id if self.session is not None else self.api_key.account_id
+        return self.credential.account_id
 
     @property
     def is_api_key(self) -> bool:
@@ -54,7 +69,7 @@ class Viewer:
     @property
     def credential_id(self) -> str:
         """The id of the session or API key asking, which a socket is bound to."""
-        return str(self.session.id if self.session is not None else self.api_key.id)
+        return str(self.credential.id)
 
 
 def bearer_token(value: object) -> str | None:

@@ -194,7 +194,9 @@ _LIBRARIES = (
 
 
 def _library_level(level: str) -> str:
-    return logging.getLevelName(max(logging.INFO, logging.getLevelName(level.upper())))
+    # getLevelName maps names to numbers and back, so it is typed as returning Any.
+    name: str = logging.getLevelName(max(logging.INFO, logging.getLevelName(level.upper())))
+    return name
 
 
 def configure_logging(level: str) -> None:

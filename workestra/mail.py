@@ -67,7 +67,8 @@ def retry_delay(attempts: int) -> int:
     """Seconds to wait after ``attempts`` failed deliveries: 5, 10, 20, ... doubling, at most one hour."""
     # Clamp the exponent first so a corrupt or huge count cannot build a giant integer.
     exponent = min(max(attempts, 1) - 1, 20)
-    return min(RETRY_BASE_SECONDS * 2**exponent, RETRY_MAX_SECONDS)
+    # A shift rather than 2**exponent, which is typed int | float since an exponent may be negative.
+    return min(RETRY_BASE_SECONDS << exponent, RETRY_MAX_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -180,8 +181,9 @@ class MailSender:
     async def deliver_due(self) -> int:
         """Claim and deliver the due messages once; returns how many were sent."""
         now = self._clock.now()
-        due_ids = (
-            await OutboxMessage.filter(_due(now))
+        # values_list(flat=True) yields bare values; Tortoise types every values_list row as a tuple.
+        due_ids: list[int] = (
+            await OutboxMessage.filter(_due(now))  # type: ignore[assignment]
             .order_by("next_attempt_at", "id")
             .limit(self._batch_size)
             .values_list("id", flat=True)
@@ -331,7 +333,8 @@ async def undelivered(limit: int = 1000) -> list[OutboxMessage]:
 
 async def dead_message_ids() -> list[int]:
     """The ids of every dead mail, oldest first."""
-    return await OutboxMessage.filter(_DEAD).order_by("id").values_list("id", flat=True)
+    # values_list(flat=True) yields bare values; Tortoise types every values_list row as a tuple.
+    return await OutboxMessage.filter(_DEAD).order_by("id").values_list("id", flat=True)  # type: ignore[return-value]
 
 
 async def retry_dead(message_id: int, *, now: datetime) -> bool:

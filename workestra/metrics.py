@@ -173,7 +173,7 @@ def scrape_registry() -> CollectorRegistry:
     if not multiprocess_mode():
         return REGISTRY
     registry = CollectorRegistry()
-    multiprocess.MultiProcessCollector(registry)
+    multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]  # untyped in prometheus-client
     return registry
 
 
@@ -190,7 +190,7 @@ def serve_on_port(port: int, host: str) -> tuple[WSGIServer, threading.Thread]:
 def process_stopped() -> None:
     """In multiprocess mode, drop this worker's live gauges from the sums (its files stay for counters)."""
     if multiprocess_mode():
-        multiprocess.mark_process_dead(os.getpid())
+        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]  # untyped in prometheus-client
 
 
 def scraper_allowed(

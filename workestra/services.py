@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
+from tortoise.backends.base.client import BaseDBAsyncClient
+
 from auth.accounts import PasswordCheck
 from auth.api_keys import announce_expired_api_keys, credential_is_live
 from auth.audit import prune_security_events
@@ -44,7 +46,7 @@ class MailOutbox:
     def __init__(self, sender: MailSender) -> None:
         self.sender = sender
 
-    async def enqueue(self, mail: Mail, *, now: datetime, using_db: object | None = None) -> None:
+    async def enqueue(self, mail: Mail, *, now: datetime, using_db: BaseDBAsyncClient | None = None) -> None:
         await outbox_table.enqueue(mail, now=now, using_db=using_db)
 
     def wake(self) -> None:
@@ -221,7 +223,9 @@ class Services:
         metrics.HASH_QUEUE.set(self.hasher.waiting)
         pending = OutboxMessage.filter(sent_at__isnull=True, failed_at__isnull=True)
         metrics.OUTBOX_PENDING.set(await pending.count())
-        oldest = await pending.order_by("created_at").limit(1).values_list("created_at", flat=True)
+        # values_list(flat=True) yields bare values; Tortoise types every values_list row as a tuple.
+        first = pending.order_by("created_at").limit(1)
+        oldest: list[datetime] = await first.values_list("created_at", flat=True)  # type: ignore[assignment]
         age = (self.clock.now() - oldest[0]).total_seconds() if oldest else 0
         metrics.OUTBOX_OLDEST_PENDING_AGE.set(max(0.0, age))
         metrics.DEAD_MAILS.set(await OutboxMessage.filter(failed_at__isnull=False).count())

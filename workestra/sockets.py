@@ -18,7 +18,7 @@ import logging
 import uuid
 from collections.abc import Collection
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from auth.api_keys import open_credentials, session_expiries
 from auth.clock import Clock
@@ -29,6 +29,9 @@ from workestra.feeds import SessionFeeds
 log = logging.getLogger("workestra.sockets")
 
 SESSION_ENDED = 4403
+
+
+K = TypeVar("K")
 
 
 class Closable(Protocol):
@@ -232,7 +235,7 @@ def _grouped(sockets: Collection[LiveSocket]) -> dict[str, set[LiveSocket]]:
     return groups
 
 
-def _any(group: set[LiveSocket]) -> LiveSocket:
+def _any(group: Collection[LiveSocket]) -> LiveSocket:
     return next(iter(group))
 
 
@@ -242,7 +245,7 @@ def _timed_out(group: Collection[LiveSocket], now: datetime) -> bool:
     return ends_at is not None and now >= ends_at
 
 
-def _remove(index: dict, key: object, socket: LiveSocket) -> bool:
+def _remove(index: dict[K, set[LiveSocket]], key: K, socket: LiveSocket) -> bool:
     """Remove ``socket`` from ``index[key]``; returns whether any socket is left under ``key``."""
     group = index.get(key)
     if group is None:

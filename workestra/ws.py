@@ -15,6 +15,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 
 from schema.errors import TooManySubscriptions
+from workestra.context import Context
 
 log = logging.getLogger("workestra.ws")
 
@@ -78,7 +79,7 @@ class AccountSubscriptions:
             del self._held[account_id]
 
 
-class TransportWSHandler(BaseGraphQLTransportWSHandler["Context", None]):
+class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     """graphql-transport-ws with a cap on how fast a socket may send (past it the socket is closed with
     1008), a cap on the operations one account runs on this process (past it the operation gets an
     ``error`` message with ``TOO_MANY_SUBSCRIPTIONS``), with ``SocketRefused`` from ``on_ws_connect``
