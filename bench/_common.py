@@ -6,13 +6,16 @@ Nothing here asserts anything about timing; the benchmarks only measure and repo
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
+import functools
 import json
 import os
 import platform
 import resource
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -223,7 +226,7 @@ def temp_dir(prefix: str) -> Iterator[Path]:
 
 def real_app_env(database_url: str, broadcast_url: str = "memory://") -> dict[str, str]:
     """Environment for ``python -m workestra serve``: cheap Argon2, quiet logs, a temp database."""
-    env = {k: v for k, v in os.environ.items() if k.upper() not in _SETTINGS_NAMES}
+    env = {k: v for k, v in os.environ.items() if k.upper() not in _settings_names()}
     env.update(
         PYTHONPATH=os.pathsep.join(dict.fromkeys((str(APP_DIR), str(REPO)))),
         DATABASE_URL=database_url,
@@ -240,8 +243,11 @@ def real_app_env(database_url: str, broadcast_url: str = "memory://") -> dict[st
     return env
 
 
+@functools.cache
 def _settings_names() -> frozenset[str]:
-    # Every Settings field as an env var: cleared so a developer's shell cannot skew a run.
+    # Every Settings field as an env var: cleared so a developer's shell cannot skew a run. Read on first
+    # use, not at import: a bench's child process that imports the app under test from its PYTHONPATH can
+    # import this module without this repository's copy of the app coming first.
     try:
         sys.path.insert(0, str(REPO))
         from dataclasses import fields
@@ -251,9 +257,6 @@ def _settings_names() -> frozenset[str]:
         return frozenset(f.name.upper() for f in fields(Settings))
     except Exception:  # noqa: BLE001 - the bench still works, just without the scrub
         return frozenset()
-
-
-_SETTINGS_NAMES = _settings_names()
 
 
 # -- server processes --------------------------------------------------------------------------
@@ -479,3 +482,155 @@ def write_result(stem: str, payload: dict[str, Any], text: str) -> tuple[Path, P
     json_path.write_text(json.dumps(payload, indent=2, sort_keys=False) + "\n")
     txt_path.write_text(text if text.endswith("\n") else text + "\n")
     return json_path, txt_path
+
+
+# -- distributions and CPU windows --------------------------------------------------------------------------------
+
+
+def dist(values: list[float]) -> dict[str, Any]:
+    """Count, p50/p90/p99, max and mean of ``values`` (``{"n": 0}`` when empty)."""
+    if not values:
+        return {"n": 0}
+    return {
+        "n": len(values),
+        "p50": percentile(values, 50),
+        "p90": percentile(values, 90),
+        "p99": percentile(values, 99),
+        "max": max(values),
+        "mean": statistics.fmean(values),
+    }
+
+
+def fmt_dist(d: dict[str, Any], unit: str = "ms") -> str:
+    """One line for a ``dist`` result."""
+    if not d.get("n"):
+        return "no samples"
+    return f"p50 {d['p50']:.2f} / p99 {d['p99']:.2f} / max {d['max']:.2f} {unit} (n={d['n']})"
+
+
+# -- /proc -------------------------------------------------------------------------------------
+
+
+def proc_status(pid: int) -> dict[str, int]:
+    """VmRSS, VmHWM, VmSize, VmPeak (KiB) and Threads of ``pid``, from /proc/PID/status."""
+    out: dict[str, int] = {}
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM", "VmSize", "VmPeak", "Threads"):
+                out[key] = int(value.split()[0])
+    return out
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, from /proc/stat."""
+    fields_ = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    tck = os.sysconf("SC_CLK_TCK")
+    total = sum(fields_[:8])
+    idle = fields_[3] + fields_[4]
+    return (total - idle) / tck, total / tck
+
+
+def self_cpu() -> float:
+    """User + system CPU seconds of this process so far."""
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
+class CpuWindow:
+    """CPU used by the server, this process, the probe and the whole machine over a window."""
+
+    def __init__(self, server_pid: int, probe_pid: int | None) -> None:
+        self.server_pid, self.probe_pid = server_pid, probe_pid
+        self.t0 = time.monotonic()
+        self.server0 = cpu_seconds(server_pid)
+        self.probe0 = self._probe_cpu()
+        self.self0 = self_cpu()
+        self.busy0, _ = machine_cpu()
+
+    def _probe_cpu(self) -> float:
+        if self.probe_pid is None:
+            return 0.0
+        with contextlib.suppress(OSError):
+            return cpu_seconds(self.probe_pid)
+        return 0.0
+
+    def end(self) -> dict[str, float]:
+        """Cores each used since the window opened (others' work = the machine's remainder)."""
+        dt = time.monotonic() - self.t0
+        server = (cpu_seconds(self.server_pid) - self.server0) / dt
+        probe = (self._probe_cpu() - self.probe0) / dt
+        me = (self_cpu() - self.self0) / dt
+        machine = (machine_cpu()[0] - self.busy0) / dt
+        return {
+            "seconds": dt,
+            "server_cores": server,
+            "loadgen_cores": me,
+            "probe_cores": probe,
+            "machine_busy_cores": machine,
+            "other_processes_cores": max(0.0, machine - server - me - probe),
+        }
+
+
+async def sleep_overshoot(deadline: float, lags: list[float]) -> None:
+    """Until ``deadline``: sleep 10 ms, append by how many ms the wake-up was late (event-loop lag)."""
+    while (start := time.monotonic()) < deadline:
+        await asyncio.sleep(0.010)
+        lags.append((time.monotonic() - start - 0.010) * 1000)
+
+
+# -- raw HTTP/1.1 client (little client CPU in the timed path) ------------------------------
+
+
+class RawHttp:
+    """One keep-alive HTTP/1.1 connection to 127.0.0.1."""
+
+    def __init__(self, port: int, source: str | None = None) -> None:
+        self.port = port
+        self.source = source  # a loopback address to connect from (127.0.0.2 …): the server sees another client IP
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+        timeout: float = 60.0,
+    ) -> tuple[int, bytes]:
+        """Send one request on the kept-alive connection; (status, body). The connection closes on any failure."""
+        try:
+            return await asyncio.wait_for(self._request(method, path, body, headers or {}), timeout)
+        except BaseException:
+            await self.close()
+            raise
+
+    async def _request(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        if self.writer is None:
+            local = (self.source, 0) if self.source else None
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port, local_addr=local)
+        extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        if method == "POST":
+            extra += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        self.writer.write(f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n{extra}\r\n".encode() + body)
+        assert self.reader is not None
+        raw = await self.reader.readuntil(b"\r\n\r\n")
+        lines = raw.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        length = 0
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value.strip())
+            elif name.strip().lower() == "transfer-encoding":
+                raise RuntimeError("chunked responses are not supported by this tiny client")
+        return status, await self.reader.readexactly(length)
+
+    async def close(self) -> None:
+        """Close the connection (the next request opens a new one)."""
+        writer, self.writer, self.reader = self.writer, None, None
+        if writer is not None:
+            writer.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(writer.wait_closed(), 2)

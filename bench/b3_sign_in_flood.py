@@ -59,9 +59,7 @@ import itertools
 import json
 import logging
 import os
-import resource
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -71,12 +69,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1].startswith("_"):
-    # Child modes import the app from PYTHONPATH (the checkout under test first); _common would put this
-    # repository's copy first (it imports workestra.settings at import time), so children do without it.
-    c: Any = None
-else:
-    import _common as c  # noqa: E402
+import _common as c  # noqa: E402
 
 PASSWORD_POLICY = json.dumps({"query": "{ passwordPolicy { minLength } }"}).encode()
 MOBILE_UA = (
@@ -86,7 +79,6 @@ MOBILE_UA = (
 BURST = 32
 C1_SIGN_INS = 5
 MAX_RECORDS = 100_000  # hard cap on requests per flood (the flood is also bounded in time)
-REQUEST_TIMEOUT = 60.0
 NOISE = 0.15  # cores used by other processes in a window above which the window counts as disturbed
 VICTIM_ACCOUNTS = 5  # one victim, four attacker accounts; seeded after the --accounts ones
 ATTACKER_SOURCE, VICTIM_SOURCE = "127.0.0.2", "127.0.0.3"
@@ -104,89 +96,6 @@ def account_password(i: int) -> str:
     return f"b3 flood password {i:05d}"
 
 
-# -- statistics --------------------------------------------------------------------------------
-
-
-def dist(values: list[float]) -> dict[str, Any]:
-    if not values:
-        return {"n": 0}
-    return {
-        "n": len(values),
-        "p50": c.percentile(values, 50),
-        "p90": c.percentile(values, 90),
-        "p99": c.percentile(values, 99),
-        "max": max(values),
-        "mean": statistics.fmean(values),
-    }
-
-
-def fmt_dist(d: dict[str, Any], unit: str = "ms") -> str:
-    if not d.get("n"):
-        return "no samples"
-    return f"p50 {d['p50']:.2f} / p99 {d['p99']:.2f} / max {d['max']:.2f} {unit} (n={d['n']})"
-
-
-# -- /proc -------------------------------------------------------------------------------------
-
-
-def proc_status(pid: int) -> dict[str, int]:
-    out: dict[str, int] = {}
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM", "VmSize", "VmPeak", "Threads"):
-                out[key] = int(value.split()[0])
-    return out
-
-
-def machine_cpu() -> tuple[float, float]:
-    """(busy, total) CPU seconds of the whole machine so far, from /proc/stat."""
-    fields_ = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    tck = os.sysconf("SC_CLK_TCK")
-    total = sum(fields_[:8])
-    idle = fields_[3] + fields_[4]
-    return (total - idle) / tck, total / tck
-
-
-def self_cpu() -> float:
-    ru = resource.getrusage(resource.RUSAGE_SELF)
-    return ru.ru_utime + ru.ru_stime
-
-
-class CpuWindow:
-    """CPU used by the server, this process, the probe and the whole machine over a window."""
-
-    def __init__(self, server_pid: int, probe_pid: int | None) -> None:
-        self.server_pid, self.probe_pid = server_pid, probe_pid
-        self.t0 = time.monotonic()
-        self.server0 = c.cpu_seconds(server_pid)
-        self.probe0 = self._probe_cpu()
-        self.self0 = self_cpu()
-        self.busy0, _ = machine_cpu()
-
-    def _probe_cpu(self) -> float:
-        if self.probe_pid is None:
-            return 0.0
-        with contextlib.suppress(OSError):
-            return c.cpu_seconds(self.probe_pid)
-        return 0.0
-
-    def end(self) -> dict[str, float]:
-        dt = time.monotonic() - self.t0
-        server = (c.cpu_seconds(self.server_pid) - self.server0) / dt
-        probe = (self._probe_cpu() - self.probe0) / dt
-        me = (self_cpu() - self.self0) / dt
-        machine = (machine_cpu()[0] - self.busy0) / dt
-        return {
-            "seconds": dt,
-            "server_cores": server,
-            "loadgen_cores": me,
-            "probe_cores": probe,
-            "machine_busy_cores": machine,
-            "other_processes_cores": max(0.0, machine - server - me - probe),
-        }
-
-
 # -- 1. raw argon2 baseline --------------------------------------------------------------------
 
 
@@ -200,7 +109,7 @@ def raw_verify_throughput(workers: int, seconds: float) -> dict[str, Any]:
     spans: list[list[tuple[float, float]]] = [[] for _ in range(workers)]
     t0 = time.monotonic()
     deadline = t0 + seconds
-    cpu0, busy0 = time.process_time(), machine_cpu()[0]
+    cpu0, busy0 = time.process_time(), c.machine_cpu()[0]
 
     def loop(i: int) -> None:
         mine = spans[i]
@@ -215,11 +124,11 @@ def raw_verify_throughput(workers: int, seconds: float) -> dict[str, Any]:
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
         futures = [pool.submit(loop, i) for i in range(workers)]
         # The same 10 ms sleep-overshoot probe the lagprobe server runs, here with only argon2 competing.
-        asyncio.run(sleep_overshoot(deadline, lags))
+        asyncio.run(c.sleep_overshoot(deadline, lags))
         for future in futures:
             future.result()
     t1 = time.monotonic()
-    cpu, busy = time.process_time() - cpu0, machine_cpu()[0] - busy0
+    cpu, busy = time.process_time() - cpu0, c.machine_cpu()[0] - busy0
     done = [end for worker in spans for _, end in worker if end <= deadline]
     latencies = [(end - start) * 1000 for worker in spans for start, end in worker]
     return {
@@ -227,27 +136,20 @@ def raw_verify_throughput(workers: int, seconds: float) -> dict[str, Any]:
         "seconds": seconds,
         "verifies_in_window": len(done),
         "verifies_per_s": len(done) / seconds,
-        "verify_ms": dist(latencies),
+        "verify_ms": c.dist(latencies),
         "cpu_s_per_verify": cpu / max(1, sum(len(w) for w in spans)),
         "process_cores": cpu / (t1 - t0),
         "machine_busy_cores": busy / (t1 - t0),
         "other_processes_cores": max(0.0, (busy - cpu) / (t1 - t0)),
-        "loop_lag_ms": dist(lags),
+        "loop_lag_ms": c.dist(lags),
     }
 
 
 def idle_loop_lag(seconds: float) -> dict[str, Any]:
     """The 10 ms sleep-overshoot probe with nothing else running in this process."""
     lags: list[float] = []
-    asyncio.run(sleep_overshoot(time.monotonic() + seconds, lags))
-    return dist(lags)
-
-
-async def sleep_overshoot(deadline: float, lags: list[float]) -> None:
-    """Until ``deadline``: sleep 10 ms, append by how many ms the wake-up was late (event-loop lag)."""
-    while (start := time.monotonic()) < deadline:
-        await asyncio.sleep(0.010)
-        lags.append((time.monotonic() - start - 0.010) * 1000)
+    asyncio.run(c.sleep_overshoot(time.monotonic() + seconds, lags))
+    return c.dist(lags)
 
 
 # -- 2. accounts --------------------------------------------------------------------------------
@@ -313,61 +215,6 @@ def _seed_child(database_url: str, rows_path: str) -> None:
     asyncio.run(main())
 
 
-# -- HTTP client (raw asyncio; little client CPU in the timed path) ------------------------------
-
-
-class RawHttp:
-    """One keep-alive HTTP/1.1 connection to 127.0.0.1."""
-
-    def __init__(self, port: int, source: str | None = None) -> None:
-        self.port = port
-        self.source = source  # a loopback address to connect from (127.0.0.2 …): the server sees another client IP
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def request(
-        self,
-        method: str,
-        path: str,
-        body: bytes = b"",
-        headers: dict[str, str] | None = None,
-        timeout: float = REQUEST_TIMEOUT,
-    ) -> tuple[int, bytes]:
-        try:
-            return await asyncio.wait_for(self._request(method, path, body, headers or {}), timeout)
-        except BaseException:
-            await self.close()
-            raise
-
-    async def _request(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
-        if self.writer is None:
-            local = (self.source, 0) if self.source else None
-            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port, local_addr=local)
-        extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-        if method == "POST":
-            extra += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-        self.writer.write(f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n{extra}\r\n".encode() + body)
-        assert self.reader is not None
-        raw = await self.reader.readuntil(b"\r\n\r\n")
-        lines = raw.decode("latin-1").split("\r\n")
-        status = int(lines[0].split()[1])
-        length = 0
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            if name.strip().lower() == "content-length":
-                length = int(value.strip())
-            elif name.strip().lower() == "transfer-encoding":
-                raise RuntimeError("chunked responses are not supported by this tiny client")
-        return status, await self.reader.readexactly(length)
-
-    async def close(self) -> None:
-        writer, self.writer, self.reader = self.writer, None, None
-        if writer is not None:
-            writer.close()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(writer.wait_closed(), 2)
-
-
 def sign_in_body(email: str, password: str) -> bytes:
     return json.dumps({"query": c.SIGN_IN, "variables": {"email": email, "password": password}}).encode()
 
@@ -399,7 +246,7 @@ class Credentials:
         return sign_in_body(f"b3-nobody-{self.tag}-{k:06d}@example.com", f"wrong password {k:06d}")
 
 
-async def timed_sign_in(conn: RawHttp, body: bytes) -> tuple[float, float, str]:
+async def timed_sign_in(conn: c.RawHttp, body: bytes) -> tuple[float, float, str]:
     t0 = time.monotonic()
     try:
         status, payload = await conn.request("POST", "/graphql", body, {"User-Agent": MOBILE_UA})
@@ -418,7 +265,7 @@ async def timed_sign_in(conn: RawHttp, body: bytes) -> tuple[float, float, str]:
 
 async def burst(port: int, creds: Credentials, first: int, n: int) -> dict[str, Any]:
     """n simultaneous sign-ins on n fresh connections (one request each)."""
-    conns = [RawHttp(port) for _ in range(n)]
+    conns = [c.RawHttp(port) for _ in range(n)]
     t0 = time.monotonic()
     results = await asyncio.gather(*(timed_sign_in(conn, creds.body(first + i)) for i, conn in enumerate(conns)))
     wall = time.monotonic() - t0
@@ -429,7 +276,7 @@ async def burst(port: int, creds: Credentials, first: int, n: int) -> dict[str, 
         "wall_s": wall,
         "per_s": n / wall,
         "outcomes": dict(Counter(r[2] for r in results)),
-        "latency_ms": dist([(r[1] - r[0]) * 1000 for r in results]),
+        "latency_ms": c.dist([(r[1] - r[0]) * 1000 for r in results]),
     }
 
 
@@ -442,11 +289,11 @@ async def flood(
     samples: list[dict[str, Any]] = []
     t_start = time.monotonic()
     deadline = t_start + seconds
-    cpu = CpuWindow(server_pid, probe_pid)
+    cpu = c.CpuWindow(server_pid, probe_pid)
     at_end: dict[str, Any] = {}
 
     async def client() -> None:
-        conn = RawHttp(port)
+        conn = c.RawHttp(port)
         try:
             while time.monotonic() < deadline and len(records) < MAX_RECORDS:
                 records.append(await timed_sign_in(conn, creds.body(next(ids))))
@@ -458,9 +305,9 @@ async def flood(
             now = time.monotonic()
             if now >= deadline:
                 break
-            samples.append({"t": now - t_start, **proc_status(server_pid)})
+            samples.append({"t": now - t_start, **c.proc_status(server_pid)})
             await asyncio.sleep(min(0.25, max(0.0, deadline - now)))
-        at_end["status"] = proc_status(server_pid)
+        at_end["status"] = c.proc_status(server_pid)
         at_end["cpu"] = cpu.end()
         at_end["t"] = time.monotonic() - t_start
 
@@ -481,18 +328,18 @@ async def flood(
         "per_s_last_two_thirds": sum(1 for r in later if r[2] == creds.expected) / (seconds * 2 / 3),
         "outcomes_in_window": dict(Counter(r[2] for r in inside)),
         "outcomes_all": dict(Counter(r[2] for r in records)),
-        "latency_ms": dist([(r[1] - r[0]) * 1000 for r in inside]),
+        "latency_ms": c.dist([(r[1] - r[0]) * 1000 for r in inside]),
         "drain_s": drained - deadline,
         "cpu": at_end.get("cpu"),
         "status_at_end": at_end.get("status"),
-        "status_after_drain": proc_status(server_pid),
+        "status_after_drain": c.proc_status(server_pid),
         "rss_samples": samples,
         "max_sampled_rss_kb": max((s.get("VmRSS", 0) for s in samples), default=0),
     }
 
 
 async def sequential(port: int, creds: Credentials, first: int, n: int) -> dict[str, Any]:
-    conn = RawHttp(port)
+    conn = c.RawHttp(port)
     try:
         results = [await timed_sign_in(conn, creds.body(first + i)) for i in range(n)]
     finally:
@@ -509,7 +356,7 @@ async def timing_check(port: int, rounds: int, tag: str, accounts: int, attempt:
 
     Each email is used once for the wrong kinds (one failure = a 1 s delay for that email only). The server
     must already have made its dummy hash (it has, after a wrong-password flood)."""
-    conn = RawHttp(port)
+    conn = c.RawHttp(port)
     kinds = {"known_correct": [], "known_wrong": [], "unknown": []}
     outcomes: dict[str, Counter] = {k: Counter() for k in kinds}
     try:
@@ -529,7 +376,7 @@ async def timing_check(port: int, rounds: int, tag: str, accounts: int, attempt:
                 await asyncio.sleep(0.05)
     finally:
         await conn.close()
-    return {k: {**dist(v), "outcomes": dict(outcomes[k])} for k, v in kinds.items()}
+    return {k: {**c.dist(v), "outcomes": dict(outcomes[k])} for k, v in kinds.items()}
 
 
 # -- 3. the probe (child process) ---------------------------------------------------------------
@@ -541,7 +388,7 @@ def _probe_child(port: int, seconds: float, interval_ms: float, out: str) -> Non
     interval = interval_ms / 1000
 
     async def loop(kind: str) -> None:
-        conn = RawHttp(port)
+        conn = c.RawHttp(port)
         method, path, body = ("GET", "/healthz", b"") if kind == "healthz" else ("POST", "/graphql", PASSWORD_POLICY)
         for _ in range(20):  # warm-up: connection, first GraphQL execution
             await conn.request(method, path, body, timeout=10)
@@ -633,7 +480,7 @@ def window_stats(samples: list[tuple[str, float, float, int]], lo: float, hi: fl
     out: dict[str, Any] = {}
     for kind in ("healthz", "policy"):
         picked = [s for s in samples if s[0] == kind and lo <= s[1] < hi]
-        out[kind] = dist([s[2] for s in picked])
+        out[kind] = c.dist([s[2] for s in picked])
         out[kind]["errors"] = sum(1 for s in picked if s[3] != 200)
     return out
 
@@ -738,7 +585,7 @@ def run_one(
     try:
         creds = Credentials(kind, args.accounts, f"{name}-{int(time.time())}")
         time.sleep(1.0)
-        result["status_idle_before"] = proc_status(server.pid)
+        result["status_idle_before"] = c.proc_status(server.pid)
         next_id = first_account
         result["burst"] = asyncio.run(burst(server.port, creds, next_id, BURST))
         next_id += BURST
@@ -748,13 +595,13 @@ def run_one(
             f"({b['per_s']:.2f}/s), outcomes {b['outcomes']}"
         )
         time.sleep(0.5)
-        result["status_after_burst"] = proc_status(server.pid)
+        result["status_after_burst"] = c.proc_status(server.pid)
 
         probe_seconds = args.idle_seconds + args.flood_seconds + 1.0
         probe = Probe(server.port, probe_seconds, args.probe_interval, work, f"{name}-{attempt}")
         probe.wait_ready()
         t_idle = time.monotonic()
-        idle_cpu = CpuWindow(server.pid, probe.proc.pid)
+        idle_cpu = c.CpuWindow(server.pid, probe.proc.pid)
         time.sleep(args.idle_seconds)
         result["idle_cpu"] = idle_cpu.end()  # what the probe's 2 × 50 req/s cost the server
         fl = asyncio.run(
@@ -768,7 +615,7 @@ def run_one(
             "idle": window_stats(samples, t_idle, fl["t_start"]),
             "flood": window_stats(samples, fl["t_start"], fl["t_end"]),
         }
-        c1_cpu = CpuWindow(server.pid, None)
+        c1_cpu = c.CpuWindow(server.pid, None)
         result["c1"] = asyncio.run(sequential(server.port, creds, next_id, C1_SIGN_INS))
         next_id += C1_SIGN_INS
         if kind == "wrong":
@@ -778,10 +625,10 @@ def run_one(
             lag = read_lag(lag_path)
             result["loop_lag_ms"] = {
                 "period_ms": 10,
-                "idle": dist([x for t, x in lag if t_idle <= t < fl["t_start"]]),
-                "flood": dist([x for t, x in lag if fl["t_start"] <= t < fl["t_end"]]),
+                "idle": c.dist([x for t, x in lag if t_idle <= t < fl["t_start"]]),
+                "flood": c.dist([x for t, x in lag if fl["t_start"] <= t < fl["t_end"]]),
             }
-        result["status_end"] = proc_status(server.pid)
+        result["status_end"] = c.proc_status(server.pid)
         result["log_tail"] = server.log_tail()
         result["requests_used"] = next_id - first_account
     finally:
@@ -797,7 +644,7 @@ def describe(r: dict[str, Any], say) -> None:
     say(
         f"[{name}] flood {fl['seconds']:g} s × c={fl['concurrency']}: {fl['per_s']:.2f} {r['kind']} sign-ins/s "
         f"({fl['expected_in_window']} in window; last 2/3 of window {fl['per_s_last_two_thirds']:.2f}/s), "
-        f"outcomes {fl['outcomes_in_window']}, latency {fmt_dist(fl['latency_ms'])}, drain {fl['drain_s']:.1f} s"
+        f"outcomes {fl['outcomes_in_window']}, latency {c.fmt_dist(fl['latency_ms'])}, drain {fl['drain_s']:.1f} s"
     )
     say(
         f"[{name}] CPU cores over the window: server {cpu.get('server_cores', 0):.2f}, load generator "
@@ -807,14 +654,14 @@ def describe(r: dict[str, Any], say) -> None:
     for window in ("idle", "flood"):
         p = r["probe"][window]
         say(
-            f"[{name}] probe {window:5}: healthz {fmt_dist(p['healthz'])}; passwordPolicy {fmt_dist(p['policy'])}; "
+            f"[{name}] probe {window:5}: healthz {c.fmt_dist(p['healthz'])}; passwordPolicy {c.fmt_dist(p['policy'])}; "
             f"errors {p['healthz']['errors'] + p['policy']['errors']}"
         )
     if "loop_lag_ms" in r:
         lag = r["loop_lag_ms"]
         say(
-            f"[{name}] in-process loop lag (sleep 10 ms overshoot): idle {fmt_dist(lag['idle'])}; "
-            f"flood {fmt_dist(lag['flood'])}"
+            f"[{name}] in-process loop lag (sleep 10 ms overshoot): idle {c.fmt_dist(lag['idle'])}; "
+            f"flood {c.fmt_dist(lag['flood'])}"
         )
     mib = 1024
     before, end, drained = r["status_idle_before"], fl["status_at_end"] or {}, fl["status_after_drain"]
@@ -834,7 +681,7 @@ def describe(r: dict[str, Any], say) -> None:
         f"{r['kind']} sign-in {cpu.get('server_cores', 0) * fl['seconds'] / max(1, fl['expected_in_window']) * 1000:.0f} ms"
     )
     for kind, d in r.get("timing_c1", {}).items():
-        say(f"[{name}] timing c=1 {kind:13}: {fmt_dist(d)}, mean {d['mean']:.1f} ms, outcomes {d['outcomes']}")
+        say(f"[{name}] timing c=1 {kind:13}: {c.fmt_dist(d)}, mean {d['mean']:.1f} ms, outcomes {d['outcomes']}")
 
 
 # -- 6. a victim's sign-in under a changePassword flood ------------------------------------------
@@ -853,7 +700,7 @@ def graphql_typename(status: int, payload: bytes) -> str:
 
 async def victim_sign_ins(port: int, victim: int, n: int) -> list[tuple[float, float, str]]:
     """The victim signs in ``n`` times, c=1, 0.1 s apart, from VICTIM_SOURCE."""
-    conn = RawHttp(port, source=VICTIM_SOURCE)
+    conn = c.RawHttp(port, source=VICTIM_SOURCE)
     out = []
     try:
         for _ in range(n):
@@ -865,7 +712,7 @@ async def victim_sign_ins(port: int, victim: int, n: int) -> list[tuple[float, f
 
 
 async def attacker_tokens(port: int, accounts: list[int]) -> list[str]:
-    conn = RawHttp(port, source=ATTACKER_SOURCE)
+    conn = c.RawHttp(port, source=ATTACKER_SOURCE)
     tokens = []
     try:
         for i in accounts:
@@ -884,7 +731,7 @@ async def change_password_flood(
     """Each attacker account changes its password in a closed loop until ``stop``, from ATTACKER_SOURCE."""
 
     async def attacker(i: int, token: str) -> None:
-        conn = RawHttp(port, source=ATTACKER_SOURCE)
+        conn = c.RawHttp(port, source=ATTACKER_SOURCE)
         current = account_password(i)
         headers = {"User-Agent": MOBILE_UA, "Authorization": f"Bearer {token}"}
         try:
@@ -918,7 +765,7 @@ def run_victim(args: argparse.Namespace, database_url: str, work: Path, attempt:
         time.sleep(1.0)
         tokens = asyncio.run(attacker_tokens(server.port, attackers))
         asyncio.run(victim_sign_ins(server.port, victim, 2))  # warm-up: connection, first execution
-        idle_cpu = CpuWindow(server.pid, None)
+        idle_cpu = c.CpuWindow(server.pid, None)
         idle = asyncio.run(victim_sign_ins(server.port, victim, args.victim_sign_ins))
         result["idle_cpu"] = idle_cpu.end()
 
@@ -926,7 +773,7 @@ def run_victim(args: argparse.Namespace, database_url: str, work: Path, attempt:
             stop, records = asyncio.Event(), []
             flood_task = asyncio.create_task(change_password_flood(server.port, attackers, tokens, stop, records))
             await asyncio.sleep(2.0)  # every attacker past its first change, the history filling up
-            cpu = CpuWindow(server.pid, None)
+            cpu = c.CpuWindow(server.pid, None)
             t0 = time.monotonic()
             victim_records = await victim_sign_ins(server.port, victim, args.victim_sign_ins)
             t1 = time.monotonic()
@@ -936,14 +783,14 @@ def run_victim(args: argparse.Namespace, database_url: str, work: Path, attempt:
             inside = [r for r in records if t0 <= r[1] <= t1]
             window["changes_per_s"] = sum(1 for r in inside if r[2] == "PasswordChanged") / (t1 - t0)
             window["flood_outcomes"] = dict(Counter(r[2] for r in records))
-            window["change_latency_ms"] = dist([(r[1] - r[0]) * 1000 for r in inside])
+            window["change_latency_ms"] = c.dist([(r[1] - r[0]) * 1000 for r in inside])
             return victim_records, records, window
 
         flood_victim, _, window = asyncio.run(flooded())
         result["flood_cpu"] = window
         for name, recs in (("idle", idle), ("flood", flood_victim)):
             result[name] = {
-                "latency_ms": dist([(r[1] - r[0]) * 1000 for r in recs]),
+                "latency_ms": c.dist([(r[1] - r[0]) * 1000 for r in recs]),
                 "outcomes": dict(Counter(r[2] for r in recs)),
             }
         result["p50_ratio"] = result["flood"]["latency_ms"]["p50"] / result["idle"]["latency_ms"]["p50"]
@@ -956,10 +803,10 @@ def run_victim(args: argparse.Namespace, database_url: str, work: Path, attempt:
 def describe_victim(r: dict[str, Any], say) -> None:
     w = r["flood_cpu"]
     for name in ("idle", "flood"):
-        say(f"[victim] victim sign-ins {name:5}: {fmt_dist(r[name]['latency_ms'])}, outcomes {r[name]['outcomes']}")
+        say(f"[victim] victim sign-ins {name:5}: {c.fmt_dist(r[name]['latency_ms'])}, outcomes {r[name]['outcomes']}")
     say(
         f"[victim] flood: {w['changes_per_s']:.2f} password changes/s from 4 accounts, change latency "
-        f"{fmt_dist(w['change_latency_ms'])}, outcomes {w['flood_outcomes']}; server {w['server_cores']:.2f} cores, "
+        f"{c.fmt_dist(w['change_latency_ms'])}, outcomes {w['flood_outcomes']}; server {w['server_cores']:.2f} cores, "
         f"other processes ≈ {w['other_processes_cores']:.2f} cores"
     )
     say(f"[victim] victim sign-in p50 under the flood ÷ idle p50 (same server, same run) = {r['p50_ratio']:.2f}")
@@ -1017,9 +864,9 @@ def wait_quiet(limit: float) -> dict[str, Any]:
     t0 = time.monotonic()
     busy = float("nan")
     for _ in range(int(limit / 5) + 1):
-        b0, w0 = machine_cpu()[0], time.monotonic()
+        b0, w0 = c.machine_cpu()[0], time.monotonic()
         time.sleep(5)
-        busy = (machine_cpu()[0] - b0) / (time.monotonic() - w0)
+        busy = (c.machine_cpu()[0] - b0) / (time.monotonic() - w0)
         if busy < 0.15 or time.monotonic() - t0 >= limit:
             break
     return {"waited_s": time.monotonic() - t0, "busy_cores_last_5s": busy, "quiet": busy < 0.15}
@@ -1037,9 +884,8 @@ def child(mode: str, argv: list[str]) -> int:
     return 0
 
 
-def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
-    c.install_signal_handlers()
-    c.raise_nofile_limit()
+def machine_and_argon2() -> dict[str, Any]:
+    """The machine's description plus the argon2 libraries' versions and the production parameters."""
     info = c.machine_info()
     from importlib import metadata
 
@@ -1055,157 +901,191 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
         "memory_cost_kib": params.memory_cost,
         "parallelism": params.parallelism,
     }
-    lines: list[str] = []
+    return info
 
-    def say(text: str = "") -> None:
+
+class Phases:
+    """The measured phases of one invocation, each gated on a quiet machine and repeated while disturbed."""
+
+    def __init__(self, args: argparse.Namespace, payload: dict[str, Any]) -> None:
+        self.args, self.payload = args, payload
+        self.lines: list[str] = []
+
+    def say(self, text: str = "") -> None:
+        """Print a line of the summary and keep it for the ``.txt`` result."""
         print(text, flush=True)
-        lines.append(text)
+        self.lines.append(text)
 
-    payload: dict[str, Any] = {
-        "bench": "B3 sign-in flood (production argon2)",
-        "machine": info,
-        "app_source": source,
-        "args": vars(args),
-    }
-
-    def gate(label: str) -> dict[str, Any] | None:
-        if args.wait_quiet <= 0:
+    def gate(self, label: str) -> dict[str, Any] | None:
+        """With ``--wait-quiet``, wait for a quiet machine before ``label``; says so when it had to wait."""
+        if self.args.wait_quiet <= 0:
             return None
-        q = wait_quiet(args.wait_quiet)
+        q = wait_quiet(self.args.wait_quiet)
         if q["waited_s"] > 6 or not q["quiet"]:
-            say(
+            self.say(
                 f"  (before {label}: waited {q['waited_s']:.0f} s for a quiet machine, last 5 s "
                 f"{q['busy_cores_last_5s']:.2f} cores busy{'' if q['quiet'] else ' — NOT quiet, going ahead'})"
             )
         return q
 
-    def measured(label: str, attempt_fn, noise_of) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    def measured(self, label: str, attempt_fn, noise_of) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """Run a phase; repeat it (up to --retries times) while other processes used ≥ NOISE cores in its window."""
         attempts: list[dict[str, Any]] = []
-        for attempt in range(1 + args.retries):
-            q = gate(label)
+        retries = self.args.retries
+        for attempt in range(1 + retries):
+            q = self.gate(label)
             result = attempt_fn(attempt)
             result["quiet_gate"] = q
             attempts.append(result)
             noise = noise_of(result)
             if noise < NOISE:
                 break
-            say(
+            self.say(
                 f"  ({label}: other processes used {noise:.2f} cores during the window"
-                + (" — repeating)" if attempt < args.retries else " — keeping the quietest attempt)")
+                + (" — repeating)" if attempt < retries else " — keeping the quietest attempt)")
             )
         best = min(attempts, key=noise_of)
         best["attempt_noise_cores"] = [round(noise_of(a), 3) for a in attempts]
         best["attempt_used"] = attempts.index(best)
         return best, attempts
 
-    say(
-        f"B3 sign-in flood — {info['date_utc']} — {info['cpu_model']} ×{info['cpus']}, Python {info['python']}, "
-        f"argon2 {info['argon2_params']}, app {source['app']}; load {info['loadavg_at_start']}"
-    )
-    say("load generator, probe and server share this machine's cores")
-    try:
+    def raw_baselines(self) -> None:
+        """Phase 1: the bare loop's lag, then the raw verify rate in pools of 1, 2 and 4 threads."""
+        args, say = self.args, self.say
         raw: dict[str, Any] = {}
-        payload["raw_idle_loop_lag_ms"] = idle = idle_loop_lag(3.0)
-        say(f"bare asyncio loop lag (sleep 10 ms overshoot), nothing else running: {fmt_dist(idle)}")
+        self.payload["raw_idle_loop_lag_ms"] = idle = idle_loop_lag(3.0)
+        say(f"bare asyncio loop lag (sleep 10 ms overshoot), nothing else running: {c.fmt_dist(idle)}")
         for workers in () if args.victim_only else (1, 2, 4):
-            raw[str(workers)], _ = measured(
+            raw[str(workers)], _ = self.measured(
                 f"raw {workers}",
                 lambda _a, w=workers: raw_verify_throughput(w, args.raw_seconds),
                 lambda r: r["other_processes_cores"],
             )
             r = raw[str(workers)]
             say(
-                f"raw verify, {workers} worker(s): {r['verifies_per_s']:.2f} verifies/s, verify {fmt_dist(r['verify_ms'])}, "
+                f"raw verify, {workers} worker(s): {r['verifies_per_s']:.2f} verifies/s, verify {c.fmt_dist(r['verify_ms'])}, "
                 f"{r['cpu_s_per_verify'] * 1000:.0f} ms CPU per verify, process {r['process_cores']:.2f} cores, "
-                f"other processes ≈ {r['other_processes_cores']:.2f} cores; bare loop lag meanwhile {fmt_dist(r['loop_lag_ms'])}"
+                f"other processes ≈ {r['other_processes_cores']:.2f} cores; bare loop lag meanwhile {c.fmt_dist(r['loop_lag_ms'])}"
             )
-        payload["raw"] = raw
+        self.payload["raw"] = raw
 
-        with c.temp_dir("bench-b3-") as work:
-            database_url = f"sqlite://{work / 'b3.sqlite3'}"
-            # The victim run's accounts (one set per attempt) come after the others: no other run touches them.
-            extra = 0 if args.no_victim else VICTIM_ACCOUNTS * (1 + args.retries)
-            payload["seed"] = seed = seed_accounts(database_url, args.accounts + extra, work)
-            say(
-                f"seeded {seed['accounts']} accounts: production hashes in {seed['hash_seconds']:.1f} s "
-                f"({seed['hashes_per_s_2_processes']:.2f} hashes/s, 2 processes)"
+    def seed(self, database_url: str, work: Path) -> None:
+        """Phase 2: the accounts, the victim run's (one set per attempt) after the others."""
+        args = self.args
+        extra = 0 if args.no_victim else VICTIM_ACCOUNTS * (1 + args.retries)
+        self.payload["seed"] = seed = seed_accounts(database_url, args.accounts + extra, work)
+        self.say(
+            f"seeded {seed['accounts']} accounts: production hashes in {seed['hash_seconds']:.1f} s "
+            f"({seed['hashes_per_s_2_processes']:.2f} hashes/s, 2 processes)"
+        )
+
+    def floods(self, database_url: str, work: Path) -> None:
+        """Phase 3: the correct, lagprobe and wrong runs, each on a fresh server beside a fresh raw measurement."""
+        args, say = self.args, self.say
+        runs: dict[str, Any] = {}
+        all_attempts: dict[str, Any] = {}
+        offset = 0
+        # The wrong-password run goes last: its failures stay in ip_failure for 15 minutes, and a later
+        # run with the default IP_FAILURE_LIMIT (100) would be refused (TooManyAttempts) from 127.0.0.1.
+        plan = (
+            []
+            if args.victim_only
+            else (
+                [("correct", "correct")]
+                + ([] if args.no_lag_probe else [("lagprobe", "correct")])
+                + [("wrong", "wrong")]
             )
-            runs: dict[str, Any] = {}
-            all_attempts: dict[str, Any] = {}
-            offset = 0
-            # The wrong-password run goes last: its failures stay in ip_failure for 15 minutes, and a later
-            # run with the default IP_FAILURE_LIMIT (100) would be refused (TooManyAttempts) from 127.0.0.1.
-            plan = (
-                []
-                if args.victim_only
-                else (
-                    [("correct", "correct")]
-                    + ([] if args.no_lag_probe else [("lagprobe", "correct")])
-                    + [("wrong", "wrong")]
+        )
+        for name, kind in plan:
+
+            def attempt_fn(attempt: int, name: str = name, kind: str = kind) -> dict[str, Any]:
+                nonlocal offset
+                # The raw 2-worker rate right before this run: the ratio pairs measurements minutes apart
+                # at most, on a machine whose speed drifts (10.7–11.2 verifies/s in quiet windows).
+                adjacent = raw_verify_throughput(2, args.raw_seconds)
+                say(
+                    f"[{name}] raw verify, 2 workers, just before the run: {adjacent['verifies_per_s']:.2f} "
+                    f"verifies/s (other processes ≈ {adjacent['other_processes_cores']:.2f} cores)"
                 )
+                result = run_one(name, kind, args, database_url, work, say, offset, attempt)
+                result["raw2_adjacent"] = adjacent
+                result["ratio_to_adjacent_raw2"] = result["flood"]["per_s"] / adjacent["verifies_per_s"]
+                say(f"[{name}] {kind} sign-ins/s ÷ adjacent raw verifies/s = {result['ratio_to_adjacent_raw2']:.3f}")
+                if kind == "correct":
+                    offset += result["requests_used"]
+                return result
+
+            runs[name], all_attempts[name] = self.measured(
+                name,
+                attempt_fn,
+                lambda r: max(r["flood"]["cpu"]["other_processes_cores"], r["raw2_adjacent"]["other_processes_cores"]),
             )
-            for name, kind in plan:
+        self.payload["runs"] = runs
+        self.payload["run_attempts_not_used"] = {
+            name: [a for a in attempts if a is not runs[name]] for name, attempts in all_attempts.items()
+        }
 
-                def attempt_fn(attempt: int, name: str = name, kind: str = kind) -> dict[str, Any]:
-                    nonlocal offset
-                    # The raw 2-worker rate right before this run: the ratio pairs measurements minutes apart
-                    # at most, on a machine whose speed drifts (10.7–11.2 verifies/s in quiet windows).
-                    adjacent = raw_verify_throughput(2, args.raw_seconds)
-                    say(
-                        f"[{name}] raw verify, 2 workers, just before the run: {adjacent['verifies_per_s']:.2f} "
-                        f"verifies/s (other processes ≈ {adjacent['other_processes_cores']:.2f} cores)"
-                    )
-                    result = run_one(name, kind, args, database_url, work, say, offset, attempt)
-                    result["raw2_adjacent"] = adjacent
-                    result["ratio_to_adjacent_raw2"] = result["flood"]["per_s"] / adjacent["verifies_per_s"]
-                    say(
-                        f"[{name}] {kind} sign-ins/s ÷ adjacent raw verifies/s = {result['ratio_to_adjacent_raw2']:.3f}"
-                    )
-                    if kind == "correct":
-                        offset += result["requests_used"]
-                    return result
+    def victim(self, database_url: str, work: Path) -> None:
+        """Phase 4: a victim's sign-ins, idle and under the four-account changePassword flood."""
 
-                runs[name], all_attempts[name] = measured(
-                    name,
-                    attempt_fn,
-                    lambda r: max(
-                        r["flood"]["cpu"]["other_processes_cores"], r["raw2_adjacent"]["other_processes_cores"]
-                    ),
-                )
-            payload["runs"] = runs
-            payload["run_attempts_not_used"] = {
-                name: [a for a in attempts if a is not runs[name]] for name, attempts in all_attempts.items()
-            }
-            if not args.no_victim:
+        def victim_attempt(attempt: int) -> dict[str, Any]:
+            result = run_victim(self.args, database_url, work, attempt)
+            describe_victim(result, self.say)
+            return result
 
-                def victim_attempt(attempt: int) -> dict[str, Any]:
-                    result = run_victim(args, database_url, work, attempt)
-                    describe_victim(result, say)
-                    return result
+        self.payload["victim"], victim_attempts = self.measured(
+            "victim",
+            victim_attempt,
+            lambda r: max(r["flood_cpu"]["other_processes_cores"], r["idle_cpu"]["other_processes_cores"]),
+        )
+        self.payload["victim_attempts_not_used"] = [a for a in victim_attempts if a is not self.payload["victim"]]
 
-                payload["victim"], victim_attempts = measured(
-                    "victim",
-                    victim_attempt,
-                    lambda r: max(r["flood_cpu"]["other_processes_cores"], r["idle_cpu"]["other_processes_cores"]),
-                )
-                payload["victim_attempts_not_used"] = [a for a in victim_attempts if a is not payload["victim"]]
-
-        payload["summary"] = {} if args.victim_only else summarize(payload, say)
+    def summary(self) -> None:
+        """The summary lines and the ``summary`` part of the JSON."""
+        payload = self.payload
+        payload["summary"] = {} if self.args.victim_only else summarize(payload, self.say)
         if "victim" in payload:
             v = payload["victim"]
             payload["summary"]["victim_sign_in_p50_ms"] = {k: v[k]["latency_ms"]["p50"] for k in ("idle", "flood")}
             payload["summary"]["victim_p50_flood_over_idle"] = v["p50_ratio"]
-            say(
+            self.say(
                 f"  victim sign-in under a 4-account changePassword flood: p50 {v['idle']['latency_ms']['p50']:.0f} ms "
                 f"idle → {v['flood']['latency_ms']['p50']:.0f} ms flooded (×{v['p50_ratio']:.2f}); p99 "
                 f"{v['idle']['latency_ms']['p99']:.0f} → {v['flood']['latency_ms']['p99']:.0f} ms"
             )
+
+
+def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
+    """One invocation: raw baselines, accounts, the flood runs, the victim run, the summary, the result files."""
+    c.install_signal_handlers()
+    c.raise_nofile_limit()
+    info = machine_and_argon2()
+    payload: dict[str, Any] = {
+        "bench": "B3 sign-in flood (production argon2)",
+        "machine": info,
+        "app_source": source,
+        "args": vars(args),
+    }
+    phases = Phases(args, payload)
+    phases.say(
+        f"B3 sign-in flood — {info['date_utc']} — {info['cpu_model']} ×{info['cpus']}, Python {info['python']}, "
+        f"argon2 {info['argon2_params']}, app {source['app']}; load {info['loadavg_at_start']}"
+    )
+    phases.say("load generator, probe and server share this machine's cores")
+    try:
+        phases.raw_baselines()
+        with c.temp_dir("bench-b3-") as work:
+            database_url = f"sqlite://{work / 'b3.sqlite3'}"
+            phases.seed(database_url, work)
+            phases.floods(database_url, work)
+            if not args.no_victim:
+                phases.victim(database_url, work)
+        phases.summary()
     finally:
         kill_children()
         c.stop_all_servers()
     if not args.no_save:
-        json_path, txt_path = c.write_result("b3", payload, "\n".join(lines))
+        json_path, txt_path = c.write_result("b3", payload, "\n".join(phases.lines))
         print(f"saved {json_path.relative_to(c.REPO)} and {txt_path.relative_to(c.REPO)}")
     return 0
 

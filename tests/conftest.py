@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 
 import httpx
 import pytest
@@ -12,6 +10,17 @@ from asgi_lifespan import LifespanManager
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from auth.clock import FrozenClock
+from tests.support.actors import (
+    PASSWORD,
+    ApiKeyClient,
+    TotpUser,
+    User,
+    create_api_key,
+    enroll_totp,
+    key_client,
+    lock_out,
+    sign_up_user,
+)
 from tests.support.databases import (
     REQUIRE_SERVICES,
     Backend,
@@ -20,16 +29,13 @@ from tests.support.databases import (
     reachable,
     sqlite_backend,
 )
-from tests.support.graphql import SIGN_UP, GraphQLClient
+from tests.support.graphql import SIGN_IN, GraphQLClient
 
 # Every test's logs are searched for the secrets it used.
 from tests.support.log_guard import secrets_stay_out_of_logs  # noqa: F401
+from tests.support.settings import test_settings
 from workestra.app import create_app
 from workestra.settings import Settings
-
-PASSWORD = "correct horse battery staple"
-# A fixed key, so tests never write a development key file and stored secrets open across app instances.
-TEST_SECRET_KEY = "test-secret-key-0123456789abcdefghijklmnopqrstuv"
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
@@ -64,25 +70,6 @@ def clean_backend(backend: Backend) -> Backend:
 def clock() -> FrozenClock:
     """The app's clock; tests move it instead of sleeping."""
     return FrozenClock()
-
-
-def test_settings(backend: Backend, **overrides: object) -> Settings:
-    """Settings for an in-process app on ``backend``: cheapest argon2, a private event channel."""
-    base = Settings(
-        environment="test",
-        database_url=backend.database_url,
-        broadcast_url=backend.broadcast_url,
-        broadcast_channel=f"workestra-test-{uuid.uuid4().hex}",
-        argon2_time_cost=1,
-        argon2_memory_cost=8,
-        argon2_parallelism=1,
-        hash_concurrency=4,
-        secret_key=TEST_SECRET_KEY,
-    )
-    return base.with_overrides(**overrides)
-
-
-test_settings.__test__ = False  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -128,20 +115,9 @@ async def make_client(app: object) -> AsyncIterator:
         await client.aclose()
 
 
-@dataclass
-class User:
-    """A signed-up person and the browser they signed up with."""
-
-    email: str
-    password: str
-    id: str
-    browser: GraphQLClient
-    session_id: str
-
-
 @pytest.fixture
 async def user(make_client) -> User:
-    """A person signed in on a web browser (cookie)."""
+    """A person signed in on a web browser (cookie): ``user.browser`` is the signed-in client."""
     return await sign_up_user(make_client, "ada@example.com")
 
 
@@ -151,10 +127,24 @@ async def other_user(make_client) -> User:
     return await sign_up_user(make_client, "grace@example.com")
 
 
-async def sign_up_user(make_client, email: str, password: str = PASSWORD) -> User:
-    """Sign up through the API with a fresh browser."""
-    browser = make_client()
-    data = await browser.data(SIGN_UP, {"input": {"email": email, "password": password}})
-    payload = data["signUp"]
-    assert payload["__typename"] == "SignedIn", payload
-    return User(email, password, payload["account"]["id"], browser, payload["session"]["id"])
+@pytest.fixture
+async def user_with_totp(user: User, clock: FrozenClock) -> TotpUser:
+    """``user`` after enrolling: 2FA on, enabled with the code of the current step."""
+    return await enroll_totp(user, clock)
+
+
+@pytest.fixture
+async def locked_user(user: User, make_client, clock: FrozenClock) -> User:
+    """``user`` whose account another client has locked with six wrong passwords."""
+    await lock_out(make_client(), user.email, clock)
+    refused = await make_client().data(SIGN_IN, {"input": {"email": user.email, "password": PASSWORD}})
+    assert refused["signIn"]["__typename"] == "AccountLocked", refused
+    return user
+
+
+@pytest.fixture
+async def api_key_client(user: User, make_client) -> ApiKeyClient:
+    """A client authenticated by an API key that ``user`` created (no expiry)."""
+    created = await create_api_key(user.browser)
+    assert created["__typename"] == "ApiKeyCreated", created
+    return ApiKeyClient(key_client(make_client, created["secret"]), created)

@@ -9,7 +9,7 @@ import pytest
 from auth.clock import FrozenClock
 from auth.network import parse_trusted_proxies
 from models import Account, IpSignUp
-from tests.conftest import PASSWORD, User
+from tests.support.actors import PASSWORD, User
 from tests.support.graphql import (
     IPHONE_UA,
     ME,

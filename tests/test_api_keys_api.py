@@ -17,13 +17,12 @@ from graphql import (
 from auth.clock import FrozenClock
 from models import ApiKey, Session
 from schema import schema
-from tests.conftest import PASSWORD, User
+from tests.support.actors import PASSWORD, ApiKeyClient, User, create_api_key, key_client
 from tests.support.graphql import (
     ACTIVE_SESSIONS,
     ME,
     PASSWORD_POLICY,
     SIGN_IN,
-    GraphQLClient,
     error_codes,
 )
 from tests.support.server import GraphQLSocket, ServerProcess
@@ -32,15 +31,6 @@ from tests.test_subscriptions_server import sign_up as sign_up_on_server
 from tests.test_two_factor_api import _every_text_value
 
 DAY = 86400
-
-CREATE = """
-mutation Create($input: CreateApiKeyInput!) {
-  createApiKey(input: $input) {
-    __typename
-    ... on ApiKeyCreated { secret apiKey { id name prefix createdAt lastUsedAt expiresAt } }
-    ... on InvalidInput { code field message }
-  }
-}"""
 
 LIST = "query { apiKeys { id name prefix createdAt lastUsedAt expiresAt } }"
 
@@ -52,16 +42,8 @@ mutation Revoke($id: ID!) {
 EVENTS = "query { securityEvents(first: 100) { edges { node { type sessionId } } } }"
 
 
-async def create(client: GraphQLClient, name: str = "CI dashboard", expires_at: str | None = None) -> dict:
-    return (await client.data(CREATE, {"input": {"name": name, "expiresAt": expires_at}}))["createApiKey"]
-
-
-def key_client(make_client, secret: str) -> GraphQLClient:
-    return make_client(authorization=f"Bearer {secret}")
-
-
 async def test_a_key_is_shown_once_and_stored_only_as_a_hash(user: User, clock: FrozenClock) -> None:
-    created = await create(user.browser, "  CI dashboard  ")
+    created = await create_api_key(user.browser, "  CI dashboard  ")
     assert created["__typename"] == "ApiKeyCreated"
     secret = created["secret"]
     assert secret.startswith("wk_") and len(secret) >= 3 + 43  # 256 bits of URL-safe base64
@@ -83,9 +65,9 @@ async def test_a_key_is_shown_once_and_stored_only_as_a_hash(user: User, clock: 
 
 
 async def test_keys_are_unique_and_listed_newest_first(user: User, clock: FrozenClock) -> None:
-    first = await create(user.browser, "one")
+    first = await create_api_key(user.browser, "one")
     clock.advance(5)
-    second = await create(user.browser, "two")
+    second = await create_api_key(user.browser, "two")
     assert first["secret"] != second["secret"] and first["apiKey"]["prefix"] != second["apiKey"]["prefix"]
     names = [key["name"] for key in (await user.browser.data(LIST))["apiKeys"]]
     assert names == ["two", "one"]
@@ -93,10 +75,10 @@ async def test_keys_are_unique_and_listed_newest_first(user: User, clock: Frozen
 
 @pytest.mark.settings(max_api_keys=3)
 async def test_an_account_holds_a_bounded_number_of_live_keys(user: User, other_user: User, clock: FrozenClock) -> None:
-    first = await create(user.browser, "one")
-    await create(user.browser, "two", expires_at=(clock.now() + timedelta(hours=1)).isoformat())
-    await create(user.browser, "three")
-    refused = await create(user.browser, "four")
+    first = await create_api_key(user.browser, "one")
+    await create_api_key(user.browser, "two", expires_at=(clock.now() + timedelta(hours=1)).isoformat())
+    await create_api_key(user.browser, "three")
+    refused = await create_api_key(user.browser, "four")
     assert refused == {
         "__typename": "InvalidInput",
         "code": "INVALID_INPUT",
@@ -105,16 +87,16 @@ async def test_an_account_holds_a_bounded_number_of_live_keys(user: User, other_
     }
     assert len((await user.browser.data(LIST))["apiKeys"]) == 3
     # Each account has its own allowance; revoked and expired keys give room back.
-    assert (await create(other_user.browser))["__typename"] == "ApiKeyCreated"
+    assert (await create_api_key(other_user.browser))["__typename"] == "ApiKeyCreated"
     await user.browser.data(REVOKE, {"id": first["apiKey"]["id"]})
-    assert (await create(user.browser, "four"))["__typename"] == "ApiKeyCreated"
+    assert (await create_api_key(user.browser, "four"))["__typename"] == "ApiKeyCreated"
     clock.advance(3600)
-    assert (await create(user.browser, "five"))["__typename"] == "ApiKeyCreated"
-    assert (await create(user.browser, "six"))["__typename"] == "InvalidInput"
+    assert (await create_api_key(user.browser, "five"))["__typename"] == "ApiKeyCreated"
+    assert (await create_api_key(user.browser, "six"))["__typename"] == "InvalidInput"
 
 
 async def test_keys_are_private(user: User, other_user: User) -> None:
-    mine = await create(user.browser)
+    mine = await create_api_key(user.browser)
     assert (await other_user.browser.data(LIST))["apiKeys"] == []
     assert (await other_user.browser.data(REVOKE, {"id": mine["apiKey"]["id"]}))["revokeApiKey"]["code"] == "NOT_FOUND"
 
@@ -131,20 +113,20 @@ async def test_keys_are_private(user: User, other_user: User) -> None:
     ],
 )
 async def test_a_bad_name_is_invalid_input(user: User, name: str, field: str) -> None:
-    refused = await create(user.browser, name)
+    refused = await create_api_key(user.browser, name)
     assert (refused["__typename"], refused["code"], refused["field"]) == ("InvalidInput", "INVALID_INPUT", field)
     assert await ApiKey.all().count() == 0
 
 
 async def test_a_name_of_100_characters_is_fine(user: User) -> None:
-    assert (await create(user.browser, " " + "é" * 100 + " "))["apiKey"]["name"] == "é" * 100
+    assert (await create_api_key(user.browser, " " + "é" * 100 + " "))["apiKey"]["name"] == "é" * 100
 
 
 @pytest.mark.parametrize("offset", [timedelta(0), timedelta(seconds=-1), timedelta(days=-400)])
 async def test_an_expiry_that_is_not_in_the_future_is_invalid_input(
     user: User, clock: FrozenClock, offset: timedelta
 ) -> None:
-    refused = await create(user.browser, expires_at=(clock.now() + offset).isoformat())
+    refused = await create_api_key(user.browser, expires_at=(clock.now() + offset).isoformat())
     assert (refused["__typename"], refused["field"]) == ("InvalidInput", "expiresAt")
 
 
@@ -152,7 +134,7 @@ async def test_an_expiry_that_is_not_in_the_future_is_invalid_input(
     "expires_at", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "9999-12-31T23:30:00-14:00"]
 )
 async def test_an_expiry_off_the_edge_of_the_calendar_is_invalid_input(user: User, expires_at: str) -> None:
-    refused = await create(user.browser, expires_at=expires_at)
+    refused = await create_api_key(user.browser, expires_at=expires_at)
     assert (refused["__typename"], refused["code"], refused["field"]) == ("InvalidInput", "INVALID_INPUT", "expiresAt")
     assert await ApiKey.all().count() == 0
 
@@ -168,7 +150,7 @@ async def test_an_expiry_off_the_edge_of_the_calendar_is_invalid_input(user: Use
 async def test_an_expiry_at_the_edge_of_the_calendar_is_kept_or_refused_as_past(
     user: User, expires_at: str, stored: str | None
 ) -> None:
-    answer = await create(user.browser, expires_at=expires_at)
+    answer = await create_api_key(user.browser, expires_at=expires_at)
     if stored is None:
         assert (answer["__typename"], answer["field"]) == ("InvalidInput", "expiresAt")
     else:
@@ -178,7 +160,7 @@ async def test_an_expiry_at_the_edge_of_the_calendar_is_kept_or_refused_as_past(
 
 async def test_a_key_works_until_its_expiry(user: User, make_client, clock: FrozenClock) -> None:
     expiry = clock.now() + timedelta(hours=1)
-    created = await create(user.browser, expires_at=expiry.isoformat())
+    created = await create_api_key(user.browser, expires_at=expiry.isoformat())
     assert created["apiKey"]["expiresAt"] == expiry.isoformat()
     key = key_client(make_client, created["secret"])
     clock.advance(3599)
@@ -191,16 +173,15 @@ async def test_a_key_works_until_its_expiry(user: User, make_client, clock: Froz
 
 
 async def test_a_key_without_expiry_never_expires(user: User, make_client, clock: FrozenClock) -> None:
-    created = await create(user.browser)
+    created = await create_api_key(user.browser)
     key = key_client(make_client, created["secret"])
     clock.advance(400 * DAY)
     assert (await key.data(ME))["me"]["email"] == user.email
     assert (await user.browser.data(ME))["me"] is None  # the browser session expired long ago
 
 
-async def test_a_key_reads_everything_it_may(user: User, make_client) -> None:
-    created = await create(user.browser)
-    key = key_client(make_client, created["secret"])
+async def test_a_key_reads_everything_it_may(user: User, api_key_client: ApiKeyClient) -> None:
+    created, key = api_key_client.created, api_key_client.client
     assert (await key.data(ME))["me"]["id"] == user.id
     sessions = (await key.data(ACTIVE_SESSIONS))["activeSessions"]
     assert [(s["id"], s["current"]) for s in sessions] == [(user.session_id, False)]  # a key is not a session
@@ -239,9 +220,8 @@ def _mutation_documents() -> dict[str, str]:
     return documents
 
 
-async def test_every_mutation_is_forbidden_to_a_key(user: User, make_client) -> None:
-    created = await create(user.browser)
-    key = key_client(make_client, created["secret"])
+async def test_every_mutation_is_forbidden_to_a_key(user: User, api_key_client: ApiKeyClient, make_client) -> None:
+    created, key = api_key_client.created, api_key_client.client
     documents = _mutation_documents()
     assert {"signUp", "signIn", "changePassword", "createApiKey", "revokeApiKey", "signOutEverywhere"} <= set(documents)
     for name, document in documents.items():
@@ -257,14 +237,15 @@ async def test_every_mutation_is_forbidden_to_a_key(user: User, make_client) -> 
 
 async def test_the_same_mutations_still_work_with_a_session(user: User) -> None:
     # The forbidding is about the credential, not the operation: the session may create and revoke.
-    created = await create(user.browser)
+    created = await create_api_key(user.browser)
     revoked = await user.browser.data(REVOKE, {"id": created["apiKey"]["id"]})
     assert revoked["revokeApiKey"] == {"__typename": "ApiKeyRevoked", "id": created["apiKey"]["id"]}
 
 
-async def test_a_revoked_key_is_refused_and_creation_and_revocation_are_audited(user: User, make_client) -> None:
-    created = await create(user.browser)
-    key = key_client(make_client, created["secret"])
+async def test_a_revoked_key_is_refused_and_creation_and_revocation_are_audited(
+    user: User, api_key_client: ApiKeyClient
+) -> None:
+    created, key = api_key_client.created, api_key_client.client
     assert (await key.data(ME))["me"] is not None
     sessions_before = (await user.browser.data(ACTIVE_SESSIONS))["activeSessions"]
     assert (await user.browser.data(REVOKE, {"id": created["apiKey"]["id"]}))["revokeApiKey"]["__typename"] == (
@@ -287,13 +268,14 @@ async def test_revoking_an_unknown_key_is_not_found(user: User, bad_id: str) -> 
 
 @pytest.mark.parametrize("credential", ["wk_", "wk_nonsense", "wk_" + "A" * 43, "wk_" + "A" * 200, "wk_%00x"])
 async def test_a_made_up_key_is_nobody(user: User, make_client, credential: str) -> None:
-    await create(user.browser)
+    await create_api_key(user.browser)
     assert (await make_client().data(ME, headers={"authorization": f"Bearer {credential}"}))["me"] is None
 
 
-async def test_last_use_is_written_at_most_once_a_minute(user: User, make_client, clock: FrozenClock) -> None:
-    created = await create(user.browser)
-    key = key_client(make_client, created["secret"])
+async def test_last_use_is_written_at_most_once_a_minute(
+    user: User, api_key_client: ApiKeyClient, clock: FrozenClock
+) -> None:
+    created, key = api_key_client.created, api_key_client.client
     key_id = created["apiKey"]["id"]
     start = clock.now()
     await key.data(ME)
@@ -327,7 +309,7 @@ async def _key_socket(server: ServerProcess, secret: str) -> GraphQLSocket:
 @pytest.mark.server
 async def test_a_key_subscribes_and_its_socket_closes_when_it_is_revoked(key_server: ServerProcess) -> None:
     _, laptop = await sign_up_on_server(key_server)
-    created = await create(laptop.client)
+    created = await create_api_key(laptop.client)
     socket = await _key_socket(key_server, created["secret"])
     await socket.subscribe("subscription { activeSessions { id current } }")
     assert (await socket.next_data())["activeSessions"] == [{"id": laptop.session_id, "current": False}]
@@ -339,7 +321,7 @@ async def test_a_key_subscribes_and_its_socket_closes_when_it_is_revoked(key_ser
 @pytest.mark.server
 async def test_a_revoked_key_cannot_open_a_socket(key_server: ServerProcess) -> None:
     _, laptop = await sign_up_on_server(key_server)
-    created = await create(laptop.client)
+    created = await create_api_key(laptop.client)
     await laptop.client.data(REVOKE, {"id": created["apiKey"]["id"]})
     socket = await GraphQLSocket.open(key_server.ws_url)
     await socket.send({"type": "connection_init", "payload": {"authorization": f"Bearer {created['secret']}"}})
@@ -349,7 +331,7 @@ async def test_a_revoked_key_cannot_open_a_socket(key_server: ServerProcess) -> 
 @pytest.mark.server
 async def test_a_key_cannot_run_a_mutation_over_the_socket_either(key_server: ServerProcess) -> None:
     _, laptop = await sign_up_on_server(key_server)
-    created = await create(laptop.client)
+    created = await create_api_key(laptop.client)
     socket = await _key_socket(key_server, created["secret"])
     await socket.subscribe("mutation { signOutEverywhere { __typename } }", op_id="m")
     message = await socket.receive()
@@ -373,7 +355,7 @@ def sweeping_key_server(backend, tmp_path_factory: pytest.TempPathFactory):
 async def test_a_socket_opened_with_a_key_closes_when_the_key_expires(sweeping_key_server: ServerProcess) -> None:
     _, laptop = await sign_up_on_server(sweeping_key_server)
     expiry = datetime.now(UTC) + timedelta(seconds=2)
-    created = await create(laptop.client, expires_at=expiry.isoformat())
+    created = await create_api_key(laptop.client, expires_at=expiry.isoformat())
     socket = await _key_socket(sweeping_key_server, created["secret"])
     await socket.subscribe("subscription { activeSessions { id } }")
     assert len((await socket.next_data())["activeSessions"]) == 1

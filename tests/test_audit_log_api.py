@@ -11,7 +11,7 @@ from tortoise.connection import get_connection
 
 from auth.clock import FrozenClock
 from models import SecurityEvent
-from tests.conftest import PASSWORD, User, sign_up_user
+from tests.support.actors import PASSWORD, User, enable, sign_up_user, start_setup, totp
 from tests.support.graphql import (
     ACTIVE_SESSIONS,
     IPHONE_UA,
@@ -28,9 +28,6 @@ from tests.test_two_factor_api import (
     DISABLE,
     REGENERATE,
     challenge_for,
-    enable,
-    start_setup,
-    totp,
     verify,
     wrong_code,
 )

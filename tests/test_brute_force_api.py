@@ -10,7 +10,7 @@ import pytest
 from auth.clock import FrozenClock
 from auth.network import parse_trusted_proxies
 from models import AttemptCounter, OutboxMessage
-from tests.conftest import PASSWORD, User
+from tests.support.actors import PASSWORD, User
 from tests.support.graphql import SIGN_IN, GraphQLClient
 
 WRONG = "definitely not it"

@@ -6,7 +6,7 @@ import pytest
 
 from auth.clock import FrozenClock
 from models import Account, OutboxMessage, PasswordHistory
-from tests.conftest import PASSWORD, User
+from tests.support.actors import PASSWORD, User
 from tests.support.graphql import ME, SIGN_IN, GraphQLClient, error_codes
 
 CHANGE_PASSWORD = """

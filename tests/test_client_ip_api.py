@@ -13,7 +13,7 @@ import pytest
 
 from auth.network import parse_trusted_proxies
 from models import SecurityEvent, Session
-from tests.conftest import PASSWORD
+from tests.support.actors import PASSWORD
 from tests.support.graphql import ACTIVE_SESSIONS, BROWSER_UA, SIGN_IN, SIGN_UP
 
 WRONG = "definitely not it"

@@ -14,7 +14,7 @@ import httpx
 import pytest
 import tortoise.exceptions
 
-from tests.conftest import PASSWORD
+from tests.support.actors import PASSWORD
 from tests.support.databases import PG_ADMIN_URL, Backend
 from tests.support.graphql import ME, SIGN_IN, SIGN_UP, GraphQLClient
 from tests.support.proxy import TcpProxy

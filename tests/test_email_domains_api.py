@@ -7,7 +7,7 @@ import pytest
 from auth.emails import normalize_email, validated_email
 from auth.errors import InvalidEmail
 from models import Account
-from tests.conftest import PASSWORD
+from tests.support.actors import PASSWORD
 from tests.support.graphql import SIGN_IN, SIGN_UP, GraphQLClient
 
 WRONG = "definitely not it"

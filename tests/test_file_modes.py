@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.support.actors import PASSWORD
 from tests.support.graphql import SIGN_UP
 from tests.support.server import ROOT, ServerProcess
 

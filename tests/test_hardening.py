@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import User
+from tests.support.actors import User
 from tests.support.graphql import ME, PASSWORD_POLICY, SIGN_OUT, GraphQLClient
 
 APP_ORIGIN = "https://app.workestra.test"
@@ -95,7 +95,7 @@ async def test_production_masks_unexpected_errors_with_a_request_id(
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("SELECT secret FROM internals")
 
-    from tests.conftest import PASSWORD
+    from tests.support.actors import PASSWORD
     from tests.support.graphql import SIGN_IN
 
     # The production cookie is Secure, which this http test client would not send back: use a token.

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
-from tests.conftest import PASSWORD, User
+from tests.support.actors import PASSWORD, User
 from tests.support.graphql import SIGN_IN, SIGN_UP, GraphQLClient
 from tests.test_change_password_api import CHANGE_PASSWORD, change
 

@@ -12,7 +12,7 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import PASSWORD, User
+from tests.support.actors import PASSWORD, User
 from tests.support.databases import Backend
 from tests.support.graphql import ME, PASSWORD_POLICY, REVOKE_OTHERS, SIGN_IN, SIGN_UP, GraphQLClient
 

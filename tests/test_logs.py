@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import PASSWORD, User
 from tests.support import log_guard
+from tests.support.actors import PASSWORD, User
 from tests.support.databases import Backend
 from tests.support.graphql import ME, SIGN_IN, SIGN_UP, GraphQLClient
 from tests.support.server import ROOT, GraphQLSocket, ServerProcess

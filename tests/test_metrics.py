@@ -19,13 +19,12 @@ from auth.errors import (
     TooManyAttempts,
 )
 from auth.network import parse_trusted_proxies
-from tests.conftest import PASSWORD, User
+from tests.support.actors import PASSWORD, TotpUser, User
 from tests.support.databases import Backend
 from tests.support.graphql import SIGN_IN, GraphQLClient
 from tests.support.server import ServerProcess, free_port
 from tests.test_mail import free_port as refused_port
 from tests.test_subscriptions_server import server_env, sign_up, subscribed
-from tests.test_two_factor_api import TotpUser, user_with_totp  # noqa: F401 (fixture)
 from workestra.metrics import sign_in_outcome
 from workestra.settings import Settings, SettingsError
 
@@ -132,7 +131,7 @@ async def test_sign_in_outcomes_lockouts_and_requests_are_counted(
 @pytest.mark.settings(metrics_allowed_ips=LOCALHOST, ip_failure_limit=2)
 async def test_the_per_ip_cap_and_the_second_factor_have_their_own_outcomes(
     http: httpx.AsyncClient,
-    user_with_totp: TotpUser,  # noqa: F811 (the fixture imported above)
+    user_with_totp: TotpUser,
     make_client,
 ) -> None:
     before = await scrape(http)

@@ -12,7 +12,7 @@ from strawberry.extensions import query_depth_limiter
 from strawberry.schema import schema as strawberry_schema
 
 from schema.cost import measure_document
-from tests.conftest import PASSWORD, User
+from tests.support.actors import PASSWORD, User
 from tests.support.databases import Backend
 from tests.support.graphql import SESSION_FIELDS, GraphQLClient
 from tests.support.server import GraphQLSocket, ServerProcess

@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, Phase, given, note, seed, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, from_schema, mutations, nodes, queries
 
-from tests.conftest import PASSWORD
+from tests.support.actors import PASSWORD
 from tests.support.graphql import BROWSER_UA, SIGN_UP
 
 ROOT = Path(__file__).resolve().parents[1]

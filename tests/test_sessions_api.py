@@ -9,7 +9,7 @@ import pytest
 
 from auth.clock import FrozenClock
 from models import Session
-from tests.conftest import PASSWORD, User
+from tests.support.actors import PASSWORD, User
 from tests.support.graphql import (
     ACTIVE_SESSIONS,
     IPHONE_UA,

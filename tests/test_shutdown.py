@@ -15,10 +15,11 @@ from aiosmtpd.controller import Controller
 from asgi_lifespan import LifespanManager
 
 from auth.clock import FrozenClock
-from tests.conftest import PASSWORD, test_settings
+from tests.support.actors import PASSWORD
 from tests.support.databases import Backend
 from tests.support.graphql import SIGN_IN, SIGN_UP, GraphQLClient
 from tests.support.server import ServerProcess, free_port
+from tests.support.settings import test_settings
 from tests.test_mail import RecordingHandler, db, notification, postgres_url, sender, start_smtp  # noqa: F401
 from tests.test_subscriptions_server import server_env, sign_in, subscribed
 from workestra.app import create_app

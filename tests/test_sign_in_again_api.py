@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from auth.clock import FrozenClock
-from tests.conftest import PASSWORD, User
+from tests.support.actors import PASSWORD, User, enable, start_setup, totp
 from tests.support.graphql import ACTIVE_SESSIONS, ME, SIGN_IN, SIGN_UP, GraphQLClient
-from tests.test_two_factor_api import challenge_for, enable, start_setup, totp, verify
+from tests.test_two_factor_api import challenge_for, verify
 
 EVENTS = "query { securityEvents(first: 100) { edges { node { type sessionId } } } }"
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.support.actors import PASSWORD
 from tests.support.databases import Backend
 from tests.support.graphql import (
     ACTIVE_SESSIONS,

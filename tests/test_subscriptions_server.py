@@ -13,7 +13,7 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from tests.conftest import PASSWORD
+from tests.support.actors import PASSWORD
 from tests.support.databases import Backend, drop_postgres, postgres_backend
 from tests.support.graphql import ME, REVOKE_SESSION, SIGN_IN, SIGN_OUT, SIGN_OUT_EVERYWHERE, SIGN_UP, GraphQLClient
 from tests.support.server import GraphQLSocket, ServerProcess

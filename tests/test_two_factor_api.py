@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -16,26 +15,17 @@ from auth.clock import FrozenClock
 from auth.totp import code_at, parse_backup_code, parse_totp_code, qr_code_svg
 from auth.two_factor import redeem_code
 from models import Account, AttemptCounter, BackupCode, OutboxMessage, Session, SignInChallenge, TotpSetup
-from tests.conftest import PASSWORD, User
+from tests.support.actors import (
+    ENABLE_TOTP,
+    PASSWORD,
+    START_TOTP_SETUP,
+    TotpUser,
+    User,
+    enable,
+    start_setup,
+    totp,
+)
 from tests.support.graphql import ACTIVE_SESSIONS, IPHONE_UA, ME, GraphQLClient, error_codes
-
-START = """
-mutation {
-  startTotpSetup {
-    __typename
-    ... on TotpSetup { secret otpauthUri qrCodeSvg backupCodes }
-    ... on Error { code message }
-  }
-}"""
-
-ENABLE = """
-mutation Enable($code: String!) {
-  enableTotp(input: {code: $code}) {
-    __typename
-    ... on TotpEnabled { account { email twoFactorEnabled backupCodesRemaining } }
-    ... on Error { code message }
-  }
-}"""
 
 SIGN_IN = """
 mutation SignIn($input: SignInInput!) {
@@ -86,31 +76,6 @@ CHANGE_PASSWORD = """
 mutation Change($input: ChangePasswordInput!) { changePassword(input: $input) { __typename } }"""
 
 
-@dataclass
-class TotpUser:
-    """A person with 2FA on: their browser, the secret their app holds and their backup codes."""
-
-    user: User
-    secret: str
-    backup_codes: list[str]
-
-    @property
-    def email(self) -> str:
-        return self.user.email
-
-    @property
-    def browser(self) -> GraphQLClient:
-        return self.user.browser
-
-
-async def start_setup(client: GraphQLClient) -> dict:
-    return (await client.data(START))["startTotpSetup"]
-
-
-async def enable(client: GraphQLClient, code: str) -> dict:
-    return (await client.data(ENABLE, {"code": code}))["enableTotp"]
-
-
 async def sign_in(client: GraphQLClient, email: str, password: str = PASSWORD, kind: str = "WEB") -> dict:
     data = await client.data(SIGN_IN, {"input": {"email": email, "password": password, "client": kind}})
     return data["signIn"]
@@ -128,21 +93,6 @@ async def verify(client: GraphQLClient, challenge: str, code: str) -> dict:
 
 async def me(client: GraphQLClient) -> dict | None:
     return (await client.data(ME))["me"]
-
-
-def totp(secret: str, clock: FrozenClock, steps: int = 0) -> str:
-    return code_at(secret, clock.now(), step_offset=steps)
-
-
-@pytest.fixture
-async def user_with_totp(user: User, clock: FrozenClock) -> TotpUser:
-    """``user`` after enrolling: 2FA on, enabled with the code of the current step."""
-    setup = await start_setup(user.browser)
-    enabled = await enable(user.browser, totp(setup["secret"], clock))
-    assert enabled["__typename"] == "TotpEnabled", enabled
-    # The enabling step is used; later codes come from later steps.
-    clock.advance(30)
-    return TotpUser(user, setup["secret"], setup["backupCodes"])
 
 
 async def test_enrolment_then_every_sign_in_asks_for_a_code(user: User, make_client, clock: FrozenClock) -> None:
@@ -385,7 +335,7 @@ async def test_a_challenge_authenticates_nothing(user_with_totp: TotpUser, make_
     assert await me(make_client(cookie=f"session={challenge}")) is None
     body = await make_client(authorization=f"Bearer {challenge}").execute("query { activeSessions { id } }")
     assert error_codes(body) == ["UNAUTHENTICATED"]
-    body = await make_client(authorization=f"Bearer {challenge}").execute(START)
+    body = await make_client(authorization=f"Bearer {challenge}").execute(START_TOTP_SETUP)
     assert error_codes(body) == ["UNAUTHENTICATED"]
 
 
@@ -525,8 +475,8 @@ async def test_disable_and_regenerate_need_2fa_on(user: User) -> None:
 
 async def test_two_factor_operations_need_a_session(anonymous: GraphQLClient) -> None:
     for document, variables in (
-        (START, {}),
-        (ENABLE, {"code": "123456"}),
+        (START_TOTP_SETUP, {}),
+        (ENABLE_TOTP, {"code": "123456"}),
         (DISABLE, {"password": PASSWORD}),
         (REGENERATE, {"password": PASSWORD}),
     ):

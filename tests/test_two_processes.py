@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.support.actors import PASSWORD
 from tests.support.databases import Backend, drop_postgres, postgres_backend
 from tests.support.graphql import ME, REVOKE_SESSION, SIGN_IN, SIGN_UP, GraphQLClient
 from tests.support.redis_server import RedisServer
