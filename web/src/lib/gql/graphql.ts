@@ -260,17 +260,17 @@ export type Mutation = {
   revokeApiKey: RevokeApiKeyResult;
   /** Sign one device out. */
   revokeSession: RevokeSessionResult;
-  /** The password step of signing in. */
+  /** The password step of signing in (HTTP only). */
   signIn: SignInResult;
-  /** End the current session. */
+  /** End the current session (HTTP only). */
   signOut: SignOutResult;
-  /** End every session, the current one too. */
+  /** End every session, the current one too (HTTP only). */
   signOutEverywhere: SignOutEverywhereResult;
-  /** Create an account and sign in. */
+  /** Create an account and sign in (HTTP only). */
   signUp: SignUpResult;
   /** Start setting up two-factor authentication: a new pending secret, QR code and backup codes. */
   startTotpSetup: StartTotpSetupResult;
-  /** The second step of signing in: a TOTP or backup code for the challenge from signIn. */
+  /** The second step of signing in: a TOTP or backup code for the challenge from signIn (HTTP only). */
   verifyTwoFactor: VerifyTwoFactorResult;
 };
 
