@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from auth.clock import FrozenClock
-from tests.support.actors import PASSWORD, User, enable, start_setup, totp
+from tests.support.actors import PASSWORD, User, enroll_totp, totp
 from tests.support.graphql import ACTIVE_SESSIONS, ME, SIGN_IN, SIGN_UP, GraphQLClient
 from tests.test_two_factor_api import challenge_for, verify
 
@@ -88,21 +88,19 @@ async def test_the_cookie_session_stays_when_nothing_replaces_it(user: User, mak
 async def test_with_two_factor_the_session_is_replaced_once_the_second_step_succeeds(
     user: User, make_client, clock: FrozenClock
 ) -> None:
-    setup = await start_setup(user.browser)
-    assert (await enable(user.browser, totp(setup["secret"], clock)))["__typename"] == "TotpEnabled"
-    clock.advance(30)
+    secret = (await enroll_totp(user, clock)).secret
     phone = make_client()
     challenge = await challenge_for(phone, user.email, kind="MOBILE")
-    phone.token = (await verify(phone, challenge, totp(setup["secret"], clock)))["token"]
+    phone.token = (await verify(phone, challenge, totp(secret, clock)))["token"]
     clock.advance(30)
 
     challenge = await challenge_for(user.browser, user.email)
     assert user.session_id in await live_session_ids(phone)  # a correct password alone replaces nothing
-    wrong = await verify(user.browser, challenge, "000000" if totp(setup["secret"], clock) != "000000" else "111111")
+    wrong = await verify(user.browser, challenge, "000000" if totp(secret, clock) != "000000" else "111111")
     assert wrong["__typename"] == "InvalidCode"
     assert user.session_id in await live_session_ids(phone)
     clock.advance(2)  # past the delay the wrong code earned
-    signed_in = await verify(user.browser, challenge, totp(setup["secret"], clock))
+    signed_in = await verify(user.browser, challenge, totp(secret, clock))
     assert signed_in["__typename"] == "SignedIn"
     assert user.session_id not in await live_session_ids(phone)
     assert (await log_of(phone))[0] == ("SIGN_OUT", user.session_id)
