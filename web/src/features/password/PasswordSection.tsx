@@ -1,7 +1,7 @@
 import { useCallback, useState, type SyntheticEvent } from "react";
 import { useMutation, useQuery } from "urql";
 
-import { Countdown, Field, PasswordStrength } from "../../components";
+import { Countdown, ErrorNotice, Field, PasswordStrength } from "../../components";
 import { graphql } from "../../lib/gql";
 import { PasswordPolicyQuery, passwordProblem } from "../../lib/password-rules";
 import { refusalOf, type Refusal } from "../../lib/refusal";
@@ -99,11 +99,7 @@ export function PasswordSection() {
           <label htmlFor="sign-out-others">Sign out my other sessions</label>
         </div>
         {refusal ? <Countdown message={refusal.message} until={refusal.until} onDone={waitOver} /> : null}
-        {error ? (
-          <p role="alert" className="notice notice-error">
-            {error}
-          </p>
-        ) : null}
+        <ErrorNotice>{error}</ErrorNotice>
         {done ? (
           <p role="status" className="notice notice-ok">
             {done}

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState, type SyntheticEvent } from "r
 import { Link } from "react-router";
 import { useMutation, useQuery } from "urql";
 
-import { Countdown, Field, PasswordStrength } from "../../components";
+import { Countdown, ErrorNotice, Field, PasswordStrength } from "../../components";
 import { refusalOf, type Refusal } from "../../lib/refusal";
 import { PasswordPolicyQuery, passwordProblem } from "../../lib/password-rules";
 import { SignInMutation, SignUpMutation, VerifyTwoFactorMutation } from "./operations";
@@ -46,11 +46,7 @@ export function SignInPage({ mode, notice, onSignedIn }: { mode: "sign-in" | "si
         </p>
       ) : null}
       {refusal ? <Countdown message={refusal.message} until={refusal.until} onDone={waitOver} /> : null}
-      {error ? (
-        <p role="alert" className="notice notice-error">
-          {error}
-        </p>
-      ) : null}
+      <ErrorNotice>{error}</ErrorNotice>
       {challenge ? (
         <CodeStep
           challenge={challenge}

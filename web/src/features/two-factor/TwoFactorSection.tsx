@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type SyntheticEvent } from "react";
 import { useMutation, useQuery } from "urql";
 
-import { Countdown, Field } from "../../components";
+import { Countdown, ErrorNotice, Field } from "../../components";
 import { graphql } from "../../lib/gql";
 import { refusalOf, type Refusal } from "../../lib/refusal";
 import { FEW_BACKUP_CODES } from "./backup-codes";
@@ -107,11 +107,7 @@ export function TwoFactorSection() {
   return (
     <section aria-labelledby="two-factor-heading" className="card">
       <h2 id="two-factor-heading">Two-Factor Authentication</h2>
-      {error ? (
-        <p role="alert" className="notice notice-error">
-          {error}
-        </p>
-      ) : null}
+      <ErrorNotice>{error}</ErrorNotice>
       {!me ? null : me.twoFactorEnabled ? (
         <Enabled remaining={me.backupCodesRemaining} account={me.email} onChanged={() => { refetch({ requestPolicy: "network-only" }); }} />
       ) : setup ? (
