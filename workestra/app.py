@@ -40,7 +40,7 @@ from schema.sharing import encoded_next
 from workestra import metrics
 from workestra.context import Context
 from workestra.db import ensure_sqlite_directory, is_database_outage, tortoise_config
-from workestra.http import InFlightRequests, RequestGuard
+from workestra.http import InFlightRequests, RequestGuard, error_body
 from workestra.services import Services
 from workestra.settings import Settings
 from workestra.sockets import LiveSocket
@@ -221,15 +221,7 @@ def _unreadable_json(request: Request | WebSocket) -> Response:
     request_id = (request.scope.get("state") or {}).get("request_id")
     log.info("request refused status=400 reason=invalid-json path=%s", request.url.path)
     return JSONResponse(
-        {
-            "errors": [
-                {
-                    "message": "The request is not valid JSON.",
-                    "extensions": {"code": "INVALID_JSON", "requestId": request_id},
-                }
-            ]
-        },
-        status_code=400,
+        error_body("The request is not valid JSON.", code="INVALID_JSON", request_id=request_id), status_code=400
     )
 
 

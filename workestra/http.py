@@ -210,13 +210,18 @@ class RequestGuard:
         return urlsplit(normalized).netloc == headers.get("host", "").lower()
 
 
-async def _send_error(
-    send: Send, status: int, message: str, *, code: str | None = None, request_id: str | None = None
-) -> None:
+def error_body(message: str, *, code: str | None, request_id: str | None) -> dict[str, object]:
+    """A GraphQL error answer: ``{"errors": [{"message", "extensions": {"code", "requestId"}}]}``."""
     error: dict[str, object] = {"message": message}
     if code is not None:
         error["extensions"] = {"code": code, "requestId": request_id}
-    body = json.dumps({"errors": [error]}).encode()
+    return {"errors": [error]}
+
+
+async def _send_error(
+    send: Send, status: int, message: str, *, code: str | None = None, request_id: str | None = None
+) -> None:
+    body = json.dumps(error_body(message, code=code, request_id=request_id)).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     if status == 503:
         headers.append((b"retry-after", b"1"))
