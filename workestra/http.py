@@ -123,69 +123,37 @@ class RequestGuard:
             current_request_id.reset(id_token)
 
     async def _serve_http(self, scope: Scope, receive: Receive, send: Send, headers: Headers, request_id: str) -> None:
-        started = False
-        # Set once a stopping process has answered this request for it (see ``InFlightRequests``).
-        answered_for_shutdown = False
-
-        async def send_with_headers(message: Message) -> None:
-            nonlocal started
-            if answered_for_shutdown:
-                return
-            if message["type"] == "http.response.start":
-                started = True
-                out = MutableHeaders(scope=message)
-                out["X-Request-ID"] = request_id
-                out["X-Content-Type-Options"] = "nosniff"
-                out["Referrer-Policy"] = "no-referrer"
-                out["X-Frame-Options"] = "DENY"
-                out.setdefault("Cache-Control", "no-store")
-                if self.production:
-                    out["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-            await send(message)
-
-        async def answer_restarting() -> None:
-            nonlocal answered_for_shutdown
-            if started or answered_for_shutdown:
-                return
-            await _send_error(
-                send_with_headers,
-                503,
-                "The server is restarting; try again.",
-                code="SERVICE_UNAVAILABLE",
-                request_id=request_id,
-            )
-            answered_for_shutdown = True
-
+        answer = _Answer(send, request_id, production=self.production)
         refusal = self._refusal(scope, headers)
         if refusal is not None:
             status, message = refusal
             log.info("request refused status=%d path=%s", status, scope["path"])
-            await _send_error(send_with_headers, status, message)
+            await _send_error(answer.send, status, message)
             return
         deadline = asyncio.timeout(self.request_timeout)
-        self.in_flight.add(answer_restarting)
+        self.in_flight.add(answer.restarting)
         try:
             async with deadline:
-                await self.app(scope, receive, send_with_headers)
+                await self.app(scope, receive, answer.send)
         except TimeoutError:
             if not deadline.expired():
                 raise
             # Whatever was in flight is cancelled: transactions roll back, a hash in its thread finishes unseen.
             log.warning("request timed out after=%ss path=%s", self.request_timeout, scope["path"])
-            if not started:
-                await _send_error(send_with_headers, 503, "The request took too long; try again.")
+            if not answer.started:
+                await _send_error(answer.send, 503, "The request took too long; try again.")
         except asyncio.CancelledError:
             # The server cancels what still runs when its shutdown grace ends: answer it as retryable,
             # so the client repeats it on another process instead of seeing a bare 500.
-            await answer_restarting()
+            await answer.restarting()
             raise
         except Exception:
-            if not answered_for_shutdown:
+            if not answer.answered_for_shutdown:
                 raise
             # Already answered: what fails now (a database closed under it) concerns no one.
             log.info("request abandoned at shutdown path=%s", scope["path"])
         finally:
-            self.in_flight.discard(answer_restarting)
+            self.in_flight.discard(answer.restarting)
 
     def _refusal(self, scope: Scope, headers: Headers) -> tuple[int, str] | None:
         origin = headers.get("origin")
@@ -208,6 +176,42 @@ class RequestGuard:
             return True
         # Same origin: the browser's Origin names the host it sent the request to.
         return urlsplit(normalized).netloc == headers.get("host", "").lower()
+
+
+class _Answer:
+    """The way out of one HTTP exchange: the headers every response carries, and the retryable 503 that a
+    stopping process sends for it (after which nothing else the application sends goes out)."""
+
+    def __init__(self, send: Send, request_id: str, *, production: bool) -> None:
+        self._send = send
+        self.request_id = request_id
+        self.production = production
+        self.started = False
+        self.answered_for_shutdown = False
+
+    async def send(self, message: Message) -> None:
+        """Send an application message, with the security headers on the response start."""
+        if self.answered_for_shutdown:
+            return
+        if message["type"] == "http.response.start":
+            self.started = True
+            out = MutableHeaders(scope=message)
+            out["X-Request-ID"] = self.request_id
+            out["X-Content-Type-Options"] = "nosniff"
+            out["Referrer-Policy"] = "no-referrer"
+            out["X-Frame-Options"] = "DENY"
+            out.setdefault("Cache-Control", "no-store")
+            if self.production:
+                out["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        await self._send(message)
+
+    async def restarting(self) -> None:
+        """Answer "the server is restarting" unless a response has begun (see ``InFlightRequests``)."""
+        if self.started or self.answered_for_shutdown:
+            return
+        message = "The server is restarting; try again."
+        await _send_error(self.send, 503, message, code="SERVICE_UNAVAILABLE", request_id=self.request_id)
+        self.answered_for_shutdown = True
 
 
 def error_body(message: str, *, code: str | None, request_id: str | None) -> dict[str, object]:
