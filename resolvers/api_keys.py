@@ -5,8 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from auth.api_keys import list_api_keys
+from schema.context import Context
 from schema.types import ApiKey
-from workestra.context import Context
 
 
 async def api_keys(info: strawberry.Info[Context, None]) -> list[ApiKey]:

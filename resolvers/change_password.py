@@ -8,11 +8,11 @@ import strawberry
 
 from auth.errors import AccountLocked, InvalidCredentials, PasswordPolicyViolation, TooManyAttempts
 from auth.password_change import change_password as change_password_flow
+from schema.context import Context
 from schema.errors import error_from
 from schema.inputs import ChangePasswordInput
 from schema.results import ChangePasswordResult
 from schema.types import Account, PasswordChanged
-from workestra.context import Context
 
 
 async def change_password(
@@ -21,10 +21,10 @@ async def change_password(
 ) -> ChangePasswordResult:
     """Replace the signed-in account's password."""
     ctx = info.context
-    viewer = await ctx.require_viewer()
+    viewer = await ctx.require_session()
     try:
         result = await change_password_flow(
-            viewer.require_session(),
+            viewer.session,
             input.current_password,
             input.new_password,
             ctx.client_info,

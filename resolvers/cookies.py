@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workestra.context import Context
+from schema.context import Context
 
 
 def set_session_cookie(ctx: Context, token: str) -> None:

@@ -8,11 +8,11 @@ import strawberry
 
 from auth.api_keys import create_api_key as create_api_key_flow
 from auth.errors import InvalidInput
+from schema.context import Context
 from schema.errors import error_from
 from schema.inputs import CreateApiKeyInput
 from schema.results import CreateApiKeyResult
 from schema.types import ApiKey, ApiKeyCreated
-from workestra.context import Context
 
 
 async def create_api_key(
@@ -21,7 +21,7 @@ async def create_api_key(
 ) -> CreateApiKeyResult:
     """Make a read-only API key; the key itself is in the answer once and never again."""
     ctx = info.context
-    viewer = await ctx.require_viewer()
+    viewer = await ctx.require_session()
     try:
         key, secret = await create_api_key_flow(
             viewer.account_id,
@@ -30,7 +30,7 @@ async def create_api_key(
             ctx.client_info,
             clock=ctx.services.clock,
             limit=ctx.services.settings.max_api_keys,
-            session_id=viewer.session_id,
+            session_id=viewer.session.id,
         )
     except InvalidInput as exc:
         return error_from(exc)

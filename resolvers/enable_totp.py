@@ -8,11 +8,11 @@ import strawberry
 
 from auth.errors import InvalidCode, TotpAlreadyEnabled, TotpSetupNotStarted
 from auth.two_factor import enable_totp as enable_totp_flow
+from schema.context import Context
 from schema.errors import error_from
 from schema.inputs import EnableTotpInput
 from schema.results import EnableTotpResult
 from schema.types import Account, TotpEnabled
-from workestra.context import Context
 
 
 async def enable_totp(
@@ -21,7 +21,7 @@ async def enable_totp(
 ) -> EnableTotpResult:
     """Confirm the pending setup with a code and switch two-factor authentication on."""
     ctx = info.context
-    viewer = await ctx.require_viewer()
+    viewer = await ctx.require_session()
     s = ctx.services
     try:
         account = await enable_totp_flow(
@@ -31,7 +31,7 @@ async def enable_totp(
             box=s.secret_box,
             clock=s.clock,
             outbox=s.outbox,
-            session_id=viewer.require_session().id,
+            session_id=viewer.session.id,
         )
     except (InvalidCode, TotpSetupNotStarted, TotpAlreadyEnabled) as exc:
         return error_from(exc)

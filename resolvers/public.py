@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.context import Context
 from schema.types import PasswordPolicy
-from workestra.context import Context
 
 
 def password_policy(info: strawberry.Info[Context, None]) -> PasswordPolicy:

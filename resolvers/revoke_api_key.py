@@ -8,10 +8,10 @@ import strawberry
 
 from auth.api_keys import revoke_api_key as revoke_api_key_flow
 from auth.errors import NotFound
+from schema.context import Context
 from schema.errors import error_from
 from schema.results import RevokeApiKeyResult
 from schema.types import ApiKeyRevoked
-from workestra.context import Context
 
 
 async def revoke_api_key(
@@ -20,9 +20,9 @@ async def revoke_api_key(
 ) -> RevokeApiKeyResult:
     """Revoke one of the account's API keys at once."""
     ctx = info.context
-    viewer = await ctx.require_viewer()
+    viewer = await ctx.require_session()
     s = ctx.services
     revoked = await revoke_api_key_flow(
-        str(id), viewer.account_id, ctx.client_info, clock=s.clock, events=s.events, session_id=viewer.session_id
+        str(id), viewer.account_id, ctx.client_info, clock=s.clock, events=s.events, session_id=viewer.session.id
     )
     return ApiKeyRevoked(id=id) if revoked else error_from(NotFound())

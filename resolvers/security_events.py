@@ -8,9 +8,9 @@ import strawberry
 
 from auth.audit import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, list_security_events
 from auth.errors import InvalidInput
+from schema.context import Context
 from schema.errors import InvalidArgument
 from schema.types import SecurityEventConnection
-from workestra.context import Context
 
 
 async def security_events(

@@ -12,6 +12,7 @@ from auth.sessions import revoke_session as revoke_session_flow
 from auth.sessions import sign_out as sign_out_flow
 from auth.sessions import sign_out_everywhere as sign_out_everywhere_flow
 from resolvers.cookies import clear_session_cookie
+from schema.context import Context
 from schema.errors import HttpOnly, error_from
 from schema.results import (
     RevokeAllOtherSessionsResult,
@@ -20,16 +21,15 @@ from schema.results import (
     SignOutResult,
 )
 from schema.types import SessionRevoked, SessionsRevoked, SignedOut
-from workestra.context import Context
 
 
 async def sign_out(info: strawberry.Info[Context, None]) -> SignOutResult:
     """End the current session."""
     ctx = info.context
-    viewer = await ctx.require_viewer()
+    viewer = await ctx.require_session()
     s = ctx.services
-    session_id = str(viewer.require_session().id)
-    await sign_out_flow(viewer.require_session(), ctx.client_info, clock=s.clock, events=s.events)
+    session_id = str(viewer.session.id)
+    await sign_out_flow(viewer.session, ctx.client_info, clock=s.clock, events=s.events)
     clear_session_cookie(ctx)
     ctx.forget_viewer()
     return SignedOut(session_id=strawberry.ID(session_id))
@@ -41,14 +41,14 @@ async def revoke_session(
 ) -> RevokeSessionResult:
     """Sign one device out; the current session may be named too."""
     ctx = info.context
-    viewer = await ctx.require_viewer()
+    viewer = await ctx.require_session()
     s = ctx.services
-    if ctx.is_websocket and str(id) == str(viewer.require_session().id):
+    if ctx.is_websocket and str(id) == str(viewer.session.id):
         # Naming the current session is signOut, which clears the cookie: HTTP only, like signOut.
         raise HttpOnly()
     if not await revoke_session_flow(str(id), viewer.account_id, ctx.client_info, clock=s.clock, events=s.events):
         return error_from(NotFound())
-    if str(id) == str(viewer.require_session().id):
+    if str(id) == str(viewer.session.id):
         clear_session_cookie(ctx)
         ctx.forget_viewer()
     return SessionRevoked(id=id)
@@ -57,18 +57,18 @@ async def revoke_session(
 async def revoke_all_other_sessions(info: strawberry.Info[Context, None]) -> RevokeAllOtherSessionsResult:
     """Keep only the current session."""
     ctx = info.context
-    viewer = await ctx.require_viewer()
+    viewer = await ctx.require_session()
     s = ctx.services
-    ended = await revoke_other_sessions(viewer.require_session(), ctx.client_info, clock=s.clock, events=s.events)
+    ended = await revoke_other_sessions(viewer.session, ctx.client_info, clock=s.clock, events=s.events)
     return SessionsRevoked(count=len(ended))
 
 
 async def sign_out_everywhere(info: strawberry.Info[Context, None]) -> SignOutEverywhereResult:
     """End every session of the account, the current one included."""
     ctx = info.context
-    viewer = await ctx.require_viewer()
+    viewer = await ctx.require_session()
     s = ctx.services
-    ended = await sign_out_everywhere_flow(viewer.require_session(), ctx.client_info, clock=s.clock, events=s.events)
+    ended = await sign_out_everywhere_flow(viewer.session, ctx.client_info, clock=s.clock, events=s.events)
     clear_session_cookie(ctx)
     ctx.forget_viewer()
     return SessionsRevoked(count=len(ended))

@@ -10,10 +10,10 @@ from auth.accounts import sign_up as sign_up_flow
 from auth.errors import EmailTaken, InvalidEmail, PasswordPolicyViolation, TooManyAttempts
 from models import ClientKind as ClientKindRow
 from resolvers.signed_in import signed_in_payload
+from schema.context import Context
 from schema.errors import error_from
 from schema.inputs import SignUpInput
 from schema.results import SignUpResult
-from workestra.context import Context
 
 
 async def sign_up(

@@ -6,8 +6,8 @@ from auth.accounts import SignedIn as SignedInResult
 from auth.sessions import sign_out_replaced_session
 from models import ClientKind as ClientKindRow
 from resolvers.cookies import set_session_cookie
+from schema.context import Context
 from schema.types import Account, Session, SignedIn
-from workestra.context import Context
 
 
 async def signed_in_payload(ctx: Context, result: SignedInResult) -> SignedIn:

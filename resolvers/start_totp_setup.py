@@ -6,10 +6,10 @@ import strawberry
 
 from auth.errors import TotpAlreadyEnabled
 from auth.two_factor import start_totp_setup as start_totp_setup_flow
+from schema.context import Context
 from schema.errors import error_from
 from schema.results import StartTotpSetupResult
 from schema.types import TotpSetup
-from workestra.context import Context
 
 
 async def start_totp_setup(info: strawberry.Info[Context, None]) -> StartTotpSetupResult:

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 import strawberry
 
 from auth.sessions import list_active_sessions
+from schema.context import Context
 from schema.sharing import SharedPayload
 from schema.types import Account, Session
 from workestra import metrics
-from workestra.context import Context
 
 if TYPE_CHECKING:
     from auth.sessions import SessionPolicy
@@ -33,7 +33,9 @@ async def active_sessions(info: strawberry.Info[Context, None]) -> list[Session]
     ctx = info.context
     viewer = await ctx.require_viewer()
     rows = await list_active_sessions(viewer.account_id, clock=ctx.services.clock, policy=ctx.services.session_policy)
-    return [Session.from_row(row, current_id=viewer.session_id, policy=ctx.services.session_policy) for row in rows]
+    return [
+        Session.from_row(row, current_id=viewer.current_session_id, policy=ctx.services.session_policy) for row in rows
+    ]
 
 
 async def watch_active_sessions(info: strawberry.Info[Context, None]) -> AsyncGenerator[list[Session], None]:
@@ -41,7 +43,7 @@ async def watch_active_sessions(info: strawberry.Info[Context, None]) -> AsyncGe
     ctx = info.context
     viewer = await ctx.require_viewer()
     policy = ctx.services.session_policy
-    mine = strawberry.ID(str(viewer.session_id)) if viewer.session_id is not None else None
+    mine = strawberry.ID(str(viewer.current_session_id)) if viewer.current_session_id is not None else None
     sent: list[Session] | None = None
     with metrics.SUBSCRIPTIONS.track_inprogress():
         async with ctx.services.feeds.watch(viewer.account_id, holder=ctx.live_socket) as snapshots:

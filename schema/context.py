@@ -1,12 +1,18 @@
-"""Per-request (and per-socket) GraphQL context: services, credentials and the signed-in viewer."""
+"""Per-request (and per-socket) GraphQL context: services, credentials and the signed-in viewer.
+
+The viewer is one of two kinds: a session (which may do everything) or an API key (which may read and
+subscribe, never change anything). Mutations ask for a session with ``Context.require_session``; API keys
+are refused before any mutation resolver runs, so that call never refuses one in practice.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
@@ -14,62 +20,97 @@ from starlette.websockets import WebSocket
 
 from auth.api_keys import authenticate_api_key, looks_like_api_key
 from auth.network import client_ip
-from auth.sessions import ClientInfo, authenticate
+from auth.sessions import ClientInfo, SessionPolicy, authenticate
 from models import Account, ApiKey, Session
 from schema.errors import Forbidden, Unauthenticated
 
 if TYPE_CHECKING:
     from workestra.services import Services
+    from workestra.socket_session import SocketSession
     from workestra.sockets import LiveSocket
-    from workestra.ws import MessageBucket
+
+
+class Viewer(Protocol):
+    """What every kind of viewer tells: the account, and the credential asking for it."""
+
+    @property
+    def account(self) -> Account: ...
+
+    @property
+    def account_id(self) -> int: ...
+
+    @property
+    def credential_id(self) -> str: ...
+
+    @property
+    def current_session_id(self) -> uuid.UUID | None: ...
+
+    def ends_at(self, policy: SessionPolicy) -> datetime | None: ...
 
 
 @dataclass(frozen=True)
-class Viewer:
-    """Who is asking: a live session, or an API key (read-only), and its account. Exactly one is set."""
+class SessionViewer:
+    """A signed-in session asking."""
 
-    session: Session | None = None
-    api_key: ApiKey | None = None
-
-    @property
-    def credential(self) -> Session | ApiKey:
-        """The session or API key asking."""
-        if self.session is not None:
-            return self.session
-        if self.api_key is None:
-            raise ValueError("A viewer is a session or an API key.")
-        return self.api_key
-
-    def require_session(self) -> Session:
-        """The asking session, for mutations; API keys are refused before any mutation resolver runs."""
-        if self.session is None:
-            raise Forbidden()
-        return self.session
+    session: Session
 
     @property
     def account(self) -> Account:
         """The signed-in account."""
-        return self.credential.account
+        return self.session.account
 
     @property
     def account_id(self) -> int:
         """The signed-in account's id."""
-        return self.credential.account_id
-
-    @property
-    def is_api_key(self) -> bool:
-        """True when an API key is asking: it may read and subscribe, never change anything."""
-        return self.session is None
-
-    @property
-    def session_id(self) -> uuid.UUID | None:
-        """The id of the asking session (None for an API key, which is not a session)."""
-        return self.session.id if self.session is not None else None
+        return self.session.account_id
 
     @property
     def credential_id(self) -> str:
-        """The id of the session or API key asking, which a socket is bound to."""
-        return str(self.credential.id)
+        """The session's id, which a socket is bound to."""
+        return str(self.session.id)
+
+    @property
+    def current_session_id(self) -> uuid.UUID:
+        """The session listed as ``current`` in the account's sessions: this one."""
+        return self.session.id
+
+    def ends_at(self, policy: SessionPolicy) -> datetime:
+        """When the session times out unless its activity advances."""
+        return policy.expires_at(self.session)
+
+
+@dataclass(frozen=True)
+class ApiKeyViewer:
+    """An API key asking: read-only, and not a session."""
+
+    api_key: ApiKey
+
+    @property
+    def account(self) -> Account:
+        """The key's account."""
+        return self.api_key.account
+
+    @property
+    def account_id(self) -> int:
+        """The key's account's id."""
+        return self.api_key.account_id
+
+    @property
+    def credential_id(self) -> str:
+        """The key's id, which a socket is bound to."""
+        return str(self.api_key.id)
+
+    @property
+    def current_session_id(self) -> None:
+        """A key is no session, so none of the account's sessions is ``current`` for it."""
+        return None
+
+    def ends_at(self, policy: SessionPolicy) -> datetime | None:
+        """The key's expiry; None for a key that never expires."""
+        return self.api_key.expires_at
+
+
+AnyViewer: TypeAlias = SessionViewer | ApiKeyViewer
 
 
 def bearer_token(value: object) -> str | None:
@@ -83,21 +124,26 @@ def bearer_token(value: object) -> str | None:
 class Context:
     """What resolvers see as ``info.context``. Over WebSocket one instance serves the whole connection."""
 
-    def __init__(self, services: Services, request: HTTPConnection, response: Response | None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        request: HTTPConnection,
+        response: Response | None,
+        socket: SocketSession | None = None,
+    ) -> None:
         self.services = services
         self.request = request
         self.response = response
         self.connection_params: dict[str, Any] | None = None
         self.is_websocket = isinstance(request, WebSocket)
-        self._viewer: asyncio.Future[Viewer | None] | None = None
-        # The id of the session or API key a socket was opened with; every operation on it must match.
-        self.socket_session_id: str | None = None
-        # The account a socket was opened for, whose operations it counts against (MAX_SUBSCRIPTIONS_PER_ACCOUNT).
-        self.socket_account_id: int | None = None
-        # How fast this socket may still send (WebSocket only; see workestra.ws).
-        self.message_bucket: MessageBucket | None = None
-        # The acknowledged socket and its credential, checked against the database (workestra.sockets).
-        self.live_socket: LiveSocket | None = None
+        # The socket's own state (WebSocket only): its send budget and the credential it is bound to.
+        self.socket = socket
+        self._viewer: asyncio.Future[AnyViewer | None] | None = None
+
+    @property
+    def live_socket(self) -> LiveSocket | None:
+        """The acknowledged socket this operation runs on; None over HTTP and before the acknowledgement."""
+        return self.socket.live if self.socket is not None else None
 
     @cached_property
     def request_id(self) -> str:
@@ -124,7 +170,7 @@ class Context:
             token = bearer_token(self.request.headers.get("authorization"))
         return token or self.request.cookies.get(self.services.settings.session_cookie_name) or None
 
-    async def viewer(self) -> Viewer | None:
+    async def viewer(self) -> AnyViewer | None:
         """The signed-in viewer, or None. Checked once per HTTP request; on a socket, on every operation."""
         if self.is_websocket:
             return await self._authenticate()
@@ -132,27 +178,32 @@ class Context:
             self._viewer = asyncio.ensure_future(self._authenticate())
         return await asyncio.shield(self._viewer)
 
-    async def require_viewer(self) -> Viewer:
+    async def require_viewer(self) -> AnyViewer:
         """The signed-in viewer, or a top-level ``UNAUTHENTICATED`` error."""
         viewer = await self.viewer()
         if viewer is None:
             raise Unauthenticated()
         return viewer
 
-    async def _authenticate(self) -> Viewer | None:
+    async def require_session(self) -> SessionViewer:
+        """The signed-in session, for mutations: ``UNAUTHENTICATED`` without one, ``FORBIDDEN`` for an API key."""
+        viewer = await self.require_viewer()
+        if not isinstance(viewer, SessionViewer):
+            raise Forbidden()
+        return viewer
+
+    async def _authenticate(self) -> AnyViewer | None:
         s = self.services
         credential = self.credential()
-        viewer: Viewer | None = None
+        viewer: AnyViewer | None = None
         if looks_like_api_key(credential):
             key = await authenticate_api_key(credential, clock=s.clock, policy=s.session_policy)
-            viewer = Viewer(api_key=key) if key is not None else None
+            viewer = ApiKeyViewer(key) if key is not None else None
         if viewer is None:
             # A session token may start like a key by chance (1 in 2^18): it is still looked up as a session.
             session = await authenticate(credential, clock=s.clock, policy=s.session_policy, events=s.events)
-            viewer = Viewer(session=session) if session is not None else None
-        if viewer is None:
-            return None
-        if self.socket_session_id is not None and viewer.credential_id != self.socket_session_id:
+            viewer = SessionViewer(session) if session is not None else None
+        if viewer is None or (self.socket is not None and not self.socket.serves(viewer.credential_id)):
             return None
         return viewer
 

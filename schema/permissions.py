@@ -17,6 +17,7 @@ from strawberry.extensions.field_extension import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types.base import get_object_definition
 
+from schema.context import ApiKeyViewer
 from schema.errors import Forbidden, HttpOnly
 
 
@@ -27,7 +28,7 @@ class NotWithApiKey(BasePermission):
 
     async def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
         viewer = await info.context.viewer()
-        return viewer is None or not viewer.is_api_key
+        return not isinstance(viewer, ApiKeyViewer)
 
     def on_unauthorized(self) -> None:
         raise Forbidden()

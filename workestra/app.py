@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 import gc
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import overload
@@ -20,7 +19,6 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -32,27 +30,24 @@ from tortoise.connection import get_connection
 from tortoise.contrib.starlette import RegisterTortoise
 
 from auth.clock import Clock
-from models import Session
+from schema.context import AnyViewer, ApiKeyViewer, Context
 from schema.cost import DocumentLimits
 from schema.errors import ServiceUnavailable
 from schema.root import build_schema
 from schema.sharing import encoded_next
 from workestra import metrics
-from workestra.context import Context
 from workestra.db import ensure_sqlite_directory, is_database_outage, tortoise_config
 from workestra.http import InFlightRequests, RequestGuard, error_body
 from workestra.services import Services
 from workestra.settings import Settings
-from workestra.sockets import LiveSocket
+from workestra.socket_session import AccountQuota, MessageBucket, SocketSession
 from workestra.web import graphiql_page, page_routes
-from workestra.ws import TRY_AGAIN_LATER, MessageBucket, SocketRefused, TransportWSHandler
+from workestra.ws import TRY_AGAIN_LATER, SocketRefused, TransportWSHandler
 
 log = logging.getLogger("workestra.app")
 
 # After the shutdown grace, how long cancelled requests get to give back their claims before the database closes.
 SHUTDOWN_WIND_DOWN_SECONDS = 2
-_SOCKET_KEY = "workestra.live_socket"
-_COUNTED_KEY = "workestra.counted_account"
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -84,7 +79,7 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self.services = services
         # Live sockets per account on this process (MAX_SOCKETS_PER_ACCOUNT).
-        self._sockets: collections.Counter[int] = collections.Counter()
+        self._socket_places = AccountQuota(settings.max_sockets_per_account)
 
     def decode_json(self, data: str | bytes) -> object:
         # Strawberry turns only JSONDecodeError into a 400 (HTTP) or a 4400 close (WebSocket); JSON too
@@ -113,6 +108,8 @@ class GraphQLView(GraphQL[Context, None]):
     async def run(
         self, request: Request | WebSocket, context: Context = UNSET, root_value: None = UNSET
     ) -> Response | WebSocket:
+        if isinstance(request, WebSocket):
+            return await self._run_socket(request, context, root_value)
         try:
             return await super().run(request, context, root_value)
         except HTTPException as exc:
@@ -129,6 +126,17 @@ class GraphQLView(GraphQL[Context, None]):
                     f"{exc.reason[:1].upper()}{exc.reason[1:]}; use POST.", status_code=405, headers={"Allow": "POST"}
                 )
             raise
+
+    async def _run_socket(self, websocket: WebSocket, context: Context, root_value: None) -> WebSocket:
+        # The context is made here, not by the base view, so that what the socket holds is given back
+        # however the connection ends.
+        if context is UNSET:
+            context = await self.get_context(websocket, websocket)
+        try:
+            return await super().run(websocket, context, root_value)
+        finally:
+            if context.socket is not None:
+                context.socket.release()
 
     def create_response(self, response_data: object, sub_response: Response) -> Response:
         response = super().create_response(response_data, sub_response)  # type: ignore[arg-type]
@@ -147,60 +155,42 @@ class GraphQLView(GraphQL[Context, None]):
         return encoded_next(data, super().encode_json) or super().encode_json(data)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        context = Context(self.services, request, response if isinstance(response, Response) else None)
-        if isinstance(request, WebSocket):
-            settings = self.services.settings
-            context.message_bucket = MessageBucket(settings.ws_messages_per_second, settings.ws_message_burst)
-        return context
+        if not isinstance(request, WebSocket):
+            return Context(self.services, request, response if isinstance(response, Response) else None)
+        settings = self.services.settings
+        socket = SocketSession(
+            request,
+            bucket=MessageBucket(settings.ws_messages_per_second, settings.ws_message_burst),
+            places=self._socket_places,
+            sockets=self.services.sockets,
+        )
+        return Context(self.services, request, None, socket)
 
     async def on_ws_connect(self, context: Context) -> None:
-        try:
-            viewer = await context.viewer()
-        except Exception as exc:
-            if not is_database_outage(exc):
-                raise
-            raise SocketRefused(TRY_AGAIN_LATER, "Service briefly unavailable") from None
-        if viewer is None:
-            raise ConnectionRejectionError({"message": "Sign in to open a live connection."})
-        if self._sockets[viewer.account_id] >= self.services.settings.max_sockets_per_account:
-            raise SocketRefused(TRY_AGAIN_LATER, "Too many live connections for this account")
-        self._sockets[viewer.account_id] += 1
-        metrics.SOCKETS.inc()
-        websocket = context.request
-        if not isinstance(websocket, WebSocket):
+        viewer = await _socket_viewer(context)
+        if context.socket is None:
             raise TypeError("on_ws_connect runs for WebSocket connections only.")
-        websocket.scope[_COUNTED_KEY] = viewer.account_id
-        context.socket_session_id = viewer.credential_id
-        context.socket_account_id = viewer.account_id
-        credential = viewer.credential
-        # From here on the socket is closed within a second of its credential's end (workestra.sockets).
-        context.live_socket = LiveSocket(
-            websocket,
+        bound = context.socket.bind(
             viewer.account_id,
             viewer.credential_id,
-            is_api_key=viewer.is_api_key,
-            ends_at=(
-                self.services.session_policy.expires_at(credential)
-                if isinstance(credential, Session)
-                else credential.expires_at
-            ),
+            is_api_key=isinstance(viewer, ApiKeyViewer),
+            ends_at=viewer.ends_at(self.services.session_policy),
         )
-        self.services.sockets.add(context.live_socket)
-        websocket.scope[_SOCKET_KEY] = context.live_socket
+        if not bound:
+            raise SocketRefused(TRY_AGAIN_LATER, "Too many live connections for this account")
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        try:
-            await super().__call__(scope, receive, send)
-        finally:
-            account_id = scope.get(_COUNTED_KEY)
-            if account_id is not None:
-                metrics.SOCKETS.dec()
-                self._sockets[account_id] -= 1
-                if self._sockets[account_id] <= 0:
-                    del self._sockets[account_id]
-            live_socket = scope.get(_SOCKET_KEY)
-            if live_socket is not None:
-                self.services.sockets.discard(live_socket)
+
+async def _socket_viewer(context: Context) -> AnyViewer:
+    """The viewer a socket is opened for, or the refusal of the socket."""
+    try:
+        viewer = await context.viewer()
+    except Exception as exc:
+        if not is_database_outage(exc):
+            raise
+        raise SocketRefused(TRY_AGAIN_LATER, "Service briefly unavailable") from None
+    if viewer is None:
+        raise ConnectionRejectionError({"message": "Sign in to open a live connection."})
+    return viewer
 
 
 def _briefly_unavailable(response_data: object) -> bool:
@@ -233,6 +223,53 @@ def create_app(settings: Settings, *, clock: Clock | None = None, freeze_gc_afte
     services = Services.build(settings, clock=clock)
     view = GraphQLView(services)
     in_flight = InFlightRequests()
+    app = Starlette(
+        middleware=_middleware(settings, in_flight),
+        routes=[
+            Route("/graphql", view, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", view),
+            *_probe_routes(services),
+            *page_routes(Path(settings.web_dist)),
+        ],
+        lifespan=_lifespan(services, in_flight, freeze_gc_after_start=freeze_gc_after_start),
+        max_body_size=settings.max_body_bytes,
+    )
+    app.state.services = services
+    return app
+
+
+def _middleware(settings: Settings, in_flight: InFlightRequests) -> list[Middleware]:
+    """The request guard, behind CORS when browser origins are listed."""
+    allowed_origins = settings.browser_origins
+    middleware = [
+        Middleware(
+            RequestGuard,
+            allowed_origins=allowed_origins,
+            production=settings.production,
+            request_timeout=settings.request_timeout,
+            in_flight=in_flight,
+            trusted_proxies=settings.trusted_proxies,
+        )
+    ]
+    if allowed_origins:
+        # Outermost, so preflights from listed origins are answered; never "*" with credentials.
+        middleware.insert(
+            0,
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(allowed_origins),
+                allow_credentials=True,
+                allow_methods=["GET", "POST"],
+                allow_headers=["content-type", "authorization", "x-request-id"],
+                max_age=600,
+            ),
+        )
+    return middleware
+
+
+def _probe_routes(services: Services) -> list[Route]:
+    """Liveness, readiness and (for the listed scrapers only) the metrics page."""
+    settings = services.settings
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -251,6 +288,20 @@ def create_app(settings: Settings, *, clock: Clock | None = None, freeze_gc_afte
             {"status": "ok" if all(checks.values()) else "unavailable", "checks": checks},
             status_code=200 if all(checks.values()) else 503,
         )
+
+    # Only for METRICS_ALLOWED_IPS; without them the path does not exist on the public API.
+    return [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        *([Route("/metrics", metrics_page)] if settings.metrics_allowed_ips else []),
+    ]
+
+
+def _lifespan(
+    services: Services, in_flight: InFlightRequests, *, freeze_gc_after_start: bool
+) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
+    """Start-up and shutdown: the database, the services' background work, and the end of the shutdown grace."""
+    settings = services.settings
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -276,46 +327,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, freeze_gc_afte
                         log.warning("shutdown grace over; answered requests in flight count=%d", cut_short)
                     metrics.process_stopped()
 
-    allowed_origins = settings.browser_origins
-    middleware = [
-        Middleware(
-            RequestGuard,
-            allowed_origins=allowed_origins,
-            production=settings.production,
-            request_timeout=settings.request_timeout,
-            in_flight=in_flight,
-            trusted_proxies=settings.trusted_proxies,
-        )
-    ]
-    if allowed_origins:
-        # Outermost, so preflights from listed origins are answered; never "*" with credentials.
-        middleware.insert(
-            0,
-            Middleware(
-                CORSMiddleware,
-                allow_origins=list(allowed_origins),
-                allow_credentials=True,
-                allow_methods=["GET", "POST"],
-                allow_headers=["content-type", "authorization", "x-request-id"],
-                max_age=600,
-            ),
-        )
-    app = Starlette(
-        middleware=middleware,
-        routes=[
-            Route("/graphql", view, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", view),
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
-            # Only for METRICS_ALLOWED_IPS; without them the path does not exist on the public API.
-            *([Route("/metrics", metrics_page)] if settings.metrics_allowed_ips else []),
-            *page_routes(Path(settings.web_dist)),
-        ],
-        lifespan=lifespan,
-        max_body_size=settings.max_body_bytes,
-    )
-    app.state.services = services
-    return app
+    return lifespan
 
 
 async def _database_ready() -> bool:

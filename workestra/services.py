@@ -34,8 +34,8 @@ from workestra.feeds import SessionAnnouncer, SessionFeeds
 from workestra.mail import SMTP_TIMEOUT_SECONDS, MailSender
 from workestra.secret_key import resolve_secret_key
 from workestra.settings import Settings
+from workestra.socket_session import AccountQuota
 from workestra.sockets import LiveSockets
-from workestra.ws import AccountSubscriptions
 
 log = logging.getLogger("workestra.services")
 
@@ -72,7 +72,7 @@ class Services:
     outbox: MailOutbox
     password_check: PasswordCheck
     secret_box: SecretBox
-    subscriptions: AccountSubscriptions
+    subscriptions: AccountQuota
 
     @classmethod
     def build(cls, settings: Settings, *, clock: Clock | None = None) -> Services:
@@ -138,7 +138,7 @@ class Services:
             outbox=outbox,
             password_check=PasswordCheck(hasher, password_policy, guard, outbox, clock),
             secret_box=SecretBox.from_secret_key(resolve_secret_key(settings)),
-            subscriptions=AccountSubscriptions(settings.max_subscriptions_per_account),
+            subscriptions=AccountQuota(settings.max_subscriptions_per_account),
         )
 
     @contextlib.asynccontextmanager
