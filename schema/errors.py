@@ -242,6 +242,18 @@ class TooManySubscriptions(PublicError):
         super().__init__("This account has too many live subscriptions on this server; end one and try again.")
 
 
+class SessionEnded(PublicError):
+    """The socket's session or API key ended; ``extensions.reason`` says why (when known). The socket closes next
+    with 4403: a client should sign in again rather than reconnect."""
+
+    code = "SESSION_ENDED"
+
+    def __init__(self, reason: str | None) -> None:
+        super().__init__("Your session ended; sign in again.")
+        if reason is not None:
+            self.extensions = {"code": self.code, "reason": reason}
+
+
 class InvalidArgument(PublicError):
     """A query argument is out of range or malformed; ``extensions.field`` names it."""
 

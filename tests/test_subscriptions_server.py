@@ -16,7 +16,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from tests.support.actors import PASSWORD
 from tests.support.databases import Backend, drop_postgres, postgres_backend
 from tests.support.graphql import ME, REVOKE_SESSION, SIGN_IN, SIGN_OUT, SIGN_OUT_EVERYWHERE, SIGN_UP, GraphQLClient
-from tests.support.server import GraphQLSocket, ServerProcess
+from tests.support.server import GraphQLSocket, ServerProcess, session_ended
 
 pytestmark = pytest.mark.server
 
@@ -182,7 +182,7 @@ def _log_since(server: ServerProcess, offset: int) -> str:
 
 
 @pytest.mark.parametrize("ended_by", ["another session", "its own session"])
-async def test_once_a_sockets_session_ends_nothing_but_the_close_reaches_it(
+async def test_once_a_sockets_session_ends_nothing_but_why_and_the_close_reaches_it(
     server: ServerProcess, ended_by: str
 ) -> None:
     """The revocation changes the account's list too: that list must not reach the revoked socket before
@@ -196,10 +196,13 @@ async def test_once_a_sockets_session_ends_nothing_but_the_close_reaches_it(
         if ended_by == "another session":
             ended = await laptop.client.data(REVOKE_SESSION, {"id": phone.session_id})
             assert ended["revokeSession"]["__typename"] == "SessionRevoked"
+            reason = "REVOKED"
         else:
             ended = await phone.client.data(SIGN_OUT_EVERYWHERE)
             assert ended["signOutEverywhere"]["__typename"] == "SessionsRevoked"
-        assert await phone_socket.messages_until_close(timeout=2) == ([], 4403)
+            reason = "SIGNED_OUT"
+        # The operation is told why, then the socket closes: no list in between.
+        assert await phone_socket.messages_until_close(timeout=2) == ([session_ended("1", reason)], 4403)
     log = _log_since(server, log_offset)
     assert "Cannot call" not in log
     assert "level=ERROR" not in log and "Traceback" not in log, log[-3000:]
@@ -331,7 +334,7 @@ async def test_an_idle_session_expires_and_its_socket_closes_even_while_subscrib
     _, laptop = await sign_up(short_lived_server)
     socket, _ = await subscribed(short_lived_server, laptop)
     # Idle timeout 2 s and a sweep every second: the open subscription must not keep the session alive.
-    assert await socket.closed_with(timeout=6) == 4403
+    assert await socket.messages_until_close(timeout=6) == ([session_ended("1", "EXPIRED")], 4403)
     assert (await laptop.client.data(ME))["me"] is None
 
 

@@ -18,7 +18,7 @@ from tests.support.actors import PASSWORD
 from tests.support.databases import Backend, drop_postgres, postgres_backend
 from tests.support.graphql import ME, REVOKE_SESSION, SIGN_IN, SIGN_UP, GraphQLClient
 from tests.support.redis_server import RedisServer
-from tests.support.server import GraphQLSocket, ServerProcess, free_port
+from tests.support.server import GraphQLSocket, ServerProcess, free_port, session_ended
 from tests.test_subscriptions_server import APP_ORIGIN, SUBSCRIPTION, server_env, sign_in, sign_up, subscribed
 
 pytestmark = pytest.mark.server
@@ -90,7 +90,7 @@ def kill_bus_listener(redis: RedisServer, process: ServerProcess) -> None:
 
 async def test_a_revocation_served_by_a_process_that_just_lost_its_bus_link_still_closes_the_socket(pair) -> None:
     """B has just lost its pub/sub connection and cannot publish; the revocation it serves must still close
-    X's socket on A within a second, with nothing sent to X before the close."""
+    X's socket on A within a second, with nothing but why sent to X before the close."""
     a, b, redis = pair
     email, s = await sign_up(b)
     x = await sign_in(b, email)
@@ -101,7 +101,7 @@ async def test_a_revocation_served_by_a_process_that_just_lost_its_bus_link_stil
     revoked = await s.client.data(REVOKE_SESSION, {"id": x.session_id})  # served by process B
     revoked_at = time.monotonic()
     assert revoked["revokeSession"]["__typename"] == "SessionRevoked"
-    assert await x_socket.messages_until_close(timeout=1) == ([], 4403)
+    assert await x_socket.messages_until_close(timeout=1) == ([session_ended("1", "REVOKED")], 4403)
     assert time.monotonic() - revoked_at < 1
     # A's bus never broke, so only B's retried announcement can tell A's dashboard.
     await converged(s_socket, {s.session_id}, timeout=3)
@@ -121,12 +121,13 @@ async def test_a_revoked_api_key_closes_its_socket_on_another_process_without_th
     revoked = await s.client.data(REVOKE_API_KEY, {"id": created["apiKey"]["id"]})
     revoked_at = time.monotonic()
     assert revoked["revokeApiKey"]["__typename"] == "ApiKeyRevoked"
-    assert await key_socket.messages_until_close(timeout=1) == ([], 4403)
+    assert await key_socket.messages_until_close(timeout=1) == ([session_ended("1", "REVOKED")], 4403)
     assert time.monotonic() - revoked_at < 1
 
 
 async def test_a_new_operation_on_a_socket_whose_session_ended_closes_it_with_4403(pair) -> None:
-    """The same lost announcement, then X subscribes again at once: the answer is the close, not `complete`."""
+    """The same lost announcement, then X subscribes again at once: the answer is SESSION_ENDED and the close,
+    not `complete`."""
     a, b, redis = pair
     email, s = await sign_up(b)
     x = await sign_in(b, email)
@@ -136,7 +137,11 @@ async def test_a_new_operation_on_a_socket_whose_session_ended_closes_it_with_44
     revoked = await s.client.data(REVOKE_SESSION, {"id": x.session_id})
     assert revoked["revokeSession"]["__typename"] == "SessionRevoked"
     await x_socket.subscribe(SUBSCRIPTION, op_id="2")
-    assert await x_socket.messages_until_close(timeout=1) == ([], 4403)
+    # The running operation and the new one are told why; nothing else reaches the socket.
+    assert await x_socket.messages_until_close(timeout=1) == (
+        [session_ended("1", "REVOKED"), session_ended("2", "REVOKED")],
+        4403,
+    )
 
 
 async def test_a_revocation_on_one_process_updates_and_closes_sockets_on_the_other(pair) -> None:
@@ -356,7 +361,7 @@ async def test_while_redis_is_down_ended_sessions_close_their_sockets_and_lists_
     expiring_pair,
 ) -> None:
     """Redis stopped for 10 s. Meanwhile a session is revoked, one signs in and one expires: the two ended
-    sessions' sockets close within a second of their end, with nothing sent first; once Redis is back every
+    sessions' sockets close within a second of their end, with nothing but why sent first; once Redis is back every
     dashboard shows the true list, and live events flow again."""
     a, b, redis = expiring_pair
     email = f"{uuid.uuid4().hex[:10]}@example.com"
@@ -383,10 +388,10 @@ async def test_while_redis_is_down_ended_sessions_close_their_sockets_and_lists_
     _, newcomer_id = await browser_session(a, email)
 
     messages, code, closed_at = await revoked_closed
-    assert (messages, code) == ([], 4403)
+    assert (messages, code) == ([session_ended("1", "REVOKED")], 4403)
     assert closed_at - revoked_at < 1
     messages, code, closed_at = await expired_closed
-    assert (messages, code) == ([], 4403)
+    assert (messages, code) == ([session_ended("1", "EXPIRED")], 4403)
     assert expires_between[0] - 0.2 < closed_at < expires_between[1] + 1
     await asyncio.sleep(max(0.0, outage_began + 10 - time.monotonic()))
     redis.start()

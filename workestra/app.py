@@ -30,7 +30,7 @@ from tortoise.connection import get_connection
 from tortoise.contrib.starlette import RegisterTortoise
 
 from auth.clock import Clock
-from schema.context import AnyViewer, ApiKeyViewer, Context
+from schema.context import AnyViewer, ApiKeyViewer, Context, Viewer
 from schema.cost import DocumentLimits
 from schema.errors import ServiceUnavailable
 from schema.root import build_schema
@@ -167,7 +167,8 @@ class GraphQLView(GraphQL[Context, None]):
         return Context(self.services, request, None, socket)
 
     async def on_ws_connect(self, context: Context) -> None:
-        viewer = await _socket_viewer(context)
+        # Only the face every viewer shares is needed here (schema.context.Viewer).
+        viewer: Viewer = await _socket_viewer(context)
         if context.socket is None:
             raise TypeError("on_ws_connect runs for WebSocket connections only.")
         bound = context.socket.bind(

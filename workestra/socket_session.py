@@ -13,7 +13,7 @@ import time
 from datetime import datetime
 
 from workestra import metrics
-from workestra.sockets import Closable, LiveSocket, LiveSockets
+from workestra.sockets import Closable, LiveSocket, LiveSockets, SocketOperations
 
 
 class MessageBucket:
@@ -76,6 +76,8 @@ class SocketSession:
         self._sockets = sockets
         # The acknowledged socket and its credential, checked against the database (workestra.sockets).
         self.live: LiveSocket | None = None
+        # The operations to tell when the socket ends (the transport handler, once it runs).
+        self.operations: SocketOperations | None = None
         self._released = False
 
     @property
@@ -94,7 +96,14 @@ class SocketSession:
         if not self._places.claim(account_id):
             return False
         metrics.SOCKETS.inc()
-        self.live = LiveSocket(self.websocket, account_id, credential_id, is_api_key=is_api_key, ends_at=ends_at)
+        self.live = LiveSocket(
+            self.websocket,
+            account_id,
+            credential_id,
+            is_api_key=is_api_key,
+            ends_at=ends_at,
+            operations=self.operations,
+        )
         # From here on the socket is closed within a second of its credential's end.
         self._sockets.add(self.live)
         return True

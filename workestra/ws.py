@@ -4,6 +4,7 @@ and operations per account."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
@@ -12,8 +13,9 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     SubscribeMessage,
 )
 
+from models import SessionEndReason
 from schema.context import Context
-from schema.errors import TooManySubscriptions
+from schema.errors import SessionEnded, TooManySubscriptions
 from workestra.socket_session import SocketSession
 
 log = logging.getLogger("workestra.ws")
@@ -35,8 +37,11 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     """graphql-transport-ws with a cap on how fast a socket may send (past it the socket is closed with
     1008), a cap on the operations one account runs on this process (past it the operation gets an
     ``error`` message with ``TOO_MANY_SUBSCRIPTIONS``), with ``SocketRefused`` from ``on_ws_connect``
-    closing the socket with its own code, and with nothing but the close sent on a socket whose
-    credential has ended."""
+    closing the socket with its own code, and, on a socket whose credential has ended, a ``SESSION_ENDED``
+    error for each operation and the close, nothing else."""
+
+    # The operation being admitted while its socket's credential is checked: told too if the check ends it.
+    _arriving: str | None = None
 
     @property
     def socket(self) -> SocketSession:
@@ -45,6 +50,21 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         if socket is None:
             raise TypeError("The transport handler serves WebSocket contexts only.")
         return socket
+
+    async def handle(self) -> None:
+        self.socket.operations = self
+        await super().handle()
+
+    def active_operations(self) -> list[str]:
+        """The operations running on this socket, and the one being admitted."""
+        arriving = [self._arriving] if self._arriving is not None else []
+        return list(dict.fromkeys([*self.operations, *arriving]))
+
+    async def tell_ended(self, operation_ids: Sequence[str], why: SessionEndReason | None) -> None:
+        """Send each operation the ``SESSION_ENDED`` error, past the filter of ``send_message``."""
+        error = SessionEnded(why.value if why is not None else None).formatted
+        for operation_id in operation_ids:
+            await self.websocket.send_json({"id": operation_id, "type": "error", "payload": [error]})
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         try:
@@ -65,10 +85,16 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         socket = self.socket.live
-        if socket is not None and not await self.context.services.sockets.still_live(socket):
-            # An operation on a socket whose credential ended is answered by the close, not by an error.
-            await socket.end()
-            return
+        if socket is not None:
+            self._arriving = message["id"]
+            try:
+                live = await self.context.services.sockets.still_live(socket)
+            finally:
+                self._arriving = None
+            if not live:
+                # An operation on a socket whose credential ended is answered by SESSION_ENDED and the close.
+                await socket.end()
+                return
         account_id = self.socket.account_id
         cap = self.max_subscriptions_per_connection
         admitted_by_socket = (

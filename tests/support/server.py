@@ -113,6 +113,12 @@ class ServerProcess:
             self.process.wait(timeout=5)
 
 
+def session_ended(op_id: str, reason: str) -> dict[str, Any]:
+    """The message an operation gets when its socket's session or API key ended for ``reason``."""
+    error = {"message": "Your session ended; sign in again.", "extensions": {"code": "SESSION_ENDED", "reason": reason}}
+    return {"id": op_id, "type": "error", "payload": [error]}
+
+
 class GraphQLSocket:
     """A minimal graphql-transport-ws client."""
 
