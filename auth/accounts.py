@@ -11,13 +11,15 @@ from tortoise.transactions import in_transaction
 
 from auth.audit import record_event, record_session_event
 from auth.challenges import TwoFactorChallenge, open_challenge
+from auth.client_info import ClientInfo
 from auth.clock import Clock
 from auth.emails import normalize_email, validated_email
 from auth.errors import AccountLocked, AuthError, EmailTaken, InvalidCredentials
 from auth.hash_pool import hash_charge
 from auth.notices import Outbox, lockout_notice
 from auth.passwords import PasswordHasher, PasswordPolicy, candidate_password, normalize_password
-from auth.sessions import ClientInfo, SessionEvents, announce, start_session
+from auth.ports import SessionEvents
+from auth.sessions import announce, start_session
 from auth.throttle import Attempt, AttemptGuard, SignUpLimit, attempt_key
 from models import Account, ClientKind, SecurityEventType, Session
 

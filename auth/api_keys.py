@@ -18,9 +18,11 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from auth.audit import record_event
+from auth.client_info import ClientInfo
 from auth.clock import Clock
 from auth.errors import InvalidInput
-from auth.sessions import ClientInfo, SessionEvents, SessionPolicy, announce, session_is_live
+from auth.ports import SessionEvents
+from auth.sessions import SessionPolicy, announce, session_is_live
 from auth.tokens import plausible_token, token_digest
 from models import ApiKey, SecurityEventType, Session
 

@@ -11,18 +11,15 @@ import base64
 import binascii
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from auth.client_info import ClientInfo
 from auth.clock import Clock
 from auth.devices import parse_device, sanitize_user_agent
 from auth.errors import InvalidInput
 from auth.network import mask_ip
 from models import SecurityEvent, SecurityEventType, Session
-
-if TYPE_CHECKING:
-    from auth.sessions import ClientInfo
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 
+from auth.client_info import ClientInfo
 from auth.clock import Clock
 from auth.devices import sanitize_user_agent
-from auth.sessions import ClientInfo, LocationLookup
+from auth.ports import LocationLookup
 from auth.tokens import new_token, plausible_token, token_digest
 from models import Account, ClientKind, SignInChallenge
 

@@ -9,11 +9,13 @@ from tortoise.transactions import in_transaction
 from auth.accounts import PasswordCheck, confirm_password
 from auth.audit import record_event
 from auth.challenges import close_open_challenges
+from auth.client_info import ClientInfo
 from auth.errors import InvalidCredentials, PasswordPolicyViolation
 from auth.hash_pool import HashCharge, hash_charge
 from auth.notices import password_changed_notice
 from auth.passwords import candidate_password, normalize_password
-from auth.sessions import ClientInfo, SessionEvents, end_sessions
+from auth.ports import SessionEvents
+from auth.sessions import end_sessions
 from models import Account, PasswordHistory, SecurityEventType, Session, SessionEndReason
 
 

@@ -7,15 +7,16 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from auth.audit import EventNote, record_session_event
+from auth.client_info import ClientInfo
 from auth.clock import Clock
 from auth.devices import parse_device, sanitize_user_agent
+from auth.ports import SessionEvents
 from auth.tokens import new_token, plausible_token, token_digest
 from models import Account, ClientKind, SecurityEventType, Session, SessionEndReason
 
@@ -23,20 +24,6 @@ log = logging.getLogger("workestra.sessions")
 
 # A person rarely has more live sessions than this; lists stop here so one account can't cost a page of work.
 MAX_LISTED_SESSIONS = 100
-
-
-class SessionEvents(Protocol):
-    """Where session changes are announced (subscriptions, socket closers); ids only."""
-
-    async def sessions_changed(self, account_id: int, *, ended: Sequence[str] = ()) -> None: ...
-
-    async def activity_advanced(self, account_id: int) -> None: ...
-
-
-class LocationLookup(Protocol):
-    """Turns an IP into an approximate place name."""
-
-    def lookup(self, ip: str | None) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -73,15 +60,6 @@ class SessionPolicy:
         if self.absolute_lifetime:
             condition &= Q(created_at__gt=now - timedelta(seconds=self.absolute_lifetime))
         return condition
-
-
-@dataclass(frozen=True)
-class ClientInfo:
-    """What the request says about the device: IP (resolved through trusted proxies only), User-Agent, place."""
-
-    ip: str | None
-    user_agent: str | None
-    location: str | None = None
 
 
 async def start_session(account: Account, client: ClientKind, info: ClientInfo, *, clock: Clock) -> tuple[Session, str]:

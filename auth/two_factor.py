@@ -25,6 +25,7 @@ from auth.challenges import (
     is_open,
     session_info,
 )
+from auth.client_info import ClientInfo
 from auth.clock import Clock
 from auth.errors import (
     ChallengeExpired,
@@ -34,8 +35,9 @@ from auth.errors import (
     TotpSetupNotStarted,
 )
 from auth.notices import Outbox, backup_codes_regenerated_notice, totp_disabled_notice, totp_enabled_notice
+from auth.ports import LocationLookup, SessionEvents
 from auth.secret_box import SecretBox
-from auth.sessions import ClientInfo, LocationLookup, SessionEvents, announce
+from auth.sessions import announce
 from auth.throttle import attempt_key
 from auth.totp import (
     BackupCodeEntry,

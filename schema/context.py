@@ -19,8 +19,9 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from auth.api_keys import authenticate_api_key, looks_like_api_key
+from auth.client_info import ClientInfo
 from auth.network import client_ip
-from auth.sessions import ClientInfo, SessionPolicy, authenticate
+from auth.sessions import SessionPolicy, authenticate
 from models import Account, ApiKey, Session
 from schema.errors import Forbidden, Unauthenticated
 

@@ -24,7 +24,8 @@ from typing import Protocol, TypeVar
 
 from auth.api_keys import open_credentials, session_expiries
 from auth.clock import Clock
-from auth.sessions import SessionEvents, SessionPolicy, sweep_expired_sessions
+from auth.ports import SessionEvents
+from auth.sessions import SessionPolicy, sweep_expired_sessions
 from models import ApiKey, Session, SessionEndReason
 from workestra import metrics
 from workestra.feeds import SessionFeeds
