@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -255,13 +256,17 @@ def test_document_size_saturates_at_the_cap_for_a_bomb() -> None:
     assert size.selections == 501
 
 
+def start_server(backend: Backend, directory: Path, **settings: str) -> ServerProcess:
+    """A uvicorn process on ``backend`` with ``settings`` (environment variables) over the defaults."""
+    database = backend.database_url if backend.is_postgres else f"sqlite://{directory / 'server.sqlite3'}"
+    env = {"DATABASE_URL": database, "BROADCAST_URL": backend.broadcast_url, **settings}
+    env["BROADCAST_CHANNEL"] = f"workestra-test-{uuid.uuid4().hex}"
+    return ServerProcess(env, directory / "server.log").start()
+
+
 @pytest.fixture(scope="module")
 def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory):
-    directory = tmp_path_factory.mktemp("cost-server")
-    database = backend.database_url if backend.is_postgres else f"sqlite://{directory / 'server.sqlite3'}"
-    env = {"DATABASE_URL": database, "BROADCAST_URL": backend.broadcast_url}
-    env["BROADCAST_CHANNEL"] = f"workestra-test-{uuid.uuid4().hex}"
-    process = ServerProcess(env, directory / "server.log").start()
+    process = start_server(backend, tmp_path_factory.mktemp("cost-server"))
     yield process
     process.stop()
 
