@@ -399,7 +399,7 @@ def main() -> int:
     parser.add_argument("--attackers", type=int, default=4, help="attacker connections")
     parser.add_argument("--victim-interval", type=float, default=20.0, help="ms between victim requests")
     parser.add_argument(
-        "--parse-budget", type=int, default=50, help="the server's PARSE_CPU_MS_PER_SECOND (0: no per-client budget)"
+        "--parse-budget", type=int, default=10, help="the server's PARSE_CPU_MS_PER_SECOND (0: no per-client budget)"
     )
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args()

@@ -68,7 +68,7 @@ class DocumentLimits:
     max_arguments: int = 20
     max_field_comparisons: int = 250
     # Parse+validate CPU per client (IP bucket): milliseconds per second, and the most saved up (0: no budget).
-    parse_cpu_ms_per_second: int = 50
+    parse_cpu_ms_per_second: int = 10
     parse_cpu_burst_ms: int = 250
 
 

@@ -89,7 +89,7 @@ class Settings:
     max_directives: int = 10
     max_arguments: int = 20
     max_field_comparisons: int = 250
-    parse_cpu_ms_per_second: int = 50
+    parse_cpu_ms_per_second: int = 10
     parse_cpu_burst_ms: int = 250
     ws_max_message_bytes: int = 65_536
     max_subscriptions_per_connection: int = 10
