@@ -109,6 +109,27 @@ async def test_a_fragment_bomb_is_refused_before_any_rule_expands_it(
     assert walks == 0
 
 
+def directives_document(count: int) -> str:
+    fields = " ".join(f"{POLICY_FIELDS[i % 3]} @include(if: true)" for i in range(count))
+    return f"query {MARKER} {{ passwordPolicy {{ {fields} }} }}"
+
+
+def arguments_document(count: int) -> str:
+    return f"query {MARKER} {{ passwordPolicy({', '.join(f'a{i}: {i}' for i in range(count))}) {{ minLength }} }}"
+
+
+async def test_the_default_directive_and_argument_limits(anonymous: GraphQLClient) -> None:
+    # 10 directives and 20 arguments (the defaults) are admitted; one more of either is refused.
+    admitted = await anonymous.data(directives_document(10).replace(f"query {MARKER}", "query"))
+    assert admitted["passwordPolicy"]["minLength"] == 8
+    assert_refused(await anonymous.execute(directives_document(11)), "more than 10 directives")
+    # The unknown arguments are ordinary validation errors up to the limit, never QUERY_TOO_COMPLEX.
+    within = await anonymous.execute(arguments_document(20))
+    codes = [error.get("extensions", {}).get("code") for error in within["errors"]]
+    assert codes and "QUERY_TOO_COMPLEX" not in codes
+    assert_refused(await anonymous.execute(arguments_document(21)), "more than 20 arguments")
+
+
 async def test_the_overlap_rule_stops_at_its_budget(anonymous: GraphQLClient) -> None:
     # Inside every other limit (403 tokens, 200 selections), yet thousands of field comparisons.
     assert_refused(await anonymous.execute(same_name_fields(100)), "field comparisons")
