@@ -264,7 +264,7 @@ class DocumentCost(ParserCache):
         max_tokens = context.parse_options.get("max_tokens")
         started = time.thread_time()
         client = _client_key(context.context)
-        wait = self.budget.wait(client)
+        wait = None if self.budget.is_recent(query) else self.budget.wait(client)
         if wait is not None:
             # Refused before lexing: this client's documents have used up its share of the loop for now.
             self.retry_after = max(1, math.ceil(wait))
@@ -314,6 +314,7 @@ class DocumentCost(ParserCache):
         if document is not None and context.query is not None:
             key = _SameText(context.query, document)
             context.pre_execution_errors = _validate(context.schema._schema, key, context.validation_rules)
+            self.budget.remember(context.query)
         self.budget.charge(_client_key(context.context), (time.thread_time() - started) * 1000)
         yield
 

@@ -8,17 +8,24 @@ per second, up to ``burst_ms``. A client whose balance is spent is refused befor
 lexed, which costs far less than admitting it, and the refusal is answered after a pause (the wait, at most
 a second) that costs the loop nothing: a client sending as fast as it is answered cannot spin on refusals.
 Documents answered from the parser and validation caches cost next to nothing, so clients sending the same
-few documents (the Security page) never come near the budget.
+few documents (the Security page) never come near the budget, and such a document is admitted even from a
+client past it (a client that spent its budget on fresh documents can still load the page).
 """
 
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from strawberry.extensions.parser_cache import DEFAULT_MAXSIZE
+
 TOO_MANY_REQUESTS = "TOO_MANY_REQUESTS"
-_MAX_CLIENTS = 50_000  # balances kept; full balances are dropped first when more are seen
+_MAX_CLIENTS = 50_000
+# No admitted document costs more than a few milliseconds to parse or validate; a longer step was the process
+# pausing (a garbage-collector pass, a cold start, the machine), which is not the client's doing.
+MAX_CHARGE_MS = 20.0  # balances kept; full balances are dropped first when more are seen
 
 
 @dataclass
@@ -35,6 +42,8 @@ class ParseBudget:
         self.burst_ms = max(burst_ms, rate_ms)
         self.clock = clock
         self._balances: dict[str, _Balance] = {}
+        # The texts most recently parsed and validated, as many as the caches hold, in the same order.
+        self._recent: OrderedDict[str, None] = OrderedDict()
 
     @property
     def enabled(self) -> bool:
@@ -49,11 +58,26 @@ class ParseBudget:
             return None
         return (1 - balance.milliseconds) / self.rate_ms
 
+    def is_recent(self, text: str | None) -> bool:
+        """Whether ``text`` was parsed and validated lately, so the caches answer it for next to nothing."""
+        if text is None or text not in self._recent:
+            return False
+        self._recent.move_to_end(text)
+        return True
+
+    def remember(self, text: str | None) -> None:
+        if text is None:
+            return
+        self._recent[text] = None
+        self._recent.move_to_end(text)
+        if len(self._recent) > DEFAULT_MAXSIZE:
+            self._recent.popitem(last=False)
+
     def charge(self, key: str | None, milliseconds: float) -> None:
         """Take the CPU a document of ``key`` just spent; the balance may go negative (the debt is waited out)."""
         if not self.enabled or key is None or milliseconds <= 0:
             return
-        self._refilled(key).milliseconds -= milliseconds
+        self._refilled(key).milliseconds -= min(milliseconds, MAX_CHARGE_MS)
         if len(self._balances) > _MAX_CLIENTS:
             self._forget_full()
 
