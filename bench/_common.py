@@ -224,7 +224,9 @@ def temp_dir(prefix: str) -> Iterator[Path]:
         yield Path(name)
 
 
-def real_app_env(database_url: str, broadcast_url: str = "memory://") -> dict[str, str]:
+def real_app_env(
+    database_url: str, broadcast_url: str = "memory://", extra: dict[str, str] | None = None
+) -> dict[str, str]:
     """Environment for ``python -m workestra serve``: cheap Argon2, quiet logs, a temp database."""
     env = {k: v for k, v in os.environ.items() if k.upper() not in _settings_names()}
     env.update(
@@ -240,6 +242,7 @@ def real_app_env(database_url: str, broadcast_url: str = "memory://") -> dict[st
         MAX_SOCKETS_PER_ACCOUNT="100000",
         MAX_SUBSCRIPTIONS_PER_ACCOUNT="100000",
     )
+    env.update(extra or {})
     return env
 
 
@@ -355,11 +358,13 @@ def install_signal_handlers() -> None:
         signal.signal(sig, handler)
 
 
-def start_real_app(name: str, database_url: str, work: Path, broadcast_url: str = "memory://") -> Server:
-    """``python -m workestra serve`` (migrations, then uvicorn with --loop asyncio, 1 worker)."""
+def start_real_app(
+    name: str, database_url: str, work: Path, broadcast_url: str = "memory://", env: dict[str, str] | None = None
+) -> Server:
+    """``python -m workestra serve`` (migrations, then uvicorn with --loop asyncio, 1 worker); ``env`` adds settings."""
     port = free_port()
     argv = [PYTHON, "-m", "workestra", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    server = Server(name, argv, real_app_env(database_url, broadcast_url), port, work / f"{name}.log")
+    server = Server(name, argv, real_app_env(database_url, broadcast_url, env), port, work / f"{name}.log")
     return server.start("/healthz", timeout=60.0)
 
 

@@ -115,11 +115,17 @@ REFUSED = {
         + " fragment F5 on Query { passwordPolicy { minLength } }"
     ),
 }
-LIMIT_MARKERS = ("QUERY_TOO_COMPLEX", "Parsing aborted", "exceeds maximum", "aliases")
+LIMIT_MARKERS = ("QUERY_TOO_COMPLEX", "TOO_MANY_REQUESTS", "Parsing aborted", "exceeds maximum", "aliases")
+
+
+def fresh_ip() -> str:
+    """A client address never seen before (documentation range 10/8 is private; the server trusts 127.0.0.1)."""
+    a, b, c3 = secrets.token_bytes(3)
+    return f"10.{a}.{b}.{c3}"
 
 
 def admitted(client: httpx.Client, document: str) -> bool:
-    response = client.post("/graphql", json={"query": document})
+    response = client.post("/graphql", json={"query": document}, headers={"X-Forwarded-For": fresh_ip()})
     if response.status_code == 413:
         return False
     return not any(marker in response.text for marker in LIMIT_MARKERS)
@@ -145,12 +151,17 @@ def calibrate(base_url: str) -> dict[str, dict[str, Any]]:
 
 
 async def attack(
-    url: str, families: dict[str, int], refused: list[str], seconds: float, connections: int
+    url: str, families: dict[str, int], refused: list[str], seconds: float, connections: int, fresh_clients: bool
 ) -> dict[str, Any]:
-    """Closed-loop keep-alive POSTs of fresh hostile documents (the families in turn); answers per family."""
+    """Closed-loop keep-alive POSTs of fresh hostile documents (the families in turn); answers per family.
+
+    Each connection is one client (``X-Forwarded-For: 198.51.100.<k>``), or, with ``fresh_clients``, every
+    request comes from a new client, so that no per-client budget answers in place of the document's own cost.
+    """
     host, port = url.split("//", 1)[1].split(":")
     order = [*families, *refused]
     counts = dict.fromkeys(order, 0)
+    over_budget = 0
     errors = 0
     deadline = time.monotonic() + seconds
 
@@ -159,15 +170,17 @@ async def attack(
         return json.dumps({"query": document}).encode()
 
     async def worker(offset: int) -> None:
-        nonlocal errors
+        nonlocal errors, over_budget
         reader, writer = await asyncio.open_connection(host, int(port))
         i = offset
         while time.monotonic() < deadline:
             name = order[i % len(order)]
             i += 1
             payload = body(name)
+            client = fresh_ip() if fresh_clients else f"198.51.100.{offset + 1}"
             writer.write(
                 f"POST /graphql HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
+                f"X-Forwarded-For: {client}\r\n"
                 f"Content-Length: {len(payload)}\r\n\r\n".encode()
                 + payload
             )
@@ -178,25 +191,33 @@ async def attack(
                     for line in head.split(b"\r\n")
                     if line.lower().startswith(b"content-length")
                 )
-                await asyncio.wait_for(reader.readexactly(length), 30)
+                answer = await asyncio.wait_for(reader.readexactly(length), 30)
             except (OSError, asyncio.IncompleteReadError, TimeoutError, StopIteration):
                 errors += 1
                 writer.close()
                 reader, writer = await asyncio.open_connection(host, int(port))
                 continue
             counts[name] += 1
+            over_budget += b"TOO_MANY_REQUESTS" in answer
         writer.close()
 
     await asyncio.gather(*(worker(k) for k in range(connections)))
-    return {"requests": sum(counts.values()), "per_family": counts, "errors": errors}
+    return {"requests": sum(counts.values()), "per_family": counts, "over_budget": over_budget, "errors": errors}
 
 
 def run_attackers(
-    url: str, families: dict[str, int], refused: list[str], seconds: float, connections: int
+    url: str, families: dict[str, int], refused: list[str], seconds: float, connections: int, fresh_clients: bool
 ) -> subprocess.Popen[str]:
     """The attackers in their own process, so their client work is not on the victim's event loop."""
     spec = json.dumps(
-        {"url": url, "families": families, "refused": refused, "seconds": seconds, "connections": connections}
+        {
+            "url": url,
+            "families": families,
+            "refused": refused,
+            "seconds": seconds,
+            "connections": connections,
+            "fresh_clients": fresh_clients,
+        }
     )
     return subprocess.Popen(
         [sys.executable, __file__, "--attacker", spec], stdout=subprocess.PIPE, text=True, cwd=c.REPO
@@ -268,9 +289,14 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
         lines.append(text)
 
     say(f"B4 hostile documents — {info['cpu_model']} ({info['cpus']} CPUs), app: {source['app']}")
+    say(
+        f"  load average at start {' '.join(info['loadavg_at_start'] or [])}; PARSE_CPU_MS_PER_SECOND={args.parse_budget}"
+    )
     payload: dict[str, Any] = {"machine": info, "source": source, "args": vars(args)}
     with c.temp_dir("bench-b4-") as work:
-        server = c.start_real_app("real", f"sqlite://{work / 'b4.sqlite3'}", work)
+        # The bench's clients connect from 127.0.0.1, a trusted proxy: each attacker is seen as its own client.
+        env = {"TRUSTED_PROXIES": "127.0.0.1", "PARSE_CPU_MS_PER_SECOND": str(args.parse_budget)}
+        server = c.start_real_app("real", f"sqlite://{work / 'b4.sqlite3'}", work, env=env)
         try:
             url = server.base_url
             calibration = calibrate(url)
@@ -297,7 +323,7 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
                 selected = {name: families[name]} if name in families else {}
                 cpu0, busy0 = c.cpu_seconds(server.pid), machine_busy()
                 refused = [] if selected else [name]
-                process = run_attackers(url, selected, refused, args.family_seconds, args.attackers)
+                process = run_attackers(url, selected, refused, args.family_seconds, args.attackers, True)
                 result = attackers_result(process)
                 cpu = c.cpu_seconds(server.pid) - cpu0
                 busy1 = machine_busy()
@@ -314,7 +340,7 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
             payload["per_family"] = per_family
 
             cpu0, busy0, t0 = c.cpu_seconds(server.pid), machine_busy(), time.monotonic()
-            process = run_attackers(url, families, [], args.seconds, args.attackers)
+            process = run_attackers(url, families, [], args.seconds, args.attackers, False)
             time.sleep(0.3)  # the attackers are connected and busy before the victim starts
             attacked = asyncio.run(victim(url, args.seconds - 0.6, args.victim_interval))
             result = attackers_result(process)
@@ -334,7 +360,7 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
             target = 2 * idle_s["p99_ms"] + 10
             say(
                 f"  under attack: victim {attacked_s}; attackers {result['requests']} requests, "
-                f"{per_request * 1000:.2f} ms server CPU per request"
+                f"{per_request * 1000:.2f} ms server CPU per request, {result['over_budget']} refused over budget"
             )
             worst = max(v["cpu_ms_per_request"] for k, v in per_family.items() if k in families)
             say(
@@ -342,6 +368,7 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
                 f"({'met' if worst <= 5 else 'missed'}); victim p99 {attacked_s['p99_ms']} ms ≤ 2×{idle_s['p99_ms']}+10 = "
                 f"{target:.1f} ms ({'met' if attacked_s['p99_ms'] <= target else 'missed'})"
             )
+            say(f"  load average at end {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
         finally:
             server.stop()
     if not args.no_save:
@@ -354,7 +381,14 @@ def main() -> int:
     if len(sys.argv) == 3 and sys.argv[1] == "--attacker":
         spec = json.loads(sys.argv[2])
         result = asyncio.run(
-            attack(spec["url"], spec["families"], spec["refused"], spec["seconds"], spec["connections"])
+            attack(
+                spec["url"],
+                spec["families"],
+                spec["refused"],
+                spec["seconds"],
+                spec["connections"],
+                spec["fresh_clients"],
+            )
         )
         print(json.dumps(result), flush=True)
         return 0
@@ -364,6 +398,9 @@ def main() -> int:
     parser.add_argument("--family-seconds", type=float, default=4.0, help="window per hostile family")
     parser.add_argument("--attackers", type=int, default=4, help="attacker connections")
     parser.add_argument("--victim-interval", type=float, default=20.0, help="ms between victim requests")
+    parser.add_argument(
+        "--parse-budget", type=int, default=10, help="the server's PARSE_CPU_MS_PER_SECOND (0: no per-client budget)"
+    )
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args()
     return c.run_on_app(args, run)

@@ -19,8 +19,11 @@ The refusal never repeats the document.
 
 from __future__ import annotations
 
+import asyncio
+import math
+import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -48,7 +51,11 @@ from strawberry.extensions.parser_cache import DEFAULT_MAXSIZE
 from strawberry.schema.schema import validate_document
 from strawberry.types.graphql import OperationType
 
+from auth.network import ip_limit_key
+from schema.cost_budget import TOO_MANY_REQUESTS, ParseBudget
+
 CODE = "QUERY_TOO_COMPLEX"
+MAX_REFUSAL_PAUSE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -57,9 +64,12 @@ class DocumentLimits:
 
     max_length: int = 4_000
     max_selections: int = 500
-    max_directives: int = 30
-    max_arguments: int = 50
-    max_field_comparisons: int = 500
+    max_directives: int = 10
+    max_arguments: int = 20
+    max_field_comparisons: int = 250
+    # Parse+validate CPU per client (IP bucket): milliseconds per second, and the most saved up (0: no budget).
+    parse_cpu_ms_per_second: int = 10
+    parse_cpu_burst_ms: int = 250
 
 
 @dataclass(frozen=True)
@@ -167,9 +177,9 @@ def _dependencies_first(fragments: dict[str, _Part]) -> Iterator[str]:
                 yield name
 
 
-def too_complex(message: str, request_id: str | None = None) -> GraphQLError:
+def too_complex(message: str, request_id: str | None = None, code: str = CODE, **more: Any) -> GraphQLError:
     """The refusal: a stated limit, the code, never the document."""
-    extensions: dict[str, Any] = {"code": CODE}
+    extensions: dict[str, Any] = {"code": code, **more}
     if request_id:
         extensions["requestId"] = request_id
     return GraphQLError(message, extensions=extensions)
@@ -239,16 +249,32 @@ class DocumentCost(ParserCache):
     which is the one path that both HTTP and graphql-transport-ws answer with an error message.
     """
 
-    def __init__(self, limits: DocumentLimits, overlap_rule: type[ASTValidationRule]) -> None:
+    def __init__(self, limits: DocumentLimits, overlap_rule: type[ASTValidationRule], budget: ParseBudget) -> None:
         super().__init__()
         self.limits = limits
         self.overlap_rule = overlap_rule
+        self.budget = budget
         self.refusal: str | None = None
+        self.retry_after: int | None = None
 
-    def on_parse(self) -> Iterator[None]:
+    # Asynchronous (Strawberry runs either kind of hook) so a refusal can pause without holding the loop.
+    async def on_parse(self) -> AsyncIterator[None]:  # type: ignore[override]
         context = self.execution_context
         query = context.query
         max_tokens = context.parse_options.get("max_tokens")
+        started = time.thread_time()
+        client = _client_key(context.context)
+        wait = None if self.budget.is_recent(query) else self.budget.wait(client)
+        if wait is not None:
+            # Refused before lexing: this client's documents have used up its share of the loop for now.
+            self.retry_after = max(1, math.ceil(wait))
+            self.refusal = f"Too many costly documents from this client; retry in {self.retry_after} s."
+            context.graphql_document = _stand_in(context.operation_name, context.allowed_operations)
+            # Not charged: the thread's CPU during the pause is other requests' work.
+            await asyncio.sleep(min(wait, MAX_REFUSAL_PAUSE_SECONDS))
+            yield
+            return
+        reparsed = 1
         if query is not None and len(query) > self.limits.max_length:
             # Lexing a long string or comment is a Python loop per character: never start it.
             self.refusal = f"The document is longer than {self.limits.max_length} characters."
@@ -258,20 +284,28 @@ class DocumentCost(ParserCache):
             except GraphQLSyntaxError as error:
                 if max_tokens is not None and f"more than {max_tokens} tokens" in error.message:
                     self.refusal = f"The document has more than {max_tokens} tokens."
+                else:
+                    reparsed = 2  # Strawberry parses it again to report the error: charged here, as twice the work
                 # Other syntax errors are left to Strawberry's own parse step, which reports them on both
                 # transports (raised from here, a WebSocket operation would end without an error message).
         if self.refusal is not None:
             # An empty operation of an allowed type stands in for the document, so the refusal can follow.
             context.graphql_document = _stand_in(context.operation_name, context.allowed_operations)
+        self.budget.charge(client, (time.thread_time() - started) * 1000 * reparsed)
         yield
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         document = context.graphql_document
+        started = time.thread_time()
         reason = self.refusal or (check_document(document, self.limits) if document is not None else None)
         if reason is not None:
             request_id = getattr(context.context, "request_id", None)
-            context.pre_execution_errors = [too_complex(reason, request_id)]
+            if self.retry_after is not None:
+                error = too_complex(reason, request_id, TOO_MANY_REQUESTS, retryAfterSeconds=self.retry_after)
+            else:
+                error = too_complex(reason, request_id)
+            context.pre_execution_errors = [error]
             yield
             return
         context.validation_rules = tuple(
@@ -280,7 +314,18 @@ class DocumentCost(ParserCache):
         if document is not None and context.query is not None:
             key = _SameText(context.query, document)
             context.pre_execution_errors = _validate(context.schema._schema, key, context.validation_rules)
+            self.budget.remember(context.query)
+        self.budget.charge(_client_key(context.context), (time.thread_time() - started) * 1000)
         yield
+
+
+def _client_key(request_context: Any) -> str | None:
+    """The IP bucket the per-client budget charges (None, so never charged, without a request context)."""
+    client_info = getattr(request_context, "client_info", None)
+    services = getattr(request_context, "services", None)
+    if client_info is None or services is None:
+        return None
+    return ip_limit_key(client_info.ip, services.settings.ipv6_limit_prefix)
 
 
 def _stand_in(name: str | None, allowed: Iterable[OperationType]) -> DocumentNode:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -106,6 +107,27 @@ async def test_a_fragment_bomb_is_refused_before_any_rule_expands_it(
     monkeypatch.setattr(query_depth_limiter, "determine_depth", counted)
     assert_refused(await anonymous.execute(fragment_bomb(40, 5)), "selections")
     assert walks == 0
+
+
+def directives_document(count: int) -> str:
+    fields = " ".join(f"{POLICY_FIELDS[i % 3]} @include(if: true)" for i in range(count))
+    return f"query {MARKER} {{ passwordPolicy {{ {fields} }} }}"
+
+
+def arguments_document(count: int) -> str:
+    return f"query {MARKER} {{ passwordPolicy({', '.join(f'a{i}: {i}' for i in range(count))}) {{ minLength }} }}"
+
+
+async def test_the_default_directive_and_argument_limits(anonymous: GraphQLClient) -> None:
+    # 10 directives and 20 arguments (the defaults) are admitted; one more of either is refused.
+    admitted = await anonymous.data(directives_document(10).replace(f"query {MARKER}", "query"))
+    assert admitted["passwordPolicy"]["minLength"] == 8
+    assert_refused(await anonymous.execute(directives_document(11)), "more than 10 directives")
+    # The unknown arguments are ordinary validation errors up to the limit, never QUERY_TOO_COMPLEX.
+    within = await anonymous.execute(arguments_document(20))
+    codes = [error.get("extensions", {}).get("code") for error in within["errors"]]
+    assert codes and "QUERY_TOO_COMPLEX" not in codes
+    assert_refused(await anonymous.execute(arguments_document(21)), "more than 20 arguments")
 
 
 async def test_the_overlap_rule_stops_at_its_budget(anonymous: GraphQLClient) -> None:
@@ -255,13 +277,17 @@ def test_document_size_saturates_at_the_cap_for_a_bomb() -> None:
     assert size.selections == 501
 
 
+def start_server(backend: Backend, directory: Path, **settings: str) -> ServerProcess:
+    """A uvicorn process on ``backend`` with ``settings`` (environment variables) over the defaults."""
+    database = backend.database_url if backend.is_postgres else f"sqlite://{directory / 'server.sqlite3'}"
+    env = {"DATABASE_URL": database, "BROADCAST_URL": backend.broadcast_url, **settings}
+    env["BROADCAST_CHANNEL"] = f"workestra-test-{uuid.uuid4().hex}"
+    return ServerProcess(env, directory / "server.log").start()
+
+
 @pytest.fixture(scope="module")
 def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory):
-    directory = tmp_path_factory.mktemp("cost-server")
-    database = backend.database_url if backend.is_postgres else f"sqlite://{directory / 'server.sqlite3'}"
-    env = {"DATABASE_URL": database, "BROADCAST_URL": backend.broadcast_url}
-    env["BROADCAST_CHANNEL"] = f"workestra-test-{uuid.uuid4().hex}"
-    process = ServerProcess(env, directory / "server.log").start()
+    process = start_server(backend, tmp_path_factory.mktemp("cost-server"))
     yield process
     process.stop()
 

@@ -68,6 +68,8 @@ class GraphQLView(GraphQL[Context, None]):
                     settings.max_directives,
                     settings.max_arguments,
                     settings.max_field_comparisons,
+                    settings.parse_cpu_ms_per_second,
+                    settings.parse_cpu_burst_ms,
                 ),
                 production=settings.production,
             ),

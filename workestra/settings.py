@@ -86,9 +86,11 @@ class Settings:
     # The work one document may ask for, checked before the expensive validation rules (schema/cost.py).
     max_document_length: int = 4_000
     max_selections: int = 500
-    max_directives: int = 30
-    max_arguments: int = 50
-    max_field_comparisons: int = 500
+    max_directives: int = 10
+    max_arguments: int = 20
+    max_field_comparisons: int = 250
+    parse_cpu_ms_per_second: int = 10
+    parse_cpu_burst_ms: int = 250
     ws_max_message_bytes: int = 65_536
     max_subscriptions_per_connection: int = 10
     connection_init_timeout: int = 10

@@ -1,0 +1,145 @@
+"""Each client (IP bucket) has a budget of parse+validate CPU; a client past it is refused before parsing."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import pytest
+
+from auth.network import parse_trusted_proxies
+from tests.support.databases import Backend
+from tests.support.graphql import GraphQLClient
+from tests.support.server import ServerProcess
+from tests.test_query_cost import signed_in_socket, start_server
+
+BEHIND_PROXY = parse_trusted_proxies("127.0.0.1/32")  # the in-process client's peer is 127.0.0.1
+MARKER = "zq7budget"
+KNOWN = "query Known { passwordPolicy { minLength maxLength } }"
+POLICY_FIELDS = ("minLength", "maxLength", "historySize", "__typename")
+# A tight budget: 1 ms per second, so one fresh document puts a client in debt for longer than the refusal's
+# pause (at most a second) and its next request is refused too.
+TIGHT = {"trusted_proxies": BEHIND_PROXY, "parse_cpu_ms_per_second": 1, "parse_cpu_burst_ms": 1}
+
+
+def fresh_document() -> str:
+    """A valid document never sent before (so neither cache helps), near the limits' cost."""
+    name = "Q" + uuid.uuid4().hex
+    fields = " ".join(f"passwordPolicy {{ {POLICY_FIELDS[i % 4]} }}" for i in range(10))
+    return f"query {name} {{ {fields} }}"
+
+
+async def send_until_refused(client: GraphQLClient, ip: str, tries: int = 300) -> dict[str, Any]:
+    """Fresh documents from ``ip`` until one is refused over budget; that answer."""
+    for _ in range(tries):
+        body = await client.execute(fresh_document(), headers={"x-forwarded-for": ip})
+        if body.get("errors"):
+            return body
+        assert body["data"]["passwordPolicy"]["minLength"] == 8
+    raise AssertionError(f"{tries} fresh documents from one client were all admitted")
+
+
+def assert_over_budget(body: dict[str, Any]) -> int:
+    [error] = body["errors"]
+    extensions = error["extensions"]
+    assert extensions["code"] == "TOO_MANY_REQUESTS", body
+    assert isinstance(extensions["retryAfterSeconds"], int) and extensions["retryAfterSeconds"] >= 1
+    assert MARKER not in str(body) and "passwordPolicy" not in error["message"]
+    assert body.get("data") is None
+    return int(extensions["retryAfterSeconds"])
+
+
+@pytest.mark.settings(**TIGHT)
+async def test_a_client_past_its_budget_is_refused_and_others_are_not(anonymous: GraphQLClient) -> None:
+    assert (await anonymous.data(KNOWN, headers={"x-forwarded-for": "203.0.113.250"}))["passwordPolicy"]
+    assert_over_budget(await send_until_refused(anonymous, "203.0.113.7"))
+    # Sent at once, the first documents put the client in debt and the rest are refused before parsing: even a
+    # broken one gets the budget's answer, not a syntax error.
+    headers = {"x-forwarded-for": "203.0.113.7"}
+    *burst, broken = await asyncio.gather(
+        *(anonymous.execute(fresh_document(), headers=headers) for _ in range(10)),
+        anonymous.execute(f"query {MARKER} {{ passwordPolicy {{ ", headers=headers),
+    )
+    assert_over_budget(broken)
+    assert sum("errors" in body for body in burst) >= 5
+    # A document the caches hold costs next to nothing: it is served even to a client past its budget.
+    *_, cached = await asyncio.gather(
+        *(anonymous.execute(fresh_document(), headers=headers) for _ in range(10)),
+        anonymous.execute(KNOWN, headers=headers),
+    )
+    assert cached["data"]["passwordPolicy"]["minLength"] == 8, cached
+    # Another client is served as usual, fresh documents included.
+    other = await anonymous.data(fresh_document(), headers={"x-forwarded-for": "203.0.113.8"})
+    assert other["passwordPolicy"]["historySize"] == 5
+
+
+@pytest.mark.settings(**TIGHT)
+async def test_the_budget_refills(anonymous: GraphQLClient) -> None:
+    retry_after = assert_over_budget(await send_until_refused(anonymous, "203.0.113.9"))
+    await asyncio.sleep(retry_after)
+    again = await anonymous.data(fresh_document(), headers={"x-forwarded-for": "203.0.113.9"})
+    assert again["passwordPolicy"]["maxLength"] == 128
+
+
+@pytest.mark.settings(**TIGHT)
+async def test_an_ipv6_network_shares_one_budget(anonymous: GraphQLClient) -> None:
+    assert_over_budget(await send_until_refused(anonymous, "2001:db8:1:2::1"))
+    # A fresh address in the same /64 is the same client (sent along with a burst that puts it in debt) …
+    *burst, same = await asyncio.gather(
+        *(anonymous.execute(fresh_document(), headers={"x-forwarded-for": "2001:db8:1:2::1"}) for _ in range(10)),
+        anonymous.execute(fresh_document(), headers={"x-forwarded-for": "2001:db8:1:2::abcd"}),
+    )
+    assert_over_budget(same)
+    # … and the next /64 is another.
+    other = await anonymous.data(fresh_document(), headers={"x-forwarded-for": "2001:db8:1:3::1"})
+    assert other["passwordPolicy"]["minLength"] == 8
+
+
+@pytest.mark.settings(trusted_proxies=BEHIND_PROXY)
+async def test_repeated_documents_never_use_up_the_budget(anonymous: GraphQLClient) -> None:
+    # The page's documents come from the caches after the first time: hundreds of them cost next to nothing.
+    document = "query Policy { passwordPolicy { minLength maxLength historySize } }"
+    for _ in range(400):
+        data = await anonymous.data(document, headers={"x-forwarded-for": "203.0.113.10"})
+        assert data["passwordPolicy"]["minLength"] == 8
+
+
+@pytest.mark.settings(trusted_proxies=BEHIND_PROXY, parse_cpu_ms_per_second=0, parse_cpu_burst_ms=0)
+async def test_a_zero_budget_turns_the_budget_off(anonymous: GraphQLClient) -> None:
+    for _ in range(150):
+        body = await anonymous.execute(fresh_document(), headers={"x-forwarded-for": "203.0.113.11"})
+        assert "errors" not in body, body
+
+
+@pytest.fixture(scope="module")
+def tight_server(backend: Backend, tmp_path_factory: pytest.TempPathFactory):
+    directory = tmp_path_factory.mktemp("budget-server")
+    process = start_server(backend, directory, PARSE_CPU_MS_PER_SECOND="1", PARSE_CPU_BURST_MS="1")
+    yield process
+    process.stop()
+
+
+@pytest.mark.server
+async def test_subscriptions_over_websocket_share_the_budget(tight_server: ServerProcess) -> None:
+    socket = await signed_in_socket(tight_server)
+    try:
+        refusal = None
+        for i in range(8):
+            fields = " ".join(f"device {{ {('browser', 'os')[k % 2]} }}" for k in range(8))
+            await socket.subscribe(f"subscription {MARKER}{i} {{ activeSessions {{ id {fields} }} }}", op_id=f"s{i}")
+            message = await socket.receive()
+            if message["type"] == "error":
+                refusal = message
+                break
+            assert message["type"] == "next" and message["id"] == f"s{i}", message
+        assert refusal is not None, "eight fresh subscriptions at 1 ms per second were all admitted"
+        [error] = refusal["payload"]
+        assert error["extensions"]["code"] == "TOO_MANY_REQUESTS" and error["extensions"]["retryAfterSeconds"] >= 1
+        assert MARKER not in str(refusal)
+        # The socket stays open and usable once the wait is over.
+        await asyncio.sleep(error["extensions"]["retryAfterSeconds"])
+        await socket.subscribe("subscription { activeSessions { id current } }", op_id="later")
+        assert (await socket.next_data())["activeSessions"][0]["current"] is True
+    finally:
+        await socket.close()
