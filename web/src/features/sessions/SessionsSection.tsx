@@ -41,6 +41,11 @@ const RevokeSessionMutation = graphql(`
   mutation RevokeSession($id: ID!) {
     revokeSession(id: $id) {
       __typename
+      ... on SessionRevoked {
+        session {
+          id
+        }
+      }
       ... on Error {
         message
       }
@@ -53,6 +58,9 @@ const RevokeAllOtherSessionsMutation = graphql(`
     revokeAllOtherSessions {
       ... on SessionsRevoked {
         count
+        sessions {
+          id
+        }
       }
     }
   }
@@ -63,6 +71,9 @@ const SignOutEverywhereMutation = graphql(`
     signOutEverywhere {
       ... on SessionsRevoked {
         count
+        sessions {
+          id
+        }
       }
     }
   }
