@@ -1,10 +1,8 @@
-import { cacheExchange, type UpdateResolver } from "@urql/exchange-graphcache";
-import { relayPagination } from "@urql/exchange-graphcache/extras";
+import { cacheExchange } from "@urql/exchange-graphcache";
 import { createClient as createSocketClient, type Client as SocketClient } from "graphql-ws";
 import { Client, fetchExchange, mapExchange, subscriptionExchange } from "urql";
 
-import { endedIds, withoutEnded } from "./cache-updates";
-import schema from "./gql/introspection";
+import { cacheOptions } from "./cache";
 import { endReason, mayReconnect, SESSION_ENDED_CLOSE, type EndReason } from "./session-ended";
 
 /** What the page needs from the GraphQL client it talks through. */
@@ -18,22 +16,6 @@ function isCloseEvent(value: unknown): value is CloseEvent {
 }
 
 const socketUrl = (): string => `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/graphql`;
-
-// Types without an id are embedded in their parent instead of being normalised.
-const embedded = () => null;
-
-type Cache = Parameters<UpdateResolver>[2];
-
-/**
- * Drop what a revoke ended from the cached `Query` list `field` at once, and mark the entities stale. The
- * subscription sends the server's list soon after; this only makes this browser's own revoke instant.
- */
-function dropEnded(cache: Cache, field: "activeSessions" | "apiKeys", typename: string, ended: string[]): void {
-  if (ended.length === 0) return;
-  const keys = cache.resolve("Query", field);
-  if (Array.isArray(keys)) cache.link("Query", field, withoutEnded(keys as (string | null)[], typename, ended));
-  for (const id of ended) cache.invalidate({ __typename: typename, id });
-}
 
 /**
  * A fresh client (cache and socket) for one signed-in period: `onSessionEnded` is called once when the
@@ -73,45 +55,7 @@ export function connect(onSessionEnded: (reason: EndReason) => void): Connection
           }
         },
       }),
-      cacheExchange({
-        schema,
-        keys: {
-          Device: embedded,
-          PageInfo: embedded,
-          PasswordPolicy: embedded,
-          SecurityEventConnection: embedded,
-          SecurityEventEdge: embedded,
-          // Payloads, not objects: what they name (session, sessions, apiKey) is normalised on its own.
-          SessionRevoked: embedded,
-          SessionsRevoked: embedded,
-          ApiKeyRevoked: embedded,
-          ApiKeyCreated: embedded,
-          SignedOut: embedded,
-        },
-        resolvers: { Query: { securityEvents: relayPagination() } },
-        updates: {
-          Subscription: {
-            activeSessions(result, _args, cache) {
-              // The live list is the one the page shows: link it where the query reads it.
-              cache.link("Query", "activeSessions", result.activeSessions as never);
-            },
-          },
-          Mutation: {
-            createApiKey(_result, _args, cache) {
-              cache.invalidate("Query", "apiKeys");
-            },
-            revokeApiKey(result, _args, cache) {
-              dropEnded(cache, "apiKeys", "ApiKey", endedIds(result.revokeApiKey, "apiKey"));
-            },
-            revokeSession(result, _args, cache) {
-              dropEnded(cache, "activeSessions", "Session", endedIds(result.revokeSession, "session"));
-            },
-            revokeAllOtherSessions(result, _args, cache) {
-              dropEnded(cache, "activeSessions", "Session", endedIds(result.revokeAllOtherSessions, "sessions"));
-            },
-          },
-        },
-      }),
+      cacheExchange(cacheOptions),
       subscriptionExchange({
         forwardSubscription(request) {
           const input = { ...request, query: request.query ?? "" };
