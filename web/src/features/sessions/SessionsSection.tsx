@@ -29,7 +29,7 @@ const ActiveSessionsSubscription = graphql(`
 `);
 
 // The same selection over HTTP: the list is on screen before the socket has opened.
-const ActiveSessionsQuery = graphql(`
+export const ActiveSessionsQuery = graphql(`
   query ActiveSessionsNow {
     activeSessions {
       ...SessionRow
@@ -37,7 +37,7 @@ const ActiveSessionsQuery = graphql(`
   }
 `);
 
-const RevokeSessionMutation = graphql(`
+export const RevokeSessionMutation = graphql(`
   mutation RevokeSession($id: ID!) {
     revokeSession(id: $id) {
       __typename
@@ -53,7 +53,7 @@ const RevokeSessionMutation = graphql(`
   }
 `);
 
-const RevokeAllOtherSessionsMutation = graphql(`
+export const RevokeAllOtherSessionsMutation = graphql(`
   mutation RevokeAllOtherSessions {
     revokeAllOtherSessions {
       ... on SessionsRevoked {
