@@ -6,7 +6,6 @@ from collections import defaultdict
 from typing import Annotated
 
 import strawberry
-from strawberry import relay
 from tortoise.models import Model
 
 from auth.nodes import find_owned
@@ -16,7 +15,7 @@ from models import SecurityEvent as SecurityEventRow
 from models import Session as SessionRow
 from schema.errors import InvalidArgument
 from schema.ids import NodeRef, parse_global_id
-from schema.types import Account, ApiKey, SecurityEvent, Session
+from schema.types import Account, ApiKey, Node, SecurityEvent, Session
 from workestra.context import Context, Viewer
 
 MAX_NODES = 100
@@ -25,7 +24,7 @@ MAX_NODES = 100
 async def node(
     info: strawberry.Info[Context, None],
     id: Annotated[strawberry.ID, strawberry.argument(description="A global id, as any object's `id` gives it.")],
-) -> relay.Node | None:
+) -> Node | None:
     """One of the viewer's objects; null for an unknown, malformed or another account's id."""
     return (await _resolve(info, [id]))[0]
 
@@ -33,14 +32,14 @@ async def node(
 async def nodes(
     info: strawberry.Info[Context, None],
     ids: Annotated[list[strawberry.ID], strawberry.argument(description=f"Up to {MAX_NODES} global ids.")],
-) -> list[relay.Node | None]:
+) -> list[Node | None]:
     """The viewer's objects in the order asked, null in place of each id that names none of them."""
     if len(ids) > MAX_NODES:
         raise InvalidArgument("ids", f"Ask for at most {MAX_NODES} ids.")
     return await _resolve(info, ids)
 
 
-async def _resolve(info: strawberry.Info[Context, None], ids: list[strawberry.ID]) -> list[relay.Node | None]:
+async def _resolve(info: strawberry.Info[Context, None], ids: list[strawberry.ID]) -> list[Node | None]:
     """One query per node type asked for, each filtered by the viewer's account."""
     ctx = info.context
     viewer = await ctx.require_viewer()
@@ -57,7 +56,7 @@ async def _resolve(info: strawberry.Info[Context, None], ids: list[strawberry.ID
     return [_view(found[ref], viewer, ctx) if ref in found else None for ref in refs]
 
 
-def _view(row: Model, viewer: Viewer, ctx: Context) -> relay.Node:
+def _view(row: Model, viewer: Viewer, ctx: Context) -> Node:
     """The API view of a found row."""
     if isinstance(row, AccountRow):
         return Account.from_row(row)

@@ -6,7 +6,6 @@ from datetime import datetime
 from enum import Enum
 
 import strawberry
-from strawberry import relay
 
 from auth.audit import EventPage, encode_cursor
 from auth.network import mask_ip
@@ -28,6 +27,17 @@ class ClientKind(Enum):
     MOBILE = strawberry.enum_value("MOBILE", description="A mobile app; the token is sent as a Bearer header.")
 
 
+@strawberry.interface(
+    description=("An object with a globally unique id (Relay global object identification); refetch it with node(id).")
+)
+class Node:
+    # A plain field, computed with the object: a per-object id resolver would cost CPU on every list and
+    # break the shared subscription payloads, whose fields must not resolve per socket (schema.sharing).
+    id: strawberry.ID = strawberry.field(
+        description="Opaque global id: the type and a random key, never a count; store it, do not parse it."
+    )
+
+
 @strawberry.type(description="Browser and operating system, parsed from the User-Agent.")
 class Device:
     browser: str | None = strawberry.field(description='Browser and major version, e.g. "Chrome 131".')
@@ -35,9 +45,8 @@ class Device:
 
 
 @strawberry.type(description="The signed-in person's account.")
-class Account(relay.Node):
-    # Exposed only inside the global id (relay.Node): the random public key, never the table's counter.
-    key: relay.NodeID[str]
+class Account(Node):
+    # The table's counter stays on the server; the global id is keyed by the random public_id.
     row_id: strawberry.Private[int]
     email: str = strawberry.field(description="Email address, lower-cased.")
     two_factor_enabled: bool = strawberry.field(description="Whether every sign-in asks for a TOTP code.")
@@ -54,7 +63,7 @@ class Account(relay.Node):
     def from_row(cls, row: AccountRow) -> Account:
         """The API view of an account row."""
         return cls(
-            key=str(row.public_id),
+            id=strawberry.ID(global_id("Account", row.public_id)),
             row_id=row.id,
             email=row.email,
             two_factor_enabled=row.totp_enabled_at is not None,
@@ -64,9 +73,9 @@ class Account(relay.Node):
 
 
 @strawberry.type(description="A device signed in to the account.")
-class Session(relay.Node):
-    # The session's random id; its global id (relay.Node) is what revokeSession takes. Not a credential.
-    key: relay.NodeID[str]
+class Session(Node):
+    # The session's own random id, which the global id wraps; compared to mark the current session.
+    key: strawberry.Private[str]
     client: ClientKind = strawberry.field(description="Web or mobile; decides the idle timeout.")
     device: Device = strawberry.field(description="Browser and operating system.")
     location: str | None = strawberry.field(description='Approximate place from the IP ("Berlin, Germany").')
@@ -80,6 +89,7 @@ class Session(relay.Node):
     def from_row(cls, row: SessionRow, *, current_id: object, policy: SessionPolicy) -> Session:
         """The API view of a session row, seen from the session ``current_id``."""
         return cls(
+            id=strawberry.ID(global_id("Session", row.id)),
             key=str(row.id),
             client=ClientKind(ClientKindRow(row.client).value),
             device=Device(browser=row.browser, os=row.os),
@@ -211,9 +221,7 @@ class SecurityEventType(Enum):
 
 
 @strawberry.type(description="One entry of the account's security audit log; never holds a secret.")
-class SecurityEvent(relay.Node):
-    # Exposed only inside the global id (relay.Node): the random public key, never the table's counter.
-    key: relay.NodeID[str]
+class SecurityEvent(Node):
     type: SecurityEventType = strawberry.field(description="What happened.")
     occurred_at: datetime = strawberry.field(description="When it happened (UTC).")
     ip_address: str | None = strawberry.field(description="IP address of whoever acted, partially masked.")
@@ -230,7 +238,7 @@ class SecurityEvent(relay.Node):
     def from_row(cls, row: SecurityEventRow) -> SecurityEvent:
         """The API view of an audit row."""
         return cls(
-            key=str(row.public_id),
+            id=strawberry.ID(global_id("SecurityEvent", row.public_id)),
             type=SecurityEventType(SecurityEventTypeRow(row.type).value),
             occurred_at=row.occurred_at,
             ip_address=row.ip_address,
@@ -279,9 +287,7 @@ class SecurityEventConnection:
 
 
 @strawberry.type(description="A read-only credential for scripts and dashboards; the key itself is never shown again.")
-class ApiKey(relay.Node):
-    # The key's random id; its global id (relay.Node) is what revokeApiKey takes. Not a credential.
-    key: relay.NodeID[str]
+class ApiKey(Node):
     name: str = strawberry.field(description="What the key is for, as its owner named it.")
     prefix: str = strawberry.field(description='The first characters of the key ("wk_" and 8 more), to recognise it.')
     created_at: datetime = strawberry.field(description="When the key was created (UTC).")
@@ -296,7 +302,7 @@ class ApiKey(relay.Node):
     def from_row(cls, row: ApiKeyRow) -> ApiKey:
         """The API view of a key row (never its hash)."""
         return cls(
-            key=str(row.id),
+            id=strawberry.ID(global_id("ApiKey", row.id)),
             name=row.name,
             prefix=row.prefix,
             created_at=row.created_at,

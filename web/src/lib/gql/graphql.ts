@@ -27,7 +27,7 @@ export type Account = Node & {
   createdAt: Scalars['DateTime']['output'];
   /** Email address, lower-cased. */
   email: Scalars['String']['output'];
-  /** The Globally Unique ID of this object */
+  /** Opaque global id: the type and a random key, never a count; store it, do not parse it. */
   id: Scalars['ID']['output'];
   /** When the password was last set (UTC). */
   passwordChangedAt: Scalars['DateTime']['output'];
@@ -53,7 +53,7 @@ export type ApiKey = Node & {
   createdAt: Scalars['DateTime']['output'];
   /** When the key stops working; null when it never expires. An expired key is refused. */
   expiresAt?: Maybe<Scalars['DateTime']['output']>;
-  /** The Globally Unique ID of this object */
+  /** Opaque global id: the type and a random key, never a count; store it, do not parse it. */
   id: Scalars['ID']['output'];
   /** When the key was last used, updated at most once a minute; null if never. */
   lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -339,9 +339,9 @@ export type MutationVerifyTwoFactorArgs = {
   input: VerifyTwoFactorInput;
 };
 
-/** An object with a Globally Unique ID */
+/** An object with a globally unique id (Relay global object identification); refetch it with node(id). */
 export type Node = {
-  /** The Globally Unique ID of this object */
+  /** Opaque global id: the type and a random key, never a count; store it, do not parse it. */
   id: Scalars['ID']['output'];
 };
 
@@ -459,7 +459,7 @@ export type SecurityEvent = Node & {
   __typename?: 'SecurityEvent';
   /** Browser and operating system of whoever acted. */
   device: Device;
-  /** The Globally Unique ID of this object */
+  /** Opaque global id: the type and a random key, never a count; store it, do not parse it. */
   id: Scalars['ID']['output'];
   /** IP address of whoever acted, partially masked. */
   ipAddress?: Maybe<Scalars['String']['output']>;
@@ -543,7 +543,7 @@ export type Session = Node & {
   device: Device;
   /** When it ends if it stays idle. */
   expiresAt: Scalars['DateTime']['output'];
-  /** The Globally Unique ID of this object */
+  /** Opaque global id: the type and a random key, never a count; store it, do not parse it. */
   id: Scalars['ID']['output'];
   /** IP address, partially masked (203.0.113.xxx). */
   ipAddress?: Maybe<Scalars['String']['output']>;
