@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,10 +24,10 @@ from models import SecurityEvent, SecurityEventType, Session
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-_CURSOR_PREFIX = "SecurityEvent:"
-# Base64 of the prefix and a 19-digit id is far below this; longer input is not ours.
-_MAX_CURSOR_LENGTH = 64
-_MAX_EVENT_ID = 2**63 - 1
+# Not the event's global id (a position is not an object), and distinct from it so neither passes for the other.
+_CURSOR_PREFIX = "SecurityEventCursor:"
+# Base64 of the prefix and a 36-character UUID is 76 characters; longer input is not ours.
+_MAX_CURSOR_LENGTH = 80
 
 
 async def record_event(
@@ -87,51 +88,71 @@ class EventNote:
 
 @dataclass(frozen=True)
 class EventPage:
-    """One page of an account's log, newest first, and whether older events follow."""
+    """One page of an account's log, newest first, and whether older (next) or newer (previous) events follow."""
 
     events: list[SecurityEvent]
     has_next_page: bool
+    has_previous_page: bool
 
 
-def encode_cursor(event_id: int) -> str:
-    """The opaque cursor of an event (its position in the log, not a credential)."""
-    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{event_id}".encode()).decode()
+def encode_cursor(public_id: uuid.UUID) -> str:
+    """The opaque cursor of an event: its random public key, so a cursor reveals no count or order."""
+    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{public_id}".encode()).decode()
 
 
-def decode_cursor(cursor: str) -> int:
-    """The event id of a cursor from ``encode_cursor``; ``InvalidInput("after")`` for anything else."""
-    invalid = InvalidInput("after", "This is not a cursor from securityEvents.")
+def decode_cursor(cursor: str, field: str = "after") -> uuid.UUID:
+    """The event key of a cursor from ``encode_cursor``; ``InvalidInput(field)`` for anything else."""
+    invalid = InvalidInput(field, "This is not a cursor from securityEvents.")
     if not isinstance(cursor, str) or not cursor or len(cursor) > _MAX_CURSOR_LENGTH or not cursor.isascii():
         raise invalid
     try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        key = uuid.UUID(base64.urlsafe_b64decode(cursor.encode()).decode().removeprefix(_CURSOR_PREFIX))
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise invalid from None
-    number = text.removeprefix(_CURSOR_PREFIX)
-    if number == text or not number.isdigit() or not number.isascii() or len(number) > 19:
+    # Only the exact text encode_cursor writes: base64 and UUID parsing forgive variants.
+    if encode_cursor(key) != cursor:
         raise invalid
-    event_id = int(number)
-    # Event ids are 64-bit signed integers in the database; a larger number is no event's cursor.
-    if event_id > _MAX_EVENT_ID:
-        raise invalid
-    return event_id
+    return key
 
 
-def check_page_size(first: int) -> int:
-    """``first`` when it is between 1 and ``MAX_PAGE_SIZE``; ``InvalidInput("first")`` otherwise."""
-    if not 1 <= first <= MAX_PAGE_SIZE:
-        raise InvalidInput("first", f"Ask for between 1 and {MAX_PAGE_SIZE} events.")
-    return first
+def check_page_size(size: int, field: str = "first") -> int:
+    """``size`` when it is between 1 and ``MAX_PAGE_SIZE``; ``InvalidInput(field)`` otherwise."""
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise InvalidInput(field, f"Ask for between 1 and {MAX_PAGE_SIZE} events.")
+    return size
 
 
-async def list_security_events(account_id: int, *, first: int, after: str | None) -> EventPage:
-    """The account's events newest first (in insertion order), ``first`` of them after the cursor ``after``."""
-    size = check_page_size(first)
+async def _position(account_id: int, cursor: str, field: str) -> int:
+    """Where the account's event named by ``cursor`` stands in its log; another account's cursor is no cursor."""
+    key = decode_cursor(cursor, field)
+    found = await SecurityEvent.filter(account_id=account_id, public_id=key).only("id").first()
+    if found is None:
+        raise InvalidInput(field, "This cursor names no event of this log (it may have been pruned).")
+    return int(found.id)
+
+
+async def list_security_events(
+    account_id: int, *, first: int | None, after: str | None, last: int | None = None, before: str | None = None
+) -> EventPage:
+    """The account's events newest first: ``first`` of them after ``after``, or the ``last`` ones before ``before``.
+
+    The page is the events strictly between the two cursors; a cursor is validated against this account's log.
+    """
+    if first is not None and last is not None:
+        raise InvalidInput("last", "Ask for first or last, not both.")
     query = SecurityEvent.filter(account_id=account_id)
     if after is not None:
-        query = query.filter(id__lt=decode_cursor(after))
-    rows = await query.order_by("-id").limit(size + 1)
-    return EventPage(rows[:size], len(rows) > size)
+        query = query.filter(id__lt=await _position(account_id, after, "after"))
+    if before is not None:
+        query = query.filter(id__gt=await _position(account_id, before, "before"))
+    if last is None:
+        size = check_page_size(DEFAULT_PAGE_SIZE if first is None else first)
+        rows = await query.order_by("-id").limit(size + 1)
+        # The validated `after` cursor is itself an event before this page, hence hasPreviousPage.
+        return EventPage(rows[:size], has_next_page=len(rows) > size, has_previous_page=after is not None)
+    size = check_page_size(last, "last")
+    rows = await query.order_by("id").limit(size + 1)
+    return EventPage(rows[:size][::-1], has_next_page=before is not None, has_previous_page=len(rows) > size)
 
 
 async def prune_security_events(*, clock: Clock, retention_days: int) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -10,6 +12,8 @@ class Account(Model):
     """A person who can sign in. ``email`` is stored trimmed and lower-cased, hence unique as compared."""
 
     id = fields.BigIntField(primary_key=True)
+    # The key of the account's global id: random, so ids reveal neither how many accounts exist nor their order.
+    public_id = fields.UUIDField(unique=True, default=uuid.uuid4)
     email = fields.CharField(max_length=254, unique=True)
     password_hash = fields.CharField(max_length=255)
     password_changed_at = fields.DatetimeField()

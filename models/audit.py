@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -43,6 +44,8 @@ class SecurityEvent(Model):
     """
 
     id = fields.BigIntField(primary_key=True)
+    # The key of the event's global id and cursor; the integer id orders the log but never leaves the server.
+    public_id = fields.UUIDField(unique=True, default=uuid.uuid4)
     account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
         "models.Account", related_name="security_events", on_delete=fields.CASCADE
     )

@@ -16,16 +16,25 @@ from schema.types import SecurityEventConnection
 async def security_events(
     info: strawberry.Info[Context, None],
     first: Annotated[
-        int, strawberry.argument(description=f"How many events, 1 to {MAX_PAGE_SIZE}; {DEFAULT_PAGE_SIZE} by default.")
-    ] = DEFAULT_PAGE_SIZE,
+        int | None,
+        strawberry.argument(
+            description=f"How many events, 1 to {MAX_PAGE_SIZE}; {DEFAULT_PAGE_SIZE} without first or last."
+        ),
+    ] = None,
     after: Annotated[
         str | None, strawberry.argument(description="The endCursor of the previous page, for older events.")
     ] = None,
+    last: Annotated[
+        int | None, strawberry.argument(description=f"How many events just before `before`, 1 to {MAX_PAGE_SIZE}.")
+    ] = None,
+    before: Annotated[
+        str | None, strawberry.argument(description="The startCursor of the next page, for newer events.")
+    ] = None,
 ) -> SecurityEventConnection:
-    """Own security events, newest first; a bad `first` or `after` is a top-level INVALID_INPUT error."""
+    """Own security events, newest first; a bad size or cursor is a top-level INVALID_INPUT error."""
     viewer = await info.context.require_viewer()
     try:
-        page = await list_security_events(viewer.account_id, first=first, after=after)
+        page = await list_security_events(viewer.account_id, first=first, after=after, last=last, before=before)
     except InvalidInput as exc:
         raise InvalidArgument(exc.field, exc.message) from None
-    return SecurityEventConnection.from_page(page.events, has_next_page=page.has_next_page)
+    return SecurityEventConnection.from_page(page)

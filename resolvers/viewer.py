@@ -43,7 +43,7 @@ async def watch_active_sessions(info: strawberry.Info[Context, None]) -> AsyncGe
     ctx = info.context
     viewer = await ctx.require_viewer()
     policy = ctx.services.session_policy
-    mine = strawberry.ID(str(viewer.current_session_id)) if viewer.current_session_id is not None else None
+    mine = str(viewer.current_session_id) if viewer.current_session_id is not None else None
     sent: list[Session] | None = None
     with metrics.SUBSCRIPTIONS.track_inprogress():
         async with ctx.services.feeds.watch(viewer.account_id, holder=ctx.live_socket) as snapshots:
@@ -58,7 +58,7 @@ async def watch_active_sessions(info: strawberry.Info[Context, None]) -> AsyncGe
                 seen_from = snapshot.memo.get(("views", mine))
                 if seen_from is None:
                     seen_from = snapshot.memo[("views", mine)] = SharedPayload(
-                        replace(view, current=view.id == mine) for view in views
+                        replace(view, current=view.key == mine) for view in views
                     )
                 yield seen_from
 

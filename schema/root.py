@@ -36,6 +36,7 @@ from resolvers import (
     verify_two_factor,
     viewer,
 )
+from resolvers import nodes as global_ids
 from schema.cost import DocumentCost, DocumentLimits, bounded_overlap_rule
 from schema.cost_budget import ParseBudget
 from schema.errors import ERROR_TYPES
@@ -60,6 +61,12 @@ class Query:
     )
     api_keys = strawberry.field(
         resolver=api_keys.api_keys, description="Own API keys that are not revoked, newest first; never the keys."
+    )
+    node = strawberry.field(
+        resolver=global_ids.node, description="One of the viewer's own objects by global id; null for anything else."
+    )
+    nodes = strawberry.field(
+        resolver=global_ids.nodes, description="The viewer's own objects by global ids; null in place of anything else."
     )
 
 

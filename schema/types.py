@@ -7,7 +7,7 @@ from enum import Enum
 
 import strawberry
 
-from auth.audit import encode_cursor
+from auth.audit import EventPage, encode_cursor
 from auth.network import mask_ip
 from auth.passwords import PasswordPolicy as PasswordRules
 from auth.sessions import SessionPolicy
@@ -18,12 +18,24 @@ from models import ClientKind as ClientKindRow
 from models import SecurityEvent as SecurityEventRow
 from models import SecurityEventType as SecurityEventTypeRow
 from models import Session as SessionRow
+from schema.ids import global_id
 
 
 @strawberry.enum(description="The kind of client a session belongs to; it decides the idle timeout.")
 class ClientKind(Enum):
     WEB = strawberry.enum_value("WEB", description="A browser; the token lives in an HttpOnly cookie.")
     MOBILE = strawberry.enum_value("MOBILE", description="A mobile app; the token is sent as a Bearer header.")
+
+
+@strawberry.interface(
+    description=("An object with a globally unique id (Relay global object identification); refetch it with node(id).")
+)
+class Node:
+    # A plain field, computed with the object: a per-object id resolver would cost CPU on every list and
+    # break the shared subscription payloads, whose fields must not resolve per socket (schema.sharing).
+    id: strawberry.ID = strawberry.field(
+        description="Opaque global id: the type and a random key, never a count; store it, do not parse it."
+    )
 
 
 @strawberry.type(description="Browser and operating system, parsed from the User-Agent.")
@@ -33,8 +45,9 @@ class Device:
 
 
 @strawberry.type(description="The signed-in person's account.")
-class Account:
-    id: strawberry.ID = strawberry.field(description="Stable identifier.")
+class Account(Node):
+    # The table's counter stays on the server; the global id is keyed by the random public_id.
+    row_id: strawberry.Private[int]
     email: str = strawberry.field(description="Email address, lower-cased.")
     two_factor_enabled: bool = strawberry.field(description="Whether every sign-in asks for a TOTP code.")
     password_changed_at: datetime = strawberry.field(description="When the password was last set (UTC).")
@@ -44,13 +57,14 @@ class Account:
     @strawberry.field(description="Unused backup codes (0 when 2FA is off).")  # type: ignore[untyped-decorator]
     async def backup_codes_remaining(self) -> int:
         # Counted only when asked for, so no caller has to remember to load it.
-        return await count_backup_codes(int(self.id)) if self.two_factor_enabled else 0
+        return await count_backup_codes(self.row_id) if self.two_factor_enabled else 0
 
     @classmethod
     def from_row(cls, row: AccountRow) -> Account:
         """The API view of an account row."""
         return cls(
-            id=strawberry.ID(str(row.id)),
+            id=strawberry.ID(global_id("Account", row.public_id)),
+            row_id=row.id,
             email=row.email,
             two_factor_enabled=row.totp_enabled_at is not None,
             password_changed_at=row.password_changed_at,
@@ -59,8 +73,9 @@ class Account:
 
 
 @strawberry.type(description="A device signed in to the account.")
-class Session:
-    id: strawberry.ID = strawberry.field(description="Identifier to revoke it with; not a credential.")
+class Session(Node):
+    # The session's own random id, which the global id wraps; compared to mark the current session.
+    key: strawberry.Private[str]
     client: ClientKind = strawberry.field(description="Web or mobile; decides the idle timeout.")
     device: Device = strawberry.field(description="Browser and operating system.")
     location: str | None = strawberry.field(description='Approximate place from the IP ("Berlin, Germany").')
@@ -74,7 +89,8 @@ class Session:
     def from_row(cls, row: SessionRow, *, current_id: object, policy: SessionPolicy) -> Session:
         """The API view of a session row, seen from the session ``current_id``."""
         return cls(
-            id=strawberry.ID(str(row.id)),
+            id=strawberry.ID(global_id("Session", row.id)),
+            key=str(row.id),
             client=ClientKind(ClientKindRow(row.client).value),
             device=Device(browser=row.browser, os=row.os),
             location=row.location,
@@ -115,17 +131,25 @@ class TwoFactorRequired:
 
 @strawberry.type(description="The current session ended.")
 class SignedOut:
-    session_id: strawberry.ID = strawberry.field(description="The session that ended.")
+    session_id: strawberry.ID = strawberry.field(description="The global id of the session that ended.")
 
 
 @strawberry.type(description="The session was ended; its token is refused and its sockets closed.")
 class SessionRevoked:
-    id: strawberry.ID = strawberry.field(description="The session that ended.")
+    id: strawberry.ID = strawberry.field(
+        description="The global id of the session that ended.", deprecation_reason="Use session { id }."
+    )
+    session: Session = strawberry.field(
+        description="The ended session as it was last seen: remove it from cached session lists."
+    )
 
 
 @strawberry.type(description="Several sessions were ended.")
 class SessionsRevoked:
     count: int = strawberry.field(description="How many sessions this call ended.")
+    sessions: list[Session] = strawberry.field(
+        description="The sessions this call ended, as last seen: remove them from cached session lists."
+    )
 
 
 @strawberry.type(description="The password was changed.")
@@ -197,59 +221,73 @@ class SecurityEventType(Enum):
 
 
 @strawberry.type(description="One entry of the account's security audit log; never holds a secret.")
-class SecurityEvent:
-    id: strawberry.ID = strawberry.field(description="Stable identifier.")
+class SecurityEvent(Node):
     type: SecurityEventType = strawberry.field(description="What happened.")
     occurred_at: datetime = strawberry.field(description="When it happened (UTC).")
     ip_address: str | None = strawberry.field(description="IP address of whoever acted, partially masked.")
     device: Device = strawberry.field(description="Browser and operating system of whoever acted.")
     location: str | None = strawberry.field(description="Approximate place of the IP; null when unknown.")
     session_id: strawberry.ID | None = strawberry.field(
-        description="The session the event is about (opened, ended, or the one that made the change); null if none."
+        description=(
+            "The global id of the session the event is about (opened, ended, or the one that made the change);"
+            " null if none."
+        )
     )
 
     @classmethod
     def from_row(cls, row: SecurityEventRow) -> SecurityEvent:
         """The API view of an audit row."""
         return cls(
-            id=strawberry.ID(str(row.id)),
+            id=strawberry.ID(global_id("SecurityEvent", row.public_id)),
             type=SecurityEventType(SecurityEventTypeRow(row.type).value),
             occurred_at=row.occurred_at,
             ip_address=row.ip_address,
             device=Device(browser=row.browser, os=row.os),
             location=row.location,
-            session_id=strawberry.ID(str(row.session_id)) if row.session_id else None,
+            session_id=strawberry.ID(global_id("Session", row.session_id)) if row.session_id else None,
         )
 
 
 @strawberry.type(description="One event of a page, with the cursor to continue after it.")
 class SecurityEventEdge:
-    cursor: str = strawberry.field(description="Opaque position of this event; pass it as `after` for older events.")
+    cursor: str = strawberry.field(
+        description="Opaque position of this event: `after` it come older events, `before` it newer ones."
+    )
     node: SecurityEvent = strawberry.field(description="The event.")
 
 
 @strawberry.type(description="Where a page of a connection ends.")
 class PageInfo:
     has_next_page: bool = strawberry.field(description="Whether older entries follow this page.")
+    has_previous_page: bool = strawberry.field(description="Whether newer entries precede this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first edge of this page; null when empty.")
     end_cursor: str | None = strawberry.field(description="Cursor of the last edge of this page; null when empty.")
 
 
 @strawberry.type(description="A page of the security audit log, newest first (Relay connection).")
 class SecurityEventConnection:
     edges: list[SecurityEventEdge] = strawberry.field(description="The events of this page, newest first.")
+    nodes: list[SecurityEvent] = strawberry.field(description="The same events without their cursors.")
     page_info: PageInfo = strawberry.field(description="Whether more events follow, and where to continue.")
 
     @classmethod
-    def from_page(cls, rows: list[SecurityEventRow], *, has_next_page: bool) -> SecurityEventConnection:
+    def from_page(cls, page: EventPage) -> SecurityEventConnection:
         """The connection of one page of rows."""
-        edges = [SecurityEventEdge(cursor=encode_cursor(row.id), node=SecurityEvent.from_row(row)) for row in rows]
-        end_cursor = edges[-1].cursor if edges else None
-        return cls(edges=edges, page_info=PageInfo(has_next_page=has_next_page, end_cursor=end_cursor))
+        edges = [
+            SecurityEventEdge(cursor=encode_cursor(row.public_id), node=SecurityEvent.from_row(row))
+            for row in page.events
+        ]
+        info = PageInfo(
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        )
+        return cls(edges=edges, nodes=[edge.node for edge in edges], page_info=info)
 
 
 @strawberry.type(description="A read-only credential for scripts and dashboards; the key itself is never shown again.")
-class ApiKey:
-    id: strawberry.ID = strawberry.field(description="Identifier to revoke it with; not a credential.")
+class ApiKey(Node):
     name: str = strawberry.field(description="What the key is for, as its owner named it.")
     prefix: str = strawberry.field(description='The first characters of the key ("wk_" and 8 more), to recognise it.')
     created_at: datetime = strawberry.field(description="When the key was created (UTC).")
@@ -264,7 +302,7 @@ class ApiKey:
     def from_row(cls, row: ApiKeyRow) -> ApiKey:
         """The API view of a key row (never its hash)."""
         return cls(
-            id=strawberry.ID(str(row.id)),
+            id=strawberry.ID(global_id("ApiKey", row.id)),
             name=row.name,
             prefix=row.prefix,
             created_at=row.created_at,
@@ -283,4 +321,7 @@ class ApiKeyCreated:
 
 @strawberry.type(description="The API key was revoked: it is refused from now on and its sockets are closed.")
 class ApiKeyRevoked:
-    id: strawberry.ID = strawberry.field(description="The key that was revoked.")
+    id: strawberry.ID = strawberry.field(
+        description="The global id of the key that was revoked.", deprecation_reason="Use apiKey { id }."
+    )
+    api_key: ApiKey = strawberry.field(description="The revoked key as it was last seen: remove it from cached lists.")

@@ -17,7 +17,7 @@ from graphql import (
 from auth.clock import FrozenClock
 from models import ApiKey, Session
 from schema import schema
-from tests.support.actors import PASSWORD, ApiKeyClient, User, create_api_key, key_client
+from tests.support.actors import PASSWORD, ApiKeyClient, User, create_api_key, key_client, node_key
 from tests.support.graphql import (
     ACTIVE_SESSIONS,
     ME,
@@ -55,7 +55,7 @@ async def test_a_key_is_shown_once_and_stored_only_as_a_hash(user: User, clock: 
         "lastUsedAt": None,
         "expiresAt": None,
     }
-    row = await ApiKey.get(id=created["apiKey"]["id"])
+    row = await ApiKey.get(id=node_key(created["apiKey"]["id"]))
     assert row.key_hash == hashlib.sha256(secret.encode()).hexdigest()
     stored = await _every_text_value()
     assert all(secret[3:] not in value for value in stored)
@@ -276,7 +276,7 @@ async def test_last_use_is_written_at_most_once_a_minute(
     user: User, api_key_client: ApiKeyClient, clock: FrozenClock
 ) -> None:
     created, key = api_key_client.created, api_key_client.client
-    key_id = created["apiKey"]["id"]
+    key_id = node_key(created["apiKey"]["id"])
     start = clock.now()
     await key.data(ME)
     assert (await ApiKey.get(id=key_id)).last_used_at == start

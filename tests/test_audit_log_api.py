@@ -10,8 +10,8 @@ import pytest
 from tortoise.connection import get_connection
 
 from auth.clock import FrozenClock
-from models import SecurityEvent
-from tests.support.actors import PASSWORD, User, enable, sign_up_user, start_setup, totp
+from models import Account, SecurityEvent
+from tests.support.actors import PASSWORD, User, enable, node_key, sign_up_user, start_setup, totp
 from tests.support.graphql import (
     ACTIVE_SESSIONS,
     IPHONE_UA,
@@ -38,7 +38,7 @@ EVENTS = """
 query Events($first: Int, $after: String) {
   securityEvents(first: $first, after: $after) {
     edges { cursor node { id type occurredAt ipAddress device { browser os } location sessionId } }
-    pageInfo { hasNextPage endCursor }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
   }
 }"""
 
@@ -56,7 +56,9 @@ async def types(client: GraphQLClient) -> list[str]:
 
 
 async def stored_types(account_id: str) -> list[str]:
-    return [row.type for row in await SecurityEvent.filter(account_id=int(account_id)).order_by("id")]
+    """The types of the account's stored events, oldest first; ``account_id`` is its global id."""
+    account = await Account.get(public_id=node_key(account_id))
+    return [row.type for row in await SecurityEvent.filter(account_id=account.id).order_by("id")]
 
 
 async def sign_in(make_client, user: User, password: str = PASSWORD, kind: str = "WEB", **headers: str):
@@ -91,9 +93,14 @@ async def test_sign_up_and_sign_in_are_recorded_with_time_masked_ip_device_and_s
     assert newest["ipAddress"] == "81.2.69.xxx"
     assert newest["device"] == {"browser": "Mobile Safari 18", "os": "iOS 18"}
     assert newest["location"] == listed[payload["session"]["id"]]["location"] == "United Kingdom"
-    stored = await SecurityEvent.get(id=int(newest["id"]))
+    stored = await SecurityEvent.get(public_id=node_key(newest["id"]))
     assert stored.ip_address == "81.2.69.xxx"  # stored masked, not only shown masked
-    assert page["pageInfo"] == {"hasNextPage": False, "endCursor": page["edges"][-1]["cursor"]}
+    assert page["pageInfo"] == {
+        "hasNextPage": False,
+        "hasPreviousPage": False,
+        "startCursor": page["edges"][0]["cursor"],
+        "endCursor": page["edges"][-1]["cursor"],
+    }
 
 
 async def test_session_endings_are_recorded_once_each(user: User, make_client, clock: FrozenClock) -> None:
@@ -138,12 +145,12 @@ async def test_expiry_is_recorded_by_the_request_or_the_sweep_whichever_comes_fi
     assert (await user.browser.data(ME))["me"] is None
     assert await app.state.services.sweep_once() == 0
     expired = await SecurityEvent.filter(type="SESSION_EXPIRED")
-    assert [(str(e.session_id), e.browser) for e in expired] == [(user.session_id, "Chrome 131")]
+    assert [(str(e.session_id), e.browser) for e in expired] == [(user.session_key, "Chrome 131")]
     clock.advance(30 * DAY)
     assert await app.state.services.sweep_once() == 1  # nobody used the phone: the sweep ends it
     assert await app.state.services.sweep_once() == 0
     expired = await SecurityEvent.filter(type="SESSION_EXPIRED").order_by("id")
-    assert [str(e.session_id) for e in expired] == [user.session_id, phone_in["session"]["id"]]
+    assert [str(e.session_id) for e in expired] == [user.session_key, node_key(phone_in["session"]["id"])]
     assert (await phone.data(ME))["me"] is None
     assert await SecurityEvent.filter(type="SESSION_EXPIRED").count() == 2
 
@@ -269,9 +276,10 @@ async def test_nobody_sees_another_persons_events(user: User, other_user: User) 
     theirs = await events(other_user.browser)
     assert [e["node"]["sessionId"] for e in mine["edges"]] == [user.session_id]
     assert [e["node"]["sessionId"] for e in theirs["edges"]] == [other_user.session_id]
-    # A cursor is only a position: used by someone else it shows that person's own older events.
-    later = await events(other_user.browser, after=base64.urlsafe_b64encode(b"SecurityEvent:999999").decode())
-    assert [e["node"]["sessionId"] for e in later["edges"]] == [other_user.session_id]
+    # A cursor names an event of one log: in another person's log it is no cursor, as an unknown one is.
+    foreign = await other_user.browser.execute(EVENTS, {"first": 5, "after": mine["edges"][0]["cursor"]})
+    assert foreign["data"] is None and error_codes(foreign) == ["INVALID_INPUT"]
+    assert foreign["errors"][0]["extensions"]["field"] == "after"
 
 
 async def test_the_log_needs_a_session(anonymous: GraphQLClient) -> None:
@@ -283,20 +291,22 @@ async def test_pages_walk_the_log_newest_first(user: User, make_client, clock: F
     for _ in range(24):
         clock.advance(1)
         await sign_in(make_client, user, kind="MOBILE")
-    everything = await SecurityEvent.filter(account_id=int(user.id)).order_by("-id").values_list("id", flat=True)
+    account = await Account.get(public_id=node_key(user.id))
+    rows = await SecurityEvent.filter(account_id=account.id).order_by("-id").values_list("public_id", flat=True)
+    everything = [str(key) for key in rows]
     assert len(everything) == 25
     default = await events(user.browser, first=20)
     assert len(default["edges"]) == 20
     by_default = (await user.browser.data("query { securityEvents { edges { cursor } } }"))["securityEvents"]
     assert len(by_default["edges"]) == 20
 
-    seen: list[int] = []
+    seen: list[str] = []
     after = None
     pages = []
     while True:
         page = await events(user.browser, first=7, after=after)
         pages.append(page)
-        seen += [int(edge["node"]["id"]) for edge in page["edges"]]
+        seen += [node_key(edge["node"]["id"]) for edge in page["edges"]]
         assert page["pageInfo"]["endCursor"] == page["edges"][-1]["cursor"]
         if not page["pageInfo"]["hasNextPage"]:
             break
@@ -306,7 +316,10 @@ async def test_pages_walk_the_log_newest_first(user: User, make_client, clock: F
     times = [edge["node"]["occurredAt"] for p in pages for edge in p["edges"]]
     assert times == sorted(times, reverse=True)
     past_the_end = await events(user.browser, first=5, after=pages[-1]["pageInfo"]["endCursor"])
-    assert past_the_end == {"edges": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}
+    assert past_the_end == {
+        "edges": [],
+        "pageInfo": {"hasNextPage": False, "hasPreviousPage": True, "startCursor": None, "endCursor": None},
+    }
     exact = await events(user.browser, first=25)
     assert exact["pageInfo"]["hasNextPage"] is False and len(exact["edges"]) == 25
 
@@ -340,6 +353,9 @@ async def test_the_largest_page_is_100(user: User) -> None:
         base64.urlsafe_b64encode(f"SecurityEvent:{2**63}".encode()).decode(),
         base64.urlsafe_b64encode(b"SecurityEvent:" + b"9" * 19).decode(),
         base64.urlsafe_b64encode(b"\xff\xfe").decode(),
+        base64.urlsafe_b64encode(b"SecurityEventCursor:not-a-uuid").decode(),
+        base64.urlsafe_b64encode(b"SecurityEventCursor:{00000000-0000-0000-0000-000000000000}").decode(),
+        base64.urlsafe_b64encode(b"SecurityEventCursor:00000000-0000-0000-0000-000000000000").decode().rstrip("="),
     ],
 )
 async def test_a_garbage_cursor_is_a_clear_error(user: User, cursor: str) -> None:
@@ -350,9 +366,11 @@ async def test_a_garbage_cursor_is_a_clear_error(user: User, cursor: str) -> Non
     assert body["errors"][0]["message"] == "This is not a cursor from securityEvents."
 
 
-async def test_the_largest_event_id_is_a_valid_cursor(user: User) -> None:
-    largest = base64.urlsafe_b64encode(f"SecurityEvent:{2**63 - 1}".encode()).decode()
-    assert [e["node"]["type"] for e in (await events(user.browser, first=5, after=largest))["edges"]] == ["SIGN_UP"]
+async def test_a_well_formed_cursor_of_no_event_is_refused(user: User) -> None:
+    unknown = base64.urlsafe_b64encode(b"SecurityEventCursor:00000000-0000-4000-8000-000000000000").decode()
+    body = await user.browser.execute(EVENTS, {"first": 5, "after": unknown})
+    assert body["data"] is None and error_codes(body) == ["INVALID_INPUT"]
+    assert body["errors"][0]["extensions"]["field"] == "after"
 
 
 async def test_the_sweep_prunes_events_past_the_retention(app, user: User, make_client, clock: FrozenClock) -> None:

@@ -138,13 +138,13 @@ async def test_a_mobile_user_agent_does_not_give_a_web_session_thirty_days(user:
 
 
 async def test_last_activity_is_written_at_most_once_a_minute(user: User, clock: FrozenClock) -> None:
-    created = (await Session.get(id=user.session_id)).last_active_at
+    created = (await Session.get(id=user.session_key)).last_active_at
     clock.advance(59)
     await user.browser.data(ME)
-    assert (await Session.get(id=user.session_id)).last_active_at == created
+    assert (await Session.get(id=user.session_key)).last_active_at == created
     clock.advance(1)
     await asyncio.gather(*(user.browser.data(ME) for _ in range(5)))
-    after = (await Session.get(id=user.session_id)).last_active_at
+    after = (await Session.get(id=user.session_key)).last_active_at
     assert after == clock.now()
     listed = (await user.browser.data(ACTIVE_SESSIONS))["activeSessions"][0]
     assert listed["lastActiveAt"] == clock.now().isoformat()
@@ -163,7 +163,7 @@ async def test_the_sweep_ends_idle_sessions_nobody_uses(app, user: User, make_cl
     services = app.state.services
     assert await services.sweep_once() == 1
     assert await services.sweep_once() == 0
-    ended = await Session.get(id=user.session_id)
+    ended = await Session.get(id=user.session_key)
     assert ended.ended_at == clock.now()
     assert ended.end_reason == "EXPIRED"
 

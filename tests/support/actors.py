@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -40,6 +41,12 @@ mutation Create($input: CreateApiKeyInput!) {
   }
 }"""
 
+
+def node_key(global_id: str) -> str:
+    """The random key inside a global id ("<Type>:<key>" in base64), for tests that look rows up directly."""
+    return base64.b64decode(global_id).decode().split(":", 1)[1]
+
+
 # The waits the brute-force ladder asks for after each wrong password; the sixth wrong one locks.
 LOCKOUT_DELAYS = (1, 2, 4, 8, 16, 0)
 
@@ -53,6 +60,11 @@ class User:
     id: str
     browser: GraphQLClient
     session_id: str
+
+    @property
+    def session_key(self) -> str:
+        """The session's own id in the database (``session_id`` is its global id)."""
+        return node_key(self.session_id)
 
 
 @dataclass

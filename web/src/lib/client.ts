@@ -1,9 +1,8 @@
 import { cacheExchange } from "@urql/exchange-graphcache";
-import { relayPagination } from "@urql/exchange-graphcache/extras";
 import { createClient as createSocketClient, type Client as SocketClient } from "graphql-ws";
 import { Client, fetchExchange, mapExchange, subscriptionExchange } from "urql";
 
-import schema from "./gql/introspection";
+import { cacheOptions } from "./cache";
 import { endReason, mayReconnect, SESSION_ENDED_CLOSE, type EndReason } from "./session-ended";
 
 /** What the page needs from the GraphQL client it talks through. */
@@ -17,9 +16,6 @@ function isCloseEvent(value: unknown): value is CloseEvent {
 }
 
 const socketUrl = (): string => `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/graphql`;
-
-// Types without an id are embedded in their parent instead of being normalised.
-const embedded = () => null;
 
 /**
  * A fresh client (cache and socket) for one signed-in period: `onSessionEnded` is called once when the
@@ -59,33 +55,7 @@ export function connect(onSessionEnded: (reason: EndReason) => void): Connection
           }
         },
       }),
-      cacheExchange({
-        schema,
-        keys: {
-          Device: embedded,
-          PageInfo: embedded,
-          PasswordPolicy: embedded,
-          SecurityEventConnection: embedded,
-          SecurityEventEdge: embedded,
-        },
-        resolvers: { Query: { securityEvents: relayPagination() } },
-        updates: {
-          Subscription: {
-            activeSessions(result, _args, cache) {
-              // The live list is the one the page shows: link it where the query reads it.
-              cache.link("Query", "activeSessions", result.activeSessions as never);
-            },
-          },
-          Mutation: {
-            createApiKey(_result, _args, cache) {
-              cache.invalidate("Query", "apiKeys");
-            },
-            revokeApiKey(_result, _args, cache) {
-              cache.invalidate("Query", "apiKeys");
-            },
-          },
-        },
-      }),
+      cacheExchange(cacheOptions),
       subscriptionExchange({
         forwardSubscription(request) {
           const input = { ...request, query: request.query ?? "" };

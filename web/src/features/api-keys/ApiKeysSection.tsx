@@ -39,6 +39,11 @@ const RevokeApiKeyMutation = graphql(`
   mutation RevokeApiKey($id: ID!) {
     revokeApiKey(id: $id) {
       __typename
+      ... on ApiKeyRevoked {
+        apiKey {
+          id
+        }
+      }
       ... on Error {
         message
       }

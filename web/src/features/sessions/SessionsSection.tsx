@@ -29,7 +29,7 @@ const ActiveSessionsSubscription = graphql(`
 `);
 
 // The same selection over HTTP: the list is on screen before the socket has opened.
-const ActiveSessionsQuery = graphql(`
+export const ActiveSessionsQuery = graphql(`
   query ActiveSessionsNow {
     activeSessions {
       ...SessionRow
@@ -37,10 +37,15 @@ const ActiveSessionsQuery = graphql(`
   }
 `);
 
-const RevokeSessionMutation = graphql(`
+export const RevokeSessionMutation = graphql(`
   mutation RevokeSession($id: ID!) {
     revokeSession(id: $id) {
       __typename
+      ... on SessionRevoked {
+        session {
+          id
+        }
+      }
       ... on Error {
         message
       }
@@ -48,11 +53,14 @@ const RevokeSessionMutation = graphql(`
   }
 `);
 
-const RevokeAllOtherSessionsMutation = graphql(`
+export const RevokeAllOtherSessionsMutation = graphql(`
   mutation RevokeAllOtherSessions {
     revokeAllOtherSessions {
       ... on SessionsRevoked {
         count
+        sessions {
+          id
+        }
       }
     }
   }
@@ -63,6 +71,9 @@ const SignOutEverywhereMutation = graphql(`
     signOutEverywhere {
       ... on SessionsRevoked {
         count
+        sessions {
+          id
+        }
       }
     }
   }

@@ -18,16 +18,16 @@ type Documents = {
     "\n  mutation SignOut {\n    signOut {\n      __typename\n    }\n  }\n": typeof types.SignOutDocument,
     "\n  query ApiKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      createdAt\n      lastUsedAt\n      expiresAt\n    }\n  }\n": typeof types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on ApiKeyCreated {\n        secret\n        apiKey {\n          id\n          name\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
-    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on ApiKeyRevoked {\n        apiKey {\n          id\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
     "\n  query AccountName {\n    me {\n      id\n      email\n    }\n  }\n": typeof types.AccountNameDocument,
     "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on PasswordChanged {\n        signedOutSessions\n        account {\n          id\n          passwordChangedAt\n        }\n      }\n      ...Refusal\n    }\n  }\n": typeof types.ChangePasswordDocument,
     "\n  query SecurityEvents($first: Int!, $after: String) {\n    securityEvents(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          type\n          occurredAt\n          ipAddress\n          location\n          device {\n            browser\n            os\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.SecurityEventsDocument,
     "\n  fragment SessionRow on Session {\n    id\n    client\n    device {\n      browser\n      os\n    }\n    location\n    ipAddress\n    lastActiveAt\n    current\n  }\n": typeof types.SessionRowFragmentDoc,
     "\n  subscription ActiveSessions {\n    activeSessions {\n      ...SessionRow\n    }\n  }\n": typeof types.ActiveSessionsDocument,
     "\n  query ActiveSessionsNow {\n    activeSessions {\n      ...SessionRow\n    }\n  }\n": typeof types.ActiveSessionsNowDocument,
-    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.RevokeSessionDocument,
-    "\n  mutation RevokeAllOtherSessions {\n    revokeAllOtherSessions {\n      ... on SessionsRevoked {\n        count\n      }\n    }\n  }\n": typeof types.RevokeAllOtherSessionsDocument,
-    "\n  mutation SignOutEverywhere {\n    signOutEverywhere {\n      ... on SessionsRevoked {\n        count\n      }\n    }\n  }\n": typeof types.SignOutEverywhereDocument,
+    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      __typename\n      ... on SessionRevoked {\n        session {\n          id\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.RevokeSessionDocument,
+    "\n  mutation RevokeAllOtherSessions {\n    revokeAllOtherSessions {\n      ... on SessionsRevoked {\n        count\n        sessions {\n          id\n        }\n      }\n    }\n  }\n": typeof types.RevokeAllOtherSessionsDocument,
+    "\n  mutation SignOutEverywhere {\n    signOutEverywhere {\n      ... on SessionsRevoked {\n        count\n        sessions {\n          id\n        }\n      }\n    }\n  }\n": typeof types.SignOutEverywhereDocument,
     "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      __typename\n      ... on TwoFactorRequired {\n        challenge\n      }\n      ...Refusal\n    }\n  }\n": typeof types.SignInDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      __typename\n      ...Refusal\n    }\n  }\n": typeof types.SignUpDocument,
     "\n  mutation VerifyTwoFactor($input: VerifyTwoFactorInput!) {\n    verifyTwoFactor(input: $input) {\n      __typename\n      ...Refusal\n    }\n  }\n": typeof types.VerifyTwoFactorDocument,
@@ -44,16 +44,16 @@ const documents: Documents = {
     "\n  mutation SignOut {\n    signOut {\n      __typename\n    }\n  }\n": types.SignOutDocument,
     "\n  query ApiKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      createdAt\n      lastUsedAt\n      expiresAt\n    }\n  }\n": types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on ApiKeyCreated {\n        secret\n        apiKey {\n          id\n          name\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
-    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.RevokeApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on ApiKeyRevoked {\n        apiKey {\n          id\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.RevokeApiKeyDocument,
     "\n  query AccountName {\n    me {\n      id\n      email\n    }\n  }\n": types.AccountNameDocument,
     "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on PasswordChanged {\n        signedOutSessions\n        account {\n          id\n          passwordChangedAt\n        }\n      }\n      ...Refusal\n    }\n  }\n": types.ChangePasswordDocument,
     "\n  query SecurityEvents($first: Int!, $after: String) {\n    securityEvents(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          type\n          occurredAt\n          ipAddress\n          location\n          device {\n            browser\n            os\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.SecurityEventsDocument,
     "\n  fragment SessionRow on Session {\n    id\n    client\n    device {\n      browser\n      os\n    }\n    location\n    ipAddress\n    lastActiveAt\n    current\n  }\n": types.SessionRowFragmentDoc,
     "\n  subscription ActiveSessions {\n    activeSessions {\n      ...SessionRow\n    }\n  }\n": types.ActiveSessionsDocument,
     "\n  query ActiveSessionsNow {\n    activeSessions {\n      ...SessionRow\n    }\n  }\n": types.ActiveSessionsNowDocument,
-    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.RevokeSessionDocument,
-    "\n  mutation RevokeAllOtherSessions {\n    revokeAllOtherSessions {\n      ... on SessionsRevoked {\n        count\n      }\n    }\n  }\n": types.RevokeAllOtherSessionsDocument,
-    "\n  mutation SignOutEverywhere {\n    signOutEverywhere {\n      ... on SessionsRevoked {\n        count\n      }\n    }\n  }\n": types.SignOutEverywhereDocument,
+    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      __typename\n      ... on SessionRevoked {\n        session {\n          id\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.RevokeSessionDocument,
+    "\n  mutation RevokeAllOtherSessions {\n    revokeAllOtherSessions {\n      ... on SessionsRevoked {\n        count\n        sessions {\n          id\n        }\n      }\n    }\n  }\n": types.RevokeAllOtherSessionsDocument,
+    "\n  mutation SignOutEverywhere {\n    signOutEverywhere {\n      ... on SessionsRevoked {\n        count\n        sessions {\n          id\n        }\n      }\n    }\n  }\n": types.SignOutEverywhereDocument,
     "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      __typename\n      ... on TwoFactorRequired {\n        challenge\n      }\n      ...Refusal\n    }\n  }\n": types.SignInDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      __typename\n      ...Refusal\n    }\n  }\n": types.SignUpDocument,
     "\n  mutation VerifyTwoFactor($input: VerifyTwoFactorInput!) {\n    verifyTwoFactor(input: $input) {\n      __typename\n      ...Refusal\n    }\n  }\n": types.VerifyTwoFactorDocument,
@@ -99,7 +99,7 @@ export function graphql(source: "\n  mutation CreateApiKey($input: CreateApiKeyI
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on ApiKeyRevoked {\n        apiKey {\n          id\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on ApiKeyRevoked {\n        apiKey {\n          id\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -127,15 +127,15 @@ export function graphql(source: "\n  query ActiveSessionsNow {\n    activeSessio
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      __typename\n      ... on SessionRevoked {\n        session {\n          id\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      __typename\n      ... on SessionRevoked {\n        session {\n          id\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation RevokeAllOtherSessions {\n    revokeAllOtherSessions {\n      ... on SessionsRevoked {\n        count\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeAllOtherSessions {\n    revokeAllOtherSessions {\n      ... on SessionsRevoked {\n        count\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation RevokeAllOtherSessions {\n    revokeAllOtherSessions {\n      ... on SessionsRevoked {\n        count\n        sessions {\n          id\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeAllOtherSessions {\n    revokeAllOtherSessions {\n      ... on SessionsRevoked {\n        count\n        sessions {\n          id\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation SignOutEverywhere {\n    signOutEverywhere {\n      ... on SessionsRevoked {\n        count\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignOutEverywhere {\n    signOutEverywhere {\n      ... on SessionsRevoked {\n        count\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation SignOutEverywhere {\n    signOutEverywhere {\n      ... on SessionsRevoked {\n        count\n        sessions {\n          id\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignOutEverywhere {\n    signOutEverywhere {\n      ... on SessionsRevoked {\n        count\n        sessions {\n          id\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
