@@ -21,7 +21,7 @@ import redis
 
 from tests.support.redis_server import RedisServer, RedisServerError
 from tests.support.server import free_port
-from workestra import events
+from workestra import redis_pubsub
 from workestra.events import BusReset, EventBus, EventBusUnavailable, Subscription
 from workestra.feeds import SessionAnnouncer, account_topic
 
@@ -123,9 +123,9 @@ async def wait_until(predicate: Callable[[], bool | Awaitable[bool]], what: str,
 @pytest.fixture
 def fast_keepalive(monkeypatch: pytest.MonkeyPatch) -> None:
     """Shrink the pub/sub keepalive so a silent connection is noticed in under a second."""
-    monkeypatch.setattr(events, "_PUBSUB_POLL_INTERVAL", 0.1)
-    monkeypatch.setattr(events, "_KEEPALIVE_IDLE", 0.3)
-    monkeypatch.setattr(events, "_KEEPALIVE_TIMEOUT", 0.5)
+    monkeypatch.setattr(redis_pubsub, "_PUBSUB_POLL_INTERVAL", 0.1)
+    monkeypatch.setattr(redis_pubsub, "_KEEPALIVE_IDLE", 0.3)
+    monkeypatch.setattr(redis_pubsub, "_KEEPALIVE_TIMEOUT", 0.5)
 
 
 # -- behaviour on every backend ----------------------------------------------------

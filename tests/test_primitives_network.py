@@ -6,9 +6,13 @@ import ipaddress
 from pathlib import Path
 
 import pytest
+from asgi_lifespan import LifespanManager
 
 from auth.location import LocationResolver, country_name
 from auth.network import client_ip, ip_limit_key, mask_ip, parse_ip, parse_trusted_proxies
+from tests.support.databases import Backend
+from tests.support.settings import test_settings
+from workestra.app import create_app
 
 LONG = "1" * 10_000
 
@@ -427,3 +431,12 @@ def test_ipv4_only_database_does_not_raise_on_ipv6(tmp_path: Path) -> None:
 def test_missing_database_fails_at_construction(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         LocationResolver(str(tmp_path / "missing.mmdb"))
+
+
+async def test_the_app_closes_its_geoip_database_at_shutdown(city_mmdb: Path, clean_backend: Backend) -> None:
+    app = create_app(test_settings(clean_backend, geoip_database=str(city_mmdb)))
+    async with LifespanManager(app):
+        locations = app.state.services.locations
+        assert locations.lookup("193.99.144.80") == "Hanover, Germany"
+    # Closed: the City database no longer answers (an address not yet cached), the offline country table does.
+    assert locations.lookup("193.99.144.81") == "Germany"

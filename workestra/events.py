@@ -1,51 +1,17 @@
 """Process-wide event bus: one backend subscription, in-process fan-out by topic.
 
-Every process holds exactly one subscription on one broadcaster channel
-(default ``"workestra"``).  Messages travel on that channel as a small JSON
-envelope ``{"t": topic, "m": message}`` and are routed here to local
-subscribers by topic (e.g. ``"user:42"``).  Messages are short strings (ids
-only); receivers reload state from the database.
+Each process subscribes once to one broadcaster channel (default ``"workestra"``). Messages travel on it
+as a JSON envelope ``{"t": topic, "m": message}`` and are routed to local subscribers by topic (e.g.
+``"account:42"``). Messages carry ids only; receivers reload state from the database.
 
-Why not ``broadcaster.Broadcast`` itself
-----------------------------------------
-broadcaster 0.3.1 has three problems for us (see the team notes on
-broadcaster): ``Broadcast._listener`` dies silently and leaves subscribers
-waiting forever (#144); two concurrent *first* ``subscribe()`` calls race and
-one subscriber never receives; and each subscriber queue is unbounded.  We
-therefore keep broadcaster's backend abstraction (``BroadcastBackend``) but
-drive the backend ourselves: a single supervised task awaits
-``backend.next_published()`` directly, so any backend exception surfaces in
-*our* task instead of in a hidden one, and fan-out goes through bounded
-per-subscriber queues that are registered without awaiting anything.
+broadcaster's ``Broadcast`` is not used: its listener can die silently and leave subscribers waiting
+(#144), concurrent first subscribes race, and its queues are unbounded. The bus drives a
+``BroadcastBackend`` from one supervised task instead; a failed listener is logged, the backend rebuilt
+with back-off, and every subscriber handed a :class:`BusReset` once the new subscription is confirmed.
 
-Redis supervision choice
-------------------------
-broadcaster's ``RedisBackend`` runs its own ``_pubsub_listener`` task whose
-death is invisible to callers of ``next_published()``, which then wait
-forever.  Supervising that inner task would mean poking at private attributes
-and still racing its internal queue, so instead ``redis://``/``rediss://`` use
-:class:`_RedisPubSubBackend`, a small ``BroadcastBackend`` built on redis-py's
-``redis.asyncio`` pub/sub.  It reads with ``get_message(timeout=...)`` in the
-caller's task (no hidden task), uses a dedicated pub/sub client with zero
-retries so a dropped connection raises instead of being silently re-established
-(a silent reconnect would lose messages without anyone knowing), and sends a
-``PING`` on the pub/sub connection when the line is idle, so a half-open TCP
-connection is detected within seconds rather than never.  When the listener
-fails, the supervisor logs a warning (never payloads), closes the old backend
-best-effort, builds a fresh backend with exponential backoff, re-subscribes,
-and only then hands every local subscriber a :class:`BusReset` so it reloads
-from the database knowing that later events will arrive.
-
-Backends
---------
-* ``memory://`` -- broadcaster's in-process ``MemoryBackend``; one process only.
-* ``redis://`` / ``rediss://`` -- :class:`_RedisPubSubBackend`, supervised and
-  reconnecting as described above.
-* ``postgres://`` / ``postgresql://`` -- broadcaster's ``PostgresBackend``
-  passed through as-is.  It has **no reconnect guarantee**: asyncpg delivers
-  NOTIFY through a callback, so a dropped connection is not noticed by
-  ``next_published()`` and the listener simply stops receiving.  ``pg_notify``
-  payloads are limited to 8000 bytes.
+Backends: ``memory://`` (one process), ``redis://``/``rediss://``
+(:class:`workestra.redis_pubsub.RedisPubSubBackend`, whose failures surface in ``next_published``), and
+``postgres://`` (broadcaster's, as-is: no reconnect guarantee, payloads up to 8000 bytes).
 """
 
 from __future__ import annotations
@@ -54,38 +20,25 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import types
-from collections.abc import Awaitable, Callable
 from typing import Final
 from urllib.parse import urlparse
 
-import redis.asyncio as aioredis
-from broadcaster import BroadcastBackend, Event
-from redis.asyncio.client import PubSub
-from redis.backoff import NoBackoff
+from broadcaster import BroadcastBackend
 from redis.exceptions import RedisError
-from redis.retry import Retry
 
 from workestra import metrics
+from workestra.redis_pubsub import CONNECT_TIMEOUT as _CONNECT_TIMEOUT
+from workestra.redis_pubsub import PUBLISH_TIMEOUT as _PUBLISH_TIMEOUT
+from workestra.redis_pubsub import RedisPubSubBackend
 
 __all__ = ["BusReset", "EventBus", "EventBusUnavailable", "Subscription"]
 
 logger = logging.getLogger("workestra.events")
 
-# A publish is fire-and-forget for the caller's request; waiting longer than
-# this turns a Redis outage into a pile of hung HTTP requests.
-_PUBLISH_TIMEOUT: Final = 2.0
-# Covers backend connect + subscribe confirmation, at startup and on reconnect.
-_CONNECT_TIMEOUT: Final = 5.0
 _CLOSE_TIMEOUT: Final = 2.0
 # /readyz must answer quickly even when Redis is black-holed.
 _PING_TIMEOUT: Final = 1.0
-# Upper bound on how long one pub/sub read blocks, so the keepalive check runs.
-_PUBSUB_POLL_INTERVAL: Final = 1.0
-# Idle time before the pub/sub connection is probed, and how long the probe may take.
-_KEEPALIVE_IDLE: Final = 5.0
-_KEEPALIVE_TIMEOUT: Final = 5.0
 
 _REDIS_SCHEMES: Final = frozenset({"redis", "rediss"})
 _POSTGRES_SCHEMES: Final = frozenset({"postgres", "postgresql"})
@@ -215,140 +168,13 @@ class _SubscriptionContext(contextlib.AbstractAsyncContextManager["Subscription"
         return None
 
 
-class _RedisPubSubBackend(BroadcastBackend):
-    """Redis pub/sub backend whose failures surface in ``next_published()``.
-
-    See the module docstring for why broadcaster's ``RedisBackend`` is not used.
-    """
-
-    def __init__(self, url: str) -> None:
-        # BroadcastBackend.__init__ only raises NotImplementedError, so it is not called.
-        self._url = url
-        self._publisher: aioredis.Redis | None = None
-        self._subscriber: aioredis.Redis | None = None
-        self._pubsub: PubSub | None = None
-        self._channel: str | None = None
-        self._last_traffic = 0.0
-        self._ping_sent_at: float | None = None
-
-    async def connect(self) -> None:
-        """Create the clients and check that Redis answers."""
-        # One retry on the publisher lets a stale pooled connection (left over
-        # from a Redis restart) be replaced transparently.
-        # Named connections let an operator tell, in CLIENT LIST, which process each one belongs to.
-        self._publisher = aioredis.Redis.from_url(
-            self._url,
-            client_name=f"workestra-publish-{os.getpid()}",
-            retry=Retry(NoBackoff(), 1),
-            socket_connect_timeout=_PUBLISH_TIMEOUT,
-            socket_timeout=_PUBLISH_TIMEOUT,
-            socket_keepalive=True,
-        )
-        # Zero retries: redis-py would otherwise reconnect and re-subscribe on
-        # its own, hiding that messages were lost while the link was down.
-        self._subscriber = aioredis.Redis.from_url(
-            self._url,
-            client_name=f"workestra-listen-{os.getpid()}",
-            retry=Retry(NoBackoff(), 0),
-            socket_connect_timeout=_PUBLISH_TIMEOUT,
-            socket_keepalive=True,
-        )
-        self._pubsub = self._subscriber.pubsub()
-        await self._publisher.ping()
-
-    async def disconnect(self) -> None:
-        """Close the pub/sub connection and both clients."""
-        pubsub, self._pubsub = self._pubsub, None
-        subscriber, self._subscriber = self._subscriber, None
-        publisher, self._publisher = self._publisher, None
-        closers: list[Callable[[], Awaitable[None]]] = [
-            resource.aclose for resource in (pubsub, subscriber, publisher) if resource is not None
-        ]
-        errors: list[Exception] = []
-        for close in closers:
-            try:
-                await close()
-            except Exception as exc:  # noqa: BLE001 - close the rest first, report after
-                errors.append(exc)
-        if errors:
-            raise errors[0]
-
-    async def subscribe(self, channel: str) -> None:
-        """Subscribe and wait for the server's confirmation.
-
-        Waiting matters: once this returns, anything published is guaranteed
-        to reach us, which is what makes the post-reconnect BusReset safe.
-        """
-        pubsub = self._require_pubsub()
-        await pubsub.subscribe(channel)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + _CONNECT_TIMEOUT
-        while True:
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise TimeoutError("no SUBSCRIBE confirmation from Redis")
-            message = await pubsub.get_message(timeout=remaining)
-            if message is not None and message["type"] == "subscribe":
-                break
-        self._channel = channel
-        self._last_traffic = loop.time()
-        self._ping_sent_at = None
-
-    async def unsubscribe(self, channel: str) -> None:
-        """Unsubscribe from ``channel``."""
-        await self._require_pubsub().unsubscribe(channel)
-
-    async def publish(self, channel: str, message: str) -> None:
-        """Publish ``message`` on ``channel``."""
-        if self._publisher is None:
-            raise RuntimeError("redis backend is not connected")
-        await self._publisher.publish(channel, message)
-
-    async def ping(self) -> None:
-        """Raise unless Redis answers PING."""
-        if self._publisher is None:
-            raise RuntimeError("redis backend is not connected")
-        await self._publisher.ping()
-
-    async def next_published(self) -> Event:
-        """Return the next message; raise if the connection is lost or silent."""
-        pubsub = self._require_pubsub()
-        loop = asyncio.get_running_loop()
-        while True:
-            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=_PUBSUB_POLL_INTERVAL)
-            now = loop.time()
-            if message is not None:
-                self._last_traffic = now
-                self._ping_sent_at = None
-                if message["type"] == "message":
-                    channel = _to_str(message["channel"])
-                    if channel == self._channel:
-                        return Event(channel=channel, message=_to_str(message["data"]))
-                continue
-            if self._ping_sent_at is not None:
-                if now - self._ping_sent_at > _KEEPALIVE_TIMEOUT:
-                    raise TimeoutError("Redis pub/sub connection stopped answering PING")
-            elif now - self._last_traffic > _KEEPALIVE_IDLE:
-                # A half-open TCP connection never errors on read; a PING whose
-                # PONG never comes is how we notice it.
-                await pubsub.ping()
-                self._ping_sent_at = now
-
-    def _require_pubsub(self) -> PubSub:
-        if self._pubsub is None:
-            raise RuntimeError("redis backend is not connected")
-        return self._pubsub
-
-
-def _to_str(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
-
-
 def _make_backend(url: str) -> BroadcastBackend:
     scheme = urlparse(url).scheme
     if scheme in _REDIS_SCHEMES:
-        return _RedisPubSubBackend(url)
+        return RedisPubSubBackend(url)
     if scheme == "memory":
+        # broadcaster 0.3.1 exports its backends only from private modules; the pinned version and
+        # test_event_bus's memory and PostgreSQL round trips hold this import to what we rely on.
         from broadcaster._backends.memory import MemoryBackend
 
         return MemoryBackend(url)
@@ -512,7 +338,7 @@ class EventBus:
         backend = self._backend
         if not self.healthy or backend is None:
             return False
-        if not isinstance(backend, _RedisPubSubBackend):
+        if not isinstance(backend, RedisPubSubBackend):
             return True
         try:
             await asyncio.wait_for(backend.ping(), _PING_TIMEOUT)

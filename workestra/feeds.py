@@ -255,11 +255,6 @@ class SessionFeeds:
         self._is_live = is_live
         self._feeds: dict[int, _AccountFeed] = {}
 
-    @property
-    def watched_accounts(self) -> int:
-        """How many accounts have a feed on this process (for metrics and leak tests)."""
-        return len(self._feeds)
-
     @contextlib.asynccontextmanager
     async def watch(
         self, account_id: int, *, initial_list: bool = True, holder: CredentialHolder | None = None

@@ -21,8 +21,7 @@ def resolve_secret_key(settings: Settings) -> str:
     """
     if settings.secret_key:
         return settings.secret_key
-    if settings.production:
-        raise SettingsError("SECRET_KEY is required when ENVIRONMENT=production")
+    settings.check_secret_key()
     path = Path(settings.secret_key_file)
     if not path.exists():
         _publish_new_key(path)

@@ -175,6 +175,7 @@ class Services:
             await self.sockets.close()
             await self.feeds.close()
             await self.bus.disconnect()
+            self.locations.close()
 
     async def _stop_mail(self, mailer: asyncio.Task[None]) -> None:
         """Let the mail being sent finish (one SMTP conversation at most), then hand the rest to other processes."""

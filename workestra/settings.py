@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from dotenv import dotenv_values
 
@@ -32,11 +33,23 @@ def _int(name: str, raw: str, *, minimum: int = 0) -> int:
     return value
 
 
+def _masked(value: object) -> object:
+    """``value`` with the password of a URL replaced by ``***`` (other values unchanged)."""
+    if not isinstance(value, str) or "://" not in value:
+        return value
+    parts = urlsplit(value)
+    if parts.password is None:
+        return value
+    netloc = parts.netloc.rpartition("@")
+    user = netloc[0].partition(":")[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[2]}"))
+
+
 def _list(raw: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in raw.split(",") if item.strip())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Settings:
     """Everything the service reads from its environment. Field names map to UPPER_CASE variables."""
 
@@ -138,9 +151,15 @@ class Settings:
         """``__Host-session`` (Secure) in production, plain ``session`` for development over http."""
         return "__Host-session" if self.production else "session"
 
-    def idle_timeout(self, client: str) -> int:
-        """Seconds of inactivity after which a session of this client kind ends."""
-        return self.mobile_idle_timeout if client == "MOBILE" else self.web_idle_timeout
+    def check_secret_key(self) -> None:
+        """Refuse production without SECRET_KEY (also checked where the key is resolved, for unvalidated copies)."""
+        if self.production and not self.secret_key:
+            raise SettingsError("SECRET_KEY is required when ENVIRONMENT=production")
+
+    def __repr__(self) -> str:
+        """The fields, with the password of every URL masked (``repr`` reaches logs and tracebacks)."""
+        shown = (f"{f.name}={_masked(getattr(self, f.name))!r}" for f in fields(self) if f.repr)
+        return f"Settings({', '.join(shown)})"
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with some fields replaced (tests and the CLI)."""
@@ -185,8 +204,7 @@ class Settings:
         """Refuse combinations that are unsafe or cannot work."""
         if self.environment not in {"development", "production", "test"}:
             raise SettingsError("ENVIRONMENT must be development, production or test")
-        if self.production and not self.secret_key:
-            raise SettingsError("SECRET_KEY is required when ENVIRONMENT=production")
+        self.check_secret_key()
         if self.secret_key is not None and len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
             raise SettingsError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters")
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
