@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from models.indexes import LiveRowsIndex
+
 if TYPE_CHECKING:
     from models.account import Account
 
@@ -34,5 +36,9 @@ class ApiKey(Model):
 
     class Meta:
         table = "api_key"
-        # The list shows an account's keys that are not revoked.
-        indexes = (("account_id", "revoked_at"),)
+        indexes = (
+            # The list shows an account's keys that are not revoked.
+            ("account_id", "revoked_at"),
+            # The sweep announces unrevoked keys that expired in the last moments.
+            LiveRowsIndex(fields=("expires_at",), null_column="revoked_at"),
+        )

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from models.indexes import LiveRowsIndex
+
 if TYPE_CHECKING:
     from models.account import Account
 
@@ -50,5 +52,13 @@ class Session(Model):
 
     class Meta:
         table = "session"
-        # Lists and revocations look up a person's live sessions; the sweep scans live sessions by age.
-        indexes = (("account_id", "ended_at"), ("ended_at", "last_active_at"))
+        # Only live rows in the hot indexes: a global index led by ended_at looked like one row per value
+        # to SQLite's statistics and was chosen for one account's list, scanning every live session.
+        indexes = (
+            # Every session of an account (the foreign key, ended sessions).
+            ("account_id", "ended_at"),
+            # One account's live sessions in list order: the list reads its first rows, no sort.
+            LiveRowsIndex(fields=("account_id", "last_active_at", "created_at"), null_column="ended_at"),
+            # The sweep: live sessions of a client kind idle since before a cutoff, oldest first.
+            LiveRowsIndex(fields=("client", "last_active_at"), null_column="ended_at"),
+        )

@@ -23,6 +23,8 @@ class AttemptCounter(Model):
 
     class Meta:
         table = "attempt_counter"
+        # The sweep's prune finds counters whose failures stopped chaining (or were reset) by this.
+        indexes = (("last_failure_at",),)
 
 
 class IpEvent(Model):
@@ -42,7 +44,8 @@ class IpFailure(IpEvent):
 
     class Meta:
         table = "ip_failure"
-        indexes = (("ip", "occurred_at"),)
+        # Counting per IP; the sweep's prune by age.
+        indexes = (("ip", "occurred_at"), ("occurred_at",))
 
 
 class IpSignUp(IpEvent):
@@ -50,4 +53,4 @@ class IpSignUp(IpEvent):
 
     class Meta:
         table = "ip_sign_up"
-        indexes = (("ip", "occurred_at"),)
+        indexes = (("ip", "occurred_at"), ("occurred_at",))

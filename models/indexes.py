@@ -1,0 +1,25 @@
+"""Index kinds the hot queries need beyond Tortoise's plain ones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.indexes import Index
+
+
+class LiveRowsIndex(Index):
+    """An index over the rows whose ``null_column`` is NULL (live sessions, unrevoked keys) only.
+
+    Tortoise's ``PartialIndex`` writes ``column = NULL`` (true for no row), hence this kind. Queries
+    use it only when they say ``null_column IS NULL`` themselves, so no query can pick it by luck.
+    """
+
+    def __init__(self, *, fields: tuple[str, ...] | list[str], null_column: str, name: str | None = None) -> None:
+        super().__init__(fields=fields, name=name)
+        self.null_column = null_column
+        self.extra = f' WHERE "{null_column}" IS NULL'
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        path, args, kwargs = super().deconstruct()
+        kwargs["null_column"] = self.null_column
+        return path, args, kwargs
