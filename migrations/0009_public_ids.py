@@ -18,7 +18,7 @@ async def fill_public_ids(apps, schema_editor):  # noqa: ANN001, ANN201 (the mig
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0006_sign_up_limit")]
+    dependencies = [("models", "0008_hot_query_indexes")]
 
     initial = False
 
