@@ -232,8 +232,11 @@ def attackers_result(process: subprocess.Popen[str]) -> dict[str, Any]:
 # -- victim ---------------------------------------------------------------------------------------
 
 
-async def victim(url: str, seconds: float, interval: float) -> list[float]:
-    """Latencies (ms) of the public passwordPolicy query, one keep-alive connection, one request per tick."""
+async def victim(url: str, seconds: float, interval: float, starts: list[float] | None = None) -> list[float]:
+    """Latencies (ms) of the public passwordPolicy query, one keep-alive connection, one request per tick.
+
+    ``starts``, when given, receives each request's send time (s since the first request), for the time series.
+    """
     host, port = url.split("//", 1)[1].split(":")
     reader, writer = await asyncio.open_connection(host, int(port))
     request = (
@@ -242,9 +245,11 @@ async def victim(url: str, seconds: float, interval: float) -> list[float]:
     ).encode() + VICTIM
     latencies: list[float] = []
     deadline = time.monotonic() + seconds
-    next_tick = time.monotonic()
+    next_tick = first = time.monotonic()
     while time.monotonic() < deadline:
         start = time.monotonic()
+        if starts is not None:
+            starts.append(start - first)
         writer.write(request)
         head = await reader.readuntil(b"\r\n\r\n")
         length = next(
@@ -265,6 +270,14 @@ def summary(latencies: list[float]) -> dict[str, float]:
         "p99_ms": round(c.percentile(latencies, 99), 2),
         "max_ms": round(max(latencies), 2) if latencies else float("nan"),
     }
+
+
+def over_time(starts: list[float], latencies: list[float], slice_s: float = 1.0) -> list[dict[str, float]]:
+    """The victim's p99 and max per ``slice_s`` window of the run: where in the attack the tail happens."""
+    slices: dict[int, list[float]] = {}
+    for start, latency in zip(starts, latencies, strict=True):
+        slices.setdefault(int(start // slice_s), []).append(latency)
+    return [{"from_s": k * slice_s, **summary(v)} for k, v in sorted(slices.items())]
 
 
 def machine_busy() -> tuple[float, float]:
@@ -291,11 +304,14 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
     say(f"B4 hostile documents — {info['cpu_model']} ({info['cpus']} CPUs), app: {source['app']}")
     say(
         f"  load average at start {' '.join(info['loadavg_at_start'] or [])}; PARSE_CPU_MS_PER_SECOND={args.parse_budget}"
+        + ("" if args.parse_burst is None else f", PARSE_CPU_BURST_MS={args.parse_burst}")
     )
     payload: dict[str, Any] = {"machine": info, "source": source, "args": vars(args)}
     with c.temp_dir("bench-b4-") as work:
         # The bench's clients connect from 127.0.0.1, a trusted proxy: each attacker is seen as its own client.
         env = {"TRUSTED_PROXIES": "127.0.0.1", "PARSE_CPU_MS_PER_SECOND": str(args.parse_budget)}
+        if args.parse_burst is not None:
+            env["PARSE_CPU_BURST_MS"] = str(args.parse_burst)
         server = c.start_real_app("real", f"sqlite://{work / 'b4.sqlite3'}", work, env=env)
         try:
             url = server.base_url
@@ -342,7 +358,8 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
             cpu0, busy0, t0 = c.cpu_seconds(server.pid), machine_busy(), time.monotonic()
             process = run_attackers(url, families, [], args.seconds, args.attackers, False)
             time.sleep(0.3)  # the attackers are connected and busy before the victim starts
-            attacked = asyncio.run(victim(url, args.seconds - 0.6, args.victim_interval))
+            starts: list[float] = []
+            attacked = asyncio.run(victim(url, args.seconds - 0.6, args.victim_interval, starts))
             result = attackers_result(process)
             cpu = c.cpu_seconds(server.pid) - cpu0
             busy1 = machine_busy()
@@ -356,12 +373,14 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
                 "window_s": time.monotonic() - t0,
                 "machine_busy_cores": busy_cores(busy0, busy1),
             }
+            payload["attack"]["victim_over_time"] = series = over_time(starts, attacked)
             idle_s, attacked_s = summary(idle), summary(attacked)
             target = 2 * idle_s["p99_ms"] + 10
             say(
                 f"  under attack: victim {attacked_s}; attackers {result['requests']} requests, "
                 f"{per_request * 1000:.2f} ms server CPU per request, {result['over_budget']} refused over budget"
             )
+            say("  victim p99 per second of the attack (ms): " + " ".join(f"{s['p99_ms']:.1f}" for s in series))
             worst = max(v["cpu_ms_per_request"] for k, v in per_family.items() if k in families)
             say(
                 f"  targets: ≤ 5 ms server CPU per admitted document: worst family {worst:.2f} ms "
@@ -400,6 +419,9 @@ def main() -> int:
     parser.add_argument("--victim-interval", type=float, default=20.0, help="ms between victim requests")
     parser.add_argument(
         "--parse-budget", type=int, default=10, help="the server's PARSE_CPU_MS_PER_SECOND (0: no per-client budget)"
+    )
+    parser.add_argument(
+        "--parse-burst", type=int, default=None, help="the server's PARSE_CPU_BURST_MS (default: the app's default)"
     )
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args()

@@ -52,7 +52,7 @@ from strawberry.schema.schema import validate_document
 from strawberry.types.graphql import OperationType
 
 from auth.network import ip_limit_key
-from schema.cost_budget import TOO_MANY_REQUESTS, ParseBudget
+from schema.cost_budget import TOO_MANY_REQUESTS, FreshLane, ParseBudget
 
 CODE = "QUERY_TOO_COMPLEX"
 MAX_REFUSAL_PAUSE_SECONDS = 1.0
@@ -249,22 +249,26 @@ class DocumentCost(ParserCache):
     which is the one path that both HTTP and graphql-transport-ws answer with an error message.
     """
 
-    def __init__(self, limits: DocumentLimits, overlap_rule: type[ASTValidationRule], budget: ParseBudget) -> None:
+    def __init__(
+        self, limits: DocumentLimits, overlap_rule: type[ASTValidationRule], budget: ParseBudget, lane: FreshLane
+    ) -> None:
         super().__init__()
         self.limits = limits
         self.overlap_rule = overlap_rule
         self.budget = budget
+        self.lane = lane
         self.refusal: str | None = None
         self.retry_after: int | None = None
+        self.fresh = True
 
-    # Asynchronous (Strawberry runs either kind of hook) so a refusal can pause without holding the loop.
+    # Asynchronous (Strawberry runs either kind of hook) so a refusal can pause without holding the loop and a
+    # fresh document can wait for its turn in the lane.
     async def on_parse(self) -> AsyncIterator[None]:  # type: ignore[override]
         context = self.execution_context
         query = context.query
-        max_tokens = context.parse_options.get("max_tokens")
-        started = time.thread_time()
         client = _client_key(context.context)
-        wait = None if self.budget.is_recent(query) else self.budget.wait(client)
+        self.fresh = not self.budget.is_recent(query)
+        wait = self.budget.wait(client) if self.fresh else None
         if wait is not None:
             # Refused before lexing: this client's documents have used up its share of the loop for now.
             self.retry_after = max(1, math.ceil(wait))
@@ -274,29 +278,49 @@ class DocumentCost(ParserCache):
             await asyncio.sleep(min(wait, MAX_REFUSAL_PAUSE_SECONDS))
             yield
             return
-        reparsed = 1
         if query is not None and len(query) > self.limits.max_length:
             # Lexing a long string or comment is a Python loop per character: never start it.
             self.refusal = f"The document is longer than {self.limits.max_length} characters."
+        elif query is not None and self.fresh:
+            async with self.lane.turn():
+                self._parse(query, client)
         elif query is not None:
-            try:
-                context.graphql_document = self.cached_parse_document(query, **context.parse_options)
-            except GraphQLSyntaxError as error:
-                if max_tokens is not None and f"more than {max_tokens} tokens" in error.message:
-                    self.refusal = f"The document has more than {max_tokens} tokens."
-                else:
-                    reparsed = 2  # Strawberry parses it again to report the error: charged here, as twice the work
-                # Other syntax errors are left to Strawberry's own parse step, which reports them on both
-                # transports (raised from here, a WebSocket operation would end without an error message).
+            self._parse(query, client)
         if self.refusal is not None:
             # An empty operation of an allowed type stands in for the document, so the refusal can follow.
             context.graphql_document = _stand_in(context.operation_name, context.allowed_operations)
-        self.budget.charge(client, (time.thread_time() - started) * 1000 * reparsed)
         yield
 
-    def on_validate(self) -> Iterator[None]:
+    def _parse(self, query: str, client: str | None) -> None:
+        """Parse (cached) and charge the CPU it took; a token-limit error becomes the refusal."""
         context = self.execution_context
-        document = context.graphql_document
+        max_tokens = context.parse_options.get("max_tokens")
+        started = time.thread_time()
+        reparsed = 1
+        try:
+            context.graphql_document = self.cached_parse_document(query, **context.parse_options)
+        except GraphQLSyntaxError as error:
+            if max_tokens is not None and f"more than {max_tokens} tokens" in error.message:
+                self.refusal = f"The document has more than {max_tokens} tokens."
+            else:
+                reparsed = 2  # Strawberry parses it again to report the error: charged here, as twice the work
+            # Other syntax errors are left to Strawberry's own parse step, which reports them on both
+            # transports (raised from here, a WebSocket operation would end without an error message).
+        self.budget.charge(client, (time.thread_time() - started) * 1000 * reparsed)
+
+    async def on_validate(self) -> AsyncIterator[None]:
+        document = self.execution_context.graphql_document
+        if self.refusal is None and document is not None and self.fresh:
+            await asyncio.sleep(0)  # the loop serves what is ready between this document's parse and its validation
+            async with self.lane.turn():
+                self._validate(document)
+        else:
+            self._validate(document)
+        yield
+
+    def _validate(self, document: DocumentNode | None) -> None:
+        """Refuse what passes a limit, else run the rules (cached); charge the CPU it took."""
+        context = self.execution_context
         started = time.thread_time()
         reason = self.refusal or (check_document(document, self.limits) if document is not None else None)
         if reason is not None:
@@ -306,7 +330,6 @@ class DocumentCost(ParserCache):
             else:
                 error = too_complex(reason, request_id)
             context.pre_execution_errors = [error]
-            yield
             return
         context.validation_rules = tuple(
             self.overlap_rule if rule is OverlappingFieldsCanBeMergedRule else rule for rule in context.validation_rules
@@ -316,7 +339,6 @@ class DocumentCost(ParserCache):
             context.pre_execution_errors = _validate(context.schema._schema, key, context.validation_rules)
             self.budget.remember(context.query)
         self.budget.charge(_client_key(context.context), (time.thread_time() - started) * 1000)
-        yield
 
 
 def _client_key(request_context: Any) -> str | None:

@@ -14,7 +14,9 @@ client past it (a client that spent its budget on fresh documents can still load
 
 from __future__ import annotations
 
+import asyncio
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -102,3 +104,25 @@ class ParseBudget:
             # on every request. A forgotten client starts again with a full balance, never less.
             for key in list(self._balances)[: len(self._balances) // 2]:
                 del self._balances[key]
+
+
+class FreshLane:
+    """One step (parse, or validate) of one fresh document at a time per process, one step per loop turn.
+
+    A budget bounds how much each client spends, not when: four clients with balance left each hand the loop
+    a 3 ms document in the same turn, and a cheap request that arrived meanwhile waits for all of them, once
+    for every turn it needs. In the lane those steps run one per turn in arrival order (a lock handed on in
+    FIFO order resumes its next holder on the next turn), so between any two steps the loop serves everything
+    else that is ready. Documents the caches answer never enter it. The lock is never held across an await.
+    """
+
+    def __init__(self) -> None:
+        # One lock per event loop: an asyncio lock belongs to the loop that first waits on it.
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+    def turn(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        lock = self._locks.get(loop)
+        if lock is None:
+            lock = self._locks[loop] = asyncio.Lock()
+        return lock

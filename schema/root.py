@@ -38,7 +38,7 @@ from resolvers import (
 )
 from resolvers import nodes as global_ids
 from schema.cost import DocumentCost, DocumentLimits, bounded_overlap_rule
-from schema.cost_budget import ParseBudget
+from schema.cost_budget import FreshLane, ParseBudget
 from schema.errors import ERROR_TYPES
 from schema.masking import MaskUnexpectedErrors, ReportDatabaseOutages, report_errors
 from schema.metrics import OperationMetrics
@@ -183,6 +183,7 @@ def build_schema(
     overlap_rule = bounded_overlap_rule(document_limits.max_field_comparisons)
     # One budget per schema, i.e. per process: what one client has spent is seen by all its requests.
     budget = ParseBudget(document_limits.parse_cpu_ms_per_second, document_limits.parse_cpu_burst_ms)
+    lane = FreshLane()
     return Schema(
         query=Query,
         mutation=Mutation,
@@ -192,7 +193,7 @@ def build_schema(
             lambda: AddValidationRules(limit_rules),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             OperationMetrics,
-            lambda: DocumentCost(document_limits, overlap_rule, budget),  # parser and validation caches included
+            lambda: DocumentCost(document_limits, overlap_rule, budget, lane),  # parser and validation caches included
             ReportDatabaseOutages,
             *([DisableIntrospection, MaskUnexpectedErrors] if production else []),
         ],
