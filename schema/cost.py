@@ -282,7 +282,7 @@ class DocumentCost(ParserCache):
             # Lexing a long string or comment is a Python loop per character: never start it.
             self.refusal = f"The document is longer than {self.limits.max_length} characters."
         elif query is not None and self.fresh:
-            async with self.lane.turn():
+            async with self.lane.step():
                 self._parse(query, client)
         elif query is not None:
             self._parse(query, client)
@@ -311,8 +311,7 @@ class DocumentCost(ParserCache):
     async def on_validate(self) -> AsyncIterator[None]:
         document = self.execution_context.graphql_document
         if self.refusal is None and document is not None and self.fresh:
-            await asyncio.sleep(0)  # the loop serves what is ready between this document's parse and its validation
-            async with self.lane.turn():
+            async with self.lane.step():
                 self._validate(document)
         else:
             self._validate(document)

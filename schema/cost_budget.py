@@ -15,10 +15,11 @@ client past it (a client that spent its budget on fresh documents can still load
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from strawberry.extensions.parser_cache import DEFAULT_MAXSIZE
@@ -107,22 +108,28 @@ class ParseBudget:
 
 
 class FreshLane:
-    """One step (parse, or validate) of one fresh document at a time per process, one step per loop turn.
+    """One step (parse, or validate) of one fresh document at a time per process, and one step per loop turn.
 
     A budget bounds how much each client spends, not when: four clients with balance left each hand the loop
     a 3 ms document in the same turn, and a cheap request that arrived meanwhile waits for all of them, once
-    for every turn it needs. In the lane those steps run one per turn in arrival order (a lock handed on in
-    FIFO order resumes its next holder on the next turn), so between any two steps the loop serves everything
-    else that is ready. Documents the caches answer never enter it. The lock is never held across an await.
+    for every turn it needs. In the lane those steps run in arrival order, each on a later loop turn than the
+    one before, so between any two steps the loop serves everything else that became ready. Documents the
+    caches answer never enter it.
     """
 
     def __init__(self) -> None:
         # One lock per event loop: an asyncio lock belongs to the loop that first waits on it.
         self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
 
-    def turn(self) -> asyncio.Lock:
+    @contextlib.asynccontextmanager
+    async def step(self) -> AsyncIterator[None]:
+        """Wait for the lane, run the (synchronous) step, and hand the lane on no sooner than the next turn."""
         loop = asyncio.get_running_loop()
         lock = self._locks.get(loop)
         if lock is None:
             lock = self._locks[loop] = asyncio.Lock()
-        return lock
+        async with lock:
+            yield
+            # Held over one yield to the loop: a step that became due during this one waits for a later turn,
+            # after the callbacks that were ready by then (other clients' requests among them).
+            await asyncio.sleep(0)

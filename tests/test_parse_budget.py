@@ -97,6 +97,25 @@ async def test_an_ipv6_network_shares_one_budget(anonymous: GraphQLClient) -> No
 
 
 @pytest.mark.settings(trusted_proxies=BEHIND_PROXY)
+async def test_a_cached_request_waits_for_one_fresh_step_not_for_every_client(anonymous: GraphQLClient) -> None:
+    # Four clients, each with its budget left, send fresh documents at the moment a fifth sends one the caches
+    # hold. Their parse and validation steps take turns on the loop, so the cached one is answered after the
+    # first step, before any fresh document is through; run back to back, it would wait for all four.
+    assert (await anonymous.data(KNOWN))["passwordPolicy"]["minLength"] == 8
+    finished: list[str] = []
+
+    async def send(name: str, document: str, ip: str) -> None:
+        body = await anonymous.execute(document, headers={"x-forwarded-for": ip})
+        assert body["data"]["passwordPolicy"]["minLength"] == 8, body
+        finished.append(name)
+
+    fresh = [send(f"fresh {k}", fresh_document(), f"203.0.113.{20 + k}") for k in range(4)]
+    await asyncio.gather(*fresh, send("cached", KNOWN, "203.0.113.30"))
+    assert finished[0] == "cached", finished
+    assert sorted(finished[1:]) == [f"fresh {k}" for k in range(4)]
+
+
+@pytest.mark.settings(trusted_proxies=BEHIND_PROXY)
 async def test_repeated_documents_never_use_up_the_budget(anonymous: GraphQLClient) -> None:
     # The page's documents come from the caches after the first time: hundreds of them cost next to nothing.
     document = "query Policy { passwordPolicy { minLength maxLength historySize } }"
