@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 import uuid
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from graphql import get_introspection_query
 
 from auth.network import parse_trusted_proxies
 from tests.support.databases import Backend
 from tests.support.graphql import GraphQLClient
-from tests.support.server import ServerProcess
+from tests.support.server import GraphQLSocket, ServerProcess
 from tests.test_query_cost import signed_in_socket, start_server
 
 BEHIND_PROXY = parse_trusted_proxies("127.0.0.1/32")  # the in-process client's peer is 127.0.0.1
@@ -162,3 +167,67 @@ async def test_subscriptions_over_websocket_share_the_budget(tight_server: Serve
         assert (await socket.next_data())["activeSessions"][0]["current"] is True
     finally:
         await socket.close()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+REFUSALS = ("TOO_MANY_REQUESTS", "QUERY_TOO_COMPLEX")
+
+
+def page_documents() -> list[str]:
+    """Every operation of the Security page as its client sends it (generated map, fragments appended)."""
+    generated = (ROOT / "web/src/lib/gql/gql.ts").read_text()
+    declared = generated[generated.index("type Documents = {") : generated.index("const documents")]
+    texts = [json.loads(text) for text in re.findall(r'^ {4}("(?:[^"\\]|\\.)*"): typeof', declared, re.M)]
+    fragments = {re.findall(r"fragment (\w+)", text)[0]: text for text in texts if text.lstrip().startswith("fragment")}
+    operations = [text for text in texts if not text.lstrip().startswith("fragment")]
+    return [text + "".join(fragments[name] for name in set(re.findall(r"\.\.\.(\w+)", text))) for text in operations]
+
+
+def readme_documents() -> list[str]:
+    """Every operation of the README's GraphQL examples."""
+    blocks = re.findall(r"```graphql\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    return [
+        op.strip()
+        for block in blocks
+        for op in re.split(r"^(?=query|mutation|subscription)", block, flags=re.M)
+        if op.strip()
+    ]
+
+
+def refusal_codes(body: dict[str, Any]) -> list[str]:
+    return [
+        error["extensions"]["code"]
+        for error in body.get("errors") or ()
+        if error.get("extensions", {}).get("code") in REFUSALS
+    ]
+
+
+@pytest.fixture(scope="module")
+def cold_server(backend: Backend, tmp_path_factory: pytest.TempPathFactory):
+    process = start_server(backend, tmp_path_factory.mktemp("cold-server"))  # the default limits and budget
+    yield process
+    process.stop()
+
+
+@pytest.mark.server
+async def test_a_first_visit_sends_every_document_within_the_default_budget(cold_server: ServerProcess) -> None:
+    # A process that has parsed none of them yet, one client: every document of the page, GraphiQL's
+    # introspection and the README's examples, back to back, all parsed and validated afresh and charged.
+    documents = [*page_documents(), *readme_documents(), get_introspection_query(descriptions=True)]
+    subscriptions = [text for text in documents if text.lstrip().startswith("subscription")]
+    assert len(documents) >= 30 and len(subscriptions) == 2, documents
+    socket: GraphQLSocket = await signed_in_socket(cold_server)
+    try:
+        for i, text in enumerate(subscriptions):
+            await socket.subscribe(text, op_id=f"s{i}")
+            message = await socket.receive()
+            assert message["type"] == "next" and "errors" not in message["payload"], message
+    finally:
+        await socket.close()
+    # Signing out last: the sign-out examples end the session the others use.
+    queries = sorted(set(documents) - set(subscriptions), key=lambda text: "signOut" in text)
+    async with httpx.AsyncClient(base_url=cold_server.url, timeout=10) as http:
+        client = GraphQLClient(http)
+        for text in queries:
+            body = await client.execute(text)
+            assert not refusal_codes(body), (text[:60], body)
