@@ -48,10 +48,12 @@ from graphql.language import OperationType as GraphQLOperationType
 from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import ParserCache
 from strawberry.extensions.parser_cache import DEFAULT_MAXSIZE
-from strawberry.schema.schema import validate_document
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.types.graphql import OperationType
 
 from auth.network import ip_limit_key
+from schema.acyclic import parse_unlinked, validate_acyclic
 from schema.cost_budget import TOO_MANY_REQUESTS, FreshLane, ParseBudget
 
 CODE = "QUERY_TOO_COMPLEX"
@@ -236,9 +238,13 @@ class _SameText:
         return isinstance(other, _SameText) and other.text == self.text
 
 
+_cached_parse = lru_cache(maxsize=DEFAULT_MAXSIZE)(parse_unlinked)
+
+
 @lru_cache(maxsize=DEFAULT_MAXSIZE)
 def _validate(schema: GraphQLSchema, key: _SameText, rules: tuple[type[ASTValidationRule], ...]) -> list[GraphQLError]:
-    return validate_document(schema, key.document, rules)
+    # The rules Strawberry's own validation adds to the given ones.
+    return validate_acyclic(schema, key.document, (*rules, MaybeNullValidationRule, OneOfInputValidationRule))
 
 
 class DocumentCost(ParserCache):
@@ -253,6 +259,7 @@ class DocumentCost(ParserCache):
         self, limits: DocumentLimits, overlap_rule: type[ASTValidationRule], budget: ParseBudget, lane: FreshLane
     ) -> None:
         super().__init__()
+        self.cached_parse_document = _cached_parse
         self.limits = limits
         self.overlap_rule = overlap_rule
         self.budget = budget
