@@ -10,30 +10,7 @@ import strawberry
 from graphql import GraphQLError
 
 from auth import errors as domain
-from auth.errors import ErrorCode
-from schema.enums import expose_enum
-
-expose_enum(
-    ErrorCode,
-    description="Machine-readable reason of an error; stable across releases.",
-    values={
-        ErrorCode.INVALID_CREDENTIALS: "Email or password is wrong.",
-        ErrorCode.ACCOUNT_LOCKED: "Locked after repeated failures.",
-        ErrorCode.TOO_MANY_ATTEMPTS: "Wait before trying again.",
-        ErrorCode.INVALID_CODE: "The two-factor code is wrong or used.",
-        ErrorCode.CHALLENGE_EXPIRED: "The sign-in challenge is used up.",
-        ErrorCode.PASSWORD_TOO_SHORT: "Below the minimum length.",
-        ErrorCode.PASSWORD_TOO_LONG: "Above the maximum length.",
-        ErrorCode.PASSWORD_REUSED: "One of the recent passwords.",
-        ErrorCode.EMAIL_INVALID: "Not a syntactically valid email address.",
-        ErrorCode.EMAIL_TAKEN: "An account already uses this email.",
-        ErrorCode.INVALID_INPUT: "A field failed validation.",
-        ErrorCode.NOT_FOUND: "No such thing belongs to this account.",
-        ErrorCode.TOTP_ALREADY_ENABLED: "Two-factor is already on.",
-        ErrorCode.TOTP_NOT_ENABLED: "Two-factor is off.",
-        ErrorCode.TOTP_SETUP_NOT_STARTED: "No pending two-factor setup to confirm.",
-    },
-)
+from schema.enums import ErrorCode
 
 
 @strawberry.interface(description="An expected failure, returned as data in a mutation's result union.")

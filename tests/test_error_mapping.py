@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import Enum
 
 import pytest
-from graphql import GraphQLEnumType, GraphQLInterfaceType, GraphQLObjectType
+from graphql import GraphQLInterfaceType, GraphQLObjectType
 
 from auth import errors as domain
 from auth.errors import ErrorCode
 from schema import schema
-from schema.enums import expose_enum
 from schema.errors import error_from, error_type_for
 
 
@@ -91,25 +89,8 @@ def test_an_error_no_type_answers_is_refused_by_name() -> None:
         error_type_for(Unlisted)  # type: ignore[arg-type]
 
 
-def test_the_graphql_error_code_is_the_domain_enum() -> None:
-    gql_enum = schema._schema.type_map["ErrorCode"]
-    assert isinstance(gql_enum, GraphQLEnumType)
-    assert list(gql_enum.values) == [member.name for member in ErrorCode]
-    assert all(member.name == member.value for member in ErrorCode)
-
-
 def test_the_error_interface_lists_every_error_type() -> None:
     error = schema._schema.type_map["Error"]
     assert isinstance(error, GraphQLInterfaceType)
     implementing = {t.name for t in schema._schema.get_implementations(error).objects}
     assert implementing == {error_type_for(kind).__name__ for kind in DOMAIN_ERRORS}
-
-
-class _Colour(Enum):
-    RED = "RED"
-    GREEN = "GREEN"
-
-
-def test_a_domain_enum_cannot_be_exposed_with_a_value_undescribed() -> None:
-    with pytest.raises(TypeError, match="GREEN"):
-        expose_enum(_Colour, description="A colour.", values={_Colour.RED: "Red."})
