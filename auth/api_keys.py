@@ -7,7 +7,6 @@ nothing (the GraphQL layer refuses every mutation to it).
 
 from __future__ import annotations
 
-import re
 import secrets
 import uuid
 from collections.abc import Collection, Iterator
@@ -19,6 +18,7 @@ from tortoise.transactions import in_transaction
 
 from auth.audit import record_event
 from auth.client_info import ClientInfo
+from auth.client_input import UNSAFE_CHARACTERS, parse_uuid
 from auth.clock import Clock
 from auth.errors import InvalidInput
 from auth.ports import SessionEvents
@@ -33,8 +33,6 @@ SHOWN_PREFIX_LENGTH = len(KEY_PREFIX) + 8
 MAX_NAME_LENGTH = 100
 # A person has a handful of keys; the list stops here so one account can't cost a page of work.
 MAX_LISTED_KEYS = 100
-# Control characters, line separators and bidirectional overrides make a name read differently from what it is.
-_UNSAFE_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def new_api_key() -> str:
@@ -52,7 +50,7 @@ def valid_name(name: str) -> str:
     trimmed = name.strip() if isinstance(name, str) else ""
     if not trimmed or len(trimmed) > MAX_NAME_LENGTH:
         raise InvalidInput("name", f"Give the key a name of 1 to {MAX_NAME_LENGTH} characters.")
-    if _UNSAFE_IN_NAME.search(trimmed):
+    if UNSAFE_CHARACTERS.search(trimmed):
         raise InvalidInput("name", "The name may not contain control or direction-changing characters.")
     return trimmed
 
@@ -150,10 +148,7 @@ async def revoke_api_key(
 
     Sockets opened with the key are told through the session events, as if a session with the key's id ended.
     """
-    try:
-        parsed = uuid.UUID(key_id) if isinstance(key_id, str) else None
-    except ValueError:
-        parsed = None
+    parsed = parse_uuid(key_id)
     if parsed is None:
         return False
     now = clock.now()
@@ -192,9 +187,7 @@ async def announce_expired_api_keys(*, clock: Clock, events: SessionEvents, wind
 
 async def api_key_is_live(key_id: str, *, clock: Clock) -> bool:
     """Whether the key still authenticates (not revoked, not expired)."""
-    try:
-        parsed = uuid.UUID(key_id)
-    except ValueError:
+    if (parsed := parse_uuid(key_id)) is None:
         return False
     return await ApiKey.filter(Q(expires_at=None) | Q(expires_at__gt=clock.now()), id=parsed, revoked_at=None).exists()
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import ua_parser
 from ua_parser import Domain
 
+from auth.client_input import UNSAFE_CHARACTERS
+
 __all__ = [
     "MAX_USER_AGENT_LENGTH",
     "Device",
@@ -25,10 +27,6 @@ __all__ = [
 MAX_USER_AGENT_LENGTH = 512
 _CACHE_SIZE = 4096
 
-# Characters never stored or shown as they are: C0/C1 controls (NUL, CR, LF, ESC, DEL...), lone
-# surrogates (not encodable as UTF-8), line/paragraph separators and bidirectional overrides
-# (which can make a log line or a label read differently from what it contains).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
 
 
@@ -52,7 +50,7 @@ def sanitize_user_agent(ua: str | None, limit: int = MAX_USER_AGENT_LENGTH) -> s
     """
     if not ua or not isinstance(ua, str) or limit <= 0:
         return ""
-    return _UNSAFE.sub("\ufffd", ua[:limit]).strip()
+    return UNSAFE_CHARACTERS.sub("\ufffd", ua[:limit]).strip()
 
 
 def parse_device(user_agent: str | None) -> Device:
@@ -65,7 +63,7 @@ def parse_device(user_agent: str | None) -> Device:
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _parse_truncated(ua: str) -> Device:
     # The Rust matcher cannot take lone surrogates, and controls only get in the regexes' way.
-    text = _UNSAFE.sub(" ", ua).strip()
+    text = UNSAFE_CHARACTERS.sub(" ", ua).strip()
     if not text:
         return _UNKNOWN
     try:
@@ -102,7 +100,7 @@ def _clean(value: str | None) -> str | None:
     """Collapse whitespace and drop anything unsafe; ``None`` for empty or "Other"."""
     if not value:
         return None
-    value = _SPACES.sub(" ", _UNSAFE.sub("", value)).strip()
+    value = _SPACES.sub(" ", UNSAFE_CHARACTERS.sub("", value)).strip()
     if not value or value == "Other":
         return None
     return value[:64]

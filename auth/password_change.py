@@ -10,7 +10,7 @@ from auth.accounts import PasswordCheck, confirm_password
 from auth.audit import record_event
 from auth.challenges import close_open_challenges
 from auth.client_info import ClientInfo
-from auth.errors import InvalidCredentials, PasswordPolicyViolation
+from auth.errors import ErrorCode, InvalidCredentials, PasswordPolicyViolation
 from auth.hash_pool import HashCharge, hash_charge
 from auth.notices import password_changed_notice
 from auth.passwords import candidate_password, normalize_password
@@ -48,7 +48,8 @@ async def change_password(
     # The history is checked only now that the current password matched, so a wrong guess costs one run.
     if await _recently_used(account, current_password, new_normalized, charge, check):
         raise PasswordPolicyViolation(
-            "PASSWORD_REUSED", f"Choose a password you have not used for your last {policy.history_size} passwords."
+            ErrorCode.PASSWORD_REUSED,
+            f"Choose a password you have not used for your last {policy.history_size} passwords.",
         )
     new_hash = await check.hasher.hash(new_normalized, charge=charge)
     now = check.clock.now()

@@ -10,7 +10,7 @@ import anyio
 import argon2
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from auth.errors import PasswordPolicyViolation
+from auth.errors import ErrorCode, PasswordPolicyViolation
 from auth.hash_pool import HashCharge, HashPool
 
 # NFKC can fold a few code points into one (Hangul jamo: three to one), never more than four;
@@ -33,7 +33,7 @@ def normalize_password(password: str, policy: PasswordPolicy) -> str:
         raise _too_long(policy)
     normalized = unicodedata.normalize("NFKC", password)
     if len(normalized) < policy.min_length:
-        raise PasswordPolicyViolation("PASSWORD_TOO_SHORT", f"Use at least {policy.min_length} characters.")
+        raise PasswordPolicyViolation(ErrorCode.PASSWORD_TOO_SHORT, f"Use at least {policy.min_length} characters.")
     if len(normalized) > policy.max_length:
         raise _too_long(policy)
     return normalized
@@ -48,7 +48,7 @@ def candidate_password(password: str, policy: PasswordPolicy) -> str | None:
 
 
 def _too_long(policy: PasswordPolicy) -> PasswordPolicyViolation:
-    return PasswordPolicyViolation("PASSWORD_TOO_LONG", f"Use at most {policy.max_length} characters.")
+    return PasswordPolicyViolation(ErrorCode.PASSWORD_TOO_LONG, f"Use at most {policy.max_length} characters.")
 
 
 def _encode(password: str) -> bytes:

@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 
 from auth.audit import EventNote, record_session_event
 from auth.client_info import ClientInfo
+from auth.client_input import parse_uuid
 from auth.clock import Clock
 from auth.devices import parse_device, sanitize_user_agent
 from auth.ports import SessionEvents
@@ -127,7 +128,7 @@ async def end_session(
     note: EventNote | None = None,
 ) -> bool:
     """End one of the account's sessions; False when it is unknown, foreign or already over."""
-    parsed = _session_uuid(session_id)
+    parsed = parse_uuid(session_id)
     if parsed is None:
         return False
     query = Session.filter(id=parsed, account_id=account_id)
@@ -188,7 +189,7 @@ async def revoke_session(
     session_id: str, account_id: int, info: ClientInfo, *, clock: Clock, events: SessionEvents
 ) -> bool:
     """End one session of the account, named by id; False when it is unknown, foreign or already over."""
-    parsed = _session_uuid(session_id)
+    parsed = parse_uuid(session_id)
     if parsed is None:
         return False
     note = EventNote(SecurityEventType.SESSION_REVOKED, info, parsed)
@@ -209,13 +210,6 @@ async def sign_out_everywhere(session: Session, info: ClientInfo, *, clock: Cloc
     """End every session of the account, the requester's too; audited once."""
     note = EventNote(SecurityEventType.SIGNED_OUT_EVERYWHERE, info, session.id)
     return await end_sessions(session.account_id, SessionEndReason.SIGNED_OUT, clock=clock, events=events, note=note)
-
-
-def _session_uuid(session_id: object) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(session_id)) if isinstance(session_id, str | uuid.UUID) else None
-    except ValueError:
-        return None
 
 
 async def sweep_expired_sessions(
@@ -290,8 +284,6 @@ async def announce_activity(events: SessionEvents, account_id: int) -> None:
 
 async def session_is_live(session_id: str, *, clock: Clock, policy: SessionPolicy) -> bool:
     """Whether the session still authenticates (not ended, not past its timeouts)."""
-    try:
-        parsed = uuid.UUID(session_id)
-    except ValueError:
+    if (parsed := parse_uuid(session_id)) is None:
         return False
     return await Session.filter(policy.live_filter(clock.now()), id=parsed).exists()

@@ -31,6 +31,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import MappingProxyType
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
@@ -59,6 +60,17 @@ _CLAIM_POLL_FIRST = 0.01
 _CLAIM_POLL_MAX = 0.2
 # Claims renewed by one statement (bounded, so the statement's parameters stay few).
 _RENEW_BATCH = 500
+# A counter with nothing against it (no failures, delay, lock or evaluation in flight): after a success or an unlock.
+_CLEARED_COUNTER: MappingProxyType[str, object] = MappingProxyType(
+    {
+        "failures": 0,
+        "last_failure_at": None,
+        "retry_at": None,
+        "locked_until": None,
+        "evaluating_until": None,
+        "claim": None,
+    }
+)
 
 OnLock = Callable[[BaseDBAsyncClient], Awaitable[None]]
 
@@ -192,9 +204,7 @@ class AttemptGuard:
     async def succeeded(self, attempt: Attempt) -> None:
         """The secret was right: the run of failures is over, and the IP reservation is returned."""
         self._let_go(attempt)
-        await AttemptCounter.filter(key=attempt.key, claim=attempt.claim).update(
-            failures=0, last_failure_at=None, retry_at=None, locked_until=None, evaluating_until=None, claim=None
-        )
+        await AttemptCounter.filter(key=attempt.key, claim=attempt.claim).update(**_CLEARED_COUNTER)
         await self._drop_ip_reservation(attempt)
 
     async def release(self, attempt: Attempt) -> None:
@@ -257,11 +267,7 @@ class AttemptGuard:
 
     async def unlock(self, key: str) -> bool:
         """Clear failures, delay and lock of a key (operator command); True when there was something to clear."""
-        return bool(
-            await AttemptCounter.filter(key=key).update(
-                failures=0, last_failure_at=None, retry_at=None, locked_until=None, evaluating_until=None, claim=None
-            )
-        )
+        return bool(await AttemptCounter.filter(key=key).update(**_CLEARED_COUNTER))
 
     async def prune(self) -> int:
         """Forget IP failures older than the window and counters that no longer matter (periodic sweep)."""

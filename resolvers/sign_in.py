@@ -9,7 +9,6 @@ import strawberry
 from auth.accounts import sign_in as sign_in_flow
 from auth.challenges import TwoFactorChallenge
 from auth.errors import AccountLocked, InvalidCredentials, TooManyAttempts
-from models import ClientKind as ClientKindRow
 from resolvers.signed_in import signed_in_payload
 from schema.context import Context
 from schema.errors import error_from
@@ -30,7 +29,7 @@ async def sign_in(
         result = await sign_in_flow(
             input.email,
             input.password,
-            ClientKindRow(input.client.value),
+            input.client,
             ctx.client_info,
             check=s.password_check,
             events=s.events,

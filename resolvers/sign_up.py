@@ -8,7 +8,6 @@ import strawberry
 
 from auth.accounts import sign_up as sign_up_flow
 from auth.errors import EmailTaken, InvalidEmail, PasswordPolicyViolation, TooManyAttempts
-from models import ClientKind as ClientKindRow
 from resolvers.signed_in import signed_in_payload
 from schema.context import Context
 from schema.errors import error_from
@@ -29,7 +28,7 @@ async def sign_up(
         result = await sign_up_flow(
             input.email,
             input.password,
-            ClientKindRow(input.client.value),
+            input.client,
             ctx.client_info,
             hasher=s.hasher,
             policy=s.password_policy,

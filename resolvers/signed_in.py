@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from auth.accounts import SignedIn as SignedInResult
 from auth.sessions import sign_out_replaced_session
-from models import ClientKind as ClientKindRow
+from models import ClientKind
 from resolvers.cookies import set_session_cookie
 from schema.context import Context
 from schema.types import Account, Session, SignedIn
@@ -13,7 +13,7 @@ from schema.types import Account, Session, SignedIn
 async def signed_in_payload(ctx: Context, result: SignedInResult) -> SignedIn:
     """WEB sessions get the token as a cookie only, replacing (and ending) the browser's earlier session;
     MOBILE sessions get it in the body."""
-    mobile = ClientKindRow(result.session.client) is ClientKindRow.MOBILE
+    mobile = ClientKind(result.session.client) is ClientKind.MOBILE
     if not mobile:
         s = ctx.services
         earlier = ctx.request.cookies.get(s.settings.session_cookie_name)

@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import overload
+import dataclasses
+from collections.abc import Callable
+from typing import Any, Self, TypeVar, overload
 
 import strawberry
 from graphql import GraphQLError
 
 from auth import errors as domain
-
-
-@strawberry.enum(description="Machine-readable reason of an error; stable across releases.")
-class ErrorCode(Enum):
-    INVALID_CREDENTIALS = strawberry.enum_value("INVALID_CREDENTIALS", description="Email or password is wrong.")
-    ACCOUNT_LOCKED = strawberry.enum_value("ACCOUNT_LOCKED", description="Locked after repeated failures.")
-    TOO_MANY_ATTEMPTS = strawberry.enum_value("TOO_MANY_ATTEMPTS", description="Wait before trying again.")
-    INVALID_CODE = strawberry.enum_value("INVALID_CODE", description="The two-factor code is wrong or used.")
-    CHALLENGE_EXPIRED = strawberry.enum_value("CHALLENGE_EXPIRED", description="The sign-in challenge is used up.")
-    PASSWORD_TOO_SHORT = strawberry.enum_value("PASSWORD_TOO_SHORT", description="Below the minimum length.")
-    PASSWORD_TOO_LONG = strawberry.enum_value("PASSWORD_TOO_LONG", description="Above the maximum length.")
-    PASSWORD_REUSED = strawberry.enum_value("PASSWORD_REUSED", description="One of the recent passwords.")
-    EMAIL_INVALID = strawberry.enum_value("EMAIL_INVALID", description="Not a syntactically valid email address.")
-    EMAIL_TAKEN = strawberry.enum_value("EMAIL_TAKEN", description="An account already uses this email.")
-    INVALID_INPUT = strawberry.enum_value("INVALID_INPUT", description="A field failed validation.")
-    NOT_FOUND = strawberry.enum_value("NOT_FOUND", description="No such thing belongs to this account.")
-    TOTP_ALREADY_ENABLED = strawberry.enum_value("TOTP_ALREADY_ENABLED", description="Two-factor is already on.")
-    TOTP_NOT_ENABLED = strawberry.enum_value("TOTP_NOT_ENABLED", description="Two-factor is off.")
-    TOTP_SETUP_NOT_STARTED = strawberry.enum_value(
-        "TOTP_SETUP_NOT_STARTED", description="No pending two-factor setup to confirm."
-    )
+from schema.enums import ErrorCode
 
 
 @strawberry.interface(description="An expected failure, returned as data in a mutation's result union.")
@@ -37,88 +18,123 @@ class Error:
     code: ErrorCode = strawberry.field(description="Machine-readable reason.")
     message: str = strawberry.field(description="Human-readable explanation, safe to show.")
 
+    @classmethod
+    def from_domain(cls, exc: domain.AuthError) -> Self:
+        """The value of this type for ``exc``, a domain error it answers.
 
+        A field beyond ``code`` and ``message`` (``retryAfterSeconds``, ``field``) is the domain error's attribute
+        of the same name, so a type answering an error that lacks it fails loudly (the mapping test builds all).
+        """
+        facts: dict[str, Any] = {
+            f.name: getattr(exc, f.name) for f in dataclasses.fields(cls) if f.name not in {"code", "message"}
+        }
+        return cls(code=exc.code, message=exc.message, **facts)
+
+
+# The GraphQL type answering each domain error class; a subclass is answered by its nearest listed base.
+_BY_DOMAIN: dict[type[domain.AuthError], type[Error]] = {}
+
+ErrorType = TypeVar("ErrorType", bound=type[Error])
+
+
+def _answers(*errors: type[domain.AuthError]) -> Callable[[ErrorType], ErrorType]:
+    def register(error_type: ErrorType) -> ErrorType:
+        for error in errors:
+            _BY_DOMAIN[error] = error_type
+        return error_type
+
+    return register
+
+
+@_answers(domain.InvalidCredentials)
 @strawberry.type(description="The email or password is incorrect (never says which).")
 class InvalidCredentials(Error):
     pass
 
 
+@_answers(domain.EmailTaken)
 @strawberry.type(description="An account with this email address already exists.")
 class EmailTaken(Error):
     pass
 
 
+@_answers(domain.InvalidEmail)
 @strawberry.type(description="The email address is not syntactically valid.")
 class InvalidEmail(Error):
     pass
 
 
+@_answers(domain.PasswordPolicyViolation)
 @strawberry.type(description="The password breaks one rule of the policy; `code` names the rule.")
 class PasswordPolicyViolation(Error):
     pass
 
 
+@_answers(domain.NotFound)
 @strawberry.type(description="Nothing with this id belongs to the signed-in account.")
 class NotFound(Error):
     pass
 
 
-@strawberry.type(description="A field failed validation.")
-class InvalidInput(Error):
-    field: str = strawberry.field(description="The input field at fault, in the API's spelling.")
-
-
-@strawberry.type(description="The account is locked after repeated failures; nothing was checked.")
-class AccountLocked(Error):
-    retry_after_seconds: int = strawberry.field(description="Seconds until the lock ends.")
-
-
-@strawberry.type(description="Too many recent failures; the attempt was refused without being checked.")
-class TooManyAttempts(Error):
-    retry_after_seconds: int = strawberry.field(description="Seconds until the next attempt is evaluated.")
-
-
+@_answers(domain.InvalidCode)
 @strawberry.type(description="The two-factor code is wrong, already used, or not a code at all.")
 class InvalidCode(Error):
     pass
 
 
+@_answers(domain.ChallengeExpired)
 @strawberry.type(description="The sign-in challenge is unknown, expired or used up: sign in again with the password.")
 class ChallengeExpired(Error):
     pass
 
 
+@_answers(domain.TotpAlreadyEnabled)
 @strawberry.type(description="Two-factor authentication is already on.")
 class TotpAlreadyEnabled(Error):
     pass
 
 
+@_answers(domain.TotpNotEnabled)
 @strawberry.type(description="Two-factor authentication is off.")
 class TotpNotEnabled(Error):
     pass
 
 
+@_answers(domain.TotpSetupNotStarted)
 @strawberry.type(description="There is no pending setup to confirm: call startTotpSetup first.")
 class TotpSetupNotStarted(Error):
     pass
 
 
-_BY_DOMAIN: dict[type[domain.AuthError], type[Error]] = {
-    domain.InvalidCredentials: InvalidCredentials,
-    domain.EmailTaken: EmailTaken,
-    domain.InvalidEmail: InvalidEmail,
-    domain.PasswordPolicyViolation: PasswordPolicyViolation,
-    domain.NotFound: NotFound,
-    domain.InvalidCode: InvalidCode,
-    domain.ChallengeExpired: ChallengeExpired,
-    domain.TotpAlreadyEnabled: TotpAlreadyEnabled,
-    domain.TotpNotEnabled: TotpNotEnabled,
-    domain.TotpSetupNotStarted: TotpSetupNotStarted,
-}
+@_answers(domain.AccountLocked)
+@strawberry.type(description="The account is locked after repeated failures; nothing was checked.")
+class AccountLocked(Error):
+    retry_after_seconds: int = strawberry.field(description="Seconds until the lock ends.")
+
+
+@_answers(domain.InvalidInput)
+@strawberry.type(description="A field failed validation.")
+class InvalidInput(Error):
+    field: str = strawberry.field(description="The input field at fault, in the API's spelling.")
+
+
+# Every other rate-limit refusal (the per-IP cap included) is answered as too many attempts.
+@_answers(domain.RateLimited)
+@strawberry.type(description="Too many recent failures; the attempt was refused without being checked.")
+class TooManyAttempts(Error):
+    retry_after_seconds: int = strawberry.field(description="Seconds until the next attempt is evaluated.")
 
 
 # Every concrete error type, so the schema documents them all (even any no union uses yet).
-ERROR_TYPES: tuple[type[Error], ...] = (*_BY_DOMAIN.values(), AccountLocked, InvalidInput, TooManyAttempts)
+ERROR_TYPES: tuple[type[Error], ...] = tuple(dict.fromkeys(_BY_DOMAIN.values()))
+
+
+def error_type_for(kind: type[domain.AuthError]) -> type[Error]:
+    """The GraphQL error type answering the domain error class ``kind``: the one listed for its nearest base."""
+    for base in kind.__mro__:
+        if base in _BY_DOMAIN:
+            return _BY_DOMAIN[base]
+    raise TypeError(f"no GraphQL error type answers {kind.__name__}")
 
 
 # One signature per domain error, so a resolver catching only the errors of its result union is typed to
@@ -177,14 +193,7 @@ def error_from(exc: domain.TotpSetupNotStarted) -> TotpSetupNotStarted: ...
 
 def error_from(exc: domain.AuthError) -> Error:
     """The GraphQL error value for a domain error."""
-    code = ErrorCode(exc.code)
-    if isinstance(exc, domain.InvalidInput):
-        return InvalidInput(code=code, message=exc.message, field=exc.field)
-    if isinstance(exc, domain.AccountLocked):
-        return AccountLocked(code=code, message=exc.message, retry_after_seconds=exc.retry_after_seconds)
-    if isinstance(exc, domain.TooManyAttempts):
-        return TooManyAttempts(code=code, message=exc.message, retry_after_seconds=exc.retry_after_seconds)
-    return _BY_DOMAIN[type(exc)](code=code, message=exc.message)
+    return error_type_for(type(exc)).from_domain(exc)
 
 
 class PublicError(GraphQLError):

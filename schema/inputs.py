@@ -6,7 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from schema.types import ClientKind
+from schema.enums import ClientKind
 
 
 @strawberry.input(description="Create an account and sign in.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 
 import strawberry
 
@@ -14,17 +13,10 @@ from auth.sessions import SessionPolicy
 from auth.two_factor import backup_codes_remaining as count_backup_codes
 from models import Account as AccountRow
 from models import ApiKey as ApiKeyRow
-from models import ClientKind as ClientKindRow
 from models import SecurityEvent as SecurityEventRow
-from models import SecurityEventType as SecurityEventTypeRow
 from models import Session as SessionRow
+from schema.enums import ClientKind, SecurityEventType
 from schema.ids import global_id
-
-
-@strawberry.enum(description="The kind of client a session belongs to; it decides the idle timeout.")
-class ClientKind(Enum):
-    WEB = strawberry.enum_value("WEB", description="A browser; the token lives in an HttpOnly cookie.")
-    MOBILE = strawberry.enum_value("MOBILE", description="A mobile app; the token is sent as a Bearer header.")
 
 
 @strawberry.interface(
@@ -91,7 +83,7 @@ class Session(Node):
         return cls(
             id=strawberry.ID(global_id("Session", row.id)),
             key=str(row.id),
-            client=ClientKind(ClientKindRow(row.client).value),
+            client=ClientKind(row.client),
             device=Device(browser=row.browser, os=row.os),
             location=row.location,
             ip_address=mask_ip(row.ip_address),
@@ -185,41 +177,6 @@ class BackupCodes:
     codes: list[str] = strawberry.field(description="10 single-use backup codes (XXXX-XXXX-XXXX-XXXX); shown only now.")
 
 
-@strawberry.enum(description="What happened to the account.")
-class SecurityEventType(Enum):
-    SIGN_UP = strawberry.enum_value("SIGN_UP", description="The account was created (and its first session opened).")
-    SIGN_IN = strawberry.enum_value("SIGN_IN", description="A sign-in completed: a session was opened.")
-    SIGN_IN_FAILED = strawberry.enum_value(
-        "SIGN_IN_FAILED", description="A wrong password, at sign-in or when confirming a change (counted for lockout)."
-    )
-    TWO_FACTOR_FAILED = strawberry.enum_value(
-        "TWO_FACTOR_FAILED", description="A wrong or replayed two-factor or backup code at sign-in."
-    )
-    ACCOUNT_LOCKED = strawberry.enum_value("ACCOUNT_LOCKED", description="Repeated failures locked the account.")
-    SIGN_OUT = strawberry.enum_value("SIGN_OUT", description="A session signed itself out.")
-    SESSION_REVOKED = strawberry.enum_value(
-        "SESSION_REVOKED", description="One session was revoked; sessionId names it."
-    )
-    OTHER_SESSIONS_REVOKED = strawberry.enum_value(
-        "OTHER_SESSIONS_REVOKED", description="Every session but the requesting one was revoked."
-    )
-    SIGNED_OUT_EVERYWHERE = strawberry.enum_value(
-        "SIGNED_OUT_EVERYWHERE", description="Every session was ended, the requesting one too."
-    )
-    SESSION_EXPIRED = strawberry.enum_value(
-        "SESSION_EXPIRED", description="A session ended after its idle timeout; described by its own device."
-    )
-    PASSWORD_CHANGED = strawberry.enum_value("PASSWORD_CHANGED", description="The password was changed.")
-    TOTP_ENABLED = strawberry.enum_value("TOTP_ENABLED", description="Two-factor authentication was switched on.")
-    TOTP_DISABLED = strawberry.enum_value("TOTP_DISABLED", description="Two-factor authentication was switched off.")
-    BACKUP_CODE_USED = strawberry.enum_value("BACKUP_CODE_USED", description="A backup code was used to sign in.")
-    BACKUP_CODES_REGENERATED = strawberry.enum_value(
-        "BACKUP_CODES_REGENERATED", description="A new set of backup codes replaced the old one."
-    )
-    API_KEY_CREATED = strawberry.enum_value("API_KEY_CREATED", description="An API key was created.")
-    API_KEY_REVOKED = strawberry.enum_value("API_KEY_REVOKED", description="An API key was revoked.")
-
-
 @strawberry.type(description="One entry of the account's security audit log; never holds a secret.")
 class SecurityEvent(Node):
     type: SecurityEventType = strawberry.field(description="What happened.")
@@ -239,7 +196,7 @@ class SecurityEvent(Node):
         """The API view of an audit row."""
         return cls(
             id=strawberry.ID(global_id("SecurityEvent", row.public_id)),
-            type=SecurityEventType(SecurityEventTypeRow(row.type).value),
+            type=SecurityEventType(row.type),
             occurred_at=row.occurred_at,
             ip_address=row.ip_address,
             device=Device(browser=row.browser, os=row.os),

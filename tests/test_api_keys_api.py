@@ -110,6 +110,11 @@ async def test_keys_are_private(user: User, other_user: User) -> None:
         ("a\x00b", "name"),
         ("a\nb", "name"),
         ("evil\u202etxt", "name"),
+        # The same characters a stored User-Agent never keeps: DEL, C1 controls, separators, isolates.
+        ("a\x7fb", "name"),
+        ("a\x85b", "name"),
+        ("a\u2028b", "name"),
+        ("a\u2066b", "name"),
     ],
 )
 async def test_a_bad_name_is_invalid_input(user: User, name: str, field: str) -> None:
