@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import functools
 import json
+import logging
 import os
 import platform
 import resource
@@ -639,3 +640,214 @@ class RawHttp:
             writer.close()
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(writer.wait_closed(), 2)
+
+
+# -- responsiveness probe (a child process sending requests on a tick) ---------------------------
+
+PASSWORD_POLICY = json.dumps({"query": "{ passwordPolicy { minLength } }"}).encode()
+_CHILDREN: set[subprocess.Popen[bytes]] = set()
+
+
+def _probe_child(port: int, seconds: float, interval_ms: float, out: str) -> None:
+    """Child mode: two loops (GET /healthz, POST passwordPolicy), one request per tick each, for ``seconds``."""
+    samples: list[tuple[str, float, float, int]] = []
+    interval = interval_ms / 1000
+
+    async def loop(kind: str) -> None:
+        conn = RawHttp(port)
+        method, path, body = ("GET", "/healthz", b"") if kind == "healthz" else ("POST", "/graphql", PASSWORD_POLICY)
+        for _ in range(20):  # warm-up: connection, first GraphQL execution
+            await conn.request(method, path, body, timeout=10)
+        Path(out + f".ready-{kind}").write_text("1")
+        start = time.monotonic()
+        end = start + seconds
+        tick = start
+        for _ in range(int(seconds / interval) + 2):
+            now = time.monotonic()
+            if now >= end:
+                break
+            if tick > now:
+                await asyncio.sleep(tick - now)
+            t0 = time.monotonic()
+            try:
+                status, _ = await conn.request(method, path, body, timeout=10)
+            except (OSError, TimeoutError, asyncio.IncompleteReadError, RuntimeError, ValueError):
+                status = -1
+            t1 = time.monotonic()
+            samples.append((kind, t0, (t1 - t0) * 1000, status))
+            tick = max(tick + interval, t1)
+        await conn.close()
+
+    async def main() -> None:
+        await asyncio.gather(loop("healthz"), loop("policy"))
+
+    asyncio.run(main())
+    Path(out).write_text(json.dumps(samples))
+
+
+class Probe:
+    """The responsiveness probe in its own process: ``GET /healthz`` and a tiny GraphQL query on a tick."""
+
+    def __init__(self, port: int, seconds: float, interval_ms: float, work: Path, name: str) -> None:
+        self.out = work / f"probe-{name}.json"
+        argv = [
+            PYTHON,
+            str(Path(__file__).resolve()),
+            "_probe",
+            str(port),
+            str(seconds),
+            str(interval_ms),
+            str(self.out),
+        ]
+        with open(work / f"probe-{name}.log", "wb") as log:
+            self.proc = subprocess.Popen(
+                argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, preexec_fn=_child_setup
+            )  # own process group, raised fd limit
+        _CHILDREN.add(self.proc)
+        self.timeout = seconds + 60
+
+    def wait_ready(self) -> None:
+        """Block until both loops are warmed up (or raise when the probe died or took 30 s)."""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if all(Path(f"{self.out}.ready-{k}").exists() for k in ("healthz", "policy")):
+                return
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"probe exited with {self.proc.returncode}")
+            time.sleep(0.05)
+        raise RuntimeError("probe not ready after 30 s")
+
+    def result(self) -> list[tuple[str, float, float, int]]:
+        """Wait for the probe to finish; its samples (kind, start, ms, status)."""
+        try:
+            self.proc.wait(timeout=self.timeout)
+        finally:
+            _kill(self.proc)
+        return [tuple(s) for s in json.loads(self.out.read_text())]
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    _CHILDREN.discard(proc)
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5)
+
+
+def kill_children() -> None:
+    """Kill every probe still running."""
+    for proc in list(_CHILDREN):
+        _kill(proc)
+
+
+def window_stats(samples: list[tuple[str, float, float, int]], lo: float, hi: float) -> dict[str, Any]:
+    """Per probe kind, the latency distribution and error count of the samples started in [lo, hi)."""
+    out: dict[str, Any] = {}
+    for kind in ("healthz", "policy"):
+        picked = [s for s in samples if s[0] == kind and lo <= s[1] < hi]
+        out[kind] = dist([s[2] for s in picked])
+        out[kind]["errors"] = sum(1 for s in picked if s[3] != 200)
+    return out
+
+
+# -- in-process loop-lag probe (the real app served with one extra task on its loop) -------------
+
+
+def lagprobe_argv(port: int, out: Path, period_ms: float = 10) -> list[str]:
+    """The command serving the app like ``python -m workestra serve``, recording its loop lag into ``out``."""
+    return [PYTHON, str(Path(__file__).resolve()), "_serve_lagprobe", "127.0.0.1", str(port), str(out), str(period_ms)]
+
+
+def _serve_lagprobe_child(host: str, port: int, out: str, period_ms: float) -> None:
+    """Child mode: what ``python -m workestra serve`` does, plus a task on the server loop measuring lag."""
+    import uvicorn
+    from uvicorn._compat import asyncio_run
+
+    from workestra.db import migrate
+    from workestra.settings import Settings
+
+    settings = Settings.from_env()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    asyncio.run(migrate(settings.database_url))
+    config = uvicorn.Config(
+        "workestra.cli:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        proxy_headers=False,
+        server_header=False,
+        ws_max_size=settings.ws_max_message_bytes,
+        loop="asyncio",
+        log_level=settings.log_level.lower(),
+        timeout_graceful_shutdown=10,
+    )
+    server = uvicorn.Server(config)
+
+    async def main() -> None:
+        probe = asyncio.create_task(_record_lag(out, period_ms / 1000))
+        try:
+            await server.serve()
+        finally:
+            probe.cancel()
+
+    asyncio_run(main(), loop_factory=config.get_loop_factory())
+
+
+async def _record_lag(out: str, period: float) -> None:
+    """Sleep ``period`` in a loop and append each wake-up's overshoot (ms) to ``out``, flushed every second."""
+    pending: list[str] = []
+    last_flush = time.monotonic()
+    with open(out, "a") as sink:
+        for _ in range(int(3600 / period)):  # bounded: at most an hour of samples
+            t0 = time.monotonic()
+            await asyncio.sleep(period)
+            t1 = time.monotonic()
+            pending.append(f"{t0:.6f} {(t1 - t0 - period) * 1000:.3f}\n")
+            if t1 - last_flush >= 1.0:  # ~100 short lines per second: a few µs of loop time
+                sink.write("".join(pending))
+                sink.flush()
+                pending.clear()
+                last_flush = t1
+
+
+def read_lag(path: Path) -> list[tuple[float, float]]:
+    """The (start, overshoot ms) samples a lag-probe server wrote so far."""
+    out = []
+    with contextlib.suppress(OSError):
+        for line in path.read_text().splitlines():
+            t, lag = line.split()
+            out.append((float(t), float(lag)))
+    return out
+
+
+# -- a quiet machine ------------------------------------------------------------------------------
+
+
+def wait_quiet(limit: float) -> dict[str, Any]:
+    """Wait (at most ``limit`` s) for a 5 s stretch with < 0.15 core busy machine-wide; shares other people's box."""
+    t0 = time.monotonic()
+    busy = float("nan")
+    for _ in range(int(limit / 5) + 1):
+        b0, w0 = machine_cpu()[0], time.monotonic()
+        time.sleep(5)
+        busy = (machine_cpu()[0] - b0) / (time.monotonic() - w0)
+        if busy < 0.15 or time.monotonic() - t0 >= limit:
+            break
+    return {"waited_s": time.monotonic() - t0, "busy_cores_last_5s": busy, "quiet": busy < 0.15}
+
+
+def _child_main(argv: list[str]) -> int:
+    """The child modes this module runs as its own process (``python bench/_common.py _probe …``)."""
+    mode, rest = argv[0], argv[1:]
+    if mode == "_probe":
+        _probe_child(int(rest[0]), float(rest[1]), float(rest[2]), rest[3])
+    elif mode == "_serve_lagprobe":
+        _serve_lagprobe_child(rest[0], int(rest[1]), rest[2], float(rest[3]))
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child_main(sys.argv[1:]))

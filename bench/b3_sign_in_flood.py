@@ -17,7 +17,7 @@ HASH_CONCURRENCY is left at its default (2). One invocation measures, on this ma
      of ``signIn`` (MOBILE) with CORRECT passwords from ``--concurrency`` closed-loop clients (keep-alive,
      accounts round-robin so no email is ever claimed twice at once and the brute-force counter never
      refuses) for ``--flood-seconds`` → successful sign-ins/s (completions inside the window ÷ window);
-   * ``lagprobe`` (unless ``--no-lag-probe``): the ``correct`` run again, but the server is this script's
+   * ``lagprobe`` (unless ``--no-lag-probe``): the ``correct`` run again, but the server is ``_common.py``'s
      ``_serve_lagprobe`` mode: the same ``workestra.cli.app_from_env`` factory and uvicorn options as
      ``serve``, run programmatically with one extra task on the server's event loop that sleeps 10 ms in a
      loop and records the overshoot (= event-loop lag, precisely, without the client's own scheduling);
@@ -25,7 +25,7 @@ HASH_CONCURRENCY is left at its default (2). One invocation measures, on this ma
      emails (each used once) and wrong passwords, server started with IP_FAILURE_LIMIT=1000000 (the default
      100 failures per IP per 15 min would refuse almost all of them: every request comes from 127.0.0.1);
      afterwards 10 interleaved c=1 rounds of known email + right password / known + wrong / unknown.
-3. **Responsiveness**: during the idle window and the flood, a separate probe process sends ``GET /healthz``
+3. **Responsiveness**: during the idle window and the flood, a separate probe process (``_common.Probe``) sends ``GET /healthz``
    and ``POST /graphql {passwordPolicy{minLength}}`` every ``--probe-interval`` ms, each on its own
    keep-alive connection (next send = next tick, or right after a late answer) → p50/p99/max per window.
 4. **Memory**: server VmRSS/VmHWM (``/proc/PID/status``) before any sign-in, sampled every 0.25 s during
@@ -57,9 +57,6 @@ import concurrent.futures
 import contextlib
 import itertools
 import json
-import logging
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -71,7 +68,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _common as c  # noqa: E402
 
-PASSWORD_POLICY = json.dumps({"query": "{ passwordPolicy { minLength } }"}).encode()
 MOBILE_UA = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
     "Version/17.5 Mobile/15E148 Safari/604.1"
@@ -382,170 +378,7 @@ async def timing_check(port: int, rounds: int, tag: str, accounts: int, attempt:
 # -- 3. the probe (child process) ---------------------------------------------------------------
 
 
-def _probe_child(port: int, seconds: float, interval_ms: float, out: str) -> None:
-    """Child mode: two loops (GET /healthz, POST passwordPolicy), one request per tick each, for ``seconds``."""
-    samples: list[tuple[str, float, float, int]] = []
-    interval = interval_ms / 1000
-
-    async def loop(kind: str) -> None:
-        conn = c.RawHttp(port)
-        method, path, body = ("GET", "/healthz", b"") if kind == "healthz" else ("POST", "/graphql", PASSWORD_POLICY)
-        for _ in range(20):  # warm-up: connection, first GraphQL execution
-            await conn.request(method, path, body, timeout=10)
-        Path(out + f".ready-{kind}").write_text("1")
-        start = time.monotonic()
-        end = start + seconds
-        tick = start
-        for _ in range(int(seconds / interval) + 2):
-            now = time.monotonic()
-            if now >= end:
-                break
-            if tick > now:
-                await asyncio.sleep(tick - now)
-            t0 = time.monotonic()
-            try:
-                status, _ = await conn.request(method, path, body, timeout=10)
-            except (OSError, TimeoutError, asyncio.IncompleteReadError, RuntimeError, ValueError):
-                status = -1
-            t1 = time.monotonic()
-            samples.append((kind, t0, (t1 - t0) * 1000, status))
-            tick = max(tick + interval, t1)
-        await conn.close()
-
-    async def main() -> None:
-        await asyncio.gather(loop("healthz"), loop("policy"))
-
-    asyncio.run(main())
-    Path(out).write_text(json.dumps(samples))
-
-
-class Probe:
-    def __init__(self, port: int, seconds: float, interval_ms: float, work: Path, name: str) -> None:
-        self.out = work / f"probe-{name}.json"
-        with open(work / f"probe-{name}.log", "wb") as log:
-            self.proc = subprocess.Popen(
-                [
-                    c.PYTHON,
-                    str(Path(__file__).resolve()),
-                    "_probe",
-                    str(port),
-                    str(seconds),
-                    str(interval_ms),
-                    str(self.out),
-                ],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=log,
-                preexec_fn=c._child_setup,
-            )  # noqa: SLF001 - own process group, raised fd limit
-        _CHILDREN.add(self.proc)
-        self.timeout = seconds + 60
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if all(Path(f"{self.out}.ready-{k}").exists() for k in ("healthz", "policy")):
-                return
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"probe exited with {self.proc.returncode}")
-            time.sleep(0.05)
-        raise RuntimeError("probe not ready after 30 s")
-
-    def result(self) -> list[tuple[str, float, float, int]]:
-        try:
-            self.proc.wait(timeout=self.timeout)
-        finally:
-            _kill(self.proc)
-        return [tuple(s) for s in json.loads(self.out.read_text())]
-
-
-_CHILDREN: set[subprocess.Popen] = set()
-
-
-def _kill(proc: subprocess.Popen) -> None:
-    _CHILDREN.discard(proc)
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=5)
-
-
-def kill_children() -> None:
-    for proc in list(_CHILDREN):
-        _kill(proc)
-
-
-def window_stats(samples: list[tuple[str, float, float, int]], lo: float, hi: float) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for kind in ("healthz", "policy"):
-        picked = [s for s in samples if s[0] == kind and lo <= s[1] < hi]
-        out[kind] = c.dist([s[2] for s in picked])
-        out[kind]["errors"] = sum(1 for s in picked if s[3] != 200)
-    return out
-
-
 # -- in-process loop-lag probe (server child mode) ----------------------------------------------
-
-
-def _serve_lagprobe_child(host: str, port: int, out: str, period_ms: float) -> None:
-    """Child mode: what ``python -m workestra serve`` does, plus a task on the server loop measuring lag."""
-    import uvicorn
-    from uvicorn._compat import asyncio_run
-
-    from workestra.db import migrate
-    from workestra.settings import Settings
-
-    settings = Settings.from_env()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    asyncio.run(migrate(settings.database_url))
-    config = uvicorn.Config(
-        "workestra.cli:app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        proxy_headers=False,
-        server_header=False,
-        ws_max_size=settings.ws_max_message_bytes,
-        loop="asyncio",
-        log_level=settings.log_level.lower(),
-        timeout_graceful_shutdown=10,
-    )
-    server = uvicorn.Server(config)
-    period = period_ms / 1000
-
-    async def lag_probe() -> None:
-        pending: list[str] = []
-        last_flush = time.monotonic()
-        with open(out, "a") as sink:
-            for _ in range(int(3600 / period)):  # bounded: at most an hour of samples
-                t0 = time.monotonic()
-                await asyncio.sleep(period)
-                t1 = time.monotonic()
-                pending.append(f"{t0:.6f} {(t1 - t0 - period) * 1000:.3f}\n")
-                if t1 - last_flush >= 1.0:  # ~100 short lines per second: a few µs of loop time
-                    sink.write("".join(pending))
-                    sink.flush()
-                    pending.clear()
-                    last_flush = t1
-
-    async def main() -> None:
-        probe = asyncio.create_task(lag_probe())
-        try:
-            await server.serve()
-        finally:
-            probe.cancel()
-
-    asyncio_run(main(), loop_factory=config.get_loop_factory())
-
-
-def read_lag(path: Path) -> list[tuple[float, float]]:
-    out = []
-    with contextlib.suppress(OSError):
-        for line in path.read_text().splitlines():
-            t, lag = line.split()
-            out.append((float(t), float(lag)))
-    return out
 
 
 # -- one run -----------------------------------------------------------------------------------
@@ -564,7 +397,7 @@ def start_server(name: str, database_url: str, work: Path, extra: dict[str, str]
     if lagprobe is None:
         argv = [c.PYTHON, "-m", "workestra", "serve", "--host", "127.0.0.1", "--port", str(port)]
     else:
-        argv = [c.PYTHON, str(Path(__file__).resolve()), "_serve_lagprobe", "127.0.0.1", str(port), str(lagprobe), "10"]
+        argv = c.lagprobe_argv(port, lagprobe)
     server = c.Server(name, argv, production_env(database_url, extra), port, work / f"{name}.log")
     return server.start("/healthz", timeout=60.0)
 
@@ -586,35 +419,8 @@ def run_one(
         creds = Credentials(kind, args.accounts, f"{name}-{int(time.time())}")
         time.sleep(1.0)
         result["status_idle_before"] = c.proc_status(server.pid)
-        next_id = first_account
-        result["burst"] = asyncio.run(burst(server.port, creds, next_id, BURST))
-        next_id += BURST
-        b = result["burst"]
-        say(
-            f"[{name}] burst of {BURST} simultaneous sign-ins on a fresh server: {b['wall_s']:.2f} s "
-            f"({b['per_s']:.2f}/s), outcomes {b['outcomes']}"
-        )
-        time.sleep(0.5)
-        result["status_after_burst"] = c.proc_status(server.pid)
-
-        probe_seconds = args.idle_seconds + args.flood_seconds + 1.0
-        probe = Probe(server.port, probe_seconds, args.probe_interval, work, f"{name}-{attempt}")
-        probe.wait_ready()
-        t_idle = time.monotonic()
-        idle_cpu = c.CpuWindow(server.pid, probe.proc.pid)
-        time.sleep(args.idle_seconds)
-        result["idle_cpu"] = idle_cpu.end()  # what the probe's 2 × 50 req/s cost the server
-        fl = asyncio.run(
-            flood(server.port, server.pid, probe.proc.pid, creds, next_id, args.concurrency, args.flood_seconds)
-        )
-        next_id += fl["requests_started"]
-        samples = probe.result()
-        result["flood"] = fl
-        result["probe"] = {
-            "interval_ms": args.probe_interval,
-            "idle": window_stats(samples, t_idle, fl["t_start"]),
-            "flood": window_stats(samples, fl["t_start"], fl["t_end"]),
-        }
+        next_id = _burst(server, creds, first_account, result, say)
+        next_id, t_idle = _probed_flood(server, creds, next_id, args, work, f"{name}-{attempt}", result)
         c1_cpu = c.CpuWindow(server.pid, None)
         result["c1"] = asyncio.run(sequential(server.port, creds, next_id, C1_SIGN_INS))
         next_id += C1_SIGN_INS
@@ -622,20 +428,59 @@ def run_one(
             result["timing_c1"] = asyncio.run(timing_check(server.port, 10, creds.tag, args.accounts, attempt))
         result["c1_cpu"] = c1_cpu.end()
         if lag_path is not None:
-            lag = read_lag(lag_path)
-            result["loop_lag_ms"] = {
-                "period_ms": 10,
-                "idle": c.dist([x for t, x in lag if t_idle <= t < fl["t_start"]]),
-                "flood": c.dist([x for t, x in lag if fl["t_start"] <= t < fl["t_end"]]),
-            }
+            result["loop_lag_ms"] = _lag_windows(c.read_lag(lag_path), t_idle, result["flood"])
         result["status_end"] = c.proc_status(server.pid)
         result["log_tail"] = server.log_tail()
         result["requests_used"] = next_id - first_account
     finally:
-        kill_children()
+        c.kill_children()
         server.stop()
     describe(result, say)
     return result
+
+
+def _burst(server: c.Server, creds: Credentials, next_id: int, result: dict[str, Any], say) -> int:
+    """BURST simultaneous sign-ins on the fresh server; the next unused account index."""
+    result["burst"] = b = asyncio.run(burst(server.port, creds, next_id, BURST))
+    say(
+        f"[{result['name']}] burst of {BURST} simultaneous sign-ins on a fresh server: {b['wall_s']:.2f} s "
+        f"({b['per_s']:.2f}/s), outcomes {b['outcomes']}"
+    )
+    time.sleep(0.5)
+    result["status_after_burst"] = c.proc_status(server.pid)
+    return next_id + BURST
+
+
+def _probed_flood(
+    server: c.Server, creds: Credentials, next_id: int, args: argparse.Namespace, work: Path, label: str, result
+) -> tuple[int, float]:
+    """The idle window then the flood, the probe running through both; (next account index, idle start)."""
+    probe = c.Probe(server.port, args.idle_seconds + args.flood_seconds + 1.0, args.probe_interval, work, label)
+    probe.wait_ready()
+    t_idle = time.monotonic()
+    idle_cpu = c.CpuWindow(server.pid, probe.proc.pid)
+    time.sleep(args.idle_seconds)
+    result["idle_cpu"] = idle_cpu.end()  # what the probe's 2 × 50 req/s cost the server
+    fl = asyncio.run(
+        flood(server.port, server.pid, probe.proc.pid, creds, next_id, args.concurrency, args.flood_seconds)
+    )
+    samples = probe.result()
+    result["flood"] = fl
+    result["probe"] = {
+        "interval_ms": args.probe_interval,
+        "idle": c.window_stats(samples, t_idle, fl["t_start"]),
+        "flood": c.window_stats(samples, fl["t_start"], fl["t_end"]),
+    }
+    return next_id + fl["requests_started"], t_idle
+
+
+def _lag_windows(lag: list[tuple[float, float]], t_idle: float, fl: dict[str, Any]) -> dict[str, Any]:
+    """The in-process loop lag over the idle window and over the flood."""
+    return {
+        "period_ms": 10,
+        "idle": c.dist([x for t, x in lag if t_idle <= t < fl["t_start"]]),
+        "flood": c.dist([x for t, x in lag if fl["t_start"] <= t < fl["t_end"]]),
+    }
 
 
 def describe(r: dict[str, Any], say) -> None:
@@ -859,26 +704,9 @@ def main() -> int:
     return c.run_on_app(args, run)
 
 
-def wait_quiet(limit: float) -> dict[str, Any]:
-    """Wait (at most ``limit`` s) for a 5 s stretch with < 0.15 core busy machine-wide; shares other people's box."""
-    t0 = time.monotonic()
-    busy = float("nan")
-    for _ in range(int(limit / 5) + 1):
-        b0, w0 = c.machine_cpu()[0], time.monotonic()
-        time.sleep(5)
-        busy = (c.machine_cpu()[0] - b0) / (time.monotonic() - w0)
-        if busy < 0.15 or time.monotonic() - t0 >= limit:
-            break
-    return {"waited_s": time.monotonic() - t0, "busy_cores_last_5s": busy, "quiet": busy < 0.15}
-
-
 def child(mode: str, argv: list[str]) -> int:
     if mode == "_seed":
         _seed_child(argv[0], argv[1])
-    elif mode == "_probe":
-        _probe_child(int(argv[0]), float(argv[1]), float(argv[2]), argv[3])
-    elif mode == "_serve_lagprobe":
-        _serve_lagprobe_child(argv[0], int(argv[1]), argv[2], float(argv[3]))
     else:
         raise SystemExit(f"unknown mode {mode}")
     return 0
@@ -920,7 +748,7 @@ class Phases:
         """With ``--wait-quiet``, wait for a quiet machine before ``label``; says so when it had to wait."""
         if self.args.wait_quiet <= 0:
             return None
-        q = wait_quiet(self.args.wait_quiet)
+        q = c.wait_quiet(self.args.wait_quiet)
         if q["waited_s"] > 6 or not q["quiet"]:
             self.say(
                 f"  (before {label}: waited {q['waited_s']:.0f} s for a quiet machine, last 5 s "
@@ -1082,7 +910,7 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
                 phases.victim(database_url, work)
         phases.summary()
     finally:
-        kill_children()
+        c.kill_children()
         c.stop_all_servers()
     if not args.no_save:
         json_path, txt_path = c.write_result("b3", payload, "\n".join(phases.lines))
@@ -1091,6 +919,14 @@ def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
 
 
 def summarize(payload: dict[str, Any], say) -> dict[str, Any]:
+    """The summary numbers of the flood runs, said line by line."""
+    s = summary_numbers(payload)
+    say_summary(payload, s, say)
+    return s
+
+
+def summary_numbers(payload: dict[str, Any]) -> dict[str, Any]:
+    """Ratios, CPU per sign-in, added probe latency, memory, noise and targets of the flood runs."""
     raw, runs = payload["raw"], payload["runs"]
     correct, wrong = runs["correct"], runs["wrong"]
     ratio = correct["ratio_to_adjacent_raw2"]
@@ -1117,18 +953,7 @@ def summarize(payload: dict[str, Any], say) -> dict[str, Any]:
     if "lagprobe" in runs:
         lag = runs["lagprobe"]["loop_lag_ms"]
         s["added_p99_ms_in_process_lag"] = lag["flood"]["p99"] - lag["idle"]["p99"]
-    mib = 1024
-    before = correct["status_idle_before"].get("VmRSS", 0)
-    hwm = correct["flood"]["status_after_drain"].get("VmHWM", 0)
-    drained = correct["flood"]["status_after_drain"].get("VmRSS", 0)
-    s["memory_mib"] = {
-        "rss_before": before / mib,
-        "hwm_end": hwm / mib,
-        "hwm_minus_rss_before": (hwm - before) / mib,
-        "rss_after_drain": drained / mib,
-        "hwm_minus_rss_after_drain": (hwm - drained) / mib,
-        "expected_extra": 2 * 64,
-    }
+    s["memory_mib"] = memory_summary(correct)
     windows = {f"raw {k}": v["other_processes_cores"] for k, v in raw.items()}
     windows.update({f"{name} raw2 before": r["raw2_adjacent"]["other_processes_cores"] for name, r in runs.items()})
     windows.update({f"{name} flood": r["flood"]["cpu"]["other_processes_cores"] for name, r in runs.items()})
@@ -1140,6 +965,34 @@ def summarize(payload: dict[str, Any], say) -> dict[str, Any]:
             s["added_p99_ms_in_process_lag"] <= 20 if "added_p99_ms_in_process_lag" in s else None
         ),
     }
+    return s
+
+
+def memory_summary(correct: dict[str, Any]) -> dict[str, float]:
+    """The correct run's server memory: before, peak and after the drain (MiB), against the 2 × 64 MiB expected."""
+    mib = 1024
+    before = correct["status_idle_before"].get("VmRSS", 0)
+    hwm = correct["flood"]["status_after_drain"].get("VmHWM", 0)
+    drained = correct["flood"]["status_after_drain"].get("VmRSS", 0)
+    return {
+        "rss_before": before / mib,
+        "hwm_end": hwm / mib,
+        "hwm_minus_rss_before": (hwm - before) / mib,
+        "rss_after_drain": drained / mib,
+        "hwm_minus_rss_after_drain": (hwm - drained) / mib,
+        "expected_extra": 2 * 64,
+    }
+
+
+def say_summary(payload: dict[str, Any], s: dict[str, Any], say) -> None:
+    """The summary lines for ``s`` (see :func:`summary_numbers`)."""
+    runs = payload["runs"]
+    correct, wrong = runs["correct"], runs["wrong"]
+    ratio, added, windows = (
+        s["ratio_to_adjacent_raw2"]["correct"],
+        s["added_p99_ms_client_probe"],
+        s["other_processes_cores"],
+    )
     say("")
     say(
         f"summary: correct sign-ins/s {correct['flood']['per_s']:.2f} ÷ raw 2-worker verifies/s "
@@ -1177,7 +1030,6 @@ def summarize(payload: dict[str, Any], say) -> dict[str, Any]:
         f"  CPU used by other processes during the windows: max {max(windows.values()):.2f} cores"
         + (f" — NOISY: {noisy}" if noisy else " (quiet machine)")
     )
-    return s
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""Fixtures: a backend per run (SQLite + memory, and PostgreSQL + Redis), the app, a clock and actors."""
+"""Fixtures: a backend per run (SQLite + memory, and PostgreSQL + Redis), the app, a clock and actors.
+
+The actors (``user``, ``other_user``, ``user_with_totp``, ``locked_user``, ``signed_in_client``,
+``api_key_client``) live here and nowhere else; the helpers tests share are in ``tests/support/``.
+"""
 
 from __future__ import annotations
 
@@ -119,6 +123,12 @@ async def make_client(app: object) -> AsyncIterator:
 async def user(make_client) -> User:
     """A person signed in on a web browser (cookie): ``user.browser`` is the signed-in client."""
     return await sign_up_user(make_client, "ada@example.com")
+
+
+@pytest.fixture
+def signed_in_client(user: User) -> GraphQLClient:
+    """The client of ``user``'s signed-in browser session, for tests about what one session may do."""
+    return user.browser
 
 
 @pytest.fixture

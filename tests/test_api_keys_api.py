@@ -18,6 +18,7 @@ from auth.clock import FrozenClock
 from models import ApiKey, Session
 from schema import schema
 from tests.support.actors import PASSWORD, ApiKeyClient, User, create_api_key, key_client, node_key
+from tests.support.databases import every_stored_text
 from tests.support.graphql import (
     ACTIVE_SESSIONS,
     ME,
@@ -25,10 +26,9 @@ from tests.support.graphql import (
     SIGN_IN,
     error_codes,
 )
+from tests.support.live import server_env
+from tests.support.live import sign_up as sign_up_on_server
 from tests.support.server import GraphQLSocket, ServerProcess
-from tests.test_subscriptions_server import server_env
-from tests.test_subscriptions_server import sign_up as sign_up_on_server
-from tests.test_two_factor_api import _every_text_value
 
 DAY = 86400
 
@@ -57,7 +57,7 @@ async def test_a_key_is_shown_once_and_stored_only_as_a_hash(user: User, clock: 
     }
     row = await ApiKey.get(id=node_key(created["apiKey"]["id"]))
     assert row.key_hash == hashlib.sha256(secret.encode()).hexdigest()
-    stored = await _every_text_value()
+    stored = await every_stored_text()
     assert all(secret[3:] not in value for value in stored)
     listed = await user.browser.execute(LIST)
     assert secret[3:] not in str(listed)

@@ -24,13 +24,7 @@ from tests.support.graphql import (
     GraphQLClient,
     error_codes,
 )
-from tests.test_two_factor_api import (
-    DISABLE,
-    REGENERATE,
-    challenge_for,
-    verify,
-    wrong_code,
-)
+from tests.support.two_factor import DISABLE, REGENERATE, challenge_for, verify, wrong_code
 
 DAY = 86400
 

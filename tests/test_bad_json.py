@@ -11,6 +11,7 @@ import pytest
 
 from tests.support.databases import Backend
 from tests.support.graphql import PASSWORD_POLICY, GraphQLClient
+from tests.support.live import server_env
 from tests.support.server import GraphQLSocket, ServerProcess
 
 DEEP = 20_000
@@ -64,8 +65,6 @@ async def test_deep_json_in_a_get_query_parameter_is_a_400(anonymous: GraphQLCli
 
 @pytest.fixture(scope="module")
 def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    from tests.test_subscriptions_server import server_env
-
     directory = tmp_path_factory.mktemp("bad-json")
     process = ServerProcess(server_env(backend, directory, LOG_LEVEL="info"), directory / "server.log").start()
     yield process

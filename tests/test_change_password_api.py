@@ -7,23 +7,7 @@ import pytest
 from auth.clock import FrozenClock
 from models import Account, OutboxMessage, PasswordHistory
 from tests.support.actors import PASSWORD, User
-from tests.support.graphql import ME, SIGN_IN, GraphQLClient, error_codes
-
-CHANGE_PASSWORD = """
-mutation Change($input: ChangePasswordInput!) {
-  changePassword(input: $input) {
-    __typename
-    ... on PasswordChanged { signedOutSessions account { email passwordChangedAt } }
-    ... on Error { code message }
-    ... on TooManyAttempts { retryAfterSeconds }
-    ... on AccountLocked { retryAfterSeconds }
-  }
-}"""
-
-
-async def change(client: GraphQLClient, current: str, new: str, **extra: object) -> dict:
-    data = await client.data(CHANGE_PASSWORD, {"input": {"currentPassword": current, "newPassword": new, **extra}})
-    return data["changePassword"]
+from tests.support.graphql import CHANGE_PASSWORD, ME, SIGN_IN, GraphQLClient, change_password, error_codes
 
 
 async def sign_in(make_client, email: str, password: str, client: str = "MOBILE") -> GraphQLClient:
@@ -42,7 +26,7 @@ async def test_change_password_signs_other_sessions_out_and_keeps_this_one(
     phone = await sign_in(make_client, user.email, PASSWORD)
     tablet = await sign_in(make_client, user.email, PASSWORD)
     clock.advance(3600)
-    result = await change(user.browser, PASSWORD, "a brand new passphrase")
+    result = await change_password(user.browser, PASSWORD, "a brand new passphrase")
     assert result == {
         "__typename": "PasswordChanged",
         "signedOutSessions": 2,
@@ -58,13 +42,13 @@ async def test_change_password_signs_other_sessions_out_and_keeps_this_one(
 
 async def test_other_sessions_can_be_kept(user: User, make_client) -> None:
     phone = await sign_in(make_client, user.email, PASSWORD)
-    result = await change(user.browser, PASSWORD, "a brand new passphrase", signOutOtherSessions=False)
+    result = await change_password(user.browser, PASSWORD, "a brand new passphrase", signOutOtherSessions=False)
     assert result["signedOutSessions"] == 0
     assert (await phone.data(ME))["me"] is not None
 
 
 async def test_a_mail_reports_the_change(user: User) -> None:
-    await change(user.browser, PASSWORD, "a brand new passphrase")
+    await change_password(user.browser, PASSWORD, "a brand new passphrase")
     mails = await OutboxMessage.filter(kind="password_changed")
     assert len(mails) == 1
     assert mails[0].recipient == user.email
@@ -73,12 +57,14 @@ async def test_a_mail_reports_the_change(user: User) -> None:
 
 
 async def test_a_wrong_current_password_changes_nothing_and_counts(user: User, clock: FrozenClock) -> None:
-    assert (await change(user.browser, "wrong password", "a brand new passphrase"))["code"] == "INVALID_CREDENTIALS"
-    refused = await change(user.browser, PASSWORD, "a brand new passphrase")
+    assert (await change_password(user.browser, "wrong password", "a brand new passphrase"))[
+        "code"
+    ] == "INVALID_CREDENTIALS"
+    refused = await change_password(user.browser, PASSWORD, "a brand new passphrase")
     assert (refused["__typename"], refused["retryAfterSeconds"]) == ("TooManyAttempts", 1)
     for delay in (1, 2, 4, 8, 16):
         clock.advance(delay)
-        outcome = await change(user.browser, "wrong password", "a brand new passphrase")
+        outcome = await change_password(user.browser, "wrong password", "a brand new passphrase")
     assert outcome["__typename"] == "AccountLocked"
     assert await OutboxMessage.filter(kind="lockout").count() == 1
     assert await OutboxMessage.filter(kind="password_changed").count() == 0
@@ -94,31 +80,31 @@ async def test_a_wrong_current_password_changes_nothing_and_counts(user: User, c
     [("short", "PASSWORD_TOO_SHORT"), ("x" * 129, "PASSWORD_TOO_LONG"), ("😀" * 129, "PASSWORD_TOO_LONG")],
 )
 async def test_length_rules_are_checked_before_the_current_password(user: User, new_password: str, code: str) -> None:
-    result = await change(user.browser, "even a wrong current password", new_password)
+    result = await change_password(user.browser, "even a wrong current password", new_password)
     assert (result["__typename"], result["code"]) == ("PasswordPolicyViolation", code)
     # Not counted as a failed attempt: an immediate retry is evaluated.
-    assert (await change(user.browser, PASSWORD, "a brand new passphrase"))["__typename"] == "PasswordChanged"
+    assert (await change_password(user.browser, PASSWORD, "a brand new passphrase"))["__typename"] == "PasswordChanged"
 
 
 async def test_the_last_five_passwords_cannot_come_back(user: User, clock: FrozenClock) -> None:
     passwords = [PASSWORD] + [f"password number {i}" for i in range(2, 7)]
     for previous, new in zip(passwords, passwords[1:], strict=False):
         clock.advance(60)
-        assert (await change(user.browser, previous, new))["__typename"] == "PasswordChanged"
+        assert (await change_password(user.browser, previous, new))["__typename"] == "PasswordChanged"
     current = passwords[-1]
     # The current one and the four before it are refused; the sixth-oldest is allowed again.
     for reused in passwords[-5:]:
-        result = await change(user.browser, current, reused)
+        result = await change_password(user.browser, current, reused)
         assert (result["__typename"], result["code"]) == ("PasswordPolicyViolation", "PASSWORD_REUSED")
-    assert (await change(user.browser, current, passwords[0]))["__typename"] == "PasswordChanged"
+    assert (await change_password(user.browser, current, passwords[0]))["__typename"] == "PasswordChanged"
     # Only what the rule needs is kept: the four previous hashes.
     account = await Account.get(email=user.email)
     assert await PasswordHistory.filter(account_id=account.id).count() == 4
 
 
-async def test_reuse_is_checked_after_normalisation(user: User) -> None:
-    assert (await change(user.browser, PASSWORD, "cafe\u0301 au lait"))["__typename"] == "PasswordChanged"
-    result = await change(user.browser, "cafe\u0301 au lait", "café au lait")
+async def test_reuse_is_checked_after_normalisation(signed_in_client: GraphQLClient) -> None:
+    assert (await change_password(signed_in_client, PASSWORD, "cafe\u0301 au lait"))["__typename"] == "PasswordChanged"
+    result = await change_password(signed_in_client, "cafe\u0301 au lait", "café au lait")
     assert result["code"] == "PASSWORD_REUSED"
 
 
@@ -130,7 +116,7 @@ async def test_change_password_requires_a_session(anonymous: GraphQLClient) -> N
 
 
 async def test_the_stored_hash_is_argon2id_and_never_the_password(user: User) -> None:
-    await change(user.browser, PASSWORD, "a brand new passphrase")
+    await change_password(user.browser, PASSWORD, "a brand new passphrase")
     account = await Account.get(email=user.email)
     assert account.password_hash.startswith("$argon2id$v=19$")
     history = await PasswordHistory.filter(account_id=account.id).values_list("password_hash", flat=True)

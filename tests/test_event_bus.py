@@ -8,7 +8,6 @@ which case they fail.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import shutil
@@ -22,7 +21,7 @@ import redis
 from tests.support.redis_server import RedisServer, RedisServerError
 from tests.support.server import free_port
 from workestra import redis_pubsub
-from workestra.events import BusReset, EventBus, EventBusUnavailable, Subscription
+from workestra.events import BusReset, EventBus, EventBusUnavailable, Message, Subscription
 from workestra.feeds import SessionAnnouncer, account_topic
 
 pytestmark = pytest.mark.asyncio
@@ -103,7 +102,12 @@ async def bus(bus_url: str) -> AsyncIterator[EventBus]:
         await event_bus.disconnect()
 
 
-async def next_item(sub: Subscription, timeout: float = WAIT) -> str | BusReset:
+def note(text: str) -> Message:
+    """A message carrying one string, so a test can tell messages apart."""
+    return {"note": text}
+
+
+async def next_item(sub: Subscription, timeout: float = WAIT) -> Message | BusReset:
     return await asyncio.wait_for(sub.__anext__(), timeout)
 
 
@@ -132,32 +136,32 @@ def fast_keepalive(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def test_publish_is_received_by_topic_subscriber(bus: EventBus) -> None:
-    async with bus.subscribe("user:42") as sub:
-        await bus.publish("user:42", "session:1")
-        await bus.publish("user:42", "session:2")
-        assert await next_item(sub) == "session:1"
-        assert await next_item(sub) == "session:2"
+    async with bus.subscribe("account:42") as sub:
+        await bus.publish("account:42", note("session:1"))
+        await bus.publish("account:42", note("session:2"))
+        assert await next_item(sub) == note("session:1")
+        assert await next_item(sub) == note("session:2")
 
 
 async def test_no_cross_topic_leakage(bus: EventBus) -> None:
-    async with bus.subscribe("user:1") as one, bus.subscribe("user:2") as two:
-        await bus.publish("user:2", "for-two")
-        await bus.publish("user:1", "for-one")
-        await bus.publish("user:3", "for-nobody")
-        await bus.publish("user:1", "marker")
+    async with bus.subscribe("account:1") as one, bus.subscribe("account:2") as two:
+        await bus.publish("account:2", note("for-two"))
+        await bus.publish("account:1", note("for-one"))
+        await bus.publish("account:3", note("for-nobody"))
+        await bus.publish("account:1", note("marker"))
         # One channel preserves order, so had "for-two" leaked it would come first.
-        assert await next_item(one) == "for-one"
-        assert await next_item(one) == "marker"
-        assert await next_item(two) == "for-two"
-        await bus.publish("user:2", "marker")
-        assert await next_item(two) == "marker"
+        assert await next_item(one) == note("for-one")
+        assert await next_item(one) == note("marker")
+        assert await next_item(two) == note("for-two")
+        await bus.publish("account:2", note("marker"))
+        assert await next_item(two) == note("marker")
 
 
 async def test_two_concurrent_first_subscribers_both_receive(bus: EventBus) -> None:
-    topic = "user:7"
+    topic = "account:7"
     ready = [asyncio.Event(), asyncio.Event()]
 
-    async def consumer(index: int) -> str | BusReset:
+    async def consumer(index: int) -> Message | BusReset:
         async with bus.subscribe(topic) as sub:
             ready[index].set()
             return await next_item(sub)
@@ -165,34 +169,34 @@ async def test_two_concurrent_first_subscribers_both_receive(bus: EventBus) -> N
     tasks = [asyncio.create_task(consumer(i)) for i in range(2)]
     await asyncio.wait_for(asyncio.gather(*(event.wait() for event in ready)), WAIT)
     assert bus.subscriber_count(topic) == 2
-    await bus.publish(topic, "hello")
-    assert await asyncio.wait_for(asyncio.gather(*tasks), WAIT) == ["hello", "hello"]
+    await bus.publish(topic, note("hello"))
+    assert await asyncio.wait_for(asyncio.gather(*tasks), WAIT) == [note("hello"), note("hello")]
     assert bus.subscriber_count(topic) == 0
 
 
 async def test_subscription_is_registered_before_any_await(bus: EventBus) -> None:
-    context = bus.subscribe("user:8")
+    context = bus.subscribe("account:8")
     entering = context.__aenter__()
     # Drive __aenter__ one step by hand: it must finish without suspending even once.
     with pytest.raises(StopIteration) as finished:
         entering.send(None)
     sub = finished.value.value
     assert isinstance(sub, Subscription)
-    assert bus.subscriber_count("user:8") == 1
+    assert bus.subscriber_count("account:8") == 1
     await context.__aexit__(None, None, None)
-    assert bus.subscriber_count("user:8") == 0
+    assert bus.subscriber_count("account:8") == 0
 
 
 async def test_slow_subscriber_gets_bus_reset_and_others_keep_flowing(
     bus: EventBus, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="workestra.events")
-    async with bus.subscribe("user:5") as slow, bus.subscribe("user:5") as fast:
+    async with bus.subscribe("account:5") as slow, bus.subscribe("account:5") as fast:
         sent = [f"secret-payload-{i}" for i in range(20)]
         for message in sent:
-            await bus.publish("user:5", message)
+            await bus.publish("account:5", note(message))
             # Lock-step: the listener must keep serving `fast` while `slow` is full.
-            assert await next_item(fast) == message
+            assert await next_item(fast) == note(message)
 
         backlog = slow._queue.qsize()
         assert backlog <= 8, "slow subscriber's memory must stay bounded"
@@ -200,31 +204,58 @@ async def test_slow_subscriber_gets_bus_reset_and_others_keep_flowing(
         assert isinstance(first, BusReset)
         assert first.reason == "overflow"
         rest = [await next_item(slow) for _ in range(backlog - 1)]
-        assert all(isinstance(item, str) for item in rest)
-        assert rest == sent[len(sent) - len(rest) :], "what survives is the newest tail"
+        assert rest == [note(m) for m in sent[len(sent) - len(rest) :]], "what survives is the newest tail"
 
         # Still registered and served after the reset.
-        await bus.publish("user:5", "after")
-        assert await next_item(slow) == "after"
-        assert await next_item(fast) == "after"
+        await bus.publish("account:5", note("after"))
+        assert await next_item(slow) == note("after")
+        assert await next_item(fast) == note("after")
 
     assert "fell behind" in caplog.text
     assert "secret-payload" not in caplog.text
 
 
-async def test_malformed_wire_message_is_dropped_and_listener_survives(
+# Not one of our envelopes: each must be dropped with one log line, and the listener must carry on.
+FOREIGN_MESSAGES = [
+    "not json secret-payload",
+    '"secret-payload"',
+    '["account:9", "secret-payload"]',
+    '{"t": 1, "m": {"secret": "secret-payload"}}',
+    # The format of old, a message encoded as a string inside the envelope: one envelope per message now.
+    '{"t": "account:9", "m": "{\\"ended\\": [\\"secret-payload\\"]}"}',
+    '{"t": "account:9", "m": {"ended": []}, "x": "secret-payload"}',
+    '{"t": "account:9"}',
+    '{"reset": "secret-payload"}',
+    '{"reset": true, "t": "secret-payload"}',
+    # Nested past the decoder's recursion limit.
+    '{"t": "account:9", "m": {"a": ' + "[" * 100_000 + '"secret-payload"' + "]" * 100_000 + "}}",
+    "\u0000secret-payload",
+]
+
+
+async def test_malformed_or_foreign_messages_are_dropped_with_a_log_line_and_the_listener_survives(
     bus: EventBus, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="workestra.events")
-    async with bus.subscribe("user:9") as sub:
+    async with bus.subscribe("account:9") as sub:
         assert bus._backend is not None
-        await bus._backend.publish(bus._channel, "not json secret-payload")
-        await bus._backend.publish(bus._channel, '{"t": 1, "m": "secret-payload"}')
-        await bus.publish("user:9", "ok")
-        assert await next_item(sub) == "ok"
+        for raw in FOREIGN_MESSAGES:
+            # Straight onto the channel, as another publisher sharing it would.
+            await bus._backend.publish(bus._channel, raw)
+        await bus.publish("account:9", note("ok"))
+        assert await next_item(sub) == note("ok")
+        assert sub._queue.empty(), "nothing of the foreign messages reached the subscriber"
         assert bus.healthy
-    assert "malformed" in caplog.text
+    dropped = [r for r in caplog.records if "malformed" in r.getMessage()]
+    assert len(dropped) == len(FOREIGN_MESSAGES)
     assert "secret-payload" not in caplog.text
+
+
+async def test_only_a_json_object_can_be_published(bus: EventBus) -> None:
+    with pytest.raises(TypeError):
+        await bus.publish("account:9", "a string would be a second encoding")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        await bus.publish(9, note("x"))  # type: ignore[arg-type]
 
 
 async def test_listener_failure_is_supervised_and_subscribers_get_bus_reset(
@@ -242,14 +273,14 @@ async def test_listener_failure_is_supervised_and_subscribers_get_bus_reset(
         original(raw)
 
     monkeypatch.setattr(bus, "_dispatch", dispatch_failing_once)
-    async with bus.subscribe("user:11") as sub:
-        await bus.publish("user:11", "secret-payload")
+    async with bus.subscribe("account:11") as sub:
+        await bus.publish("account:11", note("secret-payload"))
         item = await next_item(sub)
         assert isinstance(item, BusReset)
         assert item.reason == "reconnect"
         assert bus.healthy
-        await bus.publish("user:11", "after")
-        assert await next_item(sub) == "after"
+        await bus.publish("account:11", note("after"))
+        assert await next_item(sub) == note("after")
     assert "listener failed" in caplog.text
     assert "secret-payload" not in caplog.text
 
@@ -276,7 +307,7 @@ async def test_disconnect_is_idempotent_and_ends_subscriptions(bus_url: str) -> 
     entered = asyncio.Event()
 
     async def consumer() -> None:
-        async with event_bus.subscribe("user:12") as sub:
+        async with event_bus.subscribe("account:12") as sub:
             entered.set()
             async for item in sub:
                 received.append(item)
@@ -289,21 +320,21 @@ async def test_disconnect_is_idempotent_and_ends_subscriptions(bus_url: str) -> 
     assert received == []
     assert event_bus.subscriber_count() == 0
     with pytest.raises(EventBusUnavailable):
-        await event_bus.publish("user:12", "x")
+        await event_bus.publish("account:12", note("x"))
     with pytest.raises(EventBusUnavailable):
-        async with event_bus.subscribe("user:12"):
+        async with event_bus.subscribe("account:12"):
             pass
 
 
 async def test_subscriber_exit_unregisters(bus: EventBus) -> None:
-    async with bus.subscribe("user:13") as sub:
-        assert bus.subscriber_count("user:13") == 1
+    async with bus.subscribe("account:13") as sub:
+        assert bus.subscriber_count("account:13") == 1
     assert bus.subscriber_count() == 0
     # A subscription used after its block ends stops instead of hanging.
     assert [item async for item in sub] == []
 
     with pytest.raises(ValueError):
-        async with bus.subscribe("user:13"):
+        async with bus.subscribe("account:13"):
             raise ValueError("boom")
     assert bus.subscriber_count() == 0
 
@@ -312,22 +343,22 @@ async def test_cancelled_subscriber_unregisters_and_stays_cancelled(bus: EventBu
     entered = asyncio.Event()
 
     async def consumer() -> None:
-        async with bus.subscribe("user:14") as sub:
+        async with bus.subscribe("account:14") as sub:
             entered.set()
             async for _ in sub:
                 pass
 
     task = asyncio.create_task(consumer())
     await asyncio.wait_for(entered.wait(), WAIT)
-    assert bus.subscriber_count("user:14") == 1
+    assert bus.subscriber_count("account:14") == 1
     task.cancel()
     await asyncio.wait({task}, timeout=WAIT)
     assert task.cancelled(), "CancelledError must propagate, not be swallowed"
     assert bus.subscriber_count() == 0
     # The listener is unaffected and still delivers to others.
-    async with bus.subscribe("user:14") as other:
-        await bus.publish("user:14", "still-alive")
-        assert await next_item(other) == "still-alive"
+    async with bus.subscribe("account:14") as other:
+        await bus.publish("account:14", note("still-alive"))
+        assert await next_item(other) == note("still-alive")
 
 
 # -- Redis-specific failure modes ---------------------------------------------------
@@ -339,23 +370,23 @@ async def test_redis_restart_mid_subscription(live_redis: RedisServer, caplog: p
     event_bus = _make_bus(live_redis.url)
     await event_bus.connect()
     try:
-        async with event_bus.subscribe("user:21") as sub:
-            await event_bus.publish("user:21", "before")
-            assert await next_item(sub) == "before"
+        async with event_bus.subscribe("account:21") as sub:
+            await event_bus.publish("account:21", note("before"))
+            assert await next_item(sub) == note("before")
 
             live_redis.stop()
             # Published before the listener has even noticed: the publish path
             # itself must fail fast.
             started = loop.time()
             with pytest.raises(EventBusUnavailable):
-                await event_bus.publish("user:21", "lost-1")
+                await event_bus.publish("account:21", note("lost-1"))
             assert loop.time() - started < 3.0
 
             await wait_until(lambda: not event_bus.healthy, "listener to notice the crash")
             assert await event_bus.ping() is False
             started = loop.time()
             with pytest.raises(EventBusUnavailable):
-                await event_bus.publish("user:21", "lost-2")
+                await event_bus.publish("account:21", note("lost-2"))
             assert loop.time() - started < 3.0
 
             await asyncio.to_thread(live_redis.start)
@@ -363,8 +394,8 @@ async def test_redis_restart_mid_subscription(live_redis: RedisServer, caplog: p
             assert isinstance(item, BusReset), item
             assert item.reason == "reconnect"
             assert event_bus.healthy
-            await event_bus.publish("user:21", "after")
-            assert await next_item(sub) == "after"
+            await event_bus.publish("account:21", note("after"))
+            assert await next_item(sub) == note("after")
             await wait_until(event_bus.ping, "ping() to recover")
     finally:
         await event_bus.disconnect()
@@ -385,7 +416,7 @@ async def test_publish_and_ping_time_out_when_redis_stops_answering(
         # timeout itself rather than a connection the listener already closed.
         started = loop.time()
         with pytest.raises(EventBusUnavailable) as raised:
-            await event_bus.publish("user:22", "lost")
+            await event_bus.publish("account:22", note("lost"))
         elapsed = loop.time() - started
         assert 1.0 < elapsed < 4.0, elapsed
         assert "timed out" in str(raised.value)
@@ -404,15 +435,15 @@ async def test_silent_redis_is_detected_by_keepalive_and_recovers(
     event_bus = _make_bus(live_redis.url)
     await event_bus.connect()
     try:
-        async with event_bus.subscribe("user:22") as sub:
+        async with event_bus.subscribe("account:22") as sub:
             live_redis.freeze()
             await wait_until(lambda: not event_bus.healthy, "keepalive to flag the silent link")
             assert await event_bus.ping() is False
             live_redis.thaw()
             item = await next_item(sub)
             assert isinstance(item, BusReset), item
-            await event_bus.publish("user:22", "after")
-            assert await next_item(sub) == "after"
+            await event_bus.publish("account:22", note("after"))
+            assert await next_item(sub) == note("after")
     finally:
         live_redis.thaw()
         await event_bus.disconnect()
@@ -443,13 +474,14 @@ async def test_wire_format_is_json_envelope_on_one_channel(live_redis: RedisServ
     pubsub = raw.pubsub(ignore_subscribe_messages=True)
     try:
         await pubsub.subscribe(event_bus._channel)
-        await event_bus.publish("user:23", "session:9")
+        await event_bus.publish("account:23", note("session:9"))
         message = None
         deadline = loop_time() + WAIT
         while message is None and loop_time() < deadline:
             message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.5)
         assert message is not None
-        assert message["data"] == b'{"t":"user:23","m":"session:9"}'
+        # One envelope, the message a JSON object inside it (not a second encoding in a string).
+        assert message["data"] == b'{"t":"account:23","m":{"note":"session:9"}}'
     finally:
         await pubsub.aclose()
         await raw.aclose()
@@ -483,7 +515,7 @@ async def test_an_announcement_the_bus_refuses_is_retried_until_it_is_taken(bus_
         assert announcer.pending == 1
         await bus.connect()
         async with bus.subscribe(account_topic(7)) as sub:
-            assert json.loads(str(await next_item(sub))) == {"ended": ["s1"]}
+            assert await next_item(sub) == {"ended": ["s1"]}
         assert announcer.pending == 0
     finally:
         runner.cancel()

@@ -12,8 +12,7 @@ import httpx
 import pytest
 
 from tests.support.actors import PASSWORD, User
-from tests.support.graphql import SIGN_IN, SIGN_UP, GraphQLClient
-from tests.test_change_password_api import CHANGE_PASSWORD, change
+from tests.support.graphql import CHANGE_PASSWORD, SIGN_IN, SIGN_UP, GraphQLClient, change_password
 
 VICTIM_PASSWORD = "the victim's own passphrase"
 ATTACKER_IP = "198.51.100.66"
@@ -199,25 +198,27 @@ async def test_requests_cut_off_by_the_deadline_never_overlap_more_hashes_than_t
 async def test_change_password_spends_only_the_runs_its_rules_need(user: User, argon2: Argon2Recorder) -> None:
     passwords = [PASSWORD] + [f"passphrase number {n}" for n in range(1, 5)]
     for current, new in zip(passwords, passwords[1:], strict=False):
-        assert (await change(user.browser, current, new))["__typename"] == "PasswordChanged"
+        assert (await change_password(user.browser, current, new))["__typename"] == "PasswordChanged"
     current = passwords[-1]  # the four before it are the history
 
     argon2.started.clear()
-    assert (await change(user.browser, current, current))["code"] == "PASSWORD_REUSED"
+    assert (await change_password(user.browser, current, current))["code"] == "PASSWORD_REUSED"
     assert argon2.started == [current]  # the current password is told apart without a second run
 
     argon2.started.clear()
-    assert (await change(user.browser, current, passwords[-2]))["code"] == "PASSWORD_REUSED"
+    assert (await change_password(user.browser, current, passwords[-2]))["code"] == "PASSWORD_REUSED"
     assert argon2.started == [current, passwords[-2]]  # the newest history entry matched: stop there
 
     argon2.started.clear()
-    assert (await change(user.browser, current, passwords[0]))["code"] == "PASSWORD_REUSED"
+    assert (await change_password(user.browser, current, passwords[0]))["code"] == "PASSWORD_REUSED"
     assert argon2.started == [current] + [passwords[0]] * 4  # the oldest one still counts
 
     argon2.started.clear()
-    assert (await change(user.browser, current, "a fresh passphrase"))["__typename"] == "PasswordChanged"
+    assert (await change_password(user.browser, current, "a fresh passphrase"))["__typename"] == "PasswordChanged"
     assert argon2.started == [current] + ["a fresh passphrase"] * 5  # verify, four history checks, one hash
 
     argon2.started.clear()
-    assert (await change(user.browser, "not the password", "another fresh one"))["code"] == "INVALID_CREDENTIALS"
+    assert (await change_password(user.browser, "not the password", "another fresh one"))[
+        "code"
+    ] == "INVALID_CREDENTIALS"
     assert argon2.started == ["not the password"]  # a wrong guess costs one run, the history is not read

@@ -19,8 +19,8 @@ from tests.support import log_guard
 from tests.support.actors import PASSWORD, User
 from tests.support.databases import Backend
 from tests.support.graphql import ME, SIGN_IN, SIGN_UP, GraphQLClient
+from tests.support.live import server_env
 from tests.support.server import ROOT, GraphQLSocket, ServerProcess
-from tests.test_subscriptions_server import server_env
 from workestra.logs import service_handler
 
 

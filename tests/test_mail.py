@@ -3,29 +3,30 @@
 from __future__ import annotations
 
 import asyncio
-import email
-import email.policy
 import logging
-import socket
-import uuid
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from datetime import timedelta
-from email.message import EmailMessage
 from email.utils import format_datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
-from tortoise import Tortoise
-from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.transactions import in_transaction
 
 from auth.clock import FrozenClock
 from models.outbox import OutboxMessage
-from tests.support.databases import PG_ADMIN_URL, REQUIRE_SERVICES, admin_statement, reachable
+
+# db and postgres_url are the outbox database's fixtures, shared with tests/test_shutdown.py.
+from tests.support.mail import (  # noqa: F401
+    BODY_SECRET,
+    MAIL_FROM,
+    RecordingHandler,
+    db,
+    notification,
+    postgres_url,
+    sender,
+    start_smtp,
+)
+from tests.support.server import free_port
 from workestra.mail import (
     Mail,
     MailSender,
@@ -38,104 +39,7 @@ from workestra.mail import (
     retry_delay,
 )
 
-MAIL_FROM = "Workestra Security <security@workestra.test>"
-BODY_SECRET = "body-only-text-4711"
 _SECOND = timedelta(seconds=1)
-
-
-def notification(recipient: str = "ada@example.com", kind: str = "password_changed") -> Mail:
-    return Mail(
-        recipient=recipient,
-        subject="Your password was changed — Workestra",
-        text=f"Your password was changed. {BODY_SECRET}",
-        html=f"<p>Your password was <b>changed</b>. {BODY_SECRET}</p>",
-        kind=kind,
-    )
-
-
-@dataclass
-class Received:
-    """What the SMTP server accepted: envelope sender, recipients and the parsed message."""
-
-    mail_from: str
-    rcpt_tos: list[str]
-    message: EmailMessage
-
-
-@dataclass
-class RecordingHandler:
-    """An aiosmtpd handler that keeps every mail it accepts (and every login it saw)."""
-
-    received: list[Received] = field(default_factory=list)
-    logins: list[tuple[str, str]] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
-        return "250 Message accepted for delivery"
-
-    def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
-        if isinstance(data, LoginPassword):
-            self.logins.append((data.login.decode(), data.password.decode()))
-            return AuthResult(success=True)
-        return AuthResult(success=False, handled=False)
-
-
-def free_port() -> int:
-    """A port nothing listens on (the socket is closed again, so connecting to it is refused)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def postgres_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """None for SQLite; for PostgreSQL (when reachable) a database of this module's own."""
-    if request.param == "sqlite":
-        yield None
-        return
-    if not reachable("127.0.0.1", 5432):
-        message = "PostgreSQL (127.0.0.1:5432) is required"
-        if REQUIRE_SERVICES:
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message + " for this backend; set REQUIRE_SERVICES=1 to make this an error")
-    name = f"workestra_mail_{uuid.uuid4().hex[:12]}"
-    asyncio.run(admin_statement(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        asyncio.run(admin_statement(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-@pytest.fixture
-async def db(postgres_url: str | None, tmp_path: Path) -> AsyncIterator[None]:
-    """An empty outbox table in a fresh SQLite file, or in the module's PostgreSQL database."""
-    # Tortoise caches INSERT statements per connection name, not per dialect: start and end clean
-    # so neither backend inherits the other's statements (nor do later tests in the session).
-    EXECUTOR_CACHE.clear()
-    await Tortoise.init(
-        config={
-            "connections": {"default": postgres_url or f"sqlite://{tmp_path}/m.sqlite3"},
-            "apps": {"models": {"models": ["models.outbox"], "default_connection": "default"}},
-            "use_tz": True,
-            "timezone": "UTC",
-        }
-    )
-    await Tortoise.generate_schemas(safe=True)
-    if postgres_url:
-        await Tortoise.get_connection("default").execute_script('TRUNCATE "outbox_message" RESTART IDENTITY')
-    yield
-    await Tortoise.close_connections()
-    EXECUTOR_CACHE.clear()
-
-
-def start_smtp(**kwargs: Any) -> tuple[Controller, RecordingHandler]:
-    handler = RecordingHandler()
-    if kwargs.pop("with_auth", False):
-        kwargs.update(authenticator=handler.authenticate, auth_require_tls=False)
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), **kwargs)
-    controller.start()
-    return controller, handler
 
 
 @pytest.fixture
@@ -146,17 +50,14 @@ def smtp() -> Iterator[tuple[str, RecordingHandler]]:
     controller.stop()
 
 
-def sender(clock: FrozenClock, smtp_url: str | None, **kwargs: Any) -> MailSender:
-    return MailSender(smtp_url=smtp_url, mail_from=MAIL_FROM, clock=clock, **kwargs)
-
-
 async def only_row() -> OutboxMessage:
     rows = await OutboxMessage.all()
     assert len(rows) == 1
     return rows[0]
 
 
-async def test_queued_mail_is_delivered_once_as_text_and_html(db, smtp, clock) -> None:
+@pytest.mark.usefixtures("db")
+async def test_queued_mail_is_delivered_once_as_text_and_html(smtp, clock) -> None:
     url, server = smtp
     await enqueue(notification(), now=clock.now())
     mailer = sender(clock, url)
@@ -183,7 +84,8 @@ async def test_queued_mail_is_delivered_once_as_text_and_html(db, smtp, clock) -
     assert (row.sent_at, row.attempts, row.claimed_until, row.failed_at) == (clock.now(), 0, None, None)
 
 
-async def test_smtp_down_keeps_the_mail_and_retries_with_backoff_until_it_is_up(db, smtp, clock) -> None:
+@pytest.mark.usefixtures("db")
+async def test_smtp_down_keeps_the_mail_and_retries_with_backoff_until_it_is_up(smtp, clock) -> None:
     url, server = smtp
     await enqueue(notification(), now=clock.now())
     down = sender(clock, f"smtp://127.0.0.1:{free_port()}")
@@ -217,7 +119,8 @@ async def test_smtp_down_keeps_the_mail_and_retries_with_backoff_until_it_is_up(
     assert row.attempts == 2  # the failures stay on record
 
 
-async def test_two_senders_at_once_deliver_each_mail_exactly_once(db, smtp, clock) -> None:
+@pytest.mark.usefixtures("db")
+async def test_two_senders_at_once_deliver_each_mail_exactly_once(smtp, clock) -> None:
     url, server = smtp
     recipients = [f"user{n}@example.com" for n in range(10)]
     for recipient in recipients:
@@ -231,7 +134,8 @@ async def test_two_senders_at_once_deliver_each_mail_exactly_once(db, smtp, cloc
     assert await OutboxMessage.filter(sent_at=None).count() == 0
 
 
-async def test_a_new_process_delivers_what_an_old_one_queued(db, smtp, clock) -> None:
+@pytest.mark.usefixtures("db")
+async def test_a_new_process_delivers_what_an_old_one_queued(smtp, clock) -> None:
     url, server = smtp
     await enqueue(notification(), now=clock.now())
     sender(clock, url)  # the process that queued it stops before delivering
@@ -240,7 +144,8 @@ async def test_a_new_process_delivers_what_an_old_one_queued(db, smtp, clock) ->
     assert len(server.received) == 1
 
 
-async def test_a_claim_left_by_a_crashed_sender_expires(db, smtp, clock) -> None:
+@pytest.mark.usefixtures("db")
+async def test_a_claim_left_by_a_crashed_sender_expires(smtp, clock) -> None:
     url, server = smtp
     await enqueue(notification(), now=clock.now())
     # A sender claimed the row and died mid-send.
@@ -255,7 +160,8 @@ async def test_a_claim_left_by_a_crashed_sender_expires(db, smtp, clock) -> None
     assert len(server.received) == 1
 
 
-async def test_development_outbox_logs_subject_and_recipient_but_never_the_body(db, clock, caplog) -> None:
+@pytest.mark.usefixtures("db")
+async def test_development_outbox_logs_subject_and_recipient_but_never_the_body(clock, caplog) -> None:
     await enqueue(notification(kind="lockout"), now=clock.now())
     caplog.set_level(logging.DEBUG, logger="workestra.mail")
 
@@ -303,7 +209,8 @@ async def fail_until(mailer: MailSender, clock: FrozenClock, hours: float) -> No
         clock.advance((row.next_attempt_at - clock.now()).total_seconds())
 
 
-async def test_smtp_down_longer_than_twelve_retries_keeps_the_mail_until_it_returns(db, smtp, clock) -> None:
+@pytest.mark.usefixtures("db")
+async def test_smtp_down_longer_than_twelve_retries_keeps_the_mail_until_it_returns(smtp, clock) -> None:
     url, server = smtp
     await enqueue(notification(), now=clock.now())
     down = sender(clock, f"smtp://127.0.0.1:{free_port()}")
@@ -322,7 +229,8 @@ async def test_smtp_down_longer_than_twelve_retries_keeps_the_mail_until_it_retu
     assert (await outbox_counts(clock.now())) == OutboxCounts(pending=0, dead=0, oldest_pending_seconds=0.0)
 
 
-async def test_past_the_retry_period_the_mail_is_kept_dead_logged_and_counted(db, smtp, clock, caplog) -> None:
+@pytest.mark.usefixtures("db")
+async def test_past_the_retry_period_the_mail_is_kept_dead_logged_and_counted(smtp, clock, caplog) -> None:
     url, server = smtp
     queued_at = clock.now()
     await enqueue(notification(kind="lockout"), now=queued_at)
@@ -355,7 +263,8 @@ async def test_past_the_retry_period_the_mail_is_kept_dead_logged_and_counted(db
 
 
 @pytest.mark.parametrize("retry_for", [1, 600])
-async def test_the_retry_period_is_configurable(db, clock, retry_for: int) -> None:
+@pytest.mark.usefixtures("db")
+async def test_the_retry_period_is_configurable(clock, retry_for: int) -> None:
     await enqueue(notification(), now=clock.now())
     down = sender(clock, f"smtp://127.0.0.1:{free_port()}", retry_for_seconds=retry_for)
     await fail_until(down, clock, hours=1)
@@ -364,7 +273,8 @@ async def test_the_retry_period_is_configurable(db, clock, retry_for: int) -> No
     assert timedelta(seconds=retry_for) <= row.failed_at - row.created_at < timedelta(seconds=retry_for + 3600)
 
 
-async def test_a_retried_mail_that_fails_again_is_dead_again(db, clock) -> None:
+@pytest.mark.usefixtures("db")
+async def test_a_retried_mail_that_fails_again_is_dead_again(clock) -> None:
     await enqueue(notification(), now=clock.now())
     down = sender(clock, f"smtp://127.0.0.1:{free_port()}", retry_for_seconds=60)
     await fail_until(down, clock, hours=1)
@@ -375,7 +285,8 @@ async def test_a_retried_mail_that_fails_again_is_dead_again(db, clock) -> None:
     assert (row.attempts, row.failed_at) == (attempts + 1, clock.now())
 
 
-async def test_outbox_counts_report_the_oldest_pending_mail(db, clock) -> None:
+@pytest.mark.usefixtures("db")
+async def test_outbox_counts_report_the_oldest_pending_mail(clock) -> None:
     await enqueue(notification(), now=clock.now())
     clock.advance(90)
     await enqueue(notification("grace@example.com"), now=clock.now())
@@ -383,7 +294,8 @@ async def test_outbox_counts_report_the_oldest_pending_mail(db, clock) -> None:
     assert await outbox_counts(clock.now()) == OutboxCounts(pending=2, dead=0, oldest_pending_seconds=100.0)
 
 
-async def test_a_lockout_mail_queued_during_an_outage_reaches_two_senders_once(db, smtp, clock) -> None:
+@pytest.mark.usefixtures("db")
+async def test_a_lockout_mail_queued_during_an_outage_reaches_two_senders_once(smtp, clock) -> None:
     url, server = smtp
     await enqueue(notification(kind="lockout"), now=clock.now())
     await fail_until(sender(clock, f"smtp://127.0.0.1:{free_port()}"), clock, hours=5)
@@ -393,7 +305,8 @@ async def test_a_lockout_mail_queued_during_an_outage_reaches_two_senders_once(d
     assert len(server.received) == 1
 
 
-async def test_a_mail_that_cannot_be_built_is_given_up_at_once(db, smtp, clock) -> None:
+@pytest.mark.usefixtures("db")
+async def test_a_mail_that_cannot_be_built_is_given_up_at_once(smtp, clock) -> None:
     url, server = smtp
     await enqueue(
         Mail(recipient="ada@example.com", subject="Hi\r\nBcc: eve@example.com", text="t", html="h", kind="x"),
@@ -407,7 +320,8 @@ async def test_a_mail_that_cannot_be_built_is_given_up_at_once(db, smtp, clock) 
     assert server.received == []
 
 
-async def test_enqueue_rolls_back_with_the_callers_transaction(db, clock) -> None:
+@pytest.mark.usefixtures("db")
+async def test_enqueue_rolls_back_with_the_callers_transaction(clock) -> None:
     with pytest.raises(RuntimeError):
         async with in_transaction() as connection:
             await enqueue(notification(), now=clock.now(), using_db=connection)
@@ -419,7 +333,8 @@ async def test_enqueue_rolls_back_with_the_callers_transaction(db, clock) -> Non
     assert await OutboxMessage.all().count() == 1
 
 
-async def test_smtp_credentials_are_percent_decoded_and_used(db, clock) -> None:
+@pytest.mark.usefixtures("db")
+async def test_smtp_credentials_are_percent_decoded_and_used(clock) -> None:
     controller, server = start_smtp(with_auth=True)
     try:
         await enqueue(notification(), now=clock.now())
@@ -464,7 +379,8 @@ def test_parse_smtp_url_refuses_bad_urls_without_echoing_them(url: str) -> None:
     assert "hunter2" not in repr(parse_smtp_url("smtp://u:hunter2@h"))
 
 
-async def test_wake_sends_a_fresh_mail_without_waiting_for_the_poll(db, smtp, clock) -> None:
+@pytest.mark.usefixtures("db")
+async def test_wake_sends_a_fresh_mail_without_waiting_for_the_poll(smtp, clock) -> None:
     url, server = smtp
     mailer = sender(clock, url, poll_interval=60)
     task = asyncio.create_task(mailer.run())
@@ -479,7 +395,8 @@ async def test_wake_sends_a_fresh_mail_without_waiting_for_the_poll(db, smtp, cl
         await task
 
 
-async def test_run_survives_a_failing_pass_and_logs_no_payload(db, smtp, clock, caplog, monkeypatch) -> None:
+@pytest.mark.usefixtures("db")
+async def test_run_survives_a_failing_pass_and_logs_no_payload(smtp, clock, caplog, monkeypatch) -> None:
     url, server = smtp
     await enqueue(notification(), now=clock.now())
     mailer = sender(clock, url, poll_interval=0.01)
@@ -502,7 +419,8 @@ async def test_run_survives_a_failing_pass_and_logs_no_payload(db, smtp, clock, 
     assert "ada@example.com" not in caplog.text
 
 
-async def test_run_stops_even_when_a_library_swallowed_the_cancellation(db, clock, monkeypatch) -> None:
+@pytest.mark.usefixtures("db")
+async def test_run_stops_even_when_a_library_swallowed_the_cancellation(clock, monkeypatch) -> None:
     mailer = sender(clock, None, poll_interval=60)
 
     async def pass_that_loses_the_cancel() -> int:

@@ -10,9 +10,9 @@ from aiosmtpd.controller import Controller
 
 from auth.clock import FrozenClock
 from tests.support.actors import PASSWORD, User
-from tests.support.graphql import SIGN_IN
+from tests.support.graphql import SIGN_IN, change_password
+from tests.support.mail import RecordingHandler
 from tests.support.server import free_port
-from tests.test_mail import RecordingHandler
 
 SMTP_PORT = free_port()
 
@@ -62,9 +62,7 @@ async def test_one_lockout_mail_per_lockout_is_delivered(
 
 @pytest.mark.settings(smtp_url=f"smtp://127.0.0.1:{SMTP_PORT}")
 async def test_the_password_changed_mail_is_delivered(smtp: RecordingHandler, user: User) -> None:
-    from tests.test_change_password_api import change
-
-    await change(user.browser, PASSWORD, "a brand new passphrase")
+    await change_password(user.browser, PASSWORD, "a brand new passphrase")
     await received(smtp, 1)
     assert smtp.received[0].message["Subject"] == "Your Workestra password was changed"
 
@@ -72,10 +70,9 @@ async def test_the_password_changed_mail_is_delivered(smtp: RecordingHandler, us
 @pytest.mark.settings(smtp_url=f"smtp://127.0.0.1:{free_port()}", mail_retry_for=600)
 async def test_mail_retry_for_decides_when_an_undelivered_mail_is_dead(app, user: User, clock: FrozenClock) -> None:
     from models import OutboxMessage
-    from tests.test_change_password_api import change
     from workestra.mail import outbox_counts
 
-    await change(user.browser, PASSWORD, "a brand new passphrase")
+    await change_password(user.browser, PASSWORD, "a brand new passphrase")
     sender = app.state.services.outbox.sender
     for _ in range(100):
         await sender.deliver_due()

@@ -22,9 +22,8 @@ from auth.network import parse_trusted_proxies
 from tests.support.actors import PASSWORD, TotpUser, User
 from tests.support.databases import Backend
 from tests.support.graphql import SIGN_IN, GraphQLClient
+from tests.support.live import server_env, sign_up, subscribed
 from tests.support.server import ServerProcess, free_port
-from tests.test_mail import free_port as refused_port
-from tests.test_subscriptions_server import server_env, sign_up, subscribed
 from workestra.metrics import sign_in_outcome
 from workestra.settings import Settings, SettingsError
 
@@ -149,7 +148,7 @@ async def test_the_per_ip_cap_and_the_second_factor_have_their_own_outcomes(
         ), outcome
 
 
-@pytest.mark.settings(metrics_allowed_ips=LOCALHOST, smtp_url=f"smtp://127.0.0.1:{refused_port()}")
+@pytest.mark.settings(metrics_allowed_ips=LOCALHOST, smtp_url=f"smtp://127.0.0.1:{free_port()}")
 async def test_the_outbox_gauges_show_mail_that_cannot_be_delivered(
     app, http: httpx.AsyncClient, user: User, make_client, clock: FrozenClock
 ) -> None:

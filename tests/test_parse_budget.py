@@ -17,8 +17,8 @@ from graphql import get_introspection_query
 from auth.network import parse_trusted_proxies
 from tests.support.databases import Backend
 from tests.support.graphql import GraphQLClient
+from tests.support.live import signed_in_socket, start_server
 from tests.support.server import GraphQLSocket, ServerProcess
-from tests.test_query_cost import signed_in_socket, start_server
 
 BEHIND_PROXY = parse_trusted_proxies("127.0.0.1/32")  # the in-process client's peer is 127.0.0.1
 MARKER = "zq7budget"

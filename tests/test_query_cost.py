@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from graphql import get_introspection_query, parse
 from strawberry.extensions import query_depth_limiter
@@ -16,7 +14,8 @@ from schema.cost import measure_document
 from tests.support.actors import PASSWORD, User
 from tests.support.databases import Backend
 from tests.support.graphql import SESSION_FIELDS, GraphQLClient
-from tests.support.server import GraphQLSocket, ServerProcess
+from tests.support.live import signed_in_socket, start_server
+from tests.support.server import ServerProcess
 
 MARKER = "zq7marker"  # placed in every hostile document: the refusal must never repeat it
 POLICY_FIELDS = ("minLength", "maxLength", "historySize", "__typename")
@@ -277,14 +276,6 @@ def test_document_size_saturates_at_the_cap_for_a_bomb() -> None:
     assert size.selections == 501
 
 
-def start_server(backend: Backend, directory: Path, **settings: str) -> ServerProcess:
-    """A uvicorn process on ``backend`` with ``settings`` (environment variables) over the defaults."""
-    database = backend.database_url if backend.is_postgres else f"sqlite://{directory / 'server.sqlite3'}"
-    env = {"DATABASE_URL": database, "BROADCAST_URL": backend.broadcast_url, **settings}
-    env["BROADCAST_CHANNEL"] = f"workestra-test-{uuid.uuid4().hex}"
-    return ServerProcess(env, directory / "server.log").start()
-
-
 @pytest.fixture(scope="module")
 def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory):
     process = start_server(backend, tmp_path_factory.mktemp("cost-server"))
@@ -310,19 +301,6 @@ HOSTILE_SUBSCRIPTIONS = {
     "fragment expansion bomb": subscription_bomb(30, 6),
     "long comment": f"subscription {MARKER} {{ activeSessions {{ id }} }} # {'x' * 20_000}",
 }
-
-
-async def signed_in_socket(server: ServerProcess) -> GraphQLSocket:
-    """A socket acknowledged for a freshly signed-up MOBILE session."""
-    async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
-        signed_up = await GraphQLClient(http).data(
-            "mutation($input: SignUpInput!) { signUp(input: $input) { ... on SignedIn { token } } }",
-            {"input": {"email": f"{uuid.uuid4().hex[:10]}@example.com", "password": PASSWORD, "client": "MOBILE"}},
-        )
-    socket = await GraphQLSocket.open(server.ws_url)
-    ack = await socket.init({"authorization": f"Bearer {signed_up['signUp']['token']}"})
-    assert ack["type"] == "connection_ack", ack
-    return socket
 
 
 @pytest.mark.server

@@ -22,8 +22,8 @@ import pytest
 from tests.support.actors import PASSWORD, create_api_key
 from tests.support.databases import Backend
 from tests.support.graphql import REVOKE_SESSION, SIGN_OUT, SIGN_OUT_EVERYWHERE
+from tests.support.live import SUBSCRIPTION, Device, server_env, sign_in, sign_up, subscribed
 from tests.support.server import ROOT, GraphQLSocket, ServerProcess, session_ended
-from tests.test_subscriptions_server import SUBSCRIPTION, Device, server_env, sign_in, sign_up, subscribed
 
 pytestmark = pytest.mark.server
 

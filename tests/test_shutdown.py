@@ -18,10 +18,12 @@ from auth.clock import FrozenClock
 from tests.support.actors import PASSWORD
 from tests.support.databases import Backend
 from tests.support.graphql import SIGN_IN, SIGN_UP, GraphQLClient
+from tests.support.live import server_env, sign_in, subscribed
+
+# db and postgres_url are the outbox database's fixtures.
+from tests.support.mail import RecordingHandler, db, notification, postgres_url, sender, start_smtp  # noqa: F401
 from tests.support.server import ServerProcess, free_port
 from tests.support.settings import test_settings
-from tests.test_mail import RecordingHandler, db, notification, postgres_url, sender, start_smtp  # noqa: F401
-from tests.test_subscriptions_server import server_env, sign_in, subscribed
 from workestra.app import create_app
 from workestra.mail import enqueue
 

@@ -7,7 +7,7 @@ import pytest
 from auth.clock import FrozenClock
 from tests.support.actors import PASSWORD, User, enroll_totp, totp
 from tests.support.graphql import ACTIVE_SESSIONS, ME, SIGN_IN, SIGN_UP, GraphQLClient
-from tests.test_two_factor_api import challenge_for, verify
+from tests.support.two_factor import challenge_for, verify
 
 EVENTS = "query { securityEvents(first: 100) { edges { node { type sessionId } } } }"
 

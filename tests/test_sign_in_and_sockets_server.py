@@ -22,8 +22,8 @@ from tests.support.graphql import (
     SIGN_UP,
     GraphQLClient,
 )
+from tests.support.live import APP_ORIGIN, SUBSCRIPTION, Device, server_env, sign_in, sign_up
 from tests.support.server import GraphQLSocket, ServerProcess
-from tests.test_subscriptions_server import APP_ORIGIN, SUBSCRIPTION, Device, server_env, sign_in, sign_up
 
 pytestmark = pytest.mark.server
 

@@ -11,8 +11,8 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from tests.support.databases import Backend
+from tests.support.live import SUBSCRIPTION, Device, server_env, sign_in, sign_up
 from tests.support.server import GraphQLSocket, ServerProcess
-from tests.test_subscriptions_server import SUBSCRIPTION, Device, server_env, sign_in, sign_up
 
 pytestmark = pytest.mark.server
 

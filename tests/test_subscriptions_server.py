@@ -7,7 +7,6 @@ import contextlib
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 
 import httpx
 import pytest
@@ -15,24 +14,11 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.support.actors import PASSWORD
 from tests.support.databases import Backend, drop_postgres, postgres_backend
-from tests.support.graphql import ME, REVOKE_SESSION, SIGN_IN, SIGN_OUT, SIGN_OUT_EVERYWHERE, SIGN_UP, GraphQLClient
+from tests.support.graphql import ME, REVOKE_SESSION, SIGN_OUT, SIGN_OUT_EVERYWHERE, SIGN_UP, GraphQLClient
+from tests.support.live import APP_ORIGIN, SUBSCRIPTION, server_env, sign_in, sign_up, subscribed
 from tests.support.server import GraphQLSocket, ServerProcess, session_ended
 
 pytestmark = pytest.mark.server
-
-SUBSCRIPTION = "subscription { activeSessions { id current client } }"
-APP_ORIGIN = "https://app.workestra.test"
-
-
-def server_env(backend: Backend, directory, **extra: str) -> dict[str, str]:
-    database = backend.database_url if backend.is_postgres else f"sqlite://{directory / 'server.sqlite3'}"
-    return {
-        "DATABASE_URL": database,
-        "BROADCAST_URL": backend.broadcast_url,
-        "BROADCAST_CHANNEL": f"workestra-test-{uuid.uuid4().hex}",
-        "ALLOWED_ORIGINS": APP_ORIGIN,
-        **extra,
-    }
 
 
 @pytest.fixture(scope="module")
@@ -47,38 +33,6 @@ def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 async def http(server: ServerProcess) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
         yield client
-
-
-@dataclass
-class Device:
-    client: GraphQLClient
-    token: str
-    session_id: str
-
-
-async def sign_up(server: ServerProcess) -> tuple[str, Device]:
-    email = f"{uuid.uuid4().hex[:10]}@example.com"
-    return email, await _signed_in(server, SIGN_UP, "signUp", email)
-
-
-async def sign_in(server: ServerProcess, email: str) -> Device:
-    return await _signed_in(server, SIGN_IN, "signIn", email)
-
-
-async def _signed_in(server: ServerProcess, document: str, field: str, email: str) -> Device:
-    client = GraphQLClient(httpx.AsyncClient(base_url=server.url, timeout=10))
-    data = await client.data(document, {"input": {"email": email, "password": PASSWORD, "client": "MOBILE"}})
-    payload = data[field]
-    assert payload["__typename"] == "SignedIn", payload
-    client.token = payload["token"]
-    return Device(client, payload["token"], payload["session"]["id"])
-
-
-async def subscribed(server: ServerProcess, device: Device) -> tuple[GraphQLSocket, list[dict]]:
-    socket = await GraphQLSocket.open(server.ws_url)
-    assert (await socket.init({"authorization": f"Bearer {device.token}"}))["type"] == "connection_ack"
-    await socket.subscribe(SUBSCRIPTION)
-    return socket, (await socket.next_data())["activeSessions"]
 
 
 async def test_sends_the_list_then_again_after_every_change(server: ServerProcess) -> None:

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.support.graphql import GraphQLClient
+from tests.support.live import server_env
 
 PRODUCTION = {"environment": "production", "secret_key": "x" * 40}
 SIGN_IN = "mutation($input: SignInInput!) { signIn(input: $input) { __typename } }"
@@ -138,7 +139,6 @@ async def test_a_bad_variable_is_a_client_error_that_echoes_no_password(
 @pytest.mark.server
 async def test_production_suggests_nothing_over_websocket(backend, tmp_path) -> None:
     from tests.support.server import GraphQLSocket, ServerProcess
-    from tests.test_subscriptions_server import server_env
 
     env = server_env(backend, tmp_path, ENVIRONMENT="production", SECRET_KEY="x" * 40)
     server = ServerProcess(env, tmp_path / "server.log").start()

@@ -9,10 +9,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import httpx
 import pytest
-from tortoise.connection import get_connection
 
 from auth.clock import FrozenClock
-from auth.totp import code_at, parse_backup_code, parse_totp_code, qr_code_svg
+from auth.totp import parse_backup_code, parse_totp_code, qr_code_svg
 from auth.two_factor import redeem_code
 from models import Account, AttemptCounter, BackupCode, OutboxMessage, Session, SignInChallenge, TotpSetup
 from tests.support.actors import (
@@ -25,70 +24,12 @@ from tests.support.actors import (
     start_setup,
     totp,
 )
+from tests.support.databases import every_stored_text
 from tests.support.graphql import ACTIVE_SESSIONS, IPHONE_UA, ME, GraphQLClient, error_codes
-
-SIGN_IN = """
-mutation SignIn($input: SignInInput!) {
-  signIn(input: $input) {
-    __typename
-    ... on TwoFactorRequired { challenge expiresAt }
-    ... on SignedIn { token session { id client } }
-    ... on Error { code }
-    ... on TooManyAttempts { retryAfterSeconds }
-    ... on AccountLocked { retryAfterSeconds }
-  }
-}"""
-
-VERIFY = """
-mutation Verify($challenge: String!, $code: String!) {
-  verifyTwoFactor(input: {challenge: $challenge, code: $code}) {
-    __typename
-    ... on SignedIn { token account { email twoFactorEnabled backupCodesRemaining } session { id client current } }
-    ... on Error { code message }
-    ... on TooManyAttempts { retryAfterSeconds }
-    ... on AccountLocked { retryAfterSeconds }
-  }
-}"""
-
-DISABLE = """
-mutation Disable($password: String!) {
-  disableTotp(input: {password: $password}) {
-    __typename
-    ... on TotpDisabled { account { twoFactorEnabled backupCodesRemaining } }
-    ... on Error { code }
-    ... on TooManyAttempts { retryAfterSeconds }
-    ... on AccountLocked { retryAfterSeconds }
-  }
-}"""
-
-REGENERATE = """
-mutation Regenerate($password: String!) {
-  regenerateBackupCodes(input: {password: $password}) {
-    __typename
-    ... on BackupCodes { codes }
-    ... on Error { code }
-    ... on TooManyAttempts { retryAfterSeconds }
-    ... on AccountLocked { retryAfterSeconds }
-  }
-}"""
+from tests.support.two_factor import DISABLE, REGENERATE, SIGN_IN, VERIFY, challenge_for, sign_in, verify, wrong_code
 
 CHANGE_PASSWORD = """
 mutation Change($input: ChangePasswordInput!) { changePassword(input: $input) { __typename } }"""
-
-
-async def sign_in(client: GraphQLClient, email: str, password: str = PASSWORD, kind: str = "WEB") -> dict:
-    data = await client.data(SIGN_IN, {"input": {"email": email, "password": password, "client": kind}})
-    return data["signIn"]
-
-
-async def challenge_for(client: GraphQLClient, email: str, kind: str = "WEB") -> str:
-    payload = await sign_in(client, email, kind=kind)
-    assert payload["__typename"] == "TwoFactorRequired", payload
-    return payload["challenge"]
-
-
-async def verify(client: GraphQLClient, challenge: str, code: str) -> dict:
-    return (await client.data(VERIFY, {"challenge": challenge, "code": code}))["verifyTwoFactor"]
 
 
 async def me(client: GraphQLClient) -> dict | None:
@@ -339,12 +280,6 @@ async def test_a_challenge_authenticates_nothing(user_with_totp: TotpUser, make_
     assert error_codes(body) == ["UNAUTHENTICATED"]
 
 
-def wrong_code(secret: str, clock: FrozenClock) -> str:
-    """Six digits that match no step of the drift window."""
-    near = {code_at(secret, clock.now(), step_offset=k) for k in (-1, 0, 1)}
-    return next(c for c in (f"{n:06d}" for n in range(0, 1_000_000, 7919)) if c not in near)
-
-
 async def test_wrong_codes_lock_the_account_like_wrong_passwords(
     user_with_totp: TotpUser, make_client, clock: FrozenClock
 ) -> None:
@@ -494,25 +429,6 @@ async def test_a_password_change_ends_open_challenges(
     assert (await verify(make_client(), stolen, totp(user_with_totp.secret, clock)))["code"] == "CHALLENGE_EXPIRED"
 
 
-async def _every_text_value() -> list[str]:
-    """Every string stored in any column of any table (tortoise's own bookkeeping aside)."""
-    connection = get_connection("default")
-    if connection.capabilities.dialect == "postgres":
-        rows = await connection.execute_query_dict(
-            "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'tortoise%'"
-        )
-    else:
-        rows = await connection.execute_query_dict(
-            "SELECT name FROM sqlite_master WHERE type = 'table'"
-            " AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'tortoise%'"
-        )
-    values: list[str] = []
-    for row in rows:
-        for record in await connection.execute_query_dict(f'SELECT * FROM "{row["name"]}"'):
-            values.extend(value for value in record.values() if isinstance(value, str))
-    return values
-
-
 async def test_the_database_never_holds_a_secret_or_code_in_clear(user: User, make_client, clock: FrozenClock) -> None:
     setup = await start_setup(user.browser)
     secret, backup_codes = setup["secret"], list(setup["backupCodes"])
@@ -528,7 +444,7 @@ async def test_the_database_never_holds_a_secret_or_code_in_clear(user: User, ma
     tokens.append((await verify(phone, challenges[1], backup_codes[0]))["token"])
     regenerated = (await user.browser.data(REGENERATE, {"password": PASSWORD}))["regenerateBackupCodes"]["codes"]
 
-    stored = await _every_text_value()
+    stored = await every_stored_text()
     assert stored, "the scan found nothing: it cannot be looking in the right place"
     assert any(value.startswith("v1.") for value in stored)  # the ciphertext is there...
     long_secrets = [secret, *tokens, *challenges, PASSWORD]
@@ -543,7 +459,7 @@ async def test_the_database_never_holds_a_secret_or_code_in_clear(user: User, ma
 
 async def test_a_pending_setup_is_stored_encrypted_too(user: User) -> None:
     setup = await start_setup(user.browser)
-    stored = await _every_text_value()
+    stored = await every_stored_text()
     for value in stored:
         assert setup["secret"] not in value
         for code in setup["backupCodes"]:

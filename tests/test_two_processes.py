@@ -17,9 +17,9 @@ import pytest
 from tests.support.actors import PASSWORD
 from tests.support.databases import Backend, drop_postgres, postgres_backend
 from tests.support.graphql import ME, REVOKE_SESSION, SIGN_IN, SIGN_UP, GraphQLClient
+from tests.support.live import APP_ORIGIN, SUBSCRIPTION, server_env, sign_in, sign_up, subscribed
 from tests.support.redis_server import RedisServer
 from tests.support.server import GraphQLSocket, ServerProcess, free_port, session_ended
-from tests.test_subscriptions_server import APP_ORIGIN, SUBSCRIPTION, server_env, sign_in, sign_up, subscribed
 
 pytestmark = pytest.mark.server
 

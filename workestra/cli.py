@@ -194,6 +194,22 @@ async def _retry_mail(ids: list[int], every_dead: bool) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m workestra``."""
+    args = _parser().parse_args(argv)
+    if args.command == "export-schema":
+        Path(args.output).write_text(schema_sdl(), encoding="utf-8")
+        print(f"wrote {args.output}")
+        return 0
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    return _run(settings, args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The command line: one subcommand per operator task."""
     parser = argparse.ArgumentParser(prog="workestra", description="Workestra account security service.")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="apply migrations, then serve HTTP and WebSocket")
@@ -212,20 +228,11 @@ def main(argv: list[str] | None = None) -> int:
     retry.add_argument("--all", action="store_true", help="every dead mail")
     export = commands.add_parser("export-schema", help="write the GraphQL schema (SDL) to schema.graphql")
     export.add_argument("--output", default="schema.graphql")
-    args = parser.parse_args(argv)
+    return parser
 
-    if args.command == "export-schema":
-        Path(args.output).write_text(schema_sdl(), encoding="utf-8")
-        print(f"wrote {args.output}")
-        return 0
 
-    try:
-        settings = Settings.from_env()
-    except SettingsError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
-        return 2
-    configure_logging(settings.log_level)
-
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    """Carry out one subcommand that needs the settings; the exit status."""
     if args.command == "serve":
         _serve(settings, args)
     elif args.command == "migrate":

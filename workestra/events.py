@@ -1,8 +1,10 @@
 """Process-wide event bus: one backend subscription, in-process fan-out by topic.
 
-Each process subscribes once to one broadcaster channel (default ``"workestra"``). Messages travel on it
-as a JSON envelope ``{"t": topic, "m": message}`` and are routed to local subscribers by topic (e.g.
-``"account:42"``). Messages carry ids only; receivers reload state from the database.
+Each process subscribes once to one broadcaster channel (default ``"workestra"``). Every message on it is
+one JSON envelope naming its topic (the format is in :mod:`workestra.bus_wire`, the only place that
+encodes or decodes it); the listener routes it to the local subscribers of that topic, which receive the
+published JSON object. The only topics in use are ``account:<account id>`` (``account:42``). Messages
+carry ids only; receivers reload state from the database.
 
 broadcaster's ``Broadcast`` is not used: its listener can die silently and leave subscribers waiting
 (#144), concurrent first subscribes race, and its queues are unbounded. The bus drives a
@@ -18,21 +20,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-import types
 from typing import Final
-from urllib.parse import urlparse
 
 from broadcaster import BroadcastBackend
-from redis.exceptions import RedisError
 
-from workestra import metrics
+from workestra import bus_wire, metrics
+from workestra.bus_subscription import BusReset, Message, Subscription, SubscriptionContext
+from workestra.bus_wire import describe_failure
 from workestra.redis_pubsub import CONNECT_TIMEOUT as _CONNECT_TIMEOUT
 from workestra.redis_pubsub import PUBLISH_TIMEOUT as _PUBLISH_TIMEOUT
 from workestra.redis_pubsub import RedisPubSubBackend
 
-__all__ = ["BusReset", "EventBus", "EventBusUnavailable", "Subscription"]
+__all__ = ["BusReset", "EventBus", "EventBusUnavailable", "Message", "Subscription"]
 
 logger = logging.getLogger("workestra.events")
 
@@ -40,160 +40,9 @@ _CLOSE_TIMEOUT: Final = 2.0
 # /readyz must answer quickly even when Redis is black-holed.
 _PING_TIMEOUT: Final = 1.0
 
-_REDIS_SCHEMES: Final = frozenset({"redis", "rediss"})
-_POSTGRES_SCHEMES: Final = frozenset({"postgres", "postgresql"})
-_SUPPORTED_SCHEMES: Final = _REDIS_SCHEMES | _POSTGRES_SCHEMES | {"memory"}
-
 
 class EventBusUnavailable(Exception):
     """Raised when the event bus cannot accept work (not connected, backend down, timed out)."""
-
-
-class BusReset:
-    """Marker delivered to a subscriber when events for it may have been lost.
-
-    A subscriber that receives one must reload its state from the database.
-    ``reason`` is ``"overflow"`` (the subscriber fell behind and its queue was
-    dropped), ``"reconnect"`` (the bus lost its backend and re-subscribed) or ``"remote"`` (a process
-    announced that it had to drop announcements in bulk; see :meth:`EventBus.publish_reset`).
-    """
-
-    __slots__ = ("reason",)
-
-    def __init__(self, reason: str = "reset") -> None:
-        """Create a reset marker; ``reason`` is informational only."""
-        self.reason = reason
-
-    def __repr__(self) -> str:
-        """Show the reason, which is what matters when debugging a resync."""
-        return f"BusReset(reason={self.reason!r})"
-
-
-class _Closed:
-    """End-of-stream marker put into a subscriber queue when it is closed."""
-
-    __slots__ = ()
-
-
-_CLOSED: Final = _Closed()
-
-_QueueItem = str | BusReset | _Closed
-
-
-class Subscription:
-    """Async iterator over the messages of one topic for one local subscriber.
-
-    Yields message strings, or :class:`BusReset` when the subscriber must
-    reload from the database.  Iteration stops when the subscription's
-    ``async with`` block exits or the bus is disconnected.
-    """
-
-    def __init__(self, topic: str, queue_size: int) -> None:
-        """Create an unregistered subscription; use :meth:`EventBus.subscribe`."""
-        self.topic = topic
-        self._queue: asyncio.Queue[_QueueItem] = asyncio.Queue(maxsize=queue_size)
-        self._closed = False
-
-    def __aiter__(self) -> Subscription:
-        """Return the subscription itself; it is its own iterator."""
-        return self
-
-    async def __anext__(self) -> str | BusReset:
-        """Wait for the next message or :class:`BusReset`; stop when closed."""
-        item = await self._queue.get()
-        if isinstance(item, _Closed):
-            # Re-arm so every later __anext__ (possibly from another task) stops too;
-            # there is room because we just took an item out.
-            self._queue.put_nowait(item)
-            raise StopAsyncIteration
-        return item
-
-    def _offer(self, item: str | BusReset) -> bool:
-        """Enqueue without ever blocking the listener; return False on overflow."""
-        if self._closed:
-            return True
-        try:
-            self._queue.put_nowait(item)
-            return True
-        except asyncio.QueueFull:
-            # The subscriber will reload from the DB anyway, so the backlog is
-            # worthless; dropping it keeps memory bounded and the listener fast.
-            self._drain()
-            self._queue.put_nowait(BusReset("overflow"))
-            return False
-
-    def _close(self) -> None:
-        """Mark closed and wake any reader with end-of-stream."""
-        if self._closed:
-            return
-        self._closed = True
-        if self._queue.full():
-            self._drain()
-        self._queue.put_nowait(_CLOSED)
-
-    def _drain(self) -> None:
-        while True:
-            try:
-                self._queue.get_nowait()
-            except asyncio.QueueEmpty:
-                return
-
-
-class _SubscriptionContext(contextlib.AbstractAsyncContextManager["Subscription"]):
-    """``async with`` wrapper that registers a subscription and always unregisters it."""
-
-    def __init__(self, bus: EventBus, topic: str) -> None:
-        self._bus = bus
-        self._topic = topic
-        self._subscription: Subscription | None = None
-
-    async def __aenter__(self) -> Subscription:
-        if self._subscription is not None:
-            raise RuntimeError("a subscription context cannot be entered twice")
-        # Deliberately no await before registration: a message published right
-        # after two concurrent __aenter__ calls must reach both subscribers.
-        self._subscription = self._bus._register(self._topic)
-        return self._subscription
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: types.TracebackType | None,
-    ) -> None:
-        # Synchronous on purpose: unregistering must also happen when the task is
-        # being cancelled, and an await here could be interrupted.
-        if self._subscription is not None:
-            self._bus._unregister(self._subscription)
-        return None
-
-
-def _make_backend(url: str) -> BroadcastBackend:
-    scheme = urlparse(url).scheme
-    if scheme in _REDIS_SCHEMES:
-        return RedisPubSubBackend(url)
-    if scheme == "memory":
-        # broadcaster 0.3.1 exports its backends only from private modules; the pinned version and
-        # test_event_bus's memory and PostgreSQL round trips hold this import to what we rely on.
-        from broadcaster._backends.memory import MemoryBackend
-
-        return MemoryBackend(url)
-    if scheme in _POSTGRES_SCHEMES:
-        from broadcaster._backends.postgres import PostgresBackend
-
-        return PostgresBackend(url)
-    raise ValueError(f"unsupported event bus URL scheme: {scheme!r}")
-
-
-def _describe(exc: BaseException) -> str:
-    """Describe a failure for logs without risking payload contents.
-
-    Transport errors carry host/port details that help operators; anything
-    else is reduced to its type name because its text could echo a message.
-    """
-    if isinstance(exc, (OSError, RedisError)):
-        return f"{type(exc).__name__}: {exc}"
-    return type(exc).__name__
 
 
 class EventBus:
@@ -218,9 +67,7 @@ class EventBus:
         ``queue_size`` bounds each local subscriber's backlog; the reconnect
         delays bound the exponential backoff used after a backend failure.
         """
-        scheme = urlparse(url).scheme
-        if scheme not in _SUPPORTED_SCHEMES:
-            raise ValueError(f"unsupported event bus URL scheme: {scheme!r}")
+        scheme = bus_wire.scheme_of(url)
         if queue_size < 1:
             raise ValueError("queue_size must be at least 1")
         if reconnect_delay <= 0 or max_reconnect_delay < reconnect_delay:
@@ -260,7 +107,8 @@ class EventBus:
         try:
             backend = await self._open_backend()
         except Exception as exc:
-            raise EventBusUnavailable(f"could not connect the event bus ({self._scheme}://): {_describe(exc)}") from exc
+            reason = describe_failure(exc)
+            raise EventBusUnavailable(f"could not connect the event bus ({self._scheme}://): {reason}") from exc
         self._backend = backend
         self._connected = True
         self._listener_alive = True
@@ -282,48 +130,47 @@ class EventBus:
             await asyncio.wait({listener})
             failure = None if listener.cancelled() else listener.exception()
             if failure is not None:
-                logger.warning("event bus listener ended with %s", _describe(failure))
+                logger.warning("event bus listener ended with %s", describe_failure(failure))
         backend, self._backend = self._backend, None
         if backend is not None:
             await self._close_backend(backend)
         subscribers, self._subscribers = self._subscribers, {}
         for subs in subscribers.values():
             for sub in subs:
-                sub._close()
+                sub.close()
         if listener is not None or backend is not None:
             logger.info("event bus disconnected")
 
-    async def publish(self, topic: str, message: str) -> None:
-        """Publish ``message`` (ids only, never secrets) to subscribers of ``topic``.
+    async def publish(self, topic: str, message: Message) -> None:
+        """Publish ``message`` (a JSON object of ids, never secrets) to subscribers of ``topic``.
 
         Raises :class:`EventBusUnavailable` when not connected, while the
         listener is reconnecting, or when the backend fails or does not answer
         within a couple of seconds.  Callers may log and carry on: subscribers
         receive a :class:`BusReset` after a reconnect and reload from the DB.
         """
-        if not isinstance(topic, str) or not isinstance(message, str):
-            # Receivers drop non-string envelopes, so fail loudly at the source instead.
-            raise TypeError("topic and message must be str")
-        await self._publish_envelope({"t": topic, "m": message})
-
-    async def _publish_envelope(self, envelope: dict[str, object]) -> None:
-        backend = self._backend
-        if not self._connected or backend is None:
-            raise EventBusUnavailable("event bus is not connected")
-        payload = json.dumps(envelope, separators=(",", ":"))
-        try:
-            await asyncio.wait_for(backend.publish(self._channel, payload), _PUBLISH_TIMEOUT)
-        except TimeoutError as exc:
-            raise EventBusUnavailable("event bus publish timed out") from exc
-        except Exception as exc:
-            raise EventBusUnavailable(f"event bus publish failed: {_describe(exc)}") from exc
+        if not isinstance(topic, str) or not isinstance(message, dict):
+            # Receivers drop envelopes of any other shape, so fail loudly at the source instead.
+            raise TypeError("topic must be a str and message a dict")
+        await self._publish_wire(bus_wire.encode(topic, message))
 
     async def publish_reset(self) -> None:
         """Tell every subscriber on every process to reload from the database (events were lost in bulk).
 
         Raises :class:`EventBusUnavailable` like :meth:`publish`.
         """
-        await self._publish_envelope({"reset": True})
+        await self._publish_wire(bus_wire.encode_reset())
+
+    async def _publish_wire(self, payload: str) -> None:
+        backend = self._backend
+        if not self._connected or backend is None:
+            raise EventBusUnavailable("event bus is not connected")
+        try:
+            await asyncio.wait_for(backend.publish(self._channel, payload), _PUBLISH_TIMEOUT)
+        except TimeoutError as exc:
+            raise EventBusUnavailable("event bus publish timed out") from exc
+        except Exception as exc:
+            raise EventBusUnavailable(f"event bus publish failed: {describe_failure(exc)}") from exc
 
     def subscribe(self, topic: str) -> contextlib.AbstractAsyncContextManager[Subscription]:
         """Return an ``async with`` context yielding a :class:`Subscription` to ``topic``.
@@ -331,7 +178,7 @@ class EventBus:
         Entering raises :class:`EventBusUnavailable` if the bus is not
         connected; leaving (normally, by error or by cancellation) unregisters.
         """
-        return _SubscriptionContext(self, topic)
+        return SubscriptionContext(topic, self._register, self._unregister)
 
     async def ping(self) -> bool:
         """Readiness check: True when connected, listening and the backend answers."""
@@ -361,33 +208,27 @@ class EventBus:
             subs.discard(subscription)
             if not subs:
                 del self._subscribers[subscription.topic]
-        subscription._close()
+        subscription.close()
 
     def _dispatch(self, raw: str) -> None:
-        try:
-            envelope = json.loads(raw)
-            if envelope.get("reset") is True:
-                self._reset_all("remote")
-                return
-            topic = envelope["t"]
-            message = envelope["m"]
-        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+        envelope = bus_wire.decode(raw)
+        if envelope is None:
+            # Only the size: the text may be anyone's payload.
             logger.warning("dropping malformed event bus message (%d bytes)", len(raw))
-            return
-        if not isinstance(topic, str) or not isinstance(message, str):
-            logger.warning("dropping malformed event bus message (%d bytes)", len(raw))
-            return
-        for sub in tuple(self._subscribers.get(topic, ())):
-            if not sub._offer(message):
-                logger.info("subscriber on %s fell behind; its backlog was replaced by BusReset", topic)
+        elif isinstance(envelope, bus_wire.Reset):
+            self._reset_all("remote")
+        else:
+            for sub in tuple(self._subscribers.get(envelope.topic, ())):
+                if not sub.offer(envelope.message):
+                    logger.info("subscriber on %s fell behind; its backlog was replaced by BusReset", envelope.topic)
 
     def _reset_all(self, reason: str = "reconnect") -> None:
         for subs in self._subscribers.values():
             for sub in tuple(subs):
-                sub._offer(BusReset(reason))
+                sub.offer(BusReset(reason))
 
     async def _open_backend(self) -> BroadcastBackend:
-        backend = _make_backend(self._url)
+        backend = bus_wire.make_backend(self._url)
         try:
             await asyncio.wait_for(self._connect_and_subscribe(backend), _CONNECT_TIMEOUT)
         except BaseException:
@@ -405,7 +246,7 @@ class EventBus:
         try:
             await asyncio.wait_for(backend.disconnect(), _CLOSE_TIMEOUT)
         except Exception as exc:  # noqa: BLE001 - best effort by design
-            logger.debug("ignoring error while closing event bus backend: %s", _describe(exc))
+            logger.debug("ignoring error while closing event bus backend: %s", describe_failure(exc))
 
     async def _pump(self, backend: BroadcastBackend) -> None:
         while True:
@@ -422,7 +263,7 @@ class EventBus:
                 # Never die silently: that is exactly broadcaster's bug #144.
                 self._listener_alive = False
                 self._backend = None
-                logger.warning("event bus listener failed (%s); reconnecting", _describe(exc))
+                logger.warning("event bus listener failed (%s); reconnecting", describe_failure(exc))
             await self._close_backend(backend)
             backend = await self._reconnect()
             metrics.BUS_RECONNECTS.inc()
@@ -445,7 +286,7 @@ class EventBus:
                 logger.warning(
                     "event bus reconnect attempt %d failed (%s); retrying in %.2fs",
                     attempt,
-                    _describe(exc),
+                    describe_failure(exc),
                     delay,
                 )
                 continue

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from typing import Any, Protocol
 from auth.sessions import MAX_LISTED_SESSIONS
 from models import Session
 from workestra import metrics
-from workestra.events import BusReset, EventBus, EventBusUnavailable
+from workestra.events import BusReset, EventBus, EventBusUnavailable, Message
 
 log = logging.getLogger("workestra.feeds")
 
@@ -161,7 +160,7 @@ class SessionAnnouncer:
         for account_id in [a for a, p in self._pending.items() if p.due <= now]:
             pending = self._pending.pop(account_id)
             try:
-                await self._bus.publish(account_topic(account_id), json.dumps({"ended": sorted(pending.ended)}))
+                await self._bus.publish(account_topic(account_id), {"ended": sorted(pending.ended)})
             except Exception:
                 metrics.EVENTS_FAILED.inc()
                 self._queue(account_id, sorted(pending.ended), due=pending.due, retried=True)
@@ -348,14 +347,14 @@ def _read(sessions: list[Session], ended: frozenset[str] | None = None) -> Snaps
     return snapshot
 
 
-def _ended_ids(message: str | BusReset) -> frozenset[str] | None:
+def _ended_ids(message: Message | BusReset) -> frozenset[str] | None:
+    """The credential ids an announcement says ended (None: unknown, after a reset or from a stranger)."""
     if isinstance(message, BusReset):
         return None
-    try:
-        ended = json.loads(message).get("ended", [])
-        return frozenset(str(item) for item in ended)
-    except (ValueError, AttributeError, TypeError):
+    ended = message.get("ended", [])
+    if not isinstance(ended, list):
         return None
+    return frozenset(str(item) for item in ended)
 
 
 def _offer(queue: _Mailbox, snapshot: Snapshot) -> None:

@@ -78,32 +78,12 @@ class Services:
     def build(cls, settings: Settings, *, clock: Clock | None = None) -> Services:
         """Wire the collaborators for ``settings`` (nothing connects until ``running``)."""
         clock = clock or SystemClock()
-        session_policy = SessionPolicy(
-            web_idle_timeout=settings.web_idle_timeout,
-            mobile_idle_timeout=settings.mobile_idle_timeout,
-            absolute_lifetime=settings.session_absolute_lifetime,
-            activity_write_interval=settings.activity_write_interval,
-        )
+        session_policy = _session_policy(settings)
         bus = EventBus(settings.broadcast_url, channel=settings.broadcast_channel)
         load = partial(list_active_sessions, clock=clock, policy=session_policy)
-        hasher = PasswordHasher(
-            time_cost=settings.argon2_time_cost,
-            memory_cost=settings.argon2_memory_cost,
-            parallelism=settings.argon2_parallelism,
-            concurrency=settings.hash_concurrency,
-            on_wait=metrics.HASH_WAIT_SECONDS.observe,
-        )
+        hasher = _password_hasher(settings)
         password_policy = PasswordPolicy()
-        guard = AttemptGuard(
-            LockoutPolicy(
-                chain_window_seconds=settings.failure_chain_window,
-                ip_failure_limit=settings.ip_failure_limit,
-                ip_window_seconds=settings.ip_failure_window,
-                ipv6_limit_prefix=settings.ipv6_limit_prefix,
-            ),
-            clock=clock,
-            on_lockout=metrics.LOCKOUTS.inc,
-        )
+        guard = _attempt_guard(settings, clock)
         outbox = MailOutbox(
             MailSender(
                 smtp_url=settings.smtp_url,
@@ -252,3 +232,38 @@ async def _stop(tasks: list[asyncio.Task[None]]) -> None:
             task.cancel()
         await asyncio.wait(pending, timeout=0.5)
     await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _session_policy(settings: Settings) -> SessionPolicy:
+    """The session timeouts and activity-write interval the settings ask for."""
+    return SessionPolicy(
+        web_idle_timeout=settings.web_idle_timeout,
+        mobile_idle_timeout=settings.mobile_idle_timeout,
+        absolute_lifetime=settings.session_absolute_lifetime,
+        activity_write_interval=settings.activity_write_interval,
+    )
+
+
+def _password_hasher(settings: Settings) -> PasswordHasher:
+    """The argon2 hasher with the settings' cost and the process's concurrency cap."""
+    return PasswordHasher(
+        time_cost=settings.argon2_time_cost,
+        memory_cost=settings.argon2_memory_cost,
+        parallelism=settings.argon2_parallelism,
+        concurrency=settings.hash_concurrency,
+        on_wait=metrics.HASH_WAIT_SECONDS.observe,
+    )
+
+
+def _attempt_guard(settings: Settings, clock: Clock) -> AttemptGuard:
+    """The brute-force guard with the settings' lockout policy."""
+    return AttemptGuard(
+        LockoutPolicy(
+            chain_window_seconds=settings.failure_chain_window,
+            ip_failure_limit=settings.ip_failure_limit,
+            ip_window_seconds=settings.ip_failure_window,
+            ipv6_limit_prefix=settings.ipv6_limit_prefix,
+        ),
+        clock=clock,
+        on_lockout=metrics.LOCKOUTS.inc,
+    )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit, urlunsplit
 
 from dotenv import dotenv_values
@@ -23,14 +25,80 @@ class SettingsError(ValueError):
     """A configuration value is missing or malformed; the message names the variable, never its value."""
 
 
-def _int(name: str, raw: str, *, minimum: int = 0) -> int:
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        raise SettingsError(f"{name} must be a whole number") from None
-    if value < minimum:
-        raise SettingsError(f"{name} must be at least {minimum}")
+# No whole-number setting needs more, and a bigger one overflows timers and sizes far from where it was read.
+MAX_WHOLE_NUMBER = 2**31 - 1
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+_NETWORKS_HINT = "a comma-separated list of IPs or CIDRs"
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The range a whole-number setting must lie in, declared beside its field with ``Annotated``.
+
+    ``above`` replaces "at most N" in the error when a plainer description exists (a TCP port).
+    """
+
+    minimum: int = 0
+    maximum: int = MAX_WHOLE_NUMBER
+    above: str | None = None
+
+    def check(self, name: str, value: int) -> None:
+        """Raise :class:`SettingsError` naming ``name`` unless ``value`` is within the bounds."""
+        if value < self.minimum:
+            raise SettingsError(f"{name} must be at least {self.minimum}")
+        if value > self.maximum:
+            raise SettingsError(f"{name} must be {self.above or f'at most {self.maximum}'}")
+
+
+def AtLeast(minimum: int) -> Bounds:  # noqa: N802 (reads as a type annotation: Annotated[int, AtLeast(1)])
+    """Bounds from ``minimum`` up to :data:`MAX_WHOLE_NUMBER`."""
+    return Bounds(minimum)
+
+
+def Between(minimum: int, maximum: int, *, above: str | None = None) -> Bounds:  # noqa: N802 (as AtLeast)
+    """Bounds from ``minimum`` to ``maximum``, both included."""
+    return Bounds(minimum, maximum, above)
+
+
+def _text(name: str, raw: str) -> str:
+    value = raw.strip()
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        # A NUL or line break in a URL, path or header value is never meant, and truncates or splits it.
+        raise SettingsError(f"{name} must not contain control characters")
     return value
+
+
+def _optional_text(name: str, raw: str) -> str | None:
+    return _text(name, raw) or None
+
+
+def _whole_number(name: str, raw: str) -> int:
+    value = _text(name, raw)
+    # int() alone would also take "1_000" and non-ASCII digits, and spend seconds on a million digits.
+    if len(value) > 20 or not _WHOLE_NUMBER.fullmatch(value):
+        raise SettingsError(f"{name} must be a whole number")
+    return int(value)
+
+
+def _texts(name: str, raw: str) -> tuple[str, ...]:
+    return tuple(item for item in (part.strip() for part in _text(name, raw).split(",")) if item)
+
+
+def _networks(name: str, raw: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    try:
+        return parse_trusted_proxies(_text(name, raw))
+    except ValueError:
+        raise SettingsError(f"{name} must be {_NETWORKS_HINT}") from None
+
+
+# How an environment variable is read, by the real type of the field it fills.
+_PARSERS: dict[object, Callable[[str, str], object]] = {
+    int: _whole_number,
+    str: _text,
+    str | None: _optional_text,
+    tuple[str, ...]: _texts,
+    tuple[IPv4Network | IPv6Network, ...]: _networks,
+}
 
 
 def _masked(value: object) -> object:
@@ -45,10 +113,6 @@ def _masked(value: object) -> object:
     return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[2]}"))
 
 
-def _list(raw: str) -> tuple[str, ...]:
-    return tuple(item.strip() for item in raw.split(",") if item.strip())
-
-
 @dataclass(frozen=True, repr=False)
 class Settings:
     """Everything the service reads from its environment. Field names map to UPPER_CASE variables."""
@@ -60,69 +124,70 @@ class Settings:
     smtp_url: str | None = None
     mail_from: str = "Workestra Security <security@workestra.invalid>"
     # Seconds after it was queued that an undelivered mail is still retried before it is kept as dead.
-    mail_retry_for: int = 3 * DAY
+    mail_retry_for: Annotated[int, AtLeast(1)] = 3 * DAY
     geoip_database: str | None = None
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: Annotated[int, Between(0, 65535)] = 8000
     public_origin: str | None = None
     allowed_origins: tuple[str, ...] = ()
     trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
-    web_idle_timeout: int = 7 * DAY
-    mobile_idle_timeout: int = 30 * DAY
+    web_idle_timeout: Annotated[int, AtLeast(1)] = 7 * DAY
+    mobile_idle_timeout: Annotated[int, AtLeast(1)] = 30 * DAY
     session_absolute_lifetime: int = 0
-    activity_write_interval: int = 60
-    session_sweep_interval: int = 60
-    # Milliseconds between two checks, in the database, of the credentials this process's sockets hold.
-    socket_check_interval_ms: int = 500
+    activity_write_interval: Annotated[int, AtLeast(1)] = 60
+    session_sweep_interval: Annotated[int, AtLeast(1)] = 60
+    # Milliseconds between two checks, in the database, of the credentials this process's sockets hold: at most
+    # a second, as the spec closes a socket within a second of its credential's end, whatever the bus does.
+    socket_check_interval_ms: Annotated[int, Between(50, 1000)] = 500
     # Seconds between two "last activity advanced" announcements of one account (others are never delayed).
     activity_announce_interval: int = 5
     # Days a security event stays in the audit log before the periodic sweep deletes it.
-    audit_retention_days: int = 90
+    audit_retention_days: Annotated[int, AtLeast(1)] = 90
     ip_failure_limit: int = 100
     ip_failure_window: int = 15 * 60
-    signup_ip_limit: int = 20
+    signup_ip_limit: Annotated[int, AtLeast(1)] = 20
     # Per-IP limits count an IPv6 client by its network of this many bits (an IPv4 client by its address).
-    ipv6_limit_prefix: int = 64
-    max_api_keys: int = 25
-    signup_ip_window: int = 60 * 60
+    ipv6_limit_prefix: Annotated[int, Between(16, 128)] = 64
+    max_api_keys: Annotated[int, AtLeast(1)] = 25
+    signup_ip_window: Annotated[int, AtLeast(1)] = 60 * 60
     failure_chain_window: int = DAY
     argon2_time_cost: int = 3
     argon2_memory_cost: int = 65536
     argon2_parallelism: int = 4
-    hash_concurrency: int = 2
+    hash_concurrency: Annotated[int, AtLeast(1)] = 2
     max_body_bytes: int = 64_000
     # Seconds an HTTP request may take before it is cancelled and answered 503.
-    request_timeout: int = 30
+    request_timeout: Annotated[int, AtLeast(1)] = 30
     max_query_depth: int = 10
     max_aliases: int = 15
     max_tokens: int = 500
     # The work one document may ask for, checked before the expensive validation rules (schema/cost.py).
-    max_document_length: int = 4_000
-    max_selections: int = 500
-    max_directives: int = 10
-    max_arguments: int = 20
-    max_field_comparisons: int = 250
+    max_document_length: Annotated[int, AtLeast(1)] = 4_000
+    max_selections: Annotated[int, AtLeast(1)] = 500
+    max_directives: Annotated[int, AtLeast(1)] = 10
+    max_arguments: Annotated[int, AtLeast(1)] = 20
+    max_field_comparisons: Annotated[int, AtLeast(1)] = 250
     parse_cpu_ms_per_second: int = 10
     parse_cpu_burst_ms: int = 250
     ws_max_message_bytes: int = 65_536
     max_subscriptions_per_connection: int = 10
     connection_init_timeout: int = 10
     # Messages a socket may send: a burst of WS_MESSAGE_BURST, refilled at WS_MESSAGES_PER_SECOND.
-    ws_messages_per_second: int = 10
-    ws_message_burst: int = 50
+    ws_messages_per_second: Annotated[int, AtLeast(1)] = 10
+    ws_message_burst: Annotated[int, AtLeast(1)] = 50
     # Live sockets one account may hold on one process (the B2 benchmark opens 1,000).
-    max_sockets_per_account: int = 1000
+    max_sockets_per_account: Annotated[int, AtLeast(1)] = 1000
     # Prometheus metrics: on their own port (0 = off), and/or on the API port for these addresses only.
-    metrics_port: int = 0
+    metrics_port: Annotated[int, Between(0, 65535, above="a TCP port (1-65535), or 0 for off")] = 0
     metrics_host: str = "127.0.0.1"
     metrics_allowed_ips: tuple[IPv4Network | IPv6Network, ...] = ()
     # Seconds between refreshes of the values read from the database (outbox depth, oldest pending mail).
-    metrics_refresh_interval: int = 15
+    metrics_refresh_interval: Annotated[int, AtLeast(1)] = 15
     # Seconds a stopping process (SIGTERM) gives in-flight requests before it cancels them.
-    shutdown_grace: int = 10
+    shutdown_grace: Annotated[int, AtLeast(1)] = 10
     # Operations (subscriptions) one account may run at once on one process, over all its sockets: each
     # costs the account's every event some work, so this bounds what one account makes an event cost.
-    max_subscriptions_per_account: int = 100
+    max_subscriptions_per_account: Annotated[int, AtLeast(1)] = 100
     log_level: str = "INFO"
     # The built Security page (``make serve`` builds it from web/); served at / when present.
     web_dist: str = "web/dist"
@@ -172,30 +237,11 @@ class Settings:
         if env_file is not None and Path(env_file).is_file():
             source.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
         source.update(os.environ if environ is None else environ)
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            name = f.name.upper()
-            if name not in source:
-                continue
-            raw = source[name]
-            if f.name == "trusted_proxies":
-                try:
-                    values[f.name] = parse_trusted_proxies(raw)
-                except ValueError:
-                    raise SettingsError("TRUSTED_PROXIES must be a comma-separated list of IPs or CIDRs") from None
-            elif f.name == "metrics_allowed_ips":
-                try:
-                    values[f.name] = parse_trusted_proxies(raw)
-                except ValueError:
-                    raise SettingsError("METRICS_ALLOWED_IPS must be a comma-separated list of IPs or CIDRs") from None
-            elif f.name == "allowed_origins":
-                values[f.name] = _list(raw)
-            elif f.type == "int":
-                values[f.name] = _int(name, raw)
-            elif f.type == "str | None":
-                values[f.name] = raw.strip() or None
-            else:
-                values[f.name] = raw.strip()
+        values: dict[str, Any] = {
+            name: _PARSERS[kind](name.upper(), source[name.upper()])
+            for name, (kind, _) in _fields().items()
+            if name.upper() in source
+        }
         settings = cls(**values)
         settings.validate()
         return settings
@@ -209,43 +255,31 @@ class Settings:
             raise SettingsError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters")
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise SettingsError("LOG_LEVEL must be debug, info, warning, error or critical")
-        if not 16 <= self.ipv6_limit_prefix <= 128:
-            raise SettingsError("IPV6_LIMIT_PREFIX must be between 16 and 128")
         if not self.web_dist:
             raise SettingsError("WEB_DIST must name the directory of the built page")
-        if self.hash_concurrency < 1:
-            raise SettingsError("HASH_CONCURRENCY must be at least 1")
-        for name in (
-            "web_idle_timeout",
-            "mobile_idle_timeout",
-            "activity_write_interval",
-            "session_sweep_interval",
-            "audit_retention_days",
-            "ws_messages_per_second",
-            "signup_ip_limit",
-            "max_api_keys",
-            "request_timeout",
-            "signup_ip_window",
-            "ws_message_burst",
-            "max_sockets_per_account",
-            "shutdown_grace",
-            "metrics_refresh_interval",
-            "max_document_length",
-            "max_selections",
-            "max_directives",
-            "max_arguments",
-            "max_field_comparisons",
-            "max_subscriptions_per_account",
-            "mail_retry_for",
-        ):
-            if getattr(self, name) < 1:
-                raise SettingsError(f"{name.upper()} must be at least 1")
-        if self.metrics_port > 65535:
-            raise SettingsError("METRICS_PORT must be a TCP port (1-65535), or 0 for off")
+        for name, (kind, bounds) in _fields().items():
+            if kind is int:
+                bounds.check(name.upper(), getattr(self, name))
         if self.metrics_port and self.metrics_port == self.port:
             raise SettingsError("METRICS_PORT must differ from PORT: metrics are never served on the public API")
-        if not 50 <= self.socket_check_interval_ms <= 1000:
-            # The spec closes a socket within a second of its credential's end, whatever the bus does.
-            raise SettingsError("SOCKET_CHECK_INTERVAL_MS must be between 50 and 1000")
-        if self.activity_announce_interval < 0:
-            raise SettingsError("ACTIVITY_ANNOUNCE_INTERVAL must be at least 0")
+
+
+@functools.cache
+def _fields() -> dict[str, tuple[object, Bounds]]:
+    """Each field's real type (``Annotated`` stripped) and bounds, resolved from the annotations once."""
+    hints = get_type_hints(Settings, include_extras=True)
+    resolved: dict[str, tuple[object, Bounds]] = {}
+    for f in fields(Settings):
+        hint = hints[f.name]
+        extras: tuple[object, ...] = ()
+        if get_origin(hint) is Annotated:
+            hint, *rest = get_args(hint)
+            extras = tuple(rest)
+        if hint not in _PARSERS:
+            raise TypeError(f"Settings.{f.name}: no parser for {hint!r}")
+        resolved[f.name] = (hint, next((e for e in extras if isinstance(e, Bounds)), Bounds()))
+    return resolved
+
+
+# Resolved at import, so a field of a type without a parser fails at once rather than at the first read.
+_fields()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
+from tortoise.connection import get_connection
 
 from workestra.db import migrate
 
@@ -106,3 +107,22 @@ def copy_sqlite(backend: Backend, target: Path) -> str:
     source = Path(backend.database_url.removeprefix("sqlite://"))
     shutil.copy(source, target)
     return f"sqlite://{target}"
+
+
+async def every_stored_text() -> list[str]:
+    """Every string stored in any column of any table (tortoise's own bookkeeping aside)."""
+    connection = get_connection("default")
+    if connection.capabilities.dialect == "postgres":
+        rows = await connection.execute_query_dict(
+            "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'tortoise%'"
+        )
+    else:
+        rows = await connection.execute_query_dict(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+            " AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'tortoise%'"
+        )
+    values: list[str] = []
+    for row in rows:
+        for record in await connection.execute_query_dict(f'SELECT * FROM "{row["name"]}"'):
+            values.extend(value for value in record.values() if isinstance(value, str))
+    return values

@@ -101,3 +101,20 @@ def _note_response_secrets(response: httpx.Response) -> None:
 def error_codes(body: dict[str, Any]) -> list[str]:
     """The ``extensions.code`` of each top-level error."""
     return [error.get("extensions", {}).get("code") for error in body.get("errors", [])]
+
+
+CHANGE_PASSWORD = """
+mutation Change($input: ChangePasswordInput!) {
+  changePassword(input: $input) {
+    __typename
+    ... on PasswordChanged { signedOutSessions account { email passwordChangedAt } }
+    ... on Error { code message }
+    ... on TooManyAttempts { retryAfterSeconds }
+    ... on AccountLocked { retryAfterSeconds }
+  }
+}"""
+
+
+async def change_password(client: GraphQLClient, current: str, new: str, **extra: object) -> dict:
+    data = await client.data(CHANGE_PASSWORD, {"input": {"currentPassword": current, "newPassword": new, **extra}})
+    return data["changePassword"]

@@ -1,0 +1,81 @@
+"""A real uvicorn server for a test module, and the devices signed in on it over HTTP and WebSocket."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from tests.support.actors import PASSWORD
+from tests.support.databases import Backend
+from tests.support.graphql import SIGN_IN, SIGN_UP, GraphQLClient
+from tests.support.server import GraphQLSocket, ServerProcess
+
+SUBSCRIPTION = "subscription { activeSessions { id current client } }"
+
+
+APP_ORIGIN = "https://app.workestra.test"
+
+
+def server_env(backend: Backend, directory: Path, **extra: str) -> dict[str, str]:
+    """The environment of a server on ``backend`` (its own SQLite file under ``directory``, its own channel)."""
+    database = backend.database_url if backend.is_postgres else f"sqlite://{directory / 'server.sqlite3'}"
+    return {
+        "DATABASE_URL": database,
+        "BROADCAST_URL": backend.broadcast_url,
+        "BROADCAST_CHANNEL": f"workestra-test-{uuid.uuid4().hex}",
+        "ALLOWED_ORIGINS": APP_ORIGIN,
+        **extra,
+    }
+
+
+@dataclass
+class Device:
+    client: GraphQLClient
+    token: str
+    session_id: str
+
+
+async def sign_up(server: ServerProcess) -> tuple[str, Device]:
+    email = f"{uuid.uuid4().hex[:10]}@example.com"
+    return email, await _signed_in(server, SIGN_UP, "signUp", email)
+
+
+async def sign_in(server: ServerProcess, email: str) -> Device:
+    return await _signed_in(server, SIGN_IN, "signIn", email)
+
+
+async def _signed_in(server: ServerProcess, document: str, field: str, email: str) -> Device:
+    client = GraphQLClient(httpx.AsyncClient(base_url=server.url, timeout=10))
+    data = await client.data(document, {"input": {"email": email, "password": PASSWORD, "client": "MOBILE"}})
+    payload = data[field]
+    assert payload["__typename"] == "SignedIn", payload
+    client.token = payload["token"]
+    return Device(client, payload["token"], payload["session"]["id"])
+
+
+async def subscribed(server: ServerProcess, device: Device) -> tuple[GraphQLSocket, list[dict]]:
+    socket = await GraphQLSocket.open(server.ws_url)
+    assert (await socket.init({"authorization": f"Bearer {device.token}"}))["type"] == "connection_ack"
+    await socket.subscribe(SUBSCRIPTION)
+    return socket, (await socket.next_data())["activeSessions"]
+
+
+def start_server(backend: Backend, directory: Path, **settings: str) -> ServerProcess:
+    """A uvicorn process on ``backend`` with ``settings`` (environment variables) over the defaults."""
+    return ServerProcess(server_env(backend, directory, **settings), directory / "server.log").start()
+
+
+async def signed_in_socket(server: ServerProcess) -> GraphQLSocket:
+    """A socket acknowledged for a freshly signed-up MOBILE session."""
+    async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
+        signed_up = await GraphQLClient(http).data(
+            "mutation($input: SignUpInput!) { signUp(input: $input) { ... on SignedIn { token } } }",
+            {"input": {"email": f"{uuid.uuid4().hex[:10]}@example.com", "password": PASSWORD, "client": "MOBILE"}},
+        )
+    socket = await GraphQLSocket.open(server.ws_url)
+    ack = await socket.init({"authorization": f"Bearer {signed_up['signUp']['token']}"})
+    assert ack["type"] == "connection_ack", ack
+    return socket
