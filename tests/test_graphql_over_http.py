@@ -12,6 +12,7 @@ import pytest
 
 from tests.support.actors import User
 from tests.support.graphql import ME, PASSWORD_POLICY, GraphQLClient
+from tests.test_parse_budget import TIGHT, fresh_document
 
 NEW = "application/graphql-response+json"
 APP_ORIGIN = "https://app.workestra.test"
@@ -141,6 +142,23 @@ async def test_a_document_over_the_limits_is_a_request_error(http: httpx.AsyncCl
     response = await post(http, {"query": document}, NEW)
     assert response.status_code == 400 and "data" not in response.json()
     assert (await post(http, {"query": document})).json()["data"] is None
+
+
+@pytest.mark.settings(**TIGHT)
+async def test_a_spent_parse_budget_is_a_429_with_retry_after_under_the_new_media_type(http: httpx.AsyncClient) -> None:
+    headers = {"x-forwarded-for": "203.0.113.9"}
+    for _ in range(300):
+        response = await post(http, {"query": fresh_document()}, NEW, **headers)
+        if response.status_code != 200:
+            break
+    assert response.status_code == 429, response.text
+    [error] = response.json()["errors"]
+    assert "data" not in response.json()
+    assert error["extensions"]["code"] == "TOO_MANY_REQUESTS"
+    assert response.headers["retry-after"] == str(error["extensions"]["retryAfterSeconds"])
+    # The same refusal for a JSON client is a 200 with null data.
+    legacy = await post(http, {"query": fresh_document()}, "application/json", **headers)
+    assert legacy.status_code == 200 and legacy.json()["data"] is None
 
 
 async def test_a_field_error_keeps_its_data_and_200_under_the_new_media_type(http: httpx.AsyncClient) -> None:
