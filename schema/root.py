@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,6 +18,7 @@ from strawberry.extensions.max_aliases import create_validator as alias_limit_ru
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
+from strawberry.schema.types.base_scalars import DateTimeDefinition
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
@@ -162,6 +165,14 @@ class Schema(SharingSchema):
         report_errors(errors, execution_context)
 
 
+# Strawberry's DateTime, with the format its values follow (UTC offsets included) stated for client tooling.
+DATE_TIME = dataclasses.replace(
+    DateTimeDefinition,
+    description="A date and time with its UTC offset, in RFC 3339 format (2026-01-31T09:30:00+00:00).",
+    specified_by_url="https://www.rfc-editor.org/rfc/rfc3339",
+)
+
+
 def build_schema(
     *,
     max_depth: int = 10,
@@ -197,7 +208,7 @@ def build_schema(
             ReportDatabaseOutages,
             *([DisableIntrospection, MaskUnexpectedErrors] if production else []),
         ],
-        config=StrawberryConfig(disable_field_suggestions=production),
+        config=StrawberryConfig(disable_field_suggestions=production, scalar_map={datetime.datetime: DATE_TIME}),
         execution_context_class=SharingExecutor,
     )
 

@@ -85,7 +85,7 @@ async def test_deep_json_over_http_on_a_real_server_is_a_400_with_one_log_line(s
     lines = new_log_lines(server, seen)
     assert not any("Traceback" in line or "RecursionError" in line for line in lines), lines
     # The access line, and one line saying why.
-    assert len([line for line in lines if "invalid-json" in line]) == 1 and len(lines) <= 2, lines
+    assert len([line for line in lines if "code=INVALID_JSON" in line]) == 1 and len(lines) <= 2, lines
 
 
 @pytest.mark.server

@@ -22,9 +22,9 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
-from strawberry.types.graphql import OperationType
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 from tortoise.connection import get_connection
 from tortoise.contrib.starlette import RegisterTortoise
@@ -35,9 +35,10 @@ from schema.cost import DocumentLimits
 from schema.errors import ServiceUnavailable
 from schema.root import build_schema
 from schema.sharing import encoded_next
-from workestra import metrics
+from workestra import graphql_http, metrics
 from workestra.db import ensure_sqlite_directory, is_database_outage, tortoise_config
-from workestra.http import InFlightRequests, RequestGuard, error_body
+from workestra.http import InFlightRequests, RequestGuard
+from workestra.negotiation import response_media_type
 from workestra.services import Services
 from workestra.settings import Settings
 from workestra.socket_session import AccountQuota, MessageBucket, SocketSession
@@ -112,22 +113,20 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> Response | WebSocket:
         if isinstance(request, WebSocket):
             return await self._run_socket(request, context, root_value)
+        media_type = response_media_type(request.headers.get("accept"))
+        graphql_http.negotiated(request, media_type)
+        if media_type is None and not self.should_render_graphql_ide(self.request_adapter_class(request)):
+            return graphql_http.not_acceptable(request)
         try:
-            return await super().run(request, context, root_value)
+            response = await super().run(request, context, root_value)
         except HTTPException as exc:
-            refused = exc.__cause__
-            if isinstance(refused, json.JSONDecodeError):
-                return _unreadable_json(request)
-            # A mutation sent with GET: the method is what is wrong, so say 405, not 400.
-            if (
-                isinstance(refused, InvalidOperationTypeError)
-                and refused.operation_type is OperationType.MUTATION
-                and request.scope.get("method") == "GET"
-            ):
-                return PlainTextResponse(
-                    f"{exc.reason[:1].upper()}{exc.reason[1:]}; use POST.", status_code=405, headers={"Allow": "POST"}
-                )
-            raise
+            return graphql_http.refusal(request, exc)
+        return graphql_http.with_media_type(request, response)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        response_data = await super().process_result(request, result)
+        graphql_http.mark_request_error(request, result, response_data)
+        return response_data
 
     async def _run_socket(self, websocket: WebSocket, context: Context, root_value: None) -> WebSocket:
         # The context is made here, not by the base view, so that what the socket holds is given back
@@ -209,15 +208,6 @@ def _briefly_unavailable(response_data: object) -> bool:
     )
 
 
-def _unreadable_json(request: Request | WebSocket) -> Response:
-    """The 400 for a body (or a ``variables`` / ``extensions`` parameter) that is not readable JSON."""
-    request_id = (request.scope.get("state") or {}).get("request_id")
-    log.info("request refused status=400 reason=invalid-json path=%s", request.url.path)
-    return JSONResponse(
-        error_body("The request is not valid JSON.", code="INVALID_JSON", request_id=request_id), status_code=400
-    )
-
-
 def create_app(settings: Settings, *, clock: Clock | None = None, freeze_gc_after_start: bool = False) -> Starlette:
     """The application for ``settings``; the database must already be migrated.
 
@@ -229,13 +219,13 @@ def create_app(settings: Settings, *, clock: Clock | None = None, freeze_gc_afte
     app = Starlette(
         middleware=_middleware(settings, in_flight),
         routes=[
-            Route("/graphql", view, methods=["GET", "POST"]),
+            # Every method reaches the view, which answers the ones it does not serve with a GraphQL 405.
+            Route("/graphql", view),
             WebSocketRoute("/graphql", view),
             *_probe_routes(services),
             *page_routes(Path(settings.web_dist)),
         ],
         lifespan=_lifespan(services, in_flight, freeze_gc_after_start=freeze_gc_after_start),
-        max_body_size=settings.max_body_bytes,
     )
     app.state.services = services
     return app
@@ -252,6 +242,8 @@ def _middleware(settings: Settings, in_flight: InFlightRequests) -> list[Middlew
             request_timeout=settings.request_timeout,
             in_flight=in_flight,
             trusted_proxies=settings.trusted_proxies,
+            # Here rather than Starlette's own limit, which answers in plain text and outside CORS.
+            max_body_bytes=settings.max_body_bytes,
         )
     ]
     if allowed_origins:
@@ -264,6 +256,8 @@ def _middleware(settings: Settings, in_flight: InFlightRequests) -> list[Middlew
                 allow_credentials=True,
                 allow_methods=["GET", "POST"],
                 allow_headers=["content-type", "authorization", "x-request-id"],
+                # So that browser code can read the id to quote in a bug report.
+                expose_headers=["X-Request-ID"],
                 max_age=600,
             ),
         )

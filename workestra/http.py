@@ -1,7 +1,9 @@
-"""HTTP hardening in front of the GraphQL view: request ids, security headers, CSRF and Origin checks, a deadline.
+"""HTTP hardening in front of the GraphQL view: request ids, security headers, CSRF and Origin checks, the
+body size limit, a deadline. Every refusal is a GraphQL error body with a code and the request id.
 
-A pure ASGI middleware. WebSocket connections only get a request id and a client IP for their log lines
-(their Origin is checked at the handshake by the GraphQL view, and their frames are limited by uvicorn).
+A pure ASGI middleware, inside CORS, so that a listed origin can read its refusals too. WebSocket connections
+only get a request id and a client IP for their log lines (their Origin is checked at the handshake by the
+GraphQL view, and their frames are limited by uvicorn).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from auth.network import IPNetwork, client_ip, mask_ip
 from workestra.logs import current_client_ip, current_request_id
+from workestra.negotiation import GRAPHQL_RESPONSE_JSON, JSON, response_media_type
 
 log = logging.getLogger("workestra.http")
 
@@ -27,6 +30,15 @@ log = logging.getLogger("workestra.http")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 # Browsers send these on cross-site requests; a same-site frontend never does.
 _CROSS_SITE = {"cross-site"}
+
+
+class BodyTooLarge(Exception):
+    """A request body went past the limit while it was being read."""
+
+
+def media_type_header(media_type: str) -> str:
+    """The Content-Type of a GraphQL response sent as ``media_type`` (always UTF-8)."""
+    return f"{media_type}; charset=utf-8" if media_type == GRAPHQL_RESPONSE_JSON else media_type
 
 
 def normalize_origin(origin: str) -> str | None:
@@ -91,6 +103,7 @@ class RequestGuard:
         in_flight: InFlightRequests | None = None,
         trusted_proxies: Sequence[IPNetwork] = (),
         graphql_path: str = "/graphql",
+        max_body_bytes: int | None = None,
     ) -> None:
         self.app = app
         self.in_flight = in_flight if in_flight is not None else InFlightRequests()
@@ -99,6 +112,7 @@ class RequestGuard:
         self.request_timeout = request_timeout
         self.trusted_proxies = tuple(trusted_proxies)
         self.graphql_path = graphql_path
+        self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in {"http", "websocket"}:
@@ -123,25 +137,28 @@ class RequestGuard:
             current_request_id.reset(id_token)
 
     async def _serve_http(self, scope: Scope, receive: Receive, send: Send, headers: Headers, request_id: str) -> None:
-        answer = _Answer(send, request_id, production=self.production)
+        media_type = response_media_type(headers.get("accept")) or JSON
+        answer = _Answer(send, request_id, production=self.production, media_type=media_type)
         refusal = self._refusal(scope, headers)
         if refusal is not None:
-            status, message = refusal
-            log.info("request refused status=%d path=%s", status, scope["path"])
-            await _send_error(answer.send, status, message)
+            await answer.refuse(scope, *refusal)
             return
         deadline = asyncio.timeout(self.request_timeout)
         self.in_flight.add(answer.restarting)
         try:
             async with deadline:
-                await self.app(scope, receive, answer.send)
+                await self.app(scope, self._limited(receive), answer.send)
         except TimeoutError:
             if not deadline.expired():
                 raise
             # Whatever was in flight is cancelled: transactions roll back, a hash in its thread finishes unseen.
             log.warning("request timed out after=%ss path=%s", self.request_timeout, scope["path"])
             if not answer.started:
-                await _send_error(answer.send, 503, "The request took too long; try again.")
+                await answer.error(503, "The request took too long; try again.", "REQUEST_TIMEOUT")
+        except BodyTooLarge:
+            if answer.started:
+                raise
+            await answer.refuse(scope, 413, "The request body is too large.", "PAYLOAD_TOO_LARGE")
         except asyncio.CancelledError:
             # The server cancels what still runs when its shutdown grace ends: answer it as retryable,
             # so the client repeats it on another process instead of seeing a bare 500.
@@ -155,18 +172,43 @@ class RequestGuard:
         finally:
             self.in_flight.discard(answer.restarting)
 
-    def _refusal(self, scope: Scope, headers: Headers) -> tuple[int, str] | None:
+    def _limited(self, receive: Receive) -> Receive:
+        """``receive`` that raises BodyTooLarge once the body read so far passes the limit (chunked bodies)."""
+        limit = self.max_body_bytes
+        if limit is None:
+            return receive
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge
+            return message
+
+        return limited
+
+    def _refusal(self, scope: Scope, headers: Headers) -> tuple[int, str, str] | None:
+        """``(status, message, code)`` when the request is refused before the application sees it."""
         origin = headers.get("origin")
         if origin is not None and not self._origin_allowed(origin, headers):
-            return 403, "This origin may not call the API."
+            return 403, "This origin may not call the API.", "FORBIDDEN_ORIGIN"
         if origin is None and headers.get("sec-fetch-site") in _CROSS_SITE:
-            return 403, "Cross-site requests may not call the API."
+            return 403, "Cross-site requests may not call the API.", "FORBIDDEN_ORIGIN"
+        if self._declared_too_large(headers):
+            return 413, "The request body is too large.", "PAYLOAD_TOO_LARGE"
         if scope["path"] == self.graphql_path and scope["method"] == "POST":
             media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
             # Only JSON: forms and text bodies are "simple requests" a foreign page could send with cookies.
             if media_type != "application/json":
-                return 415, "Send GraphQL requests as application/json."
+                return 415, "Send GraphQL requests as application/json.", "UNSUPPORTED_MEDIA_TYPE"
         return None
+
+    def _declared_too_large(self, headers: Headers) -> bool:
+        length = headers.get("content-length", "")
+        return self.max_body_bytes is not None and length.isdigit() and int(length) > self.max_body_bytes
 
     def _origin_allowed(self, origin: str, headers: Headers) -> bool:
         normalized = normalize_origin(origin)
@@ -182,10 +224,11 @@ class _Answer:
     """The way out of one HTTP exchange: the headers every response carries, and the retryable 503 that a
     stopping process sends for it (after which nothing else the application sends goes out)."""
 
-    def __init__(self, send: Send, request_id: str, *, production: bool) -> None:
+    def __init__(self, send: Send, request_id: str, *, production: bool, media_type: str = JSON) -> None:
         self._send = send
         self.request_id = request_id
         self.production = production
+        self.media_type = media_type
         self.started = False
         self.answered_for_shutdown = False
 
@@ -205,29 +248,31 @@ class _Answer:
                 out["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         await self._send(message)
 
+    async def error(self, status: int, message: str, code: str) -> None:
+        """Answer with a GraphQL error body."""
+        body = json.dumps(error_body(message, code=code, request_id=self.request_id)).encode()
+        headers = [
+            (b"content-type", media_type_header(self.media_type).encode()),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        if status == 503:
+            headers.append((b"retry-after", b"1"))
+        await self.send({"type": "http.response.start", "status": status, "headers": headers})
+        await self.send({"type": "http.response.body", "body": body})
+
+    async def refuse(self, scope: Scope, status: int, message: str, code: str) -> None:
+        """Refuse the request (logged as such)."""
+        log.info("request refused status=%d code=%s path=%s", status, code, scope["path"])
+        await self.error(status, message, code)
+
     async def restarting(self) -> None:
         """Answer "the server is restarting" unless a response has begun (see ``InFlightRequests``)."""
         if self.started or self.answered_for_shutdown:
             return
-        message = "The server is restarting; try again."
-        await _send_error(self.send, 503, message, code="SERVICE_UNAVAILABLE", request_id=self.request_id)
+        await self.error(503, "The server is restarting; try again.", "SERVICE_UNAVAILABLE")
         self.answered_for_shutdown = True
 
 
-def error_body(message: str, *, code: str | None, request_id: str | None) -> dict[str, object]:
+def error_body(message: str, *, code: str, request_id: str | None) -> dict[str, object]:
     """A GraphQL error answer: ``{"errors": [{"message", "extensions": {"code", "requestId"}}]}``."""
-    error: dict[str, object] = {"message": message}
-    if code is not None:
-        error["extensions"] = {"code": code, "requestId": request_id}
-    return {"errors": [error]}
-
-
-async def _send_error(
-    send: Send, status: int, message: str, *, code: str | None = None, request_id: str | None = None
-) -> None:
-    body = json.dumps(error_body(message, code=code, request_id=request_id)).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    if status == 503:
-        headers.append((b"retry-after", b"1"))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    return {"errors": [{"message": message, "extensions": {"code": code, "requestId": request_id}}]}

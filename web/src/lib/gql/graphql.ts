@@ -14,7 +14,7 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** Date with time (isoformat) */
+  /** A date and time with its UTC offset, in RFC 3339 format (2026-01-31T09:30:00+00:00). */
   DateTime: { input: string; output: string; }
 };
 
