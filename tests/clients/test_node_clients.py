@@ -38,7 +38,11 @@ def generated() -> None:
     """Typed operations and possibleTypes generated from the schema.graphql of this checkout."""
     node()
     done = subprocess.run(
-        [bin_path("graphql-codegen"), "--config", "codegen.ts"], cwd=CLIENTS, capture_output=True, text=True, timeout=120
+        [bin_path("graphql-codegen"), "--config", "codegen.ts"],
+        cwd=CLIENTS,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
 
