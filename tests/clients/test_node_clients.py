@@ -1,11 +1,13 @@
-"""Apollo Client 4 and urql 6 (each over graphql-ws) against a real uvicorn, as their users run them.
+"""Apollo Client 4, urql 6 (each over graphql-ws) and the bare graphql-ws client against a real uvicorn.
 
 Each scenario (tests/clients/src/*.ts) signs a browser-style laptop up with a cookie jar and two
 mobile-style devices in with bearer tokens, follows the `activeSessions` subscription as the README's
 recipe says, revokes the phone from the laptop (the cache and the list drop it; the phone's subscription
 is told SESSION_ENDED and its client does not reconnect), has the tablet revoke the laptop (its
 cookie-authenticated socket is told too), and reads an error union member through `... on Error` with
-the generated possibleTypes. The scenario prints what it saw as one JSON line; the assertions are here.
+the generated possibleTypes. The bare reference client runs eager (`lazy: false`), the case where only
+`shouldRetry` stops a reconnect, on the browser's cookie. Each scenario prints what it saw as one JSON
+line; the assertions are here.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ pytestmark = pytest.mark.server
 WATCH_MS = 4500
 ENDED = {"code": "SESSION_ENDED", "reason": "REVOKED", "message": "Your session ended; sign in again."}
 ONE_CONNECTION_CLOSED_4403 = {"connecting": 1, "closeCodes": [4403]}
+SCENARIOS = ("apollo", "urql", "reference")
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +65,6 @@ def test_generated_operations_compile_under_tsc_strict(generated: None) -> None:
 
 
 async def _scenario(script: str, server: ServerProcess) -> dict[str, Any]:
-    log_guard.note("password", PASSWORD)
     process = await asyncio.create_subprocess_exec(
         bin_path("tsx"),
         f"src/{script}.ts",
@@ -81,6 +83,17 @@ async def _scenario(script: str, server: ServerProcess) -> dict[str, Any]:
             process.kill()
     assert process.returncode == 0, err.decode()[-3000:]
     return json.loads(out.decode().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def seen(generated: None, server: ServerProcess) -> dict[str, dict[str, Any]]:
+    """What each scenario saw; they run at once, as most of their time is spent waiting for the server."""
+    log_guard.note("password", PASSWORD)
+
+    async def all_scenarios() -> list[dict[str, Any]]:
+        return await asyncio.gather(*(_scenario(script, server) for script in SCENARIOS))
+
+    return dict(zip(SCENARIOS, asyncio.run(all_scenarios()), strict=True))
 
 
 def _assert_the_recipe_held(seen: dict[str, Any]) -> None:
@@ -103,21 +116,29 @@ def _assert_the_recipe_held(seen: dict[str, Any]) -> None:
     assert seen["notFound"]["message"]
 
 
-async def test_apollo_client(generated: None, server: ServerProcess) -> None:
-    seen = await _scenario("apollo", server)
-    _assert_the_recipe_held(seen)
-    keys = seen["cacheKeysAfterRevoke"]
+def test_apollo_client(seen: dict[str, dict[str, Any]]) -> None:
+    apollo = seen["apollo"]
+    _assert_the_recipe_held(apollo)
+    keys = apollo["cacheKeysAfterRevoke"]
     # cache.evict + cache.gc removed the revoked session from the normalised cache, and only it.
-    assert f"Session:{seen['sessions']['phone']}" not in keys
-    assert {f"Session:{seen['sessions']['laptop']}", f"Session:{seen['sessions']['tablet']}"} <= set(keys)
+    assert f"Session:{apollo['sessions']['phone']}" not in keys
+    assert {f"Session:{apollo['sessions']['laptop']}", f"Session:{apollo['sessions']['tablet']}"} <= set(keys)
     # The same document through a cache without possibleTypes cannot read `... on Error`.
-    assert seen["withoutPossibleTypes"] == {"__typename": "NotFound"}
+    assert apollo["withoutPossibleTypes"] == {"__typename": "NotFound"}
 
 
-async def test_urql_graphcache(generated: None, server: ServerProcess) -> None:
-    seen = await _scenario("urql", server)
-    _assert_the_recipe_held(seen)
-    phone = seen["sessions"]["phone"]
+def test_urql_graphcache(seen: dict[str, dict[str, Any]]) -> None:
+    urql = seen["urql"]
+    _assert_the_recipe_held(urql)
+    phone = urql["sessions"]["phone"]
     # The updater invalidated the revoked entity: a cache-only lookup finds it before, not after.
-    assert seen["phoneBeforeRevoke"] == {"id": phone, "client": "MOBILE"}
-    assert seen["phoneAfterRevoke"] is None
+    assert urql["phoneBeforeRevoke"] == {"id": phone, "client": "MOBILE"}
+    assert urql["phoneAfterRevoke"] is None
+
+
+def test_eager_reference_client_on_the_cookie(seen: dict[str, dict[str, Any]]) -> None:
+    reference = seen["reference"]
+    assert len(reference["firstList"]) == 2
+    assert reference["revoked"] == "SessionRevoked"
+    assert reference["ended"] == [ENDED]
+    assert reference["socket"] == ONE_CONNECTION_CLOSED_4403

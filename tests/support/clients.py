@@ -28,7 +28,9 @@ def node() -> str:
             pytest.fail(reason + "; it is required in CI", pytrace=False)
         pytest.skip(reason + "; set CI=1 or REQUIRE_SERVICES=1 to make this an error")
     if not (NODE_MODULES / ".bin" / "tsx").is_file():
-        pytest.fail("tests/clients/node_modules is missing: run `make test`, or `npm ci` in tests/clients", pytrace=False)
+        pytest.fail(
+            "tests/clients/node_modules is missing: run `make test`, or `npm ci` in tests/clients", pytrace=False
+        )
     return binary
 
 

@@ -57,7 +57,11 @@ export interface SocketLog {
 }
 
 /** The reference client as the README configures it: retries network failures, never a 4403. */
-export function socketClient(url: string, credential: Credential): { client: SocketClient; log: SocketLog } {
+export function socketClient(
+  url: string,
+  credential: Credential,
+  { lazy = true } = {},
+): { client: SocketClient; log: SocketLog } {
   const log: SocketLog = { connecting: 0, closeCodes: [] };
   // Node's `ws` sends the handshake headers a browser would: the jar's cookie as it is at each connection.
   class HandshakeSocket extends WebSocket {
@@ -68,6 +72,9 @@ export function socketClient(url: string, credential: Credential): { client: Soc
   }
   const client = createClient({
     url,
+    lazy,
+    // An eager client reports the close that ends it here; the scenario reads it from `log` instead.
+    onNonLazyError: () => undefined,
     webSocketImpl: HandshakeSocket,
     connectionParams: "token" in credential ? { authorization: `Bearer ${credential.token}` } : {},
     retryAttempts: 5,
