@@ -1,7 +1,7 @@
 // urql (@urql/core 6 with Graphcache and graphql-ws) through the README's recipe: the generated
 // possibleTypes, payloads embedded, revokes invalidate what they name, the subscription sets the list.
 import { Client, fetchExchange, subscriptionExchange, type CombinedError } from "@urql/core";
-import { cacheExchange, type CacheExchangeOpts } from "@urql/exchange-graphcache";
+import { cacheExchange, type CacheExchangeOpts, type UpdateResolver } from "@urql/exchange-graphcache";
 import { pipe, subscribe } from "wonka";
 
 import { playDevices, type Devices, type Followed } from "./devices.js";
@@ -19,30 +19,27 @@ import { endedFrom, scenario, socketClient, type Credential, type Ended } from "
 const { httpUrl, wsUrl } = scenario();
 const embedded = () => null;
 
+/** The subscription is the source of truth: each list it sends becomes the cached `activeSessions`. */
+const writeLiveList: UpdateResolver = (result, _args, cache) => {
+  cache.link("Query", "activeSessions", result.activeSessions as never);
+};
+
+/** A revoke drops what it ended from the cached list at once and invalidates the entity. */
+const dropRevoked: UpdateResolver = (result, _args, cache) => {
+  const payload = result.revokeSession as { __typename: string; session?: { id: string } };
+  if (payload.__typename !== "SessionRevoked" || !payload.session) return;
+  const ended = cache.keyOfEntity({ __typename: "Session", id: payload.session.id });
+  const list = cache.resolve("Query", "activeSessions");
+  if (Array.isArray(list)) cache.link("Query", "activeSessions", list.filter((key) => key !== ended) as never);
+  cache.invalidate({ __typename: "Session", id: payload.session.id });
+};
+
 const cacheOptions: CacheExchangeOpts = {
   possibleTypes: introspection.possibleTypes,
   keys: { Device: embedded, SessionRevoked: embedded, SessionsRevoked: embedded },
-  resolvers: {
-    // Looks a session up in the cache by its id: the scenario's window on the normalised store.
-    Query: { node: (_parent, args, cache) => cache.keyOfEntity({ __typename: "Session", id: args.id as string }) },
-  },
-  updates: {
-    Subscription: {
-      activeSessions(result, _args, cache) {
-        cache.link("Query", "activeSessions", result.activeSessions as never);
-      },
-    },
-    Mutation: {
-      revokeSession(result, _args, cache) {
-        const payload = result.revokeSession as { __typename: string; session?: { id: string } };
-        if (payload.__typename !== "SessionRevoked" || !payload.session) return;
-        const ended = cache.keyOfEntity({ __typename: "Session", id: payload.session.id });
-        const list = cache.resolve("Query", "activeSessions");
-        if (Array.isArray(list)) cache.link("Query", "activeSessions", list.filter((key) => key !== ended) as never);
-        cache.invalidate({ __typename: "Session", id: payload.session.id });
-      },
-    },
-  },
+  // Looks a session up in the cache by its id: the scenario's window on the normalised store.
+  resolvers: { Query: { node: (_parent, args, cache) => cache.keyOfEntity({ __typename: "Session", id: args.id as string }) } },
+  updates: { Subscription: { activeSessions: writeLiveList }, Mutation: { revokeSession: dropRevoked } },
 };
 
 function urql(credential: Credential | null) {
