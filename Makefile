@@ -11,6 +11,10 @@ NPM ?= npm
 WEB_DEPS := web/node_modules/.installed-$(shell cksum web/package-lock.json | cut -d' ' -f1)
 WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
 WEB_BUILT := web/dist/.built
+# The client suite (tests/clients: Apollo, urql, graphql-ws) gets its node_modules when npm is present;
+# without Node its tests skip, except in CI where they are required.
+CLIENT_DEPS := tests/clients/node_modules/.installed-$(shell cksum tests/clients/package-lock.json | cut -d' ' -f1)
+HAVE_NPM := $(shell command -v $(NPM) 2>/dev/null)
 
 .PHONY: serve test lint migrate schema bench clean web screenshots
 
@@ -32,10 +36,15 @@ $(WEB_BUILT): $(WEB_DEPS) $(WEB_SOURCES) schema.graphql
 
 web: $(WEB_BUILT)
 
+$(CLIENT_DEPS): tests/clients/package-lock.json
+	cd tests/clients && $(NPM) ci --no-audit --no-fund --loglevel=error
+	rm -f tests/clients/node_modules/.installed-*
+	touch $(CLIENT_DEPS)
+
 serve: $(STAMP) $(WEB_BUILT)
 	$(BIN)/python -m workestra serve
 
-test: $(STAMP) $(WEB_BUILT)
+test: $(STAMP) $(WEB_BUILT) $(if $(HAVE_NPM),$(CLIENT_DEPS))
 	cd web && $(NPM) test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -65,4 +74,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/b4_hostile_documents.py --app-ref HEAD
 
 clean:
-	rm -rf $(VENV) var .pytest_cache web/node_modules web/dist
+	rm -rf $(VENV) var .pytest_cache web/node_modules web/dist tests/clients/node_modules tests/clients/src/gql
