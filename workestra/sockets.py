@@ -176,7 +176,9 @@ class LiveSockets:
         from what each socket knows of its credential, and only a session that seems timed out is read
         again (its activity may have advanced on another process).
         """
-        groups = list((self._by_credential if sockets is None else _grouped(sockets)).items())
+        held = self._by_credential if sockets is None else _grouped(sockets)
+        # Copies: a socket that goes while the database answers must not empty a group being judged.
+        groups = [(credential, set(group)) for credential, group in held.items() if group]
         if not groups:
             return 0
         sessions: list[str] = []
