@@ -83,52 +83,40 @@ async def sign_up(
 
 
 async def verify_password(
-    email: str, password: str, info: ClientInfo, *, check: PasswordCheck
-) -> tuple[Account, Attempt]:
-    """The account whose password this is, with the still-open attempt; or a refusal.
+    email: str, password: str, info: ClientInfo, *, attempt: Attempt, check: PasswordCheck
+) -> Account:
+    """The account whose password this is, evaluated under ``attempt``; or a recorded failure raised.
 
-    Refused attempts (``TooManyAttempts``, ``AccountLocked``) cost nothing; evaluated ones cost one
-    argon2 verify whether or not the account exists, and a wrong one counts towards the lock.
-    The caller must close the returned attempt with ``succeeded`` or ``release``.
+    Every evaluation costs one argon2 verify whether or not the account exists, and a wrong one
+    counts towards the lock. The caller records the success (or lets the attempt be released).
     """
-    attempt = await check.guard.claim(attempt_key(email), info.ip)
     # Charged to the email as typed, known or not, so the pool treats both alike.
     charge = hash_charge(email, info.ip)
-    try:
-        address = normalize_email(email)
-        account = await Account.get_or_none(email=address) if address else None
-        candidate = candidate_password(password, check.policy)
-        if account is None or candidate is None:
-            await check.hasher.waste_time(password[: check.policy.max_length], charge=charge)
-            matched = False
-        else:
-            matched = await check.hasher.verify(account.password_hash, candidate, charge=charge)
-    except BaseException:
-        await check.guard.release(attempt)
-        raise
-    if not matched or account is None or candidate is None:
+    address = normalize_email(email)
+    account = await Account.get_or_none(email=address) if address else None
+    candidate = candidate_password(password, check.policy)
+    if account is None or candidate is None:
+        await check.hasher.waste_time(password[: check.policy.max_length], charge=charge)
+        await record_failure(attempt, account, info, check=check)
+    if not await check.hasher.verify(account.password_hash, candidate, charge=charge):
         await record_failure(attempt, account, info, check=check)
     if check.hasher.needs_rehash(account.password_hash):
         fresh = await check.hasher.hash(candidate, charge=charge)
         # Only replace the hash we verified, so a concurrent password change wins.
         await Account.filter(id=account.id, password_hash=account.password_hash).update(password_hash=fresh)
-    return account, attempt
+    return account
 
 
 async def confirm_password(account: Account, password: str, info: ClientInfo, *, check: PasswordCheck) -> None:
     """Re-check a signed-in account's password under the brute-force rules; a match resets the count."""
-    attempt = await check.guard.claim(attempt_key(account.email), info.ip)
-    try:
+    async with check.guard.attempt(attempt_key(account.email), info.ip) as attempt:
         candidate = candidate_password(password, check.policy)
         matched = candidate is not None and await check.hasher.verify(
             account.password_hash, candidate, charge=hash_charge(account.email, info.ip)
         )
-    except BaseException:
-        await check.guard.release(attempt)
-        raise
-    if not matched:
-        await record_failure(attempt, account, info, check=check)
-    await check.guard.succeeded(attempt)
+        if not matched:
+            await record_failure(attempt, account, info, check=check)
+        await attempt.succeeded()
 
 
 async def record_failure(
@@ -142,32 +130,35 @@ async def record_failure(
 ) -> NoReturn:
     """Count a wrong password or code and raise what the caller answers; the lock mail goes out once.
 
-    Raises ``AccountLocked`` when this failure locks the account, ``refusal`` otherwise. The failure
-    (``event``) and the lock are audited with the count, when the account exists.
+    Raises ``AccountLocked`` when this failure locks the account, ``refusal`` otherwise. The count,
+    the failure's audit event (``event``) and, for the failure that locks, the lock's event and mail
+    are written in one transaction, when the account exists.
     """
-
-    async def audit_failure(connection: BaseDBAsyncClient) -> None:
+    async with in_transaction() as connection:
+        verdict = await attempt.failed(using_db=connection)
         if account is not None:
             await record_event(account.id, event, info, at=check.clock.now(), using_db=connection)
-
-    async def queue_lock_mail(connection: BaseDBAsyncClient) -> None:
-        if account is not None:
-            mail = lockout_notice(
-                account.email,
-                at=check.clock.now(),
-                ip=info.ip,
-                user_agent=info.user_agent,
-                minutes=check.guard.policy.lock_seconds // 60,
-            )
-            await check.outbox.enqueue(mail, now=check.clock.now(), using_db=connection)
-            await record_event(
-                account.id, SecurityEventType.ACCOUNT_LOCKED, info, at=check.clock.now(), using_db=connection
-            )
-
-    if await check.guard.failed(attempt, on_failure=audit_failure, on_lock=queue_lock_mail):
+            if verdict.locks:
+                await _queue_lockout_notice(account, info, check=check, using_db=connection)
+    if verdict.locks:
         check.outbox.wake()
         raise AccountLocked(check.guard.policy.lock_seconds)
     raise refusal()
+
+
+async def _queue_lockout_notice(
+    account: Account, info: ClientInfo, *, check: PasswordCheck, using_db: BaseDBAsyncClient
+) -> None:
+    """The one mail and audit event of a lock, in the transaction of the failure that wrote it."""
+    mail = lockout_notice(
+        account.email,
+        at=check.clock.now(),
+        ip=info.ip,
+        user_agent=info.user_agent,
+        minutes=check.guard.policy.lock_seconds // 60,
+    )
+    await check.outbox.enqueue(mail, now=check.clock.now(), using_db=using_db)
+    await record_event(account.id, SecurityEventType.ACCOUNT_LOCKED, info, at=check.clock.now(), using_db=using_db)
 
 
 async def sign_in(
@@ -180,12 +171,14 @@ async def sign_in(
     events: SessionEvents,
 ) -> SignedIn | TwoFactorChallenge:
     """The password step; opens a session when the password matches, or a challenge when 2FA is on."""
-    account, attempt = await verify_password(email, password, info, check=check)
+    async with check.guard.attempt(attempt_key(email), info.ip) as attempt:
+        account = await verify_password(email, password, info, attempt=attempt, check=check)
+        # A right password alone completes nothing while 2FA is on, so it does not reset the failure
+        # count either: that attempt is released as the block ends.
+        if account.totp_enabled_at is None:
+            await attempt.succeeded()
     if account.totp_enabled_at is not None:
-        # A right password alone completes nothing, so it does not reset the failure count either.
-        await check.guard.release(attempt)
         return await open_challenge(account, client, info, clock=check.clock)
-    await check.guard.succeeded(attempt)
     session, token = await open_session(account, client, info, clock=check.clock)
     await announce(events, account.id)
     return SignedIn(account, session, token)
