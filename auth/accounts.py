@@ -16,21 +16,23 @@ from auth.clock import Clock
 from auth.emails import normalize_email, validated_email
 from auth.errors import AccountLocked, AuthError, EmailTaken, InvalidCredentials
 from auth.hash_pool import hash_charge
+from auth.known_devices import attempt_counter, recognized_device, remember_device
 from auth.notices import Outbox, lockout_notice
 from auth.passwords import PasswordHasher, PasswordPolicy, candidate_password, normalize_password
 from auth.ports import SessionEvents
 from auth.sessions import announce, start_session
 from auth.throttle import Attempt, AttemptGuard, SignUpLimit, attempt_key
-from models import Account, ClientKind, SecurityEventType, Session
+from models import Account, ClientKind, KnownDevice, SecurityEventType, Session
 
 
 @dataclass(frozen=True)
 class SignedIn:
-    """A completed sign-in: the account, its new session and the token (shown once)."""
+    """A completed sign-in: the account, its new session, the token and the device credential (shown once)."""
 
     account: Account
     session: Session
     token: str
+    device_token: str
 
 
 @dataclass(frozen=True)
@@ -75,11 +77,12 @@ async def sign_up(
             )
             session, token = await start_session(account, client, info, clock=clock)
             await record_session_event(session, SecurityEventType.SIGN_UP, at=now)
+            device_token = await remember_device(account, client, info, known=None, clock=clock)
     except IntegrityError:
         # Two sign-ups raced for the same address; the unique index decided.
         raise EmailTaken() from None
     await announce(events, account.id)
-    return SignedIn(account, session, token)
+    return SignedIn(account, session, token, device_token)
 
 
 async def verify_password(
@@ -167,26 +170,34 @@ async def sign_in(
     client: ClientKind,
     info: ClientInfo,
     *,
+    device_token: str | None = None,
     check: PasswordCheck,
     events: SessionEvents,
 ) -> SignedIn | TwoFactorChallenge:
-    """The password step; opens a session when the password matches, or a challenge when 2FA is on."""
-    async with check.guard.attempt(attempt_key(email), info.ip) as attempt:
+    """The password step; opens a session when the password matches, or a challenge when 2FA is on.
+
+    With a known device's credential for this email the attempt counts on that device alone.
+    """
+    device = await recognized_device(device_token, email)
+    async with check.guard.attempt(*attempt_counter(email, device, info.ip)) as attempt:
         account = await verify_password(email, password, info, attempt=attempt, check=check)
         # A right password alone completes nothing while 2FA is on, so it does not reset the failure
         # count either: that attempt is released as the block ends.
         if account.totp_enabled_at is None:
             await attempt.succeeded()
     if account.totp_enabled_at is not None:
-        return await open_challenge(account, client, info, clock=check.clock)
-    session, token = await open_session(account, client, info, clock=check.clock)
+        return await open_challenge(account, client, info, device=device, clock=check.clock)
+    signed_in = await open_session(account, client, info, device=device, clock=check.clock)
     await announce(events, account.id)
-    return SignedIn(account, session, token)
+    return signed_in
 
 
-async def open_session(account: Account, client: ClientKind, info: ClientInfo, *, clock: Clock) -> tuple[Session, str]:
-    """Start the session of a completed sign-in and audit it, in one transaction."""
+async def open_session(
+    account: Account, client: ClientKind, info: ClientInfo, *, device: KnownDevice | None, clock: Clock
+) -> SignedIn:
+    """Start the session of a completed sign-in, audit it and (re)issue the device credential, in one transaction."""
     async with in_transaction() as connection:
         session, token = await start_session(account, client, info, clock=clock)
         await record_session_event(session, SecurityEventType.SIGN_IN, at=session.created_at, using_db=connection)
-    return session, token
+        device_token = await remember_device(account, client, info, known=device, clock=clock, using_db=connection)
+    return SignedIn(account, session, token, device_token)

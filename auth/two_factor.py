@@ -34,11 +34,12 @@ from auth.errors import (
     TotpNotEnabled,
     TotpSetupNotStarted,
 )
+from auth.known_devices import attempt_counter, device_of_challenge
 from auth.notices import Outbox, backup_codes_regenerated_notice, totp_disabled_notice, totp_enabled_notice
 from auth.ports import LocationLookup, SessionEvents
 from auth.secret_box import SecretBox
 from auth.sessions import announce
-from auth.throttle import Attempt, attempt_key
+from auth.throttle import Attempt
 from auth.totp import (
     BackupCodeEntry,
     TotpCode,
@@ -188,16 +189,18 @@ async def verify_two_factor(
     challenge = await find_open_challenge(challenge_token, clock=check.clock)
     if challenge is None:
         raise ChallengeExpired()
-    async with check.guard.attempt(attempt_key(challenge.account.email), info.ip) as attempt:
+    # A challenge opened from a known device counts on that device, as its password step did.
+    device = await device_of_challenge(challenge.known_device_id, challenge.account_id)
+    async with check.guard.attempt(*attempt_counter(challenge.account.email, device, info.ip)) as attempt:
         account = await _redeem_for_challenge(challenge, entry, info, attempt=attempt, box=box, check=check)
         if not await close_challenge(challenge, clock=check.clock):
             raise ChallengeExpired()
         await attempt.succeeded()
-    session, token = await open_session(
-        account, challenge.client, session_info(challenge, locations), clock=check.clock
+    signed_in = await open_session(
+        account, challenge.client, session_info(challenge, locations), device=device, clock=check.clock
     )
     await announce(events, account.id)
-    return SignedIn(account, session, token)
+    return signed_in
 
 
 async def _redeem_for_challenge(

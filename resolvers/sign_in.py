@@ -10,6 +10,7 @@ from auth.accounts import sign_in as sign_in_flow
 from auth.challenges import TwoFactorChallenge
 from auth.errors import AccountLocked, InvalidCredentials, TooManyAttempts
 from models import ClientKind as ClientKindRow
+from resolvers.cookies import device_credential
 from resolvers.signed_in import signed_in_payload
 from schema.context import Context
 from schema.errors import error_from
@@ -32,6 +33,7 @@ async def sign_in(
             input.password,
             ClientKindRow(input.client.value),
             ctx.client_info,
+            device_token=device_credential(ctx, input.device_token),
             check=s.password_check,
             events=s.events,
         )

@@ -121,6 +121,10 @@ class SignedIn:
     token: str | None = strawberry.field(
         description="Bearer token for MOBILE sign-ins only; WEB sign-ins get it as an HttpOnly cookie."
     )
+    device_token: str | None = strawberry.field(
+        description="Known-device credential for MOBILE sign-ins only (WEB: an HttpOnly cookie); send it back in "
+        "signIn to be counted apart from guesses made elsewhere. It changes at every sign-in: keep the newest."
+    )
 
 
 @strawberry.type(description="The password was right; now send a TOTP or backup code with verifyTwoFactor.")
@@ -218,6 +222,17 @@ class SecurityEventType(Enum):
     )
     API_KEY_CREATED = strawberry.enum_value("API_KEY_CREATED", description="An API key was created.")
     API_KEY_REVOKED = strawberry.enum_value("API_KEY_REVOKED", description="An API key was revoked.")
+    DEVICE_FORGOTTEN = strawberry.enum_value(
+        "DEVICE_FORGOTTEN", description="A known device was forgotten: its sign-ins count with everyone else's again."
+    )
+    NEW_DEVICE_SIGN_IN = strawberry.enum_value(
+        "NEW_DEVICE_SIGN_IN",
+        description="A sign-in completed from a client that was not a known device; the owner was mailed.",
+    )
+    PASSWORD_KNOWN_CODE_FAILING = strawberry.enum_value(
+        "PASSWORD_KNOWN_CODE_FAILING",
+        description="Three wrong two-factor codes followed a right password; the owner was mailed.",
+    )
 
 
 @strawberry.type(description="One entry of the account's security audit log; never holds a secret.")

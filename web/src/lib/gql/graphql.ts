@@ -140,6 +140,13 @@ export type Device = {
   os?: Maybe<Scalars['String']['output']>;
 };
 
+/** The device was forgotten: its credential no longer counts its sign-ins apart. */
+export type DeviceForgotten = {
+  __typename?: 'DeviceForgotten';
+  /** The device as it was: remove it from cached lists. */
+  knownDevice: KnownDevice;
+};
+
 /** Switch two-factor authentication off; the password is required. */
 export type DisableTotpInput = {
   /** The account's current password. */
@@ -208,6 +215,9 @@ export type ErrorCode =
   /** No pending two-factor setup to confirm. */
   | 'TOTP_SETUP_NOT_STARTED';
 
+/** Outcome of forgetDevice. */
+export type ForgetDeviceResult = DeviceForgotten | NotFound;
+
 /** The two-factor code is wrong, already used, or not a code at all. */
 export type InvalidCode = Error & {
   __typename?: 'InvalidCode';
@@ -246,6 +256,25 @@ export type InvalidInput = Error & {
   message: Scalars['String']['output'];
 };
 
+/** A browser or app that completed a sign-in: its sign-in attempts are counted apart from everyone else's, so a lock others caused does not keep it out. Never shows its credential. */
+export type KnownDevice = Node & {
+  __typename?: 'KnownDevice';
+  /** Web (a cookie) or mobile (SignedIn.deviceToken). */
+  client: ClientKind;
+  /** Its first sign-in. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Browser and operating system at its last sign-in. */
+  device: Device;
+  /** Opaque global id: the type and a random key, never a count; store it, do not parse it. */
+  id: Scalars['ID']['output'];
+  /** IP address of its last sign-in, partially masked. */
+  ipAddress?: Maybe<Scalars['String']['output']>;
+  /** Its latest completed sign-in. */
+  lastUsedAt: Scalars['DateTime']['output'];
+  /** Approximate place of its last sign-in. */
+  location?: Maybe<Scalars['String']['output']>;
+};
+
 /** Changes to the account's security; API keys get a FORBIDDEN error on every one. */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -257,6 +286,8 @@ export type Mutation = {
   disableTotp: DisableTotpResult;
   /** Confirm the pending setup with a first code; 2FA goes on. */
   enableTotp: EnableTotpResult;
+  /** Forget a known device: its sign-ins are counted with everyone else's again. */
+  forgetDevice: ForgetDeviceResult;
   /** Replace the backup codes with a new set (the password is required). */
   regenerateBackupCodes: RegenerateBackupCodesResult;
   /** Keep only the current session. */
@@ -301,6 +332,12 @@ export type MutationDisableTotpArgs = {
 /** Changes to the account's security; API keys get a FORBIDDEN error on every one. */
 export type MutationEnableTotpArgs = {
   input: EnableTotpInput;
+};
+
+
+/** Changes to the account's security; API keys get a FORBIDDEN error on every one. */
+export type MutationForgetDeviceArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -403,6 +440,8 @@ export type Query = {
   activeSessions: Array<Session>;
   /** Own API keys that are not revoked, newest first; never the keys. */
   apiKeys: Array<ApiKey>;
+  /** Own known devices (browsers and apps that completed a sign-in), most recently used first. */
+  knownDevices: Array<KnownDevice>;
   /** The signed-in account; null when signed out. */
   me?: Maybe<Account>;
   /** One of the viewer's own objects by global id; null for anything else. */
@@ -505,10 +544,16 @@ export type SecurityEventType =
   | 'BACKUP_CODES_REGENERATED'
   /** A backup code was used to sign in. */
   | 'BACKUP_CODE_USED'
+  /** A known device was forgotten: its sign-ins count with everyone else's again. */
+  | 'DEVICE_FORGOTTEN'
+  /** A sign-in completed from a client that was not a known device; the owner was mailed. */
+  | 'NEW_DEVICE_SIGN_IN'
   /** Every session but the requesting one was revoked. */
   | 'OTHER_SESSIONS_REVOKED'
   /** The password was changed. */
   | 'PASSWORD_CHANGED'
+  /** Three wrong two-factor codes followed a right password; the owner was mailed. */
+  | 'PASSWORD_KNOWN_CODE_FAILING'
   /** A session ended after its idle timeout; described by its own device. */
   | 'SESSION_EXPIRED'
   /** One session was revoked; sessionId names it. */
@@ -578,6 +623,8 @@ export type SessionsRevoked = {
 export type SignInInput = {
   /** Web (cookie) or mobile (token). */
   client?: ClientKind;
+  /** The known-device credential from an earlier SignedIn.deviceToken (apps; browsers send a cookie). */
+  deviceToken?: InputMaybe<Scalars['String']['input']>;
   /** Email address of the account. */
   email: Scalars['String']['input'];
   /** The account's password. */
@@ -611,6 +658,8 @@ export type SignedIn = {
   __typename?: 'SignedIn';
   /** The signed-in account. */
   account: Account;
+  /** Known-device credential for MOBILE sign-ins only (WEB: an HttpOnly cookie); send it back in signIn to be counted apart from guesses made elsewhere. It changes at every sign-in: keep the newest. */
+  deviceToken?: Maybe<Scalars['String']['output']>;
   /** The new session. */
   session: Session;
   /** Bearer token for MOBILE sign-ins only; WEB sign-ins get it as an HttpOnly cookie. */
