@@ -9,6 +9,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from auth.alerts import alert_if_codes_keep_failing, alert_new_sign_in
 from auth.audit import record_event, record_session_event
 from auth.challenges import TwoFactorChallenge, open_challenge
 from auth.client_info import ClientInfo
@@ -137,20 +138,34 @@ async def record_failure(
     the failure's audit event (``event``) and, for the failure that locks, the lock's event and mail
     are written in one transaction, when the account exists.
     """
+    second_factor = event is SecurityEventType.TWO_FACTOR_FAILED
+    alerted = False
     async with in_transaction() as connection:
         verdict = await attempt.failed(using_db=connection)
         if account is not None:
             await record_event(account.id, event, info, at=check.clock.now(), using_db=connection)
             if verdict.locks:
-                await _queue_lockout_notice(account, info, check=check, using_db=connection)
-    if verdict.locks:
+                await _queue_lockout_notice(
+                    account, info, check=check, at_second_factor=second_factor, using_db=connection
+                )
+            if second_factor:
+                alerted = await alert_if_codes_keep_failing(
+                    account,
+                    info,
+                    at=check.clock.now(),
+                    window_seconds=check.guard.policy.lock_seconds,
+                    outbox=check.outbox,
+                    using_db=connection,
+                )
+    if verdict.locks or alerted:
         check.outbox.wake()
+    if verdict.locks:
         raise AccountLocked(check.guard.policy.lock_seconds)
     raise refusal()
 
 
 async def _queue_lockout_notice(
-    account: Account, info: ClientInfo, *, check: PasswordCheck, using_db: BaseDBAsyncClient
+    account: Account, info: ClientInfo, *, check: PasswordCheck, at_second_factor: bool, using_db: BaseDBAsyncClient
 ) -> None:
     """The one mail and audit event of a lock, in the transaction of the failure that wrote it."""
     mail = lockout_notice(
@@ -159,6 +174,7 @@ async def _queue_lockout_notice(
         ip=info.ip,
         user_agent=info.user_agent,
         minutes=check.guard.policy.lock_seconds // 60,
+        at_second_factor=at_second_factor,
     )
     await check.outbox.enqueue(mail, now=check.clock.now(), using_db=using_db)
     await record_event(account.id, SecurityEventType.ACCOUNT_LOCKED, info, at=check.clock.now(), using_db=using_db)
@@ -187,17 +203,32 @@ async def sign_in(
             await attempt.succeeded()
     if account.totp_enabled_at is not None:
         return await open_challenge(account, client, info, device=device, clock=check.clock)
-    signed_in = await open_session(account, client, info, device=device, clock=check.clock)
+    signed_in = await open_session(account, client, info, device=device, clock=check.clock, outbox=check.outbox)
     await announce(events, account.id)
     return signed_in
 
 
 async def open_session(
-    account: Account, client: ClientKind, info: ClientInfo, *, device: KnownDevice | None, clock: Clock
+    account: Account,
+    client: ClientKind,
+    info: ClientInfo,
+    *,
+    device: KnownDevice | None,
+    clock: Clock,
+    outbox: Outbox,
 ) -> SignedIn:
-    """Start the session of a completed sign-in, audit it and (re)issue the device credential, in one transaction."""
+    """Start the session of a completed sign-in, audit it and (re)issue the device credential, in one transaction.
+
+    A sign-in from a client that is not a known device of the account also mails the owner.
+    """
     async with in_transaction() as connection:
         session, token = await start_session(account, client, info, clock=clock)
         await record_session_event(session, SecurityEventType.SIGN_IN, at=session.created_at, using_db=connection)
         device_token = await remember_device(account, client, info, known=device, clock=clock, using_db=connection)
+        if device is None:
+            await alert_new_sign_in(
+                account, info, at=session.created_at, session_id=session.id, outbox=outbox, using_db=connection
+            )
+    if device is None:
+        outbox.wake()
     return SignedIn(account, session, token, device_token)

@@ -197,7 +197,12 @@ async def verify_two_factor(
             raise ChallengeExpired()
         await attempt.succeeded()
     signed_in = await open_session(
-        account, challenge.client, session_info(challenge, locations), device=device, clock=check.clock
+        account,
+        challenge.client,
+        session_info(challenge, locations),
+        device=device,
+        clock=check.clock,
+        outbox=check.outbox,
     )
     await announce(events, account.id)
     return signed_in
