@@ -3,35 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 
 from auth.clock import FrozenClock
 from models import OutboxMessage, SecurityEvent
+from tests import test_mail_delivery_api as delivery
 from tests.support.actors import PASSWORD, TotpUser, User, lock_out, totp
 from tests.support.graphql import IPHONE_UA, SIGN_IN, GraphQLClient
-from tests.support.server import free_port
 from tests.test_mail import RecordingHandler
 from tests.test_two_factor_api import challenge_for, verify, wrong_code
 
-SMTP_PORT = free_port()
-SMTP = pytest.mark.settings(smtp_url=f"smtp://127.0.0.1:{SMTP_PORT}")
+# The real SMTP server of the delivery tests, on its port.
+smtp = delivery.smtp
+SMTP = pytest.mark.settings(smtp_url=f"smtp://127.0.0.1:{delivery.SMTP_PORT}")
 NEW_SIGN_IN = "New sign-in to your Workestra account"
 CODE_FAILING = "Someone entered your Workestra password but not your two-factor code"
-
-
-@pytest.fixture
-def smtp() -> Iterator[RecordingHandler]:
-    handler = RecordingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=SMTP_PORT)
-    controller.start()
-    try:
-        yield handler
-    finally:
-        controller.stop()
 
 
 async def delivered(handler: RecordingHandler, subject: str, count: int = 1, timeout: float = 10) -> list[str]:

@@ -60,18 +60,23 @@ async def lock_in_real_time(servers: tuple[ServerProcess, ServerProcess], email:
     raise AssertionError("the email never locked")
 
 
-async def test_an_email_locked_from_elsewhere_lets_the_owners_known_browser_in_on_either_process(
-    behind_proxy: tuple[ServerProcess, ServerProcess],
-) -> None:
-    a, b = behind_proxy
+async def locked_out_owner(a: ServerProcess, b: ServerProcess) -> tuple[str, str]:
+    """A new account signed up in a browser on ``a``, its email then locked by the attacker: email and device cookie."""
     email = f"{uuid.uuid4().hex[:10]}@example.com"
     owner = client(a, OWNER_IP)
     signed_up = await owner.data(SIGN_UP, {"input": {"email": email, "password": PASSWORD}})
     assert signed_up["signUp"]["__typename"] == "SignedIn"
     device = owner.http.cookies.get("device")
     assert device
-
     await lock_in_real_time((a, b), email)
+    return email, device
+
+
+async def test_an_email_locked_from_elsewhere_lets_the_owners_known_browser_in_on_either_process(
+    behind_proxy: tuple[ServerProcess, ServerProcess],
+) -> None:
+    a, b = behind_proxy
+    email, device = await locked_out_owner(a, b)
     assert (await attempt(client(a, ATTACKER_IP), email, PASSWORD))[0] == "AccountLocked"
     assert (await attempt(client(b, OWNER_IP), email, PASSWORD))[0] == "AccountLocked"  # no cookie: the email's rules
 
@@ -84,12 +89,7 @@ async def test_concurrent_wrong_passwords_from_one_known_device_on_two_processes
     behind_proxy: tuple[ServerProcess, ServerProcess],
 ) -> None:
     a, b = behind_proxy
-    email = f"{uuid.uuid4().hex[:10]}@example.com"
-    owner = client(a, OWNER_IP)
-    await owner.data(SIGN_UP, {"input": {"email": email, "password": PASSWORD}})
-    device = owner.http.cookies.get("device")
-    assert device
-    await lock_in_real_time((a, b), email)
+    email, device = await locked_out_owner(a, b)
 
     guesses = [client(a if n % 2 else b, OWNER_IP, device) for n in range(12)]
     started = time.monotonic()
