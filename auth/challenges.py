@@ -18,7 +18,7 @@ from auth.clock import Clock
 from auth.devices import sanitize_user_agent
 from auth.ports import LocationLookup
 from auth.tokens import new_token, plausible_token, token_digest
-from models import Account, ClientKind, SignInChallenge
+from models import Account, ClientKind, KnownDevice, SignInChallenge
 
 CHALLENGE_LIFETIME = timedelta(minutes=5)
 # Wrong codes one challenge takes before it is used up (the account's lockout counts them as well).
@@ -33,8 +33,10 @@ class TwoFactorChallenge:
     expires_at: datetime
 
 
-async def open_challenge(account: Account, client: ClientKind, info: ClientInfo, *, clock: Clock) -> TwoFactorChallenge:
-    """Start the second step of a sign-in; remembers the client kind, IP and User-Agent for its session."""
+async def open_challenge(
+    account: Account, client: ClientKind, info: ClientInfo, *, device: KnownDevice | None = None, clock: Clock
+) -> TwoFactorChallenge:
+    """Start the second step of a sign-in; remembers the client kind, IP, User-Agent and known device for it."""
     now = clock.now()
     token = new_token()
     challenge = await SignInChallenge.create(
@@ -46,6 +48,7 @@ async def open_challenge(account: Account, client: ClientKind, info: ClientInfo,
         user_agent=sanitize_user_agent(info.user_agent),
         created_at=now,
         expires_at=now + CHALLENGE_LIFETIME,
+        known_device_id=device.id if device is not None else None,
     )
     return TwoFactorChallenge(token, challenge.expires_at)
 

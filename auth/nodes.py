@@ -13,7 +13,7 @@ from datetime import datetime
 from tortoise.models import Model
 
 from auth.sessions import SessionPolicy
-from models import Account, ApiKey, SecurityEvent, Session
+from models import Account, ApiKey, KnownDevice, SecurityEvent, Session
 
 
 async def find_owned(
@@ -35,6 +35,9 @@ async def find_owned(
     if type_name == "ApiKey":
         api_keys = await ApiKey.filter(account_id=account_id, id__in=list(keys), revoked_at=None)
         return {row.id: row for row in api_keys}
+    if type_name == "KnownDevice":
+        devices = await KnownDevice.filter(account_id=account_id, id__in=list(keys))
+        return {row.id: row for row in devices}
     return {}
 
 

@@ -48,19 +48,69 @@ def _mail(recipient: str, kind: str, subject: str, paragraphs: list[str]) -> Mai
     return Mail(recipient, subject, text, f"<html><body>{body}<p>— Workestra Security</p></body></html>", kind)
 
 
-def lockout_notice(recipient: str, *, at: datetime, ip: str | None, user_agent: str | None, minutes: int) -> Mail:
-    """Sent once per lockout of the account."""
+def lockout_notice(
+    recipient: str,
+    *,
+    at: datetime,
+    ip: str | None,
+    user_agent: str | None,
+    minutes: int,
+    at_second_factor: bool = False,
+) -> Mail:
+    """Sent once per lockout of the account; says so when wrong two-factor codes caused it."""
+    paragraphs = [
+        f"At {_when(at)} your Workestra account was locked for {minutes} minutes after repeated "
+        "failed attempts to enter its password or a two-factor code.",
+        f"The last attempt came from IP address {mask_ip(ip) or 'unknown'} using {_device(user_agent)}.",
+    ]
+    if at_second_factor:
+        paragraphs.append(
+            "The attempt that locked it was a wrong two-factor code entered after the right password: "
+            "someone who is not you may know your password. Change it as soon as the lock ends."
+        )
     return _mail(
         recipient,
         "lockout",
         "Your Workestra account was locked after failed sign-in attempts",
         [
-            f"At {_when(at)} your Workestra account was locked for {minutes} minutes after repeated "
-            "failed attempts to enter its password or a two-factor code.",
-            f"The last attempt came from IP address {mask_ip(ip) or 'unknown'} using {_device(user_agent)}.",
+            *paragraphs,
             "If this was you, wait until the lock ends and try again. If it was not you, someone may be "
             "guessing your password: once the lock ends, sign in, change your password on the Security "
             "page, sign out the devices you don't recognise, and turn on two-factor authentication.",
+            "This message contains no link on purpose. Always go to Workestra yourself.",
+        ],
+    )
+
+
+def new_sign_in_notice(
+    recipient: str, *, at: datetime, ip: str | None, user_agent: str | None, location: str | None
+) -> Mail:
+    """Sent when a sign-in completes from a client that is not one of the account's known devices."""
+    return _mail(
+        recipient,
+        "new_sign_in",
+        "New sign-in to your Workestra account",
+        [
+            f"Your Workestra account was signed in to at {_when(at)} from a device it had not seen: "
+            f"{_device(user_agent)}, near {location or 'an unknown place'}, IP address {mask_ip(ip) or 'unknown'}.",
+            "If this was you, there is nothing to do. Not you? Change your password on the Security page "
+            "and choose Sign Out Everywhere.",
+            "This message contains no link on purpose. Always go to Workestra yourself.",
+        ],
+    )
+
+
+def code_failing_notice(recipient: str, *, at: datetime, ip: str | None, user_agent: str | None, wrong: int) -> Mail:
+    """Sent when wrong two-factor codes follow the right password: the password is known to whoever typed it."""
+    return _mail(
+        recipient,
+        "code_failing",
+        "Someone entered your Workestra password but not your two-factor code",
+        [
+            f"By {_when(at)} your Workestra password was entered correctly, followed by {wrong} wrong "
+            f"two-factor codes, the last from IP address {mask_ip(ip) or 'unknown'} using {_device(user_agent)}.",
+            "If this was not you, someone knows your password: change it on the Security page now and choose "
+            "Sign Out Everywhere. Your two-factor code kept them out.",
             "This message contains no link on purpose. Always go to Workestra yourself.",
         ],
     )

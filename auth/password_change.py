@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from auth.accounts import PasswordCheck, confirm_password
@@ -52,6 +54,22 @@ async def change_password(
             f"Choose a password you have not used for your last {policy.history_size} passwords.",
         )
     new_hash = await check.hasher.hash(new_normalized, charge=charge)
+    await _store_new_password(account, new_hash, info, session=session, check=check)
+    check.outbox.wake()
+
+    signed_out = 0
+    if sign_out_other_sessions:
+        ended = await end_sessions(
+            account.id, SessionEndReason.PASSWORD_CHANGED, clock=check.clock, events=events, keep=session.id
+        )
+        signed_out = len(ended)
+    return PasswordChanged(await Account.get(id=account.id), signed_out)
+
+
+async def _store_new_password(
+    account: Account, new_hash: str, info: ClientInfo, *, session: Session, check: PasswordCheck
+) -> None:
+    """Swap the checked hash for the new one, keep the history, void challenges, mail and audit: one transaction."""
     now = check.clock.now()
     async with in_transaction() as connection:
         changed = (
@@ -62,17 +80,7 @@ async def change_password(
         if not changed:
             # Someone changed the password since we checked it: what was typed is no longer current.
             raise InvalidCredentials()
-        await PasswordHistory.create(
-            account_id=account.id, password_hash=account.password_hash, created_at=now, using_db=connection
-        )
-        keep = (
-            await PasswordHistory.filter(account_id=account.id)
-            .using_db(connection)
-            .order_by("-id")
-            .limit(policy.history_size - 1)
-            .values_list("id", flat=True)
-        )
-        await PasswordHistory.filter(account_id=account.id).exclude(id__in=list(keep)).using_db(connection).delete()
+        await _remember_replaced_hash(account, now=now, history_size=check.policy.history_size, connection=connection)
         # A challenge won with the old password must not finish a sign-in after the change.
         await close_open_challenges(account.id, clock=check.clock, using_db=connection)
         mail = password_changed_notice(account.email, at=now, ip=info.ip, user_agent=info.user_agent)
@@ -80,15 +88,23 @@ async def change_password(
         await record_event(
             account.id, SecurityEventType.PASSWORD_CHANGED, info, at=now, session_id=session.id, using_db=connection
         )
-    check.outbox.wake()
 
-    signed_out = 0
-    if sign_out_other_sessions:
-        ended = await end_sessions(
-            account.id, SessionEndReason.PASSWORD_CHANGED, clock=check.clock, events=events, keep=session.id
-        )
-        signed_out = len(ended)
-    return PasswordChanged(await Account.get(id=account.id), signed_out)
+
+async def _remember_replaced_hash(
+    account: Account, *, now: datetime, history_size: int, connection: BaseDBAsyncClient
+) -> None:
+    """Add the replaced hash to the history and keep only the newest ``history_size - 1`` of it."""
+    await PasswordHistory.create(
+        account_id=account.id, password_hash=account.password_hash, created_at=now, using_db=connection
+    )
+    keep = (
+        await PasswordHistory.filter(account_id=account.id)
+        .using_db(connection)
+        .order_by("-id")
+        .limit(history_size - 1)
+        .values_list("id", flat=True)
+    )
+    await PasswordHistory.filter(account_id=account.id).exclude(id__in=list(keep)).using_db(connection).delete()
 
 
 async def _recently_used(

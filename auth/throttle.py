@@ -7,8 +7,10 @@ Every password or code check goes through ``AttemptGuard``:
    or lock runs. An attempt that meets another evaluation in flight waits for it (bounded) when no
    failure is recorded, and is refused with the time that claim has left otherwise. Then one failure
    row is reserved for the IP.
-2. The caller checks the secret, then calls ``failed`` or ``succeeded`` (or ``release`` when the check
-   neither failed nor completed a sign-in).
+2. The caller checks the secret inside ``async with guard.attempt(key, ip) as attempt:``, then records
+   ``attempt.failed(using_db=…)`` (in the transaction that also audits the failure and queues its mail)
+   or ``attempt.succeeded()``. An attempt left without an outcome (the check neither failed nor
+   completed a sign-in, or raised) is released when the block ends.
 
 A claim is a short lease (``CLAIM_LEASE_SECONDS``) that the holder's process renews while the check
 runs (one statement per tick for all its claims), so a holder that dies (killed process, lost
@@ -28,8 +30,8 @@ import hashlib
 import logging
 import math
 import secrets
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import MappingProxyType
 
@@ -41,7 +43,7 @@ from tortoise.transactions import in_transaction
 from auth.clock import Clock
 from auth.emails import normalize_email
 from auth.errors import AccountLocked, IpLimitReached, TooManyAttempts
-from auth.lockout import LockoutPolicy
+from auth.lockout import LockoutPolicy, Verdict
 from auth.network import ip_limit_key
 from models import AttemptCounter, IpFailure, IpSignUp
 from models.throttle import IpEvent
@@ -72,8 +74,6 @@ _CLEARED_COUNTER: MappingProxyType[str, object] = MappingProxyType(
     }
 )
 
-OnLock = Callable[[BaseDBAsyncClient], Awaitable[None]]
-
 
 def attempt_key(email: str) -> str:
     """The counter key of an email as typed: its normalised form, hashed (no raw input is stored)."""
@@ -89,9 +89,26 @@ class Attempt:
     key: str
     claim: str
     ip_reservation: int | None
+    guard: AttemptGuard = field(repr=False)
     # The event loop's time when the claim was won: renewals stop EVALUATION_HOLD_SECONDS later.
     claimed_at: float = 0.0
     done: bool = False
+    # Set by the failure that wrote a lock: the lockout metric is told once the attempt ends.
+    locked: bool = False
+
+    async def failed(self, *, using_db: BaseDBAsyncClient) -> Verdict:
+        """Record a failure in the caller's transaction (which audits it and queues its mail); its verdict.
+
+        A failure that met a lock already written by another evaluation imposes nothing new
+        (``Verdict()``): attempts during a lock do not extend it, and its mail went out once.
+        """
+        verdict = await self.guard.record_failure(self, using_db=using_db)
+        self.locked = verdict.locks
+        return verdict
+
+    async def succeeded(self) -> None:
+        """The secret was right: the run of failures on this counter is over."""
+        await self.guard.succeeded(self)
 
 
 def _seconds_until(moment: datetime, now: datetime) -> int:
@@ -130,7 +147,7 @@ class AttemptGuard:
                 key=key,
             ).update(evaluating_until=now + timedelta(seconds=CLAIM_LEASE_SECONDS), claim=token)
             if won:
-                attempt = Attempt(key, token, None, claimed_at=loop.time())
+                attempt = Attempt(key, token, None, self, claimed_at=loop.time())
                 self._hold(attempt)
                 try:
                     attempt.ip_reservation = await self._reserve_ip(ip, now)
@@ -159,47 +176,54 @@ class AttemptGuard:
                 # The row kept changing under us (an evaluation ending as we looked): say so honestly.
                 raise TooManyAttempts(1)
 
-    async def failed(
-        self, attempt: Attempt, *, on_failure: OnLock | None = None, on_lock: OnLock | None = None
-    ) -> bool:
-        """Record a failure; returns True when it locks.
+    @contextlib.asynccontextmanager
+    async def attempt(self, key: str, ip: str | None) -> AsyncIterator[Attempt]:
+        """Claim an attempt for the block (see ``claim``); released at its end unless an outcome was recorded."""
+        attempt = await self.claim(key, ip)
+        try:
+            yield attempt
+        finally:
+            if not attempt.done:
+                await self.release(attempt)
+            elif attempt.locked and self.on_lockout is not None:
+                self.on_lockout()
+
+    async def failed(self, attempt: Attempt) -> bool:
+        """Record a failure with nothing else in its transaction (an operator's or a test's); True when it locks."""
+        async with in_transaction() as connection:
+            locks = (await self.record_failure(attempt, using_db=connection)).locks
+        if locks and self.on_lockout is not None:
+            self.on_lockout()
+        return locks
+
+    async def record_failure(self, attempt: Attempt, *, using_db: BaseDBAsyncClient) -> Verdict:
+        """Count a failure on the attempt's counter in ``using_db``'s transaction; the verdict it imposes.
 
         The count is taken from the counter as it is now, under a row lock, so the failure counts even
         if the claim's lease lapsed and another evaluation ran meanwhile. A failure that meets a lock
         already written (by that other evaluation) adds nothing: attempts during a lock do not extend it.
-        ``on_failure`` (for every recorded failure) and then ``on_lock`` (for the failure that locks)
-        run in the transaction that records it.
+        Exactly one failure writes a given lock (the row lock orders them), so one lock mail is queued.
         """
         self._let_go(attempt)
         now = self.clock.now()
-        async with in_transaction() as connection:
-            row = await AttemptCounter.select_for_update().using_db(connection).get_or_none(key=attempt.key)
-            if row is None:
-                # Pruned after a lapsed lease; the failure still counts.
-                row = await AttemptCounter.create(key=attempt.key, using_db=connection)
-            if row.locked_until is not None and row.locked_until > now:
-                if on_failure is not None:
-                    await on_failure(connection)
-                return False
-            failures = self._chained_failures(row, now) + 1
-            verdict = self.policy.after_failure(failures)
-            changes: dict[str, object] = {
-                "failures": failures,
-                "last_failure_at": now,
-                "retry_at": now + timedelta(seconds=verdict.delay_seconds) if verdict.delay_seconds else None,
-                "locked_until": now + timedelta(seconds=verdict.lock_seconds) if verdict.locks else None,
-            }
-            if row.claim == attempt.claim:
-                changes.update(evaluating_until=None, claim=None)
-            await AttemptCounter.filter(key=attempt.key).using_db(connection).update(**changes)
-            if on_failure is not None:
-                await on_failure(connection)
-            # Exactly one failure writes a given lock (the row lock orders them), so one lock mail is queued.
-            if verdict.locks and on_lock is not None:
-                await on_lock(connection)
-        if verdict.locks and self.on_lockout is not None:
-            self.on_lockout()
-        return verdict.locks
+        row = await AttemptCounter.select_for_update().using_db(using_db).get_or_none(key=attempt.key)
+        if row is None:
+            # Pruned after a lapsed lease; the failure still counts.
+            row = await AttemptCounter.create(key=attempt.key, using_db=using_db)
+        if row.locked_until is not None and row.locked_until > now:
+            return Verdict()
+        failures = self._chained_failures(row, now) + 1
+        verdict = self.policy.after_failure(failures)
+        changes: dict[str, object] = {
+            "failures": failures,
+            "last_failure_at": now,
+            "retry_at": now + timedelta(seconds=verdict.delay_seconds) if verdict.delay_seconds else None,
+            "locked_until": now + timedelta(seconds=verdict.lock_seconds) if verdict.locks else None,
+        }
+        if row.claim == attempt.claim:
+            changes.update(evaluating_until=None, claim=None)
+        await AttemptCounter.filter(key=attempt.key).using_db(using_db).update(**changes)
+        return verdict
 
     async def succeeded(self, attempt: Attempt) -> None:
         """The secret was right: the run of failures is over, and the IP reservation is returned."""

@@ -34,11 +34,12 @@ from auth.errors import (
     TotpNotEnabled,
     TotpSetupNotStarted,
 )
+from auth.known_devices import attempt_counter, device_of_challenge
 from auth.notices import Outbox, backup_codes_regenerated_notice, totp_disabled_notice, totp_enabled_notice
 from auth.ports import LocationLookup, SessionEvents
 from auth.secret_box import SecretBox
 from auth.sessions import announce
-from auth.throttle import attempt_key
+from auth.throttle import Attempt
 from auth.totp import (
     BackupCodeEntry,
     TotpCode,
@@ -52,7 +53,7 @@ from auth.totp import (
     provisioning_uri,
     qr_code_svg,
 )
-from models import Account, BackupCode, SecurityEventType, TotpSetup
+from models import Account, BackupCode, SecurityEventType, SignInChallenge, TotpSetup
 
 # A started setup must be confirmed within this time; later, enableTotp asks for a new start.
 SETUP_LIFETIME = timedelta(hours=1)
@@ -111,33 +112,11 @@ async def enable_totp(
 ) -> Account:
     """Confirm the pending setup with a first code: 2FA goes on and its backup codes become valid."""
     account = await Account.get(id=account_id)
-    if account.totp_enabled_at is not None:
-        raise TotpAlreadyEnabled()
-    setup = await TotpSetup.get_or_none(account_id=account.id)
     now = clock.now()
-    if setup is None or now - setup.created_at >= SETUP_LIFETIME:
-        raise TotpSetupNotStarted()
-    entry = parse_totp_code(code)
-    if entry is None:
-        raise InvalidCode()
-    step = matching_step(box.open(setup.secret, account_id=account.id), entry, at=now)
-    if step is None:
-        raise InvalidCode()
+    setup = await _pending_setup(account, now=now)
+    step = _setup_code_step(account, setup, code, box=box, now=now)
     async with in_transaction() as connection:
-        enabled = (
-            await Account.filter(_step_is_new(step), id=account.id, totp_enabled_at=None)
-            .using_db(connection)
-            .update(totp_enabled_at=now, totp_secret=setup.secret, totp_last_step=step, backup_codes_created_at=now)
-        )
-        if not enabled:
-            if await Account.filter(id=account.id, totp_enabled_at__isnull=False).using_db(connection).exists():
-                raise TotpAlreadyEnabled()
-            raise InvalidCode()  # this step was already used
-        await BackupCode.filter(account_id=account.id, setup_id=None).using_db(connection).delete()
-        await BackupCode.filter(setup_id=setup.id).using_db(connection).update(setup_id=None)
-        if not await TotpSetup.filter(id=setup.id).using_db(connection).delete():
-            # A new startTotpSetup replaced the setup this code belongs to: the newer one decides.
-            raise InvalidCode()
+        await _switch_totp_on(account, setup, step, now=now, connection=connection)
         mail = totp_enabled_notice(account.email, at=now, ip=info.ip, user_agent=info.user_agent)
         await outbox.enqueue(mail, now=now, using_db=connection)
         await record_event(
@@ -145,6 +124,47 @@ async def enable_totp(
         )
     outbox.wake()
     return await Account.get(id=account.id)
+
+
+async def _pending_setup(account: Account, *, now: datetime) -> TotpSetup:
+    """The account's setup still waiting for its first code, or why there is none to confirm."""
+    if account.totp_enabled_at is not None:
+        raise TotpAlreadyEnabled()
+    setup = await TotpSetup.get_or_none(account_id=account.id)
+    if setup is None or now - setup.created_at >= SETUP_LIFETIME:
+        raise TotpSetupNotStarted()
+    return setup
+
+
+def _setup_code_step(account: Account, setup: TotpSetup, code: str, *, box: SecretBox, now: datetime) -> int:
+    """The time step a first code matches for the pending secret; ``InvalidCode`` otherwise."""
+    entry = parse_totp_code(code)
+    if entry is None:
+        raise InvalidCode()
+    step = matching_step(box.open(setup.secret, account_id=account.id), entry, at=now)
+    if step is None:
+        raise InvalidCode()
+    return step
+
+
+async def _switch_totp_on(
+    account: Account, setup: TotpSetup, step: int, *, now: datetime, connection: BaseDBAsyncClient
+) -> None:
+    """Make the setup the account's second factor, once: the step is used, its backup codes replace the old."""
+    enabled = (
+        await Account.filter(_step_is_new(step), id=account.id, totp_enabled_at=None)
+        .using_db(connection)
+        .update(totp_enabled_at=now, totp_secret=setup.secret, totp_last_step=step, backup_codes_created_at=now)
+    )
+    if not enabled:
+        if await Account.filter(id=account.id, totp_enabled_at__isnull=False).using_db(connection).exists():
+            raise TotpAlreadyEnabled()
+        raise InvalidCode()  # this step was already used
+    await BackupCode.filter(account_id=account.id, setup_id=None).using_db(connection).delete()
+    await BackupCode.filter(setup_id=setup.id).using_db(connection).update(setup_id=None)
+    if not await TotpSetup.filter(id=setup.id).using_db(connection).delete():
+        # A new startTotpSetup replaced the setup this code belongs to: the newer one decides.
+        raise InvalidCode()
 
 
 async def verify_two_factor(
@@ -169,30 +189,45 @@ async def verify_two_factor(
     challenge = await find_open_challenge(challenge_token, clock=check.clock)
     if challenge is None:
         raise ChallengeExpired()
-    attempt = await check.guard.claim(attempt_key(challenge.account.email), info.ip)
-    try:
-        # Re-read under the claim: the challenge may have been finished or closed meanwhile.
-        account = await Account.get(id=challenge.account_id)
-        if account.totp_enabled_at is None or not await is_open(challenge, clock=check.clock):
+    # A challenge opened from a known device counts on that device, as its password step did.
+    device = await device_of_challenge(challenge.known_device_id, challenge.account_id)
+    async with check.guard.attempt(*attempt_counter(challenge.account.email, device, info.ip)) as attempt:
+        account = await _redeem_for_challenge(challenge, entry, info, attempt=attempt, box=box, check=check)
+        if not await close_challenge(challenge, clock=check.clock):
             raise ChallengeExpired()
-        accepted = await _redeem_audited(account, entry, info, box=box, clock=check.clock)
-    except BaseException:
-        await check.guard.release(attempt)
-        raise
-    if not accepted:
+        await attempt.succeeded()
+    signed_in = await open_session(
+        account,
+        challenge.client,
+        session_info(challenge, locations),
+        device=device,
+        clock=check.clock,
+        outbox=check.outbox,
+    )
+    await announce(events, account.id)
+    return signed_in
+
+
+async def _redeem_for_challenge(
+    challenge: SignInChallenge,
+    entry: TotpCode | BackupCodeEntry,
+    info: ClientInfo,
+    *,
+    attempt: Attempt,
+    box: SecretBox,
+    check: PasswordCheck,
+) -> Account:
+    """The challenge's account once its code is used up; a wrong code counts against both and is raised."""
+    # Re-read under the claim: the challenge may have been finished or closed meanwhile.
+    account = await Account.get(id=challenge.account_id)
+    if account.totp_enabled_at is None or not await is_open(challenge, clock=check.clock):
+        raise ChallengeExpired()
+    if not await _redeem_audited(account, entry, info, box=box, clock=check.clock):
         await charge_wrong_code(challenge, clock=check.clock)
         await record_failure(
             attempt, account, info, check=check, refusal=InvalidCode, event=SecurityEventType.TWO_FACTOR_FAILED
         )
-    if not await close_challenge(challenge, clock=check.clock):
-        await check.guard.release(attempt)
-        raise ChallengeExpired()
-    await check.guard.succeeded(attempt)
-    session, token = await open_session(
-        account, challenge.client, session_info(challenge, locations), clock=check.clock
-    )
-    await announce(events, account.id)
-    return SignedIn(account, session, token)
+    return account
 
 
 async def disable_totp(

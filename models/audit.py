@@ -33,6 +33,9 @@ class SecurityEventType(str, Enum):
     BACKUP_CODES_REGENERATED = "BACKUP_CODES_REGENERATED"
     API_KEY_CREATED = "API_KEY_CREATED"
     API_KEY_REVOKED = "API_KEY_REVOKED"
+    DEVICE_FORGOTTEN = "DEVICE_FORGOTTEN"
+    NEW_DEVICE_SIGN_IN = "NEW_DEVICE_SIGN_IN"
+    PASSWORD_KNOWN_CODE_FAILING = "PASSWORD_KNOWN_CODE_FAILING"  # noqa: S105 (an event name)
 
 
 # Docstring first lines become SQL table comments, and Tortoise splits migration SQL on ";": keep them free of it.

@@ -74,6 +74,9 @@ class SignInChallenge(Model):
     expires_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)
     wrong_codes = fields.IntField(default=0)
+    # The known device whose credential the password step presented (not a foreign key: forgetting the
+    # device meanwhile must leave a challenge that counts on the email again, not delete it).
+    known_device_id = fields.UUIDField(null=True)
 
     class Meta:
         table = "sign_in_challenge"

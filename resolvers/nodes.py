@@ -11,9 +11,11 @@ from tortoise.models import Model
 from auth.nodes import find_owned
 from models import Account as AccountRow
 from models import ApiKey as ApiKeyRow
+from models import KnownDevice as KnownDeviceRow
 from models import SecurityEvent as SecurityEventRow
 from models import Session as SessionRow
 from schema.context import Context, Viewer
+from schema.device_types import KnownDevice
 from schema.errors import InvalidArgument
 from schema.ids import NodeRef, parse_global_id
 from schema.types import Account, ApiKey, Node, SecurityEvent, Session
@@ -64,5 +66,7 @@ def _view(row: Model, viewer: Viewer, ctx: Context) -> Node:
         return Session.from_row(row, current_id=viewer.current_session_id, policy=ctx.services.session_policy)
     if isinstance(row, ApiKeyRow):
         return ApiKey.from_row(row)
-    assert isinstance(row, SecurityEventRow)  # noqa: S101 (find_owned returns these four only)
+    if isinstance(row, KnownDeviceRow):
+        return KnownDevice.from_row(row)
+    assert isinstance(row, SecurityEventRow)  # noqa: S101 (find_owned returns these five only)
     return SecurityEvent.from_row(row)

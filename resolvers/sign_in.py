@@ -9,6 +9,7 @@ import strawberry
 from auth.accounts import sign_in as sign_in_flow
 from auth.challenges import TwoFactorChallenge
 from auth.errors import AccountLocked, InvalidCredentials, TooManyAttempts
+from resolvers.cookies import device_credential
 from resolvers.signed_in import signed_in_payload
 from schema.context import Context
 from schema.errors import error_from
@@ -31,6 +32,7 @@ async def sign_in(
             input.password,
             input.client,
             ctx.client_info,
+            device_token=device_credential(ctx, input.device_token),
             check=s.password_check,
             events=s.events,
         )

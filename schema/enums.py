@@ -94,5 +94,14 @@ expose_enum(
         SecurityEventType.BACKUP_CODES_REGENERATED: "A new set of backup codes replaced the old one.",
         SecurityEventType.API_KEY_CREATED: "An API key was created.",
         SecurityEventType.API_KEY_REVOKED: "An API key was revoked.",
+        SecurityEventType.DEVICE_FORGOTTEN: (
+            "A known device was forgotten: its sign-ins count with everyone else's again."
+        ),
+        SecurityEventType.NEW_DEVICE_SIGN_IN: (
+            "A sign-in completed from a client that was not a known device; the owner was mailed."
+        ),
+        SecurityEventType.PASSWORD_KNOWN_CODE_FAILING: (
+            "Three wrong two-factor codes followed a right password; the owner was mailed."
+        ),
     },
 )

@@ -15,7 +15,7 @@ from typing import Final
 
 from strawberry.relay import GlobalID
 
-NODE_TYPES: Final = frozenset({"Account", "Session", "SecurityEvent", "ApiKey"})
+NODE_TYPES: Final = frozenset({"Account", "Session", "SecurityEvent", "ApiKey", "KnownDevice"})
 # base64 of the longest type name, a colon and a 36-character UUID is 72 characters; longer is not ours.
 _MAX_LENGTH: Final = 80
 

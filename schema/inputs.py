@@ -21,6 +21,10 @@ class SignInInput:
     email: str = strawberry.field(description="Email address of the account.")
     password: str = strawberry.field(description="The account's password.")
     client: ClientKind = strawberry.field(default=ClientKind.WEB, description="Web (cookie) or mobile (token).")
+    device_token: str | None = strawberry.field(
+        default=None,
+        description="The known-device credential from an earlier SignedIn.deviceToken (apps; browsers send a cookie).",
+    )
 
 
 @strawberry.input(description="Replace the password; the current one is required.")

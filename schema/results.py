@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from schema.device_types import DeviceForgotten
 from schema.errors import (
     AccountLocked,
     ChallengeExpired,
@@ -87,4 +88,8 @@ CreateApiKeyResult = Annotated[
 RevokeApiKeyResult = Annotated[
     ApiKeyRevoked | NotFound,
     strawberry.union("RevokeApiKeyResult", description="Outcome of revokeApiKey."),
+]
+ForgetDeviceResult = Annotated[
+    DeviceForgotten | NotFound,
+    strawberry.union("ForgetDeviceResult", description="Outcome of forgetDevice."),
 ]

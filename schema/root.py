@@ -28,6 +28,7 @@ from resolvers import (
     create_api_key,
     disable_totp,
     enable_totp,
+    known_devices,
     public,
     regenerate_backup_codes,
     revoke_api_key,
@@ -64,6 +65,10 @@ class Query:
     )
     api_keys = strawberry.field(
         resolver=api_keys.api_keys, description="Own API keys that are not revoked, newest first; never the keys."
+    )
+    known_devices = strawberry.field(
+        resolver=known_devices.known_devices,
+        description="Own known devices (browsers and apps that completed a sign-in), most recently used first.",
     )
     node = strawberry.field(
         resolver=global_ids.node, description="One of the viewer's own objects by global id; null for anything else."
@@ -126,6 +131,10 @@ class Mutation:
     )
     revoke_api_key = strawberry.mutation(
         resolver=revoke_api_key.revoke_api_key, description="Revoke an API key at once; its sockets are closed."
+    )
+    forget_device = strawberry.mutation(
+        resolver=known_devices.forget_device,
+        description="Forget a known device: its sign-ins are counted with everyone else's again.",
     )
 
 

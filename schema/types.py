@@ -113,6 +113,10 @@ class SignedIn:
     token: str | None = strawberry.field(
         description="Bearer token for MOBILE sign-ins only; WEB sign-ins get it as an HttpOnly cookie."
     )
+    device_token: str | None = strawberry.field(
+        description="Known-device credential for MOBILE sign-ins only (WEB: an HttpOnly cookie); send it back in "
+        "signIn to be counted apart from guesses made elsewhere. It changes at every sign-in: keep the newest."
+    )
 
 
 @strawberry.type(description="The password was right; now send a TOTP or backup code with verifyTwoFactor.")

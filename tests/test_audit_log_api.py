@@ -76,7 +76,10 @@ async def test_sign_up_and_sign_in_are_recorded_with_time_masked_ip_device_and_s
         payload = (await phone.data(SIGN_IN, {"input": {"email": user.email, "password": PASSWORD}}))["signIn"]
         listed = {s["id"]: s for s in (await phone.data(ACTIVE_SESSIONS))["activeSessions"]}
         page = await events(phone)
-    newest, oldest = (edge["node"] for edge in page["edges"])
+    alert, newest, oldest = (edge["node"] for edge in page["edges"])
+    # A sign-in from a client that was no known device of the account is told to its owner, and logged.
+    assert alert["type"] == "NEW_DEVICE_SIGN_IN" and alert["sessionId"] == payload["session"]["id"]
+    assert alert["ipAddress"] == "81.2.69.xxx"
     assert oldest["type"] == "SIGN_UP" and oldest["sessionId"] == user.session_id
     assert oldest["occurredAt"] == "2026-01-05T09:00:00+00:00"
     assert oldest["ipAddress"] == "127.0.0.xxx"
@@ -116,15 +119,19 @@ async def test_session_endings_are_recorded_once_each(user: User, make_client, c
     assert [n["type"] for n in nodes] == [
         "SIGN_UP",
         "SIGN_IN",
+        "NEW_DEVICE_SIGN_IN",
         "SIGN_IN",
+        "NEW_DEVICE_SIGN_IN",
         "SESSION_REVOKED",
         "OTHER_SESSIONS_REVOKED",
         "SIGN_IN",
+        "NEW_DEVICE_SIGN_IN",
         "SIGN_OUT",
         "SIGN_IN",
+        "NEW_DEVICE_SIGN_IN",
     ]
-    assert nodes[3]["sessionId"] == phone_in["session"]["id"]  # the session that was revoked
-    assert nodes[4]["sessionId"] == user.session_id  # the session that kept going
+    assert nodes[5]["sessionId"] == phone_in["session"]["id"]  # the session that was revoked
+    assert nodes[6]["sessionId"] == user.session_id  # the session that kept going
     assert (await watch.data(SIGN_OUT_EVERYWHERE))["signOutEverywhere"]["count"] == 2
     assert (await stored_types(user.id))[-1] == "SIGNED_OUT_EVERYWHERE"
     assert (await stored_types(user.id)).count("SIGNED_OUT_EVERYWHERE") == 1
@@ -181,7 +188,13 @@ async def test_password_change_is_recorded_once_and_its_sign_outs_are_not_separa
     assert (await user.browser.data(CHANGE_PASSWORD, {"input": right}))["changePassword"]["__typename"] == (
         "PasswordChanged"
     )
-    assert await types(user.browser) == ["SIGN_UP", "SIGN_IN", "SIGN_IN_FAILED", "PASSWORD_CHANGED"]
+    assert await types(user.browser) == [
+        "SIGN_UP",
+        "SIGN_IN",
+        "NEW_DEVICE_SIGN_IN",
+        "SIGN_IN_FAILED",
+        "PASSWORD_CHANGED",
+    ]
     changed = (await events(user.browser, first=1))["edges"][0]["node"]
     assert changed["sessionId"] == user.session_id
 
@@ -213,6 +226,7 @@ async def test_two_factor_changes_codes_and_backup_codes_are_recorded(
         "TWO_FACTOR_FAILED",
         "BACKUP_CODE_USED",
         "SIGN_IN",
+        "NEW_DEVICE_SIGN_IN",
         "TWO_FACTOR_FAILED",
         "BACKUP_CODES_REGENERATED",
         "TOTP_DISABLED",
@@ -282,9 +296,9 @@ async def test_the_log_needs_a_session(anonymous: GraphQLClient) -> None:
 
 
 async def test_pages_walk_the_log_newest_first(user: User, make_client, clock: FrozenClock) -> None:
-    for _ in range(24):
+    for _ in range(12):
         clock.advance(1)
-        await sign_in(make_client, user, kind="MOBILE")
+        await sign_in(make_client, user, kind="MOBILE")  # a new device each time: SIGN_IN and NEW_DEVICE_SIGN_IN
     account = await Account.get(public_id=node_key(user.id))
     rows = await SecurityEvent.filter(account_id=account.id).order_by("-id").values_list("public_id", flat=True)
     everything = [str(key) for key in rows]
@@ -374,11 +388,15 @@ async def test_the_sweep_prunes_events_past_the_retention(app, user: User, make_
     services = app.state.services
     await services.sweep_once()
     # Day 90 exactly: the sign-up is 90 days old, not older, so it stays; the idle web session ends now.
-    assert await stored_types(user.id) == ["SIGN_UP", "SIGN_IN", "SESSION_EXPIRED"]
+    assert await stored_types(user.id) == ["SIGN_UP", "SIGN_IN", "NEW_DEVICE_SIGN_IN", "SESSION_EXPIRED"]
     clock.advance(1)
     await services.sweep_once()
-    assert await stored_types(user.id) == ["SIGN_IN", "SESSION_EXPIRED"]
-    assert [e["node"]["type"] for e in (await events(recent_device))["edges"]] == ["SESSION_EXPIRED", "SIGN_IN"]
+    assert await stored_types(user.id) == ["SIGN_IN", "NEW_DEVICE_SIGN_IN", "SESSION_EXPIRED"]
+    assert [e["node"]["type"] for e in (await events(recent_device))["edges"]] == [
+        "SESSION_EXPIRED",
+        "NEW_DEVICE_SIGN_IN",
+        "SIGN_IN",
+    ]
 
 
 @pytest.mark.settings(audit_retention_days=1)

@@ -209,6 +209,28 @@ def test_two_devices_see_each_other_live_and_revoking_one_signs_it_out_at_once(o
     assert_not_reloaded(phone)
 
 
+def known_devices(device: Device):
+    return device.page.get_by_role("list", name="Known devices").get_by_role("listitem")
+
+
+def test_known_devices_are_listed_beside_the_sessions_and_one_can_be_forgotten(open_device) -> None:
+    email = new_email()
+    phone = open_device(PHONE)
+    sign_up(phone, email)
+    laptop = open_device(LAPTOP)
+    sign_in(laptop, email)
+    security_page(laptop)
+    expect(known_devices(laptop)).to_have_count(2)
+    firefox = known_devices(laptop).filter(has_text="Firefox")
+    expect(firefox).to_contain_text("127.0.0.xxx")
+    confirm(laptop, firefox, "Forget", "Yes, forget")
+    expect(laptop.page.get_by_role("status").filter(has_text="was forgotten")).to_contain_text("Firefox")
+    expect(known_devices(laptop)).to_have_count(1)
+    expect(known_devices(laptop)).to_contain_text("Chrome")
+    # Forgetting a device signs nothing out: the phone's session stays.
+    expect(sessions(laptop)).to_have_count(2)
+
+
 def test_two_factor_from_setup_to_sign_in_with_a_code_and_a_backup_code(open_device) -> None:
     email = new_email()
     device = open_device()

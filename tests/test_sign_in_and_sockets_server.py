@@ -127,7 +127,8 @@ async def test_revoking_the_sockets_own_session_over_the_socket_is_refused(serve
     assert messages[0]["payload"] == {
         "data": {"revokeSession": {"__typename": "SessionRevoked", "id": phone.session_id}}
     }
-    assert await state_of(laptop) == (before[0], ["SESSION_REVOKED", "SIGN_IN", "SIGN_UP"])
+    # The phone was a new device: its sign-in came with an alert to the owner.
+    assert await state_of(laptop) == (before[0], ["SESSION_REVOKED", "NEW_DEVICE_SIGN_IN", "SIGN_IN", "SIGN_UP"])
 
 
 async def test_signing_in_again_closes_the_sockets_of_the_replaced_session(server: ServerProcess) -> None:

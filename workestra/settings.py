@@ -216,6 +216,11 @@ class Settings:
         """``__Host-session`` (Secure) in production, plain ``session`` for development over http."""
         return "__Host-session" if self.production else "session"
 
+    @property
+    def device_cookie_name(self) -> str:
+        """The known-device cookie: ``__Host-device`` (Secure) in production, plain ``device`` over http."""
+        return "__Host-device" if self.production else "device"
+
     def check_secret_key(self) -> None:
         """Refuse production without SECRET_KEY (also checked where the key is resolved, for unvalidated copies)."""
         if self.production and not self.secret_key:

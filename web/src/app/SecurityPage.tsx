@@ -2,6 +2,7 @@ import { useEffect, useRef } from "react";
 import { useMutation, useQuery } from "urql";
 
 import { ApiKeysSection } from "../features/api-keys";
+import { KnownDevicesSection } from "../features/known-devices";
 import { PasswordSection } from "../features/password";
 import { SecurityLogSection } from "../features/security-log";
 import { SessionsSection } from "../features/sessions";
@@ -71,6 +72,7 @@ export function SecurityPage({
         <PasswordSection />
         <TwoFactorSection />
         <SessionsSection />
+        <KnownDevicesSection />
         <SecurityLogSection />
         <ApiKeysSection />
       </main>

@@ -2,8 +2,8 @@
 
 type Ref = { id: string } | null | undefined;
 
-/** The ids of the objects a revoke payload ended: `session`, `sessions` or `apiKey`, whichever it carries. */
-export function endedIds(payload: unknown, field: "session" | "sessions" | "apiKey"): string[] {
+/** The ids of the objects a revoke payload ended: `session`, `sessions`, `apiKey` or `knownDevice`, whichever it carries. */
+export function endedIds(payload: unknown, field: "session" | "sessions" | "apiKey" | "knownDevice"): string[] {
   if (typeof payload !== "object" || payload === null || !(field in payload)) return [];
   const value = (payload as Record<string, Ref | Ref[]>)[field];
   const refs = Array.isArray(value) ? value : [value];

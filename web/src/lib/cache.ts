@@ -13,7 +13,7 @@ type Cache = Parameters<UpdateResolver>[2];
  * Drop what a revoke ended from the cached `Query` list `field` at once, and mark the entities stale. The
  * subscription sends the server's list soon after; this only makes this browser's own revoke instant.
  */
-function dropEnded(cache: Cache, field: "activeSessions" | "apiKeys", typename: string, ended: string[]): void {
+function dropEnded(cache: Cache, field: "activeSessions" | "apiKeys" | "knownDevices", typename: string, ended: string[]): void {
   if (ended.length === 0) return;
   const keys = cache.resolve("Query", field);
   if (Array.isArray(keys)) cache.link("Query", field, withoutEnded(keys as (string | null)[], typename, ended));
@@ -33,6 +33,7 @@ export const cacheOptions: CacheExchangeOpts = {
     SessionRevoked: embedded,
     SessionsRevoked: embedded,
     ApiKeyRevoked: embedded,
+    DeviceForgotten: embedded,
     ApiKeyCreated: embedded,
     SignedOut: embedded,
   },
@@ -50,6 +51,9 @@ export const cacheOptions: CacheExchangeOpts = {
       },
       revokeApiKey(result, _args, cache) {
         dropEnded(cache, "apiKeys", "ApiKey", endedIds(result.revokeApiKey, "apiKey"));
+      },
+      forgetDevice(result, _args, cache) {
+        dropEnded(cache, "knownDevices", "KnownDevice", endedIds(result.forgetDevice, "knownDevice"));
       },
       revokeSession(result, _args, cache) {
         dropEnded(cache, "activeSessions", "Session", endedIds(result.revokeSession, "session"));

@@ -18,6 +18,9 @@ const LABELS: Record<SecurityEventType, string> = {
   BACKUP_CODES_REGENERATED: "Backup codes regenerated",
   API_KEY_CREATED: "API key created",
   API_KEY_REVOKED: "API key revoked",
+  DEVICE_FORGOTTEN: "Known device forgotten",
+  NEW_DEVICE_SIGN_IN: "Sign-in from a new device",
+  PASSWORD_KNOWN_CODE_FAILING: "Right password, wrong two-factor codes",
 };
 
 /** The log's words for an event type; a type added to the schema later shows as itself. */

@@ -19,6 +19,8 @@ type Documents = {
     "\n  query ApiKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      createdAt\n      lastUsedAt\n      expiresAt\n    }\n  }\n": typeof types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on ApiKeyCreated {\n        secret\n        apiKey {\n          id\n          name\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on ApiKeyRevoked {\n        apiKey {\n          id\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  query KnownDevices {\n    knownDevices {\n      id\n      client\n      device {\n        browser\n        os\n      }\n      location\n      ipAddress\n      lastUsedAt\n    }\n  }\n": typeof types.KnownDevicesDocument,
+    "\n  mutation ForgetDevice($id: ID!) {\n    forgetDevice(id: $id) {\n      __typename\n      ... on DeviceForgotten {\n        knownDevice {\n          id\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.ForgetDeviceDocument,
     "\n  query AccountName {\n    me {\n      id\n      email\n    }\n  }\n": typeof types.AccountNameDocument,
     "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on PasswordChanged {\n        signedOutSessions\n        account {\n          id\n          passwordChangedAt\n        }\n      }\n      ...Refusal\n    }\n  }\n": typeof types.ChangePasswordDocument,
     "\n  query SecurityEvents($first: Int!, $after: String) {\n    securityEvents(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          type\n          occurredAt\n          ipAddress\n          location\n          device {\n            browser\n            os\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.SecurityEventsDocument,
@@ -45,6 +47,8 @@ const documents: Documents = {
     "\n  query ApiKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      createdAt\n      lastUsedAt\n      expiresAt\n    }\n  }\n": types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on ApiKeyCreated {\n        secret\n        apiKey {\n          id\n          name\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on ApiKeyRevoked {\n        apiKey {\n          id\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.RevokeApiKeyDocument,
+    "\n  query KnownDevices {\n    knownDevices {\n      id\n      client\n      device {\n        browser\n        os\n      }\n      location\n      ipAddress\n      lastUsedAt\n    }\n  }\n": types.KnownDevicesDocument,
+    "\n  mutation ForgetDevice($id: ID!) {\n    forgetDevice(id: $id) {\n      __typename\n      ... on DeviceForgotten {\n        knownDevice {\n          id\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.ForgetDeviceDocument,
     "\n  query AccountName {\n    me {\n      id\n      email\n    }\n  }\n": types.AccountNameDocument,
     "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on PasswordChanged {\n        signedOutSessions\n        account {\n          id\n          passwordChangedAt\n        }\n      }\n      ...Refusal\n    }\n  }\n": types.ChangePasswordDocument,
     "\n  query SecurityEvents($first: Int!, $after: String) {\n    securityEvents(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          type\n          occurredAt\n          ipAddress\n          location\n          device {\n            browser\n            os\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.SecurityEventsDocument,
@@ -100,6 +104,14 @@ export function graphql(source: "\n  mutation CreateApiKey($input: CreateApiKeyI
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on ApiKeyRevoked {\n        apiKey {\n          id\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on ApiKeyRevoked {\n        apiKey {\n          id\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KnownDevices {\n    knownDevices {\n      id\n      client\n      device {\n        browser\n        os\n      }\n      location\n      ipAddress\n      lastUsedAt\n    }\n  }\n"): (typeof documents)["\n  query KnownDevices {\n    knownDevices {\n      id\n      client\n      device {\n        browser\n        os\n      }\n      location\n      ipAddress\n      lastUsedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ForgetDevice($id: ID!) {\n    forgetDevice(id: $id) {\n      __typename\n      ... on DeviceForgotten {\n        knownDevice {\n          id\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ForgetDevice($id: ID!) {\n    forgetDevice(id: $id) {\n      __typename\n      ... on DeviceForgotten {\n        knownDevice {\n          id\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

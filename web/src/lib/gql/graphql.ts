@@ -140,6 +140,13 @@ export type Device = {
   os?: Maybe<Scalars['String']['output']>;
 };
 
+/** The device was forgotten: its credential no longer counts its sign-ins apart. */
+export type DeviceForgotten = {
+  __typename?: 'DeviceForgotten';
+  /** The device as it was: remove it from cached lists. */
+  knownDevice: KnownDevice;
+};
+
 /** Switch two-factor authentication off; the password is required. */
 export type DisableTotpInput = {
   /** The account's current password. */
@@ -208,6 +215,9 @@ export type ErrorCode =
   /** No pending two-factor setup to confirm. */
   | 'TOTP_SETUP_NOT_STARTED';
 
+/** Outcome of forgetDevice. */
+export type ForgetDeviceResult = DeviceForgotten | NotFound;
+
 /** The two-factor code is wrong, already used, or not a code at all. */
 export type InvalidCode = Error & {
   __typename?: 'InvalidCode';
@@ -246,6 +256,25 @@ export type InvalidInput = Error & {
   message: Scalars['String']['output'];
 };
 
+/** A browser or app that completed a sign-in: its sign-in attempts are counted apart from everyone else's, so a lock others caused does not keep it out. Never shows its credential. */
+export type KnownDevice = Node & {
+  __typename?: 'KnownDevice';
+  /** Web (a cookie) or mobile (SignedIn.deviceToken). */
+  client: ClientKind;
+  /** Its first sign-in. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Browser and operating system at its last sign-in. */
+  device: Device;
+  /** Opaque global id: the type and a random key, never a count; store it, do not parse it. */
+  id: Scalars['ID']['output'];
+  /** IP address of its last sign-in, partially masked. */
+  ipAddress?: Maybe<Scalars['String']['output']>;
+  /** Its latest completed sign-in. */
+  lastUsedAt: Scalars['DateTime']['output'];
+  /** Approximate place of its last sign-in. */
+  location?: Maybe<Scalars['String']['output']>;
+};
+
 /** Changes to the account's security; API keys get a FORBIDDEN error on every one. */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -257,6 +286,8 @@ export type Mutation = {
   disableTotp: DisableTotpResult;
   /** Confirm the pending setup with a first code; 2FA goes on. */
   enableTotp: EnableTotpResult;
+  /** Forget a known device: its sign-ins are counted with everyone else's again. */
+  forgetDevice: ForgetDeviceResult;
   /** Replace the backup codes with a new set (the password is required). */
   regenerateBackupCodes: RegenerateBackupCodesResult;
   /** Keep only the current session. */
@@ -301,6 +332,12 @@ export type MutationDisableTotpArgs = {
 /** Changes to the account's security; API keys get a FORBIDDEN error on every one. */
 export type MutationEnableTotpArgs = {
   input: EnableTotpInput;
+};
+
+
+/** Changes to the account's security; API keys get a FORBIDDEN error on every one. */
+export type MutationForgetDeviceArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -403,6 +440,8 @@ export type Query = {
   activeSessions: Array<Session>;
   /** Own API keys that are not revoked, newest first; never the keys. */
   apiKeys: Array<ApiKey>;
+  /** Own known devices (browsers and apps that completed a sign-in), most recently used first. */
+  knownDevices: Array<KnownDevice>;
   /** The signed-in account; null when signed out. */
   me?: Maybe<Account>;
   /** One of the viewer's own objects by global id; null for anything else. */
@@ -505,10 +544,16 @@ export type SecurityEventType =
   | 'BACKUP_CODES_REGENERATED'
   /** A backup code was used to sign in. */
   | 'BACKUP_CODE_USED'
+  /** A known device was forgotten: its sign-ins count with everyone else's again. */
+  | 'DEVICE_FORGOTTEN'
+  /** A sign-in completed from a client that was not a known device; the owner was mailed. */
+  | 'NEW_DEVICE_SIGN_IN'
   /** Every session but the requesting one was revoked. */
   | 'OTHER_SESSIONS_REVOKED'
   /** The password was changed. */
   | 'PASSWORD_CHANGED'
+  /** Three wrong two-factor codes followed a right password; the owner was mailed. */
+  | 'PASSWORD_KNOWN_CODE_FAILING'
   /** A session ended after its idle timeout; described by its own device. */
   | 'SESSION_EXPIRED'
   /** One session was revoked; sessionId names it. */
@@ -578,6 +623,8 @@ export type SessionsRevoked = {
 export type SignInInput = {
   /** Web (cookie) or mobile (token). */
   client?: ClientKind;
+  /** The known-device credential from an earlier SignedIn.deviceToken (apps; browsers send a cookie). */
+  deviceToken?: InputMaybe<Scalars['String']['input']>;
   /** Email address of the account. */
   email: Scalars['String']['input'];
   /** The account's password. */
@@ -611,6 +658,8 @@ export type SignedIn = {
   __typename?: 'SignedIn';
   /** The signed-in account. */
   account: Account;
+  /** Known-device credential for MOBILE sign-ins only (WEB: an HttpOnly cookie); send it back in signIn to be counted apart from guesses made elsewhere. It changes at every sign-in: keep the newest. */
+  deviceToken?: Maybe<Scalars['String']['output']>;
   /** The new session. */
   session: Session;
   /** Bearer token for MOBILE sign-ins only; WEB sign-ins get it as an HttpOnly cookie. */
@@ -751,6 +800,21 @@ export type RevokeApiKeyMutationVariables = Exact<{
 
 export type RevokeApiKeyMutation = { __typename?: 'Mutation', revokeApiKey:
     | { __typename: 'ApiKeyRevoked', apiKey: { __typename?: 'ApiKey', id: string } }
+    | { __typename: 'NotFound', message: string }
+   };
+
+export type KnownDevicesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type KnownDevicesQuery = { __typename?: 'Query', knownDevices: Array<{ __typename?: 'KnownDevice', id: string, client: ClientKind, location?: string | null, ipAddress?: string | null, lastUsedAt: string, device: { __typename?: 'Device', browser?: string | null, os?: string | null } }> };
+
+export type ForgetDeviceMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ForgetDeviceMutation = { __typename?: 'Mutation', forgetDevice:
+    | { __typename: 'DeviceForgotten', knownDevice: { __typename?: 'KnownDevice', id: string } }
     | { __typename: 'NotFound', message: string }
    };
 
@@ -956,6 +1020,8 @@ export const SignOutDocument = {"kind":"Document","definitions":[{"kind":"Operat
 export const ApiKeysDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ApiKeys"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"apiKeys"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"prefix"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastUsedAt"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}}]}}]}}]} as unknown as DocumentNode<ApiKeysQuery, ApiKeysQueryVariables>;
 export const CreateApiKeyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateApiKey"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateApiKeyInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createApiKey"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ApiKeyCreated"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"secret"}},{"kind":"Field","name":{"kind":"Name","value":"apiKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<CreateApiKeyMutation, CreateApiKeyMutationVariables>;
 export const RevokeApiKeyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RevokeApiKey"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"revokeApiKey"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ApiKeyRevoked"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"apiKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<RevokeApiKeyMutation, RevokeApiKeyMutationVariables>;
+export const KnownDevicesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"KnownDevices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"knownDevices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"client"}},{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"browser"}},{"kind":"Field","name":{"kind":"Name","value":"os"}}]}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"ipAddress"}},{"kind":"Field","name":{"kind":"Name","value":"lastUsedAt"}}]}}]}}]} as unknown as DocumentNode<KnownDevicesQuery, KnownDevicesQueryVariables>;
+export const ForgetDeviceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ForgetDevice"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"forgetDevice"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DeviceForgotten"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"knownDevice"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<ForgetDeviceMutation, ForgetDeviceMutationVariables>;
 export const AccountNameDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AccountName"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}}]}}]}}]} as unknown as DocumentNode<AccountNameQuery, AccountNameQueryVariables>;
 export const ChangePasswordDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ChangePassword"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ChangePasswordInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"changePassword"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PasswordChanged"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signedOutSessions"}},{"kind":"Field","name":{"kind":"Name","value":"account"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"passwordChangedAt"}}]}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"Refusal"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Refusal"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AccountLocked"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TooManyAttempts"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}}]}}]}}]} as unknown as DocumentNode<ChangePasswordMutation, ChangePasswordMutationVariables>;
 export const SecurityEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SecurityEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"securityEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"ipAddress"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"browser"}},{"kind":"Field","name":{"kind":"Name","value":"os"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<SecurityEventsQuery, SecurityEventsQueryVariables>;

@@ -391,6 +391,25 @@ export default {
         "interfaces": []
       },
       {
+        "kind": "OBJECT",
+        "name": "DeviceForgotten",
+        "fields": [
+          {
+            "name": "knownDevice",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "name": "KnownDevice",
+                "kind": "OBJECT",
+                "ofType": null
+              }
+            },
+            "args": []
+          }
+        ],
+        "interfaces": []
+      },
+      {
         "kind": "UNION",
         "name": "DisableTotpResult",
         "possibleTypes": [
@@ -556,6 +575,20 @@ export default {
         ]
       },
       {
+        "kind": "UNION",
+        "name": "ForgetDeviceResult",
+        "possibleTypes": [
+          {
+            "kind": "OBJECT",
+            "name": "DeviceForgotten"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "NotFound"
+          }
+        ]
+      },
+      {
         "kind": "OBJECT",
         "name": "InvalidCode",
         "fields": [
@@ -704,6 +737,90 @@ export default {
       },
       {
         "kind": "OBJECT",
+        "name": "KnownDevice",
+        "fields": [
+          {
+            "name": "client",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
+              }
+            },
+            "args": []
+          },
+          {
+            "name": "createdAt",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
+              }
+            },
+            "args": []
+          },
+          {
+            "name": "device",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "name": "Device",
+                "kind": "OBJECT",
+                "ofType": null
+              }
+            },
+            "args": []
+          },
+          {
+            "name": "id",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
+              }
+            },
+            "args": []
+          },
+          {
+            "name": "ipAddress",
+            "type": {
+              "kind": "SCALAR",
+              "name": "Any"
+            },
+            "args": []
+          },
+          {
+            "name": "lastUsedAt",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
+              }
+            },
+            "args": []
+          },
+          {
+            "name": "location",
+            "type": {
+              "kind": "SCALAR",
+              "name": "Any"
+            },
+            "args": []
+          }
+        ],
+        "interfaces": [
+          {
+            "kind": "INTERFACE",
+            "name": "Node"
+          }
+        ]
+      },
+      {
+        "kind": "OBJECT",
         "name": "Mutation",
         "fields": [
           {
@@ -788,6 +905,29 @@ export default {
             "args": [
               {
                 "name": "input",
+                "type": {
+                  "kind": "NON_NULL",
+                  "ofType": {
+                    "kind": "SCALAR",
+                    "name": "Any"
+                  }
+                }
+              }
+            ]
+          },
+          {
+            "name": "forgetDevice",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "name": "ForgetDeviceResult",
+                "kind": "UNION",
+                "ofType": null
+              }
+            },
+            "args": [
+              {
+                "name": "id",
                 "type": {
                   "kind": "NON_NULL",
                   "ofType": {
@@ -1015,6 +1155,10 @@ export default {
           },
           {
             "kind": "OBJECT",
+            "name": "KnownDevice"
+          },
+          {
+            "kind": "OBJECT",
             "name": "SecurityEvent"
           },
           {
@@ -1238,6 +1382,24 @@ export default {
                   "kind": "NON_NULL",
                   "ofType": {
                     "name": "ApiKey",
+                    "kind": "OBJECT",
+                    "ofType": null
+                  }
+                }
+              }
+            },
+            "args": []
+          },
+          {
+            "name": "knownDevices",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "LIST",
+                "ofType": {
+                  "kind": "NON_NULL",
+                  "ofType": {
+                    "name": "KnownDevice",
                     "kind": "OBJECT",
                     "ofType": null
                   }
@@ -1850,6 +2012,14 @@ export default {
                 "kind": "OBJECT",
                 "ofType": null
               }
+            },
+            "args": []
+          },
+          {
+            "name": "deviceToken",
+            "type": {
+              "kind": "SCALAR",
+              "name": "Any"
             },
             "args": []
           },

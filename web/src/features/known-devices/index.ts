@@ -1,0 +1,1 @@
+export { KnownDevicesSection } from "./KnownDevicesSection";
