@@ -118,3 +118,10 @@ class TotpSetupNotStarted(AuthError):
 
     code = "TOTP_SETUP_NOT_STARTED"
     message = "Start the two-factor setup first (a setup must be confirmed within an hour)."
+
+
+class ReauthenticationRequired(AuthError):
+    """The operation makes a long-lived credential: the session must have proved who it is recently."""
+
+    code = "REAUTHENTICATION_REQUIRED"
+    message = "Confirm it's you: enter your password (or a two-factor code) again, then retry."

@@ -30,6 +30,9 @@ class ErrorCode(Enum):
     TOTP_SETUP_NOT_STARTED = strawberry.enum_value(
         "TOTP_SETUP_NOT_STARTED", description="No pending two-factor setup to confirm."
     )
+    REAUTHENTICATION_REQUIRED = strawberry.enum_value(
+        "REAUTHENTICATION_REQUIRED", description="Call reauthenticate first, then retry the operation."
+    )
 
 
 @strawberry.interface(description="An expected failure, returned as data in a mutation's result union.")
@@ -103,6 +106,14 @@ class TotpSetupNotStarted(Error):
     pass
 
 
+@strawberry.type(
+    description="The operation creates a long-lived credential and this session has not proved who it is "
+    "recently: call reauthenticate (password or code), then retry."
+)
+class ReauthenticationRequired(Error):
+    pass
+
+
 _BY_DOMAIN: dict[type[domain.AuthError], type[Error]] = {
     domain.InvalidCredentials: InvalidCredentials,
     domain.EmailTaken: EmailTaken,
@@ -114,6 +125,7 @@ _BY_DOMAIN: dict[type[domain.AuthError], type[Error]] = {
     domain.TotpAlreadyEnabled: TotpAlreadyEnabled,
     domain.TotpNotEnabled: TotpNotEnabled,
     domain.TotpSetupNotStarted: TotpSetupNotStarted,
+    domain.ReauthenticationRequired: ReauthenticationRequired,
 }
 
 
@@ -173,6 +185,10 @@ def error_from(exc: domain.TotpNotEnabled) -> TotpNotEnabled: ...
 
 @overload
 def error_from(exc: domain.TotpSetupNotStarted) -> TotpSetupNotStarted: ...
+
+
+@overload
+def error_from(exc: domain.ReauthenticationRequired) -> ReauthenticationRequired: ...
 
 
 def error_from(exc: domain.AuthError) -> Error:

@@ -16,6 +16,7 @@ from schema.errors import (
     InvalidInput,
     NotFound,
     PasswordPolicyViolation,
+    ReauthenticationRequired,
     TooManyAttempts,
     TotpAlreadyEnabled,
     TotpNotEnabled,
@@ -26,6 +27,7 @@ from schema.types import (
     ApiKeyRevoked,
     BackupCodes,
     PasswordChanged,
+    Reauthenticated,
     SessionRevoked,
     SessionsRevoked,
     SignedIn,
@@ -65,11 +67,11 @@ VerifyTwoFactorResult = Annotated[
     strawberry.union("VerifyTwoFactorResult", description="Outcome of the second step of signing in."),
 ]
 StartTotpSetupResult = Annotated[
-    TotpSetup | TotpAlreadyEnabled,
+    TotpSetup | TotpAlreadyEnabled | ReauthenticationRequired,
     strawberry.union("StartTotpSetupResult", description="Outcome of startTotpSetup."),
 ]
 EnableTotpResult = Annotated[
-    TotpEnabled | InvalidCode | TotpSetupNotStarted | TotpAlreadyEnabled,
+    TotpEnabled | InvalidCode | TotpSetupNotStarted | TotpAlreadyEnabled | ReauthenticationRequired,
     strawberry.union("EnableTotpResult", description="Outcome of enableTotp."),
 ]
 DisableTotpResult = Annotated[
@@ -81,10 +83,14 @@ RegenerateBackupCodesResult = Annotated[
     strawberry.union("RegenerateBackupCodesResult", description="Outcome of regenerateBackupCodes."),
 ]
 CreateApiKeyResult = Annotated[
-    ApiKeyCreated | InvalidInput,
+    ApiKeyCreated | InvalidInput | ReauthenticationRequired,
     strawberry.union("CreateApiKeyResult", description="Outcome of createApiKey."),
 ]
 RevokeApiKeyResult = Annotated[
     ApiKeyRevoked | NotFound,
     strawberry.union("RevokeApiKeyResult", description="Outcome of revokeApiKey."),
+]
+ReauthenticateResult = Annotated[
+    Reauthenticated | InvalidCredentials | InvalidCode | InvalidInput | AccountLocked | TooManyAttempts,
+    strawberry.union("ReauthenticateResult", description="Outcome of reauthenticate."),
 ]

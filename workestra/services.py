@@ -83,6 +83,7 @@ class Services:
             mobile_idle_timeout=settings.mobile_idle_timeout,
             absolute_lifetime=settings.session_absolute_lifetime,
             activity_write_interval=settings.activity_write_interval,
+            reauth_window=settings.reauth_window,
         )
         bus = EventBus(settings.broadcast_url, channel=settings.broadcast_channel)
         load = partial(list_active_sessions, clock=clock, policy=session_policy)

@@ -84,6 +84,8 @@ class Settings:
     # Per-IP limits count an IPv6 client by its network of this many bits (an IPv4 client by its address).
     ipv6_limit_prefix: int = 64
     max_api_keys: int = 25
+    # Seconds after a sign-in or reauthenticate during which the session may create API keys and set up 2FA.
+    reauth_window: int = 15 * 60
     signup_ip_window: int = 60 * 60
     failure_chain_window: int = DAY
     argon2_time_cost: int = 3
@@ -224,6 +226,7 @@ class Settings:
             "ws_messages_per_second",
             "signup_ip_limit",
             "max_api_keys",
+            "reauth_window",
             "request_timeout",
             "signup_ip_window",
             "ws_message_burst",

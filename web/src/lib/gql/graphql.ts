@@ -106,6 +106,8 @@ export type ChangePasswordInput = {
   currentPassword: Scalars['String']['input'];
   /** 8 to 128 characters, none of the last 5 passwords. */
   newPassword: Scalars['String']['input'];
+  /** Also revoke every API key of the account (their sockets close). */
+  revokeApiKeys?: Scalars['Boolean']['input'];
   /** End every other session (the current one stays signed in). */
   signOutOtherSessions?: Scalars['Boolean']['input'];
 };
@@ -129,7 +131,7 @@ export type CreateApiKeyInput = {
 };
 
 /** Outcome of createApiKey. */
-export type CreateApiKeyResult = ApiKeyCreated | InvalidInput;
+export type CreateApiKeyResult = ApiKeyCreated | InvalidInput | ReauthenticationRequired;
 
 /** Browser and operating system, parsed from the User-Agent. */
 export type Device = {
@@ -165,7 +167,7 @@ export type EnableTotpInput = {
 };
 
 /** Outcome of enableTotp. */
-export type EnableTotpResult = InvalidCode | TotpAlreadyEnabled | TotpEnabled | TotpSetupNotStarted;
+export type EnableTotpResult = InvalidCode | ReauthenticationRequired | TotpAlreadyEnabled | TotpEnabled | TotpSetupNotStarted;
 
 /** An expected failure, returned as data in a mutation's result union. */
 export type Error = {
@@ -199,6 +201,8 @@ export type ErrorCode =
   | 'PASSWORD_TOO_LONG'
   /** Below the minimum length. */
   | 'PASSWORD_TOO_SHORT'
+  /** Call reauthenticate first, then retry the operation. */
+  | 'REAUTHENTICATION_REQUIRED'
   /** Wait before trying again. */
   | 'TOO_MANY_ATTEMPTS'
   /** Two-factor is already on. */
@@ -257,6 +261,8 @@ export type Mutation = {
   disableTotp: DisableTotpResult;
   /** Confirm the pending setup with a first code; 2FA goes on. */
   enableTotp: EnableTotpResult;
+  /** Prove it's you again (password, or a two-factor code): opens this session's window of REAUTH_WINDOW for createApiKey, startTotpSetup and enableTotp. */
+  reauthenticate: ReauthenticateResult;
   /** Replace the backup codes with a new set (the password is required). */
   regenerateBackupCodes: RegenerateBackupCodesResult;
   /** Keep only the current session. */
@@ -305,6 +311,12 @@ export type MutationEnableTotpArgs = {
 
 
 /** Changes to the account's security; API keys get a FORBIDDEN error on every one. */
+export type MutationReauthenticateArgs = {
+  input: ReauthenticateInput;
+};
+
+
+/** Changes to the account's security; API keys get a FORBIDDEN error on every one. */
 export type MutationRegenerateBackupCodesArgs = {
   input: RegenerateBackupCodesInput;
 };
@@ -325,6 +337,12 @@ export type MutationRevokeSessionArgs = {
 /** Changes to the account's security; API keys get a FORBIDDEN error on every one. */
 export type MutationSignInArgs = {
   input: SignInInput;
+};
+
+
+/** Changes to the account's security; API keys get a FORBIDDEN error on every one. */
+export type MutationSignOutEverywhereArgs = {
+  revokeApiKeys?: Scalars['Boolean']['input'];
 };
 
 
@@ -372,6 +390,8 @@ export type PasswordChanged = {
   __typename?: 'PasswordChanged';
   /** The account, with its new passwordChangedAt. */
   account: Account;
+  /** How many API keys were revoked (revokeApiKeys). */
+  revokedApiKeys: Scalars['Int']['output'];
   /** How many other sessions were signed out. */
   signedOutSessions: Scalars['Int']['output'];
 };
@@ -434,6 +454,33 @@ export type QuerySecurityEventsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Prove it's you again, with exactly one of the password or a two-factor code (InvalidInput otherwise). */
+export type ReauthenticateInput = {
+  /** With two-factor authentication on: a 6-digit code from the app, or an unused backup code. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** The account's current password. */
+  password?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Outcome of reauthenticate. */
+export type ReauthenticateResult = AccountLocked | InvalidCode | InvalidCredentials | InvalidInput | Reauthenticated | TooManyAttempts;
+
+/** The session proved who it is: it may create credentials until `until`. */
+export type Reauthenticated = {
+  __typename?: 'Reauthenticated';
+  /** When the recent-authentication window closes. */
+  until: Scalars['DateTime']['output'];
+};
+
+/** The operation creates a long-lived credential and this session has not proved who it is recently: call reauthenticate (password or code), then retry. */
+export type ReauthenticationRequired = Error & {
+  __typename?: 'ReauthenticationRequired';
+  /** Machine-readable reason. */
+  code: ErrorCode;
+  /** Human-readable explanation, safe to show. */
+  message: Scalars['String']['output'];
 };
 
 /** Replace the backup codes; the password is required. */
@@ -533,6 +580,8 @@ export type SecurityEventType =
 /** A device signed in to the account. */
 export type Session = Node & {
   __typename?: 'Session';
+  /** When this session last proved who it is: its sign-in, reauthenticate, a password change or switching two-factor off in it. */
+  authenticatedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Web or mobile; decides the idle timeout. */
   client: ClientKind;
   /** When this sign-in happened. */
@@ -551,6 +600,8 @@ export type Session = Node & {
   lastActiveAt: Scalars['DateTime']['output'];
   /** Approximate place from the IP ("Berlin, Germany"). */
   location?: Maybe<Scalars['String']['output']>;
+  /** When the recent-authentication window closes (authenticatedAt + REAUTH_WINDOW); past it, createApiKey, startTotpSetup and enableTotp answer ReauthenticationRequired. */
+  reauthenticationExpiresAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** The session was ended; its token is refused and its sockets closed. */
@@ -570,6 +621,8 @@ export type SessionsRevoked = {
   __typename?: 'SessionsRevoked';
   /** How many sessions this call ended. */
   count: Scalars['Int']['output'];
+  /** How many API keys this call revoked (signOutEverywhere with revokeApiKeys). */
+  revokedApiKeys: Scalars['Int']['output'];
   /** The sessions this call ended, as last seen: remove them from cached session lists. */
   sessions: Array<Session>;
 };
@@ -625,7 +678,7 @@ export type SignedOut = {
 };
 
 /** Outcome of startTotpSetup. */
-export type StartTotpSetupResult = TotpAlreadyEnabled | TotpSetup;
+export type StartTotpSetupResult = ReauthenticationRequired | TotpAlreadyEnabled | TotpSetup;
 
 /** Live updates over WebSocket (graphql-transport-ws). */
 export type Subscription = {
@@ -742,6 +795,7 @@ export type CreateApiKeyMutationVariables = Exact<{
 export type CreateApiKeyMutation = { __typename?: 'Mutation', createApiKey:
     | { __typename: 'ApiKeyCreated', secret: string, apiKey: { __typename?: 'ApiKey', id: string, name: string } }
     | { __typename: 'InvalidInput', message: string }
+    | { __typename: 'ReauthenticationRequired', message: string }
    };
 
 export type RevokeApiKeyMutationVariables = Exact<{
@@ -860,6 +914,7 @@ export type StartTotpSetupMutationVariables = Exact<{ [key: string]: never; }>;
 
 
 export type StartTotpSetupMutation = { __typename?: 'Mutation', startTotpSetup:
+    | { __typename: 'ReauthenticationRequired', message: string }
     | { __typename: 'TotpAlreadyEnabled', message: string }
     | { __typename: 'TotpSetup', secret: string, qrCodeSvg: string, backupCodes: Array<string> }
    };
@@ -871,6 +926,7 @@ export type EnableTotpMutationVariables = Exact<{
 
 export type EnableTotpMutation = { __typename?: 'Mutation', enableTotp:
     | { __typename: 'InvalidCode', message: string }
+    | { __typename: 'ReauthenticationRequired', message: string }
     | { __typename: 'TotpAlreadyEnabled', message: string }
     | { __typename: 'TotpEnabled', account: { __typename?: 'Account', id: string, twoFactorEnabled: boolean, backupCodesRemaining: number } }
     | { __typename: 'TotpSetupNotStarted', message: string }
@@ -925,6 +981,8 @@ type Refusal_NotFound_Fragment = { __typename?: 'NotFound', code: ErrorCode, mes
 
 type Refusal_PasswordPolicyViolation_Fragment = { __typename?: 'PasswordPolicyViolation', code: ErrorCode, message: string };
 
+type Refusal_ReauthenticationRequired_Fragment = { __typename?: 'ReauthenticationRequired', code: ErrorCode, message: string };
+
 type Refusal_TooManyAttempts_Fragment = { __typename?: 'TooManyAttempts', retryAfterSeconds: number, code: ErrorCode, message: string };
 
 type Refusal_TotpAlreadyEnabled_Fragment = { __typename?: 'TotpAlreadyEnabled', code: ErrorCode, message: string };
@@ -943,6 +1001,7 @@ export type RefusalFragment =
   | Refusal_InvalidInput_Fragment
   | Refusal_NotFound_Fragment
   | Refusal_PasswordPolicyViolation_Fragment
+  | Refusal_ReauthenticationRequired_Fragment
   | Refusal_TooManyAttempts_Fragment
   | Refusal_TotpAlreadyEnabled_Fragment
   | Refusal_TotpNotEnabled_Fragment

@@ -364,6 +364,10 @@ export default {
           {
             "kind": "OBJECT",
             "name": "InvalidInput"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "ReauthenticationRequired"
           }
         ]
       },
@@ -460,6 +464,10 @@ export default {
           },
           {
             "kind": "OBJECT",
+            "name": "ReauthenticationRequired"
+          },
+          {
+            "kind": "OBJECT",
             "name": "TotpAlreadyEnabled"
           },
           {
@@ -536,6 +544,10 @@ export default {
           {
             "kind": "OBJECT",
             "name": "PasswordPolicyViolation"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "ReauthenticationRequired"
           },
           {
             "kind": "OBJECT",
@@ -799,6 +811,29 @@ export default {
             ]
           },
           {
+            "name": "reauthenticate",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "name": "ReauthenticateResult",
+                "kind": "UNION",
+                "ofType": null
+              }
+            },
+            "args": [
+              {
+                "name": "input",
+                "type": {
+                  "kind": "NON_NULL",
+                  "ofType": {
+                    "kind": "SCALAR",
+                    "name": "Any"
+                  }
+                }
+              }
+            ]
+          },
+          {
             "name": "regenerateBackupCodes",
             "type": {
               "kind": "NON_NULL",
@@ -924,7 +959,18 @@ export default {
                 "ofType": null
               }
             },
-            "args": []
+            "args": [
+              {
+                "name": "revokeApiKeys",
+                "type": {
+                  "kind": "NON_NULL",
+                  "ofType": {
+                    "kind": "SCALAR",
+                    "name": "Any"
+                  }
+                }
+              }
+            ]
           },
           {
             "name": "signUp",
@@ -1114,6 +1160,17 @@ export default {
                 "name": "Account",
                 "kind": "OBJECT",
                 "ofType": null
+              }
+            },
+            "args": []
+          },
+          {
+            "name": "revokedApiKeys",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
               }
             },
             "args": []
@@ -1365,6 +1422,88 @@ export default {
       },
       {
         "kind": "UNION",
+        "name": "ReauthenticateResult",
+        "possibleTypes": [
+          {
+            "kind": "OBJECT",
+            "name": "AccountLocked"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "InvalidCode"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "InvalidCredentials"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "InvalidInput"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "Reauthenticated"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "TooManyAttempts"
+          }
+        ]
+      },
+      {
+        "kind": "OBJECT",
+        "name": "Reauthenticated",
+        "fields": [
+          {
+            "name": "until",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
+              }
+            },
+            "args": []
+          }
+        ],
+        "interfaces": []
+      },
+      {
+        "kind": "OBJECT",
+        "name": "ReauthenticationRequired",
+        "fields": [
+          {
+            "name": "code",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
+              }
+            },
+            "args": []
+          },
+          {
+            "name": "message",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
+              }
+            },
+            "args": []
+          }
+        ],
+        "interfaces": [
+          {
+            "kind": "INTERFACE",
+            "name": "Error"
+          }
+        ]
+      },
+      {
+        "kind": "UNION",
         "name": "RegenerateBackupCodesResult",
         "possibleTypes": [
           {
@@ -1598,6 +1737,14 @@ export default {
         "name": "Session",
         "fields": [
           {
+            "name": "authenticatedAt",
+            "type": {
+              "kind": "SCALAR",
+              "name": "Any"
+            },
+            "args": []
+          },
+          {
             "name": "client",
             "type": {
               "kind": "NON_NULL",
@@ -1690,6 +1837,14 @@ export default {
               "name": "Any"
             },
             "args": []
+          },
+          {
+            "name": "reauthenticationExpiresAt",
+            "type": {
+              "kind": "SCALAR",
+              "name": "Any"
+            },
+            "args": []
           }
         ],
         "interfaces": [
@@ -1735,6 +1890,17 @@ export default {
         "fields": [
           {
             "name": "count",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
+              }
+            },
+            "args": []
+          },
+          {
+            "name": "revokedApiKeys",
             "type": {
               "kind": "NON_NULL",
               "ofType": {
@@ -1898,6 +2064,10 @@ export default {
         "kind": "UNION",
         "name": "StartTotpSetupResult",
         "possibleTypes": [
+          {
+            "kind": "OBJECT",
+            "name": "ReauthenticationRequired"
+          },
           {
             "kind": "OBJECT",
             "name": "TotpAlreadyEnabled"
