@@ -89,15 +89,16 @@ async def change_password(
         await mark_authenticated(session.id, now, using_db=connection)
     check.outbox.wake()
 
+    # Keys first: a key's socket must not see the sign-outs that follow as an update.
+    revoked: list[str] = []
+    if revoke_api_keys:
+        revoked = await revoke_all_api_keys(account.id, info, clock=check.clock, events=events, session_id=session.id)
     signed_out = 0
     if sign_out_other_sessions:
         ended = await end_sessions(
             account.id, SessionEndReason.PASSWORD_CHANGED, clock=check.clock, events=events, keep=session.id
         )
         signed_out = len(ended)
-    revoked: list[str] = []
-    if revoke_api_keys:
-        revoked = await revoke_all_api_keys(account.id, info, clock=check.clock, events=events, session_id=session.id)
     return PasswordChanged(await Account.get(id=account.id), signed_out, len(revoked))
 
 

@@ -83,7 +83,6 @@ async def sign_out_everywhere(
     ctx = info.context
     viewer = await ctx.require_session()
     s = ctx.services
-    ended = await sign_out_everywhere_flow(viewer.session, ctx.client_info, clock=s.clock, events=s.events)
     keys = (
         await revoke_all_api_keys(
             viewer.account_id, ctx.client_info, clock=s.clock, events=s.events, session_id=viewer.session.id
@@ -91,6 +90,7 @@ async def sign_out_everywhere(
         if revoke_api_keys
         else []
     )
+    ended = await sign_out_everywhere_flow(viewer.session, ctx.client_info, clock=s.clock, events=s.events)
     clear_session_cookie(ctx)
     ctx.forget_viewer()
     return SessionsRevoked(count=len(ended), sessions=await _ended(viewer, ctx, ended), revoked_api_keys=len(keys))
