@@ -12,7 +12,7 @@ from schema.context import Context
 from schema.errors import error_from
 from schema.inputs import ReauthenticateInput
 from schema.results import ReauthenticateResult
-from schema.types import Reauthenticated
+from schema.types import Reauthenticated, Session
 
 
 async def reauthenticate(
@@ -35,4 +35,5 @@ async def reauthenticate(
         )
     except (InvalidCredentials, InvalidCode, InvalidInput, AccountLocked, TooManyAttempts) as exc:
         return error_from(exc)
-    return Reauthenticated(until=until)
+    session = Session.from_row(viewer.session, current_id=viewer.session.id, policy=s.session_policy)
+    return Reauthenticated(until=until, session=session)

@@ -142,6 +142,7 @@ class TwoFactorRequired:
 @strawberry.type(description="The session proved who it is: it may create credentials until `until`.")
 class Reauthenticated:
     until: datetime = strawberry.field(description="When the recent-authentication window closes.")
+    session: Session = strawberry.field(description="The current session, with its new authenticatedAt.")
 
 
 @strawberry.type(description="The current session ended.")

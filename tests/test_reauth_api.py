@@ -33,6 +33,10 @@ DISABLE_TOTP = """
 mutation Disable($password: String!) {
   disableTotp(input: {password: $password}) { __typename ... on Error { code } }
 }"""
+WITH_SESSION = """
+mutation Reauthenticate($input: ReauthenticateInput!) {
+  reauthenticate(input: $input) { ... on Reauthenticated { session { current authenticatedAt } } }
+}"""
 REQUIRED = {
     "__typename": "ReauthenticationRequired",
     "code": "REAUTHENTICATION_REQUIRED",
@@ -103,6 +107,10 @@ async def test_reauthenticating_with_the_password_opens_the_window_again(user: U
     session = await current_session(user.browser)
     assert at(session["authenticatedAt"]) == clock.now()
     assert at(session["reauthenticationExpiresAt"]) == at(done["until"])
+    # The answer carries the session too, so a normalised cache sees the window open.
+    answered = (await user.browser.data(WITH_SESSION, {"input": {"password": PASSWORD}}))["reauthenticate"]
+    assert answered["session"] == {"current": True, "authenticatedAt": answered["session"]["authenticatedAt"]}
+    assert at(answered["session"]["authenticatedAt"]) == clock.now()
     assert (await create_api_key(user.browser))["__typename"] == "ApiKeyCreated"
     clock.advance(WINDOW)
     assert await create_api_key(user.browser) == REQUIRED

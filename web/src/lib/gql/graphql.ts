@@ -470,6 +470,8 @@ export type ReauthenticateResult = AccountLocked | InvalidCode | InvalidCredenti
 /** The session proved who it is: it may create credentials until `until`. */
 export type Reauthenticated = {
   __typename?: 'Reauthenticated';
+  /** The current session, with its new authenticatedAt. */
+  session: Session;
   /** When the recent-authentication window closes. */
   until: Scalars['DateTime']['output'];
 };

@@ -1455,6 +1455,18 @@ export default {
         "name": "Reauthenticated",
         "fields": [
           {
+            "name": "session",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "name": "Session",
+                "kind": "OBJECT",
+                "ofType": null
+              }
+            },
+            "args": []
+          },
+          {
             "name": "until",
             "type": {
               "kind": "NON_NULL",
