@@ -7,8 +7,10 @@ Both hold under concurrency on SQLite and PostgreSQL: of two requests with one c
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
@@ -38,7 +40,7 @@ from auth.notices import Outbox, backup_codes_regenerated_notice, totp_disabled_
 from auth.ports import LocationLookup, SessionEvents
 from auth.secret_box import SecretBox
 from auth.sessions import announce, mark_authenticated
-from auth.throttle import attempt_key
+from auth.throttle import Attempt, attempt_key
 from auth.totp import (
     BackupCodeEntry,
     TotpCode,
@@ -170,20 +172,16 @@ async def verify_two_factor(
     if challenge is None:
         raise ChallengeExpired()
     attempt = await check.guard.claim(attempt_key(challenge.account.email), info.ip)
-    try:
-        # Re-read under the claim: the challenge may have been finished or closed meanwhile.
-        account = await Account.get(id=challenge.account_id)
+
+    async def still_open(account: Account) -> None:
+        # The challenge may have been finished or closed meanwhile.
         if account.totp_enabled_at is None or not await is_open(challenge, clock=check.clock):
             raise ChallengeExpired()
-        accepted = await _redeem_audited(account, entry, info, box=box, clock=check.clock)
-    except BaseException:
-        await check.guard.release(attempt)
-        raise
+
+    account, accepted = await _redeem_claimed(attempt, challenge.account_id, entry, info, still_open, box, check)
     if not accepted:
         await charge_wrong_code(challenge, clock=check.clock)
-        await record_failure(
-            attempt, account, info, check=check, refusal=InvalidCode, event=SecurityEventType.TWO_FACTOR_FAILED
-        )
+        await _count_wrong_code(attempt, account, info, check)
     if not await close_challenge(challenge, clock=check.clock):
         await check.guard.release(attempt)
         raise ChallengeExpired()
@@ -205,20 +203,42 @@ async def confirm_code(account: Account, code: str, info: ClientInfo, *, box: Se
     if entry is None:
         raise InvalidCode()
     attempt = await check.guard.claim(attempt_key(account.email), info.ip)
-    try:
-        # Re-read under the claim: 2FA may have been switched off meanwhile.
-        account = await Account.get(id=account.id)
+
+    async def still_enabled(account: Account) -> None:
+        # 2FA may have been switched off meanwhile.
         if account.totp_enabled_at is None:
             raise TotpNotEnabled()
-        accepted = await _redeem_audited(account, entry, info, box=box, clock=check.clock)
+
+    account, accepted = await _redeem_claimed(attempt, account.id, entry, info, still_enabled, box, check)
+    if not accepted:
+        await _count_wrong_code(attempt, account, info, check)
+    await check.guard.succeeded(attempt)
+
+
+async def _redeem_claimed(
+    attempt: Attempt,
+    account_id: int,
+    entry: TotpCode | BackupCodeEntry,
+    info: ClientInfo,
+    ready: Callable[[Account], Awaitable[None]],
+    box: SecretBox,
+    check: PasswordCheck,
+) -> tuple[Account, bool]:
+    """Under the claim: re-read the account, let ``ready`` refuse, redeem the code; the claim goes back on error."""
+    try:
+        account = await Account.get(id=account_id)
+        await ready(account)
+        return account, await _redeem_audited(account, entry, info, box=box, clock=check.clock)
     except BaseException:
         await check.guard.release(attempt)
         raise
-    if not accepted:
-        await record_failure(
-            attempt, account, info, check=check, refusal=InvalidCode, event=SecurityEventType.TWO_FACTOR_FAILED
-        )
-    await check.guard.succeeded(attempt)
+
+
+async def _count_wrong_code(attempt: Attempt, account: Account, info: ClientInfo, check: PasswordCheck) -> NoReturn:
+    """A wrong or replayed code counts like a wrong password: ``InvalidCode``, or ``AccountLocked`` when it locks."""
+    await record_failure(
+        attempt, account, info, check=check, refusal=InvalidCode, event=SecurityEventType.TWO_FACTOR_FAILED
+    )
 
 
 async def disable_totp(

@@ -12,10 +12,10 @@ from auth.clock import FrozenClock
 from auth.network import parse_trusted_proxies
 from tests.support.actors import LOCKOUT_DELAYS, PASSWORD, User, create_api_key, key_client, reauthenticate
 from tests.support.graphql import ME
-from tests.support.server import GraphQLSocket, ServerProcess, session_ended
+from tests.support.server import ServerProcess, session_ended
+from tests.test_api_keys_api import _key_socket, key_server  # noqa: F401 (the server fixture)
 from tests.test_mail import RecordingHandler
 from tests.test_mail_delivery_api import SMTP_PORT, received, smtp  # noqa: F401 (the smtp fixture)
-from tests.test_subscriptions_server import server_env
 from tests.test_subscriptions_server import sign_up as sign_up_on_server
 
 SMTP = f"smtp://127.0.0.1:{SMTP_PORT}"
@@ -166,27 +166,19 @@ async def test_by_default_signing_out_everywhere_keeps_the_keys(user: User, make
 # Over a real WebSocket: the keys' sockets are told SESSION_ENDED (REVOKED), then closed.
 
 
-@pytest.fixture(scope="module")
-def server(backend, tmp_path_factory: pytest.TempPathFactory):
-    directory = tmp_path_factory.mktemp("key-revocation")
-    process = ServerProcess(server_env(backend, directory), directory / "server.log").start()
-    yield process
-    process.stop()
-
-
-async def _key_socket(server: ServerProcess, secret: str) -> GraphQLSocket:
-    socket = await GraphQLSocket.open(server.ws_url)
-    assert (await socket.init({"authorization": f"Bearer {secret}"}))["type"] == "connection_ack"
-    await socket.subscribe(SUBSCRIPTION)
-    await socket.next_data()
-    return socket
-
-
 @pytest.mark.server
 @pytest.mark.parametrize("how", ["changePassword", "signOutEverywhere"])
-async def test_revoked_keys_sockets_are_told_session_ended_then_closed(server: ServerProcess, how: str) -> None:
-    _, laptop = await sign_up_on_server(server)
-    sockets = [await _key_socket(server, (await create_api_key(laptop.client, n))["secret"]) for n in ("a", "b")]
+async def test_revoked_keys_sockets_are_told_session_ended_then_closed(
+    key_server: ServerProcess,  # noqa: F811
+    how: str,
+) -> None:
+    _, laptop = await sign_up_on_server(key_server)
+    sockets = []
+    for name in ("a", "b"):
+        socket = await _key_socket(key_server, (await create_api_key(laptop.client, name))["secret"])
+        await socket.subscribe(SUBSCRIPTION)
+        await socket.next_data()
+        sockets.append(socket)
     if how == "changePassword":
         change = {"currentPassword": PASSWORD, "newPassword": f"new passphrase {uuid.uuid4().hex[:6]}"}
         answer = await laptop.client.data(CHANGE_PASSWORD, {"input": {**change, "revokeApiKeys": True}})

@@ -34,12 +34,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     process.stop()
 
 
-def test_creating_an_api_key_after_the_window_asks_for_the_password_then_creates_it(open_device) -> None:
+def signed_up_long_ago(open_device):
+    """A new account's Security page, once the sign-up's recent-authentication window has closed."""
     device = open_device()
-    page = device.page
     sign_up(device, new_email())
     time.sleep(WINDOW_SECONDS + 1)
+    return device, device.page
 
+
+def test_creating_an_api_key_after_the_window_asks_for_the_password_then_creates_it(open_device) -> None:
+    device, page = signed_up_long_ago(open_device)
     keys = page.get_by_role("region", name="API keys")
     keys.get_by_label("Key name").fill("nightly export")
     keys.get_by_role("button", name="Create API key").click()
@@ -64,10 +68,7 @@ def test_creating_an_api_key_after_the_window_asks_for_the_password_then_creates
 
 
 def test_cancelling_the_prompt_creates_nothing(open_device) -> None:
-    device = open_device()
-    page = device.page
-    sign_up(device, new_email())
-    time.sleep(WINDOW_SECONDS + 1)
+    _, page = signed_up_long_ago(open_device)
     keys = page.get_by_role("region", name="API keys")
     keys.get_by_label("Key name").fill("never made")
     keys.get_by_role("button", name="Create API key").click()
@@ -77,10 +78,7 @@ def test_cancelling_the_prompt_creates_nothing(open_device) -> None:
 
 
 def test_setting_up_two_factor_after_the_window_asks_first(open_device) -> None:
-    device = open_device()
-    page = device.page
-    sign_up(device, new_email())
-    time.sleep(WINDOW_SECONDS + 1)
+    _, page = signed_up_long_ago(open_device)
     section = page.get_by_role("region", name="Two-Factor Authentication")
     section.get_by_role("button", name="Enable Two-Factor Authentication").click()
     prompt = section.get_by_role("form", name="Confirm it's you")
