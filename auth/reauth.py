@@ -47,7 +47,7 @@ async def reauthenticate(
     works only when 2FA is on (``InvalidInput("code")`` otherwise, also counted nowhere).
     """
     if (password is None) == (code is None):
-        raise InvalidInput("input", "Give either your password or a two-factor code, not both.")
+        raise InvalidInput("input", "Give exactly one of your password or a two-factor code.")
     account = await Account.get(id=session.account_id)
     if password is not None:
         await confirm_password(account, password, info, check=check)
