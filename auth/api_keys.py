@@ -21,10 +21,11 @@ from auth.client_info import ClientInfo
 from auth.client_input import UNSAFE_CHARACTERS, parse_uuid
 from auth.clock import Clock
 from auth.errors import InvalidInput
+from auth.notices import Outbox, api_key_created_notice
 from auth.ports import SessionEvents
 from auth.sessions import SessionPolicy, announce, session_is_live
 from auth.tokens import plausible_token, token_digest
-from models import ApiKey, SecurityEventType, Session
+from models import Account, ApiKey, SecurityEventType, Session
 
 KEY_PREFIX = "wk_"
 KEY_BYTES = 32
@@ -76,10 +77,11 @@ async def create_api_key(
     info: ClientInfo,
     *,
     clock: Clock,
+    outbox: Outbox,
     limit: int,
     session_id: object | None = None,
 ) -> tuple[ApiKey, str]:
-    """A new key of the account, audited; returns it with the key itself (shown once, never stored).
+    """A new key of the account, audited and mailed to its owner; returns it with the key itself (shown once).
 
     An account holds at most ``limit`` live keys (not revoked, not expired); two creations racing on
     PostgreSQL may both pass the count.
@@ -105,6 +107,18 @@ async def create_api_key(
         await record_event(
             account_id, SecurityEventType.API_KEY_CREATED, info, at=now, session_id=session_id, using_db=connection
         )
+        owner = await Account.get(id=account_id, using_db=connection)
+        mail = api_key_created_notice(
+            owner.email,
+            at=now,
+            name=trimmed,
+            prefix=key.prefix,
+            ip=info.ip,
+            user_agent=info.user_agent,
+            location=info.location,
+        )
+        await outbox.enqueue(mail, now=now, using_db=connection)
+    outbox.wake()
     return key, secret
 
 
@@ -165,6 +179,34 @@ async def revoke_api_key(
     if revoked:
         await announce(events, account_id, [str(parsed)])
     return bool(revoked)
+
+
+async def revoke_all_api_keys(
+    account_id: int, info: ClientInfo, *, clock: Clock, events: SessionEvents, session_id: object | None = None
+) -> list[str]:
+    """Revoke every live key of the account at once, each audited as a revocation; returns their ids.
+
+    Each key is taken by its own conditional update, so a key revoked concurrently is counted (and audited)
+    by one caller only. Sockets opened with the keys are told through the session events.
+    """
+    now = clock.now()
+    candidates = await ApiKey.filter(account_id=account_id, revoked_at=None).order_by("id").values_list("id", flat=True)
+    revoked: list[str] = []
+    async with in_transaction() as connection:
+        for key_id in candidates:
+            if await ApiKey.filter(id=key_id, revoked_at=None).using_db(connection).update(revoked_at=now):
+                revoked.append(str(key_id))
+                await record_event(
+                    account_id,
+                    SecurityEventType.API_KEY_REVOKED,
+                    info,
+                    at=now,
+                    session_id=session_id,
+                    using_db=connection,
+                )
+    if revoked:
+        await announce(events, account_id, revoked)
+    return revoked
 
 
 async def announce_expired_api_keys(*, clock: Clock, events: SessionEvents, window_seconds: int) -> int:

@@ -23,6 +23,7 @@ class ErrorCode(str, Enum):
     TOTP_ALREADY_ENABLED = "TOTP_ALREADY_ENABLED"
     TOTP_NOT_ENABLED = "TOTP_NOT_ENABLED"
     TOTP_SETUP_NOT_STARTED = "TOTP_SETUP_NOT_STARTED"
+    REAUTHENTICATION_REQUIRED = "REAUTHENTICATION_REQUIRED"
 
 
 class AuthError(Exception):
@@ -140,3 +141,10 @@ class TotpSetupNotStarted(AuthError):
 
     code = ErrorCode.TOTP_SETUP_NOT_STARTED
     message = "Start the two-factor setup first (a setup must be confirmed within an hour)."
+
+
+class ReauthenticationRequired(AuthError):
+    """The operation makes a long-lived credential: the session must have proved who it is recently."""
+
+    code = ErrorCode.REAUTHENTICATION_REQUIRED
+    message = "Confirm it's you: enter your password (or a two-factor code) again, then retry."

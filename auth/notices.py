@@ -189,3 +189,31 @@ def backup_codes_regenerated_notice(recipient: str, *, at: datetime, ip: str | N
         ip=ip,
         user_agent=user_agent,
     )
+
+
+def api_key_created_notice(
+    recipient: str,
+    *,
+    at: datetime,
+    name: str,
+    prefix: str,
+    ip: str | None,
+    user_agent: str | None,
+    location: str | None,
+) -> Mail:
+    """Sent when an API key is created: which key (its name and shown prefix, never the key), where from."""
+    place = f" near {location}" if location else ""
+    return _mail(
+        recipient,
+        "api_key_created",
+        "A new API key was created for your Workestra account",
+        [
+            f"An API key named “{name}” (starting with {prefix}) was created for your Workestra account at "
+            f"{_when(at)} from IP address {mask_ip(ip) or 'unknown'}{place} using {_device(user_agent)}.",
+            "The key can read your account's security data (sessions, security log) until it is revoked.",
+            "If this was you, there is nothing to do. If it was not, someone else is signed in to your "
+            "account: on the Security page, revoke the key under API keys, change your password with "
+            "“Revoke API keys” ticked, and sign out the devices you don't recognise.",
+            "This message contains no link on purpose. Always go to Workestra yourself.",
+        ],
+    )

@@ -9,6 +9,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from auth.accounts import PasswordCheck, confirm_password
+from auth.api_keys import revoke_all_api_keys
 from auth.audit import record_event
 from auth.challenges import close_open_challenges
 from auth.client_info import ClientInfo
@@ -17,7 +18,7 @@ from auth.hash_pool import HashCharge, hash_charge
 from auth.notices import password_changed_notice
 from auth.passwords import candidate_password, normalize_password
 from auth.ports import SessionEvents
-from auth.sessions import end_sessions
+from auth.sessions import end_sessions, mark_authenticated
 from models import Account, PasswordHistory, SecurityEventType, Session, SessionEndReason
 
 
@@ -27,6 +28,7 @@ class PasswordChanged:
 
     account: Account
     signed_out_sessions: int
+    revoked_api_keys: int = 0
 
 
 async def change_password(
@@ -38,8 +40,12 @@ async def change_password(
     sign_out_other_sessions: bool,
     check: PasswordCheck,
     events: SessionEvents,
+    revoke_api_keys: bool = False,
 ) -> PasswordChanged:
-    """Replace the password of the session's account; by default every other session is signed out."""
+    """Replace the password of the session's account; by default every other session is signed out.
+
+    With ``revoke_api_keys`` every API key of the account is revoked too (after the change is committed).
+    """
     policy = check.policy
     # Length rules first: a too-long or too-short new password costs no hashing and no attempt.
     new_normalized = normalize_password(new_password, policy)
@@ -57,13 +63,17 @@ async def change_password(
     await _store_new_password(account, new_hash, info, session=session, check=check)
     check.outbox.wake()
 
+    # Keys first: a key's socket must not see the sign-outs that follow as an update.
+    revoked: list[str] = []
+    if revoke_api_keys:
+        revoked = await revoke_all_api_keys(account.id, info, clock=check.clock, events=events, session_id=session.id)
     signed_out = 0
     if sign_out_other_sessions:
         ended = await end_sessions(
             account.id, SessionEndReason.PASSWORD_CHANGED, clock=check.clock, events=events, keep=session.id
         )
         signed_out = len(ended)
-    return PasswordChanged(await Account.get(id=account.id), signed_out)
+    return PasswordChanged(await Account.get(id=account.id), signed_out, len(revoked))
 
 
 async def _store_new_password(
@@ -88,6 +98,8 @@ async def _store_new_password(
         await record_event(
             account.id, SecurityEventType.PASSWORD_CHANGED, info, at=now, session_id=session.id, using_db=connection
         )
+        # Knowing the current password is a proof of identity: the session counts as recently authenticated.
+        await mark_authenticated(session.id, now, using_db=connection)
 
 
 async def _remember_replaced_hash(

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -35,6 +36,8 @@ class SessionPolicy:
     mobile_idle_timeout: int = 30 * 86400
     absolute_lifetime: int = 0
     activity_write_interval: int = 60
+    # Seconds a sign-in (or reauthenticate) counts as recent authentication for the session.
+    reauth_window: int = 15 * 60
 
     def idle_timeout(self, client: ClientKind | str) -> timedelta:
         """The idle timeout of a client kind."""
@@ -51,6 +54,12 @@ class SessionPolicy:
         if self.absolute_lifetime:
             return min(idle_end, created_at + timedelta(seconds=self.absolute_lifetime))
         return idle_end
+
+    def reauthentication_expires_at(self, session: Session) -> datetime | None:
+        """When the session's recent-authentication window closes (or closed); None when it never opened."""
+        if session.authenticated_at is None:
+            return None
+        return session.authenticated_at + timedelta(seconds=self.reauth_window)
 
     def live_filter(self, now: datetime) -> Q:
         """A query condition matching sessions that have not ended and are not past their timeouts."""
@@ -80,8 +89,14 @@ async def start_session(account: Account, client: ClientKind, info: ClientInfo, 
         location=info.location,
         created_at=now,
         last_active_at=now,
+        authenticated_at=now,
     )
     return session, token
+
+
+async def mark_authenticated(session_id: object, at: datetime, *, using_db: BaseDBAsyncClient | None = None) -> None:
+    """Open the session's recent-authentication window from ``at`` (its person proved who they are)."""
+    await Session.filter(id=session_id, ended_at=None).using_db(using_db).update(authenticated_at=at)
 
 
 async def authenticate(

@@ -38,8 +38,8 @@ from auth.known_devices import attempt_counter, device_of_challenge
 from auth.notices import Outbox, backup_codes_regenerated_notice, totp_disabled_notice, totp_enabled_notice
 from auth.ports import LocationLookup, SessionEvents
 from auth.secret_box import SecretBox
-from auth.sessions import announce
-from auth.throttle import Attempt
+from auth.sessions import announce, mark_authenticated
+from auth.throttle import Attempt, attempt_key
 from auth.totp import (
     BackupCodeEntry,
     TotpCode,
@@ -230,6 +230,27 @@ async def _redeem_for_challenge(
     return account
 
 
+async def confirm_code(account: Account, code: str, info: ClientInfo, *, box: SecretBox, check: PasswordCheck) -> None:
+    """Re-check a signed-in account's TOTP or backup code under the brute-force rules (``confirm_password``'s twin).
+
+    Input that cannot be a code is refused before any work and counts nowhere; a well-formed wrong or
+    replayed code counts like a wrong password, and a right one resets the count.
+    """
+    entry = parse_code(code)
+    if entry is None:
+        raise InvalidCode()
+    async with check.guard.attempt(attempt_key(account.email), info.ip) as attempt:
+        # Re-read under the claim: 2FA may have been switched off meanwhile.
+        account = await Account.get(id=account.id)
+        if account.totp_enabled_at is None:
+            raise TotpNotEnabled()
+        if not await _redeem_audited(account, entry, info, box=box, clock=check.clock):
+            await record_failure(
+                attempt, account, info, check=check, refusal=InvalidCode, event=SecurityEventType.TWO_FACTOR_FAILED
+            )
+        await attempt.succeeded()
+
+
 async def disable_totp(
     account_id: int, password: str, info: ClientInfo, *, check: PasswordCheck, session_id: object | None = None
 ) -> Account:
@@ -255,6 +276,9 @@ async def disable_totp(
         await record_event(
             account.id, SecurityEventType.TOTP_DISABLED, info, at=now, session_id=session_id, using_db=connection
         )
+        if session_id is not None:
+            # The password was just confirmed: the session counts as recently authenticated.
+            await mark_authenticated(session_id, now, using_db=connection)
     check.outbox.wake()
     return await Account.get(id=account.id)
 

@@ -11,7 +11,7 @@ from models.session import ClientKind
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0009_public_ids")]
+    dependencies = [("models", "0010_reauth")]
 
     initial = False
 

@@ -47,6 +47,9 @@ class Session(Model):
     location = fields.CharField(max_length=128, null=True)
     created_at = fields.DatetimeField()
     last_active_at = fields.DatetimeField()
+    # The last time the person proved who they are in this session (sign-in, reauthenticate, password
+    # change, 2FA switched off): operations that make long-lived credentials need it to be recent.
+    authenticated_at = fields.DatetimeField(null=True)
     ended_at = fields.DatetimeField(null=True)
     end_reason = fields.CharEnumField(SessionEndReason, max_length=20, null=True)
 

@@ -29,9 +29,14 @@ async def change_password(
             input.new_password,
             ctx.client_info,
             sign_out_other_sessions=input.sign_out_other_sessions,
+            revoke_api_keys=input.revoke_api_keys,
             check=ctx.services.password_check,
             events=ctx.services.events,
         )
     except (InvalidCredentials, PasswordPolicyViolation, AccountLocked, TooManyAttempts) as exc:
         return error_from(exc)
-    return PasswordChanged(account=Account.from_row(result.account), signed_out_sessions=result.signed_out_sessions)
+    return PasswordChanged(
+        account=Account.from_row(result.account),
+        signed_out_sessions=result.signed_out_sessions,
+        revoked_api_keys=result.revoked_api_keys,
+    )

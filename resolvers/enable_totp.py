@@ -6,7 +6,8 @@ from typing import Annotated
 
 import strawberry
 
-from auth.errors import InvalidCode, TotpAlreadyEnabled, TotpSetupNotStarted
+from auth.errors import InvalidCode, ReauthenticationRequired, TotpAlreadyEnabled, TotpSetupNotStarted
+from auth.reauth import require_recent_authentication
 from auth.two_factor import enable_totp as enable_totp_flow
 from schema.context import Context
 from schema.errors import error_from
@@ -24,6 +25,7 @@ async def enable_totp(
     viewer = await ctx.require_session()
     s = ctx.services
     try:
+        require_recent_authentication(viewer.session, clock=s.clock, policy=s.session_policy)
         account = await enable_totp_flow(
             viewer.account_id,
             input.code,
@@ -33,6 +35,6 @@ async def enable_totp(
             outbox=s.outbox,
             session_id=viewer.session.id,
         )
-    except (InvalidCode, TotpSetupNotStarted, TotpAlreadyEnabled) as exc:
+    except (InvalidCode, TotpSetupNotStarted, TotpAlreadyEnabled, ReauthenticationRequired) as exc:
         return error_from(exc)
     return TotpEnabled(account=Account.from_row(account))

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from auth.api_keys import revoke_all_api_keys
 from auth.errors import NotFound
 from auth.nodes import sessions_by_id
 from auth.sessions import revoke_other_sessions
@@ -72,15 +73,27 @@ async def revoke_all_other_sessions(info: strawberry.Info[Context, None]) -> Rev
     return SessionsRevoked(count=len(ended), sessions=await _ended(viewer, ctx, ended))
 
 
-async def sign_out_everywhere(info: strawberry.Info[Context, None]) -> SignOutEverywhereResult:
-    """End every session of the account, the current one included."""
+async def sign_out_everywhere(
+    info: strawberry.Info[Context, None],
+    revoke_api_keys: Annotated[
+        bool, strawberry.argument(description="Also revoke every API key of the account (their sockets close).")
+    ] = False,
+) -> SignOutEverywhereResult:
+    """End every session of the account, the current one included (and its API keys, when asked)."""
     ctx = info.context
     viewer = await ctx.require_session()
     s = ctx.services
+    keys = (
+        await revoke_all_api_keys(
+            viewer.account_id, ctx.client_info, clock=s.clock, events=s.events, session_id=viewer.session.id
+        )
+        if revoke_api_keys
+        else []
+    )
     ended = await sign_out_everywhere_flow(viewer.session, ctx.client_info, clock=s.clock, events=s.events)
     clear_session_cookie(ctx)
     ctx.forget_viewer()
-    return SessionsRevoked(count=len(ended), sessions=await _ended(viewer, ctx, ended))
+    return SessionsRevoked(count=len(ended), sessions=await _ended(viewer, ctx, ended), revoked_api_keys=len(keys))
 
 
 async def _ended(viewer: Viewer, ctx: Context, ids: list[str]) -> list[Session]:

@@ -57,6 +57,7 @@ expose_enum(
         ErrorCode.TOTP_ALREADY_ENABLED: "Two-factor is already on.",
         ErrorCode.TOTP_NOT_ENABLED: "Two-factor is off.",
         ErrorCode.TOTP_SETUP_NOT_STARTED: "No pending two-factor setup to confirm.",
+        ErrorCode.REAUTHENTICATION_REQUIRED: "Call reauthenticate first, then retry the operation.",
     },
 )
 

@@ -125,6 +125,15 @@ class TooManyAttempts(Error):
     retry_after_seconds: int = strawberry.field(description="Seconds until the next attempt is evaluated.")
 
 
+@_answers(domain.ReauthenticationRequired)
+@strawberry.type(
+    description="The operation creates a long-lived credential and this session has not proved who it is "
+    "recently: call reauthenticate (password or code), then retry."
+)
+class ReauthenticationRequired(Error):
+    pass
+
+
 # Every concrete error type, so the schema documents them all (even any no union uses yet).
 ERROR_TYPES: tuple[type[Error], ...] = tuple(dict.fromkeys(_BY_DOMAIN.values()))
 
@@ -189,6 +198,10 @@ def error_from(exc: domain.TotpNotEnabled) -> TotpNotEnabled: ...
 
 @overload
 def error_from(exc: domain.TotpSetupNotStarted) -> TotpSetupNotStarted: ...
+
+
+@overload
+def error_from(exc: domain.ReauthenticationRequired) -> ReauthenticationRequired: ...
 
 
 def error_from(exc: domain.AuthError) -> Error:

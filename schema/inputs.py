@@ -34,6 +34,9 @@ class ChangePasswordInput:
     sign_out_other_sessions: bool = strawberry.field(
         default=True, description="End every other session (the current one stays signed in)."
     )
+    revoke_api_keys: bool = strawberry.field(
+        default=False, description="Also revoke every API key of the account (their sockets close)."
+    )
 
 
 @strawberry.input(description="Confirm a started two-factor setup with a first code from the authenticator app.")
@@ -66,4 +69,15 @@ class CreateApiKeyInput:
     )
     expires_at: datetime | None = strawberry.field(
         default=None, description="When the key stops working; must be in the future. Null: it never expires."
+    )
+
+
+@strawberry.input(
+    description="Prove it's you again, with exactly one of the password or a two-factor code (InvalidInput otherwise)."
+)
+class ReauthenticateInput:
+    password: str | None = strawberry.field(default=None, description="The account's current password.")
+    code: str | None = strawberry.field(
+        default=None,
+        description="With two-factor authentication on: a 6-digit code from the app, or an unused backup code.",
     )

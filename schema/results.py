@@ -17,6 +17,7 @@ from schema.errors import (
     InvalidInput,
     NotFound,
     PasswordPolicyViolation,
+    ReauthenticationRequired,
     TooManyAttempts,
     TotpAlreadyEnabled,
     TotpNotEnabled,
@@ -27,6 +28,7 @@ from schema.types import (
     ApiKeyRevoked,
     BackupCodes,
     PasswordChanged,
+    Reauthenticated,
     SessionRevoked,
     SessionsRevoked,
     SignedIn,
@@ -66,11 +68,11 @@ VerifyTwoFactorResult = Annotated[
     strawberry.union("VerifyTwoFactorResult", description="Outcome of the second step of signing in."),
 ]
 StartTotpSetupResult = Annotated[
-    TotpSetup | TotpAlreadyEnabled,
+    TotpSetup | TotpAlreadyEnabled | ReauthenticationRequired,
     strawberry.union("StartTotpSetupResult", description="Outcome of startTotpSetup."),
 ]
 EnableTotpResult = Annotated[
-    TotpEnabled | InvalidCode | TotpSetupNotStarted | TotpAlreadyEnabled,
+    TotpEnabled | InvalidCode | TotpSetupNotStarted | TotpAlreadyEnabled | ReauthenticationRequired,
     strawberry.union("EnableTotpResult", description="Outcome of enableTotp."),
 ]
 DisableTotpResult = Annotated[
@@ -82,7 +84,7 @@ RegenerateBackupCodesResult = Annotated[
     strawberry.union("RegenerateBackupCodesResult", description="Outcome of regenerateBackupCodes."),
 ]
 CreateApiKeyResult = Annotated[
-    ApiKeyCreated | InvalidInput,
+    ApiKeyCreated | InvalidInput | ReauthenticationRequired,
     strawberry.union("CreateApiKeyResult", description="Outcome of createApiKey."),
 ]
 RevokeApiKeyResult = Annotated[
@@ -92,4 +94,8 @@ RevokeApiKeyResult = Annotated[
 ForgetDeviceResult = Annotated[
     DeviceForgotten | NotFound,
     strawberry.union("ForgetDeviceResult", description="Outcome of forgetDevice."),
+]
+ReauthenticateResult = Annotated[
+    Reauthenticated | InvalidCredentials | InvalidCode | InvalidInput | AccountLocked | TooManyAttempts,
+    strawberry.union("ReauthenticateResult", description="Outcome of reauthenticate."),
 ]

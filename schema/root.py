@@ -30,6 +30,7 @@ from resolvers import (
     enable_totp,
     known_devices,
     public,
+    reauthenticate,
     regenerate_backup_codes,
     revoke_api_key,
     security_events,
@@ -124,6 +125,11 @@ class Mutation:
         resolver=sessions.sign_out_everywhere,
         description="End every session, the current one too (HTTP only).",
         extensions=http_only(),
+    )
+    reauthenticate = strawberry.mutation(
+        resolver=reauthenticate.reauthenticate,
+        description="Prove it's you again (password, or a two-factor code): opens this session's window of "
+        "REAUTH_WINDOW for createApiKey, startTotpSetup and enableTotp.",
     )
     create_api_key = strawberry.mutation(
         resolver=create_api_key.create_api_key,

@@ -76,6 +76,14 @@ class Session(Node):
     created_at: datetime = strawberry.field(description="When this sign-in happened.")
     expires_at: datetime = strawberry.field(description="When it ends if it stays idle.")
     current: bool = strawberry.field(description="True for the session making this request (or socket).")
+    authenticated_at: datetime | None = strawberry.field(
+        description="When this session last proved who it is: its sign-in, reauthenticate, a password change "
+        "or switching two-factor off in it."
+    )
+    reauthentication_expires_at: datetime | None = strawberry.field(
+        description="When the recent-authentication window closes (authenticatedAt + REAUTH_WINDOW); past it, "
+        "createApiKey, startTotpSetup and enableTotp answer ReauthenticationRequired."
+    )
 
     @classmethod
     def from_row(cls, row: SessionRow, *, current_id: object, policy: SessionPolicy) -> Session:
@@ -91,6 +99,8 @@ class Session(Node):
             created_at=row.created_at,
             expires_at=policy.expires_at(row),
             current=str(row.id) == str(current_id),
+            authenticated_at=row.authenticated_at,
+            reauthentication_expires_at=policy.reauthentication_expires_at(row),
         )
 
 
@@ -125,6 +135,12 @@ class TwoFactorRequired:
     expires_at: datetime = strawberry.field(description="When the challenge stops working (5 minutes).")
 
 
+@strawberry.type(description="The session proved who it is: it may create credentials until `until`.")
+class Reauthenticated:
+    until: datetime = strawberry.field(description="When the recent-authentication window closes.")
+    session: Session = strawberry.field(description="The current session, with its new authenticatedAt.")
+
+
 @strawberry.type(description="The current session ended.")
 class SignedOut:
     session_id: strawberry.ID = strawberry.field(description="The global id of the session that ended.")
@@ -146,12 +162,16 @@ class SessionsRevoked:
     sessions: list[Session] = strawberry.field(
         description="The sessions this call ended, as last seen: remove them from cached session lists."
     )
+    revoked_api_keys: int = strawberry.field(
+        default=0, description="How many API keys this call revoked (signOutEverywhere with revokeApiKeys)."
+    )
 
 
 @strawberry.type(description="The password was changed.")
 class PasswordChanged:
     account: Account = strawberry.field(description="The account, with its new passwordChangedAt.")
     signed_out_sessions: int = strawberry.field(description="How many other sessions were signed out.")
+    revoked_api_keys: int = strawberry.field(default=0, description="How many API keys were revoked (revokeApiKeys).")
 
 
 @strawberry.type(

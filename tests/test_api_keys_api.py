@@ -17,7 +17,15 @@ from graphql import (
 from auth.clock import FrozenClock
 from models import ApiKey, Session
 from schema import schema
-from tests.support.actors import PASSWORD, ApiKeyClient, User, create_api_key, key_client, node_key
+from tests.support.actors import (
+    PASSWORD,
+    ApiKeyClient,
+    User,
+    create_api_key,
+    key_client,
+    node_key,
+    reauthenticate,
+)
 from tests.support.databases import every_stored_text
 from tests.support.graphql import (
     ACTIVE_SESSIONS,
@@ -91,6 +99,7 @@ async def test_an_account_holds_a_bounded_number_of_live_keys(user: User, other_
     await user.browser.data(REVOKE, {"id": first["apiKey"]["id"]})
     assert (await create_api_key(user.browser, "four"))["__typename"] == "ApiKeyCreated"
     clock.advance(3600)
+    assert (await reauthenticate(user.browser, password=PASSWORD))["__typename"] == "Reauthenticated"
     assert (await create_api_key(user.browser, "five"))["__typename"] == "ApiKeyCreated"
     assert (await create_api_key(user.browser, "six"))["__typename"] == "InvalidInput"
 

@@ -21,6 +21,7 @@ from tests.support.actors import (
     TotpUser,
     User,
     enable,
+    reauthenticate,
     start_setup,
     totp,
 )
@@ -155,6 +156,8 @@ async def test_starting_again_replaces_the_pending_setup(user: User, make_client
 async def test_a_setup_must_be_confirmed_within_an_hour(user: User, app, clock: FrozenClock) -> None:
     setup = await start_setup(user.browser)
     clock.advance(3600)
+    # Confirming so late needs a fresh proof of identity first (the recent-authentication window closed).
+    assert (await reauthenticate(user.browser, password=PASSWORD))["__typename"] == "Reauthenticated"
     late = await enable(user.browser, totp(setup["secret"], clock))
     assert late["code"] == "TOTP_SETUP_NOT_STARTED"
     assert (await me(user.browser))["twoFactorEnabled"] is False
@@ -165,6 +168,7 @@ async def test_a_setup_must_be_confirmed_within_an_hour(user: User, app, clock: 
     clock.advance(3599)
     await app.state.services.sweep_once()
     assert await TotpSetup.all().count() == 1
+    assert (await reauthenticate(user.browser, password=PASSWORD))["__typename"] == "Reauthenticated"
     assert (await enable(user.browser, totp(again["secret"], clock)))["__typename"] == "TotpEnabled"
 
 

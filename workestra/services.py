@@ -235,12 +235,13 @@ async def _stop(tasks: list[asyncio.Task[None]]) -> None:
 
 
 def _session_policy(settings: Settings) -> SessionPolicy:
-    """The session timeouts and activity-write interval the settings ask for."""
+    """The session timeouts, activity-write interval and re-authentication window the settings ask for."""
     return SessionPolicy(
         web_idle_timeout=settings.web_idle_timeout,
         mobile_idle_timeout=settings.mobile_idle_timeout,
         absolute_lifetime=settings.session_absolute_lifetime,
         activity_write_interval=settings.activity_write_interval,
+        reauth_window=settings.reauth_window,
     )
 
 

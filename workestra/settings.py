@@ -149,6 +149,8 @@ class Settings:
     # Per-IP limits count an IPv6 client by its network of this many bits (an IPv4 client by its address).
     ipv6_limit_prefix: Annotated[int, Between(16, 128)] = 64
     max_api_keys: Annotated[int, AtLeast(1)] = 25
+    # Seconds after a sign-in or reauthenticate during which the session may create API keys and set up 2FA.
+    reauth_window: Annotated[int, AtLeast(1)] = 15 * 60
     signup_ip_window: Annotated[int, AtLeast(1)] = 60 * 60
     failure_chain_window: int = DAY
     argon2_time_cost: int = 3

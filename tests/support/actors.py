@@ -32,12 +32,25 @@ mutation Enable($code: String!) {
   }
 }"""
 
+REAUTHENTICATE = """
+mutation Reauthenticate($input: ReauthenticateInput!) {
+  reauthenticate(input: $input) {
+    __typename
+    ... on Reauthenticated { until }
+    ... on Error { code message }
+    ... on TooManyAttempts { retryAfterSeconds }
+    ... on AccountLocked { retryAfterSeconds }
+    ... on InvalidInput { field }
+  }
+}"""
+
 CREATE_API_KEY = """
 mutation Create($input: CreateApiKeyInput!) {
   createApiKey(input: $input) {
     __typename
     ... on ApiKeyCreated { secret apiKey { id name prefix createdAt lastUsedAt expiresAt } }
     ... on InvalidInput { code field message }
+    ... on ReauthenticationRequired { code message }
   }
 }"""
 
@@ -136,6 +149,12 @@ async def lock_out(attacker: GraphQLClient, email: str, clock: FrozenClock) -> N
 async def create_api_key(client: GraphQLClient, name: str = "CI dashboard", expires_at: str | None = None) -> dict:
     """Create an API key as the person signed in on ``client``; the payload holds the secret once."""
     return (await client.data(CREATE_API_KEY, {"input": {"name": name, "expiresAt": expires_at}}))["createApiKey"]
+
+
+async def reauthenticate(client: GraphQLClient, *, password: str | None = None, code: str | None = None) -> dict:
+    """Prove it's you again on ``client`` (password or code); the payload says until when, or why not."""
+    given = {name: value for name, value in (("password", password), ("code", code)) if value is not None}
+    return (await client.data(REAUTHENTICATE, {"input": given}))["reauthenticate"]
 
 
 def key_client(make_client: MakeClient, secret: str) -> GraphQLClient:

@@ -4,3 +4,5 @@ export { ErrorNotice } from "./ErrorNotice";
 export { Field } from "./Field";
 export { PasswordStrength } from "./PasswordStrength";
 export { useNow } from "./useNow";
+export { ReauthPrompt } from "./ReauthPrompt";
+export { useReauth, type GatedAction } from "./useReauth";

@@ -1,7 +1,7 @@
 import { useState, type SyntheticEvent } from "react";
 import { useMutation, useQuery } from "urql";
 
-import { Confirm, Field } from "../../components";
+import { Confirm, Field, useReauth } from "../../components";
 import { graphql } from "../../lib/gql";
 
 const ApiKeysQuery = graphql(`
@@ -63,12 +63,14 @@ export function ApiKeysSection() {
   const [error, setError] = useState<string | null>(null);
   const [secret, setSecret] = useState<{ name: string; value: string } | null>(null);
   const [copied, setCopied] = useState(false);
+  const reauth = useReauth();
 
-  const submit = async (event: SyntheticEvent) => {
-    event.preventDefault();
+  /** Creates the key; true when the session must confirm it's you first (the prompt then retries). */
+  const createKey = async (): Promise<boolean> => {
     const expiresAt = expires ? new Date(`${expires}T23:59:59`).toISOString() : null;
     const { data } = await runCreate({ input: { name, expiresAt } });
     const result = data?.createApiKey;
+    if (result?.__typename === "ReauthenticationRequired") return true;
     if (result?.__typename === "ApiKeyCreated") {
       setSecret({ name: result.apiKey.name, value: result.secret });
       setCopied(false);
@@ -76,6 +78,12 @@ export function ApiKeysSection() {
       setExpires("");
       setError(null);
     } else setError(result?.message ?? "The key could not be created. Try again.");
+    return false;
+  };
+  const submit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    setError(null);
+    void reauth.guard(createKey);
   };
 
   return (
@@ -103,13 +111,14 @@ export function ApiKeysSection() {
           </button>
         </div>
       ) : null}
-      <form onSubmit={(event) => void submit(event)} className="inline-form">
+      <form onSubmit={submit} className="inline-form">
         <Field label="Key name" name="key-name" autoComplete="off" required maxLength={100} value={name} error={error} onChange={(e) => { setName(e.target.value); }} />
         <Field label="Expires on (optional)" name="key-expires" type="date" value={expires} onChange={(e) => { setExpires(e.target.value); }} />
         <button type="submit" className="button primary" disabled={create.fetching}>
           Create API key
         </button>
       </form>
+      {reauth.prompt}
       <ul aria-label="API keys" className="keys">
         {keys.data?.apiKeys.map((key) => (
           <li key={key.id} aria-label={key.name} className="key">

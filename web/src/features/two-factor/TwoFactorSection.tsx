@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type SyntheticEvent } from "react";
 import { useMutation, useQuery } from "urql";
 
-import { Countdown, ErrorNotice, Field } from "../../components";
+import { Countdown, ErrorNotice, Field, useReauth } from "../../components";
 import { graphql } from "../../lib/gql";
 import { refusalOf, type Refusal } from "../../lib/refusal";
 import { FEW_BACKUP_CODES } from "./backup-codes";
@@ -95,14 +95,18 @@ export function TwoFactorSection() {
   const [setup, setSetup] = useState<Setup | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [start, runStart] = useMutation(StartTotpSetupMutation);
+  const reauth = useReauth();
   const me = status.data?.me;
-  const begin = async () => {
+  /** Starts the setup; true when the session must confirm it's you first (the prompt then retries). */
+  const begin = async (): Promise<boolean> => {
     const { data } = await runStart({});
     const result = data?.startTotpSetup;
+    if (result?.__typename === "ReauthenticationRequired") return true;
     if (result?.__typename === "TotpSetup") {
       setError(null);
       setSetup(result);
     } else setError(result?.message ?? "Two-factor setup could not start. Try again.");
+    return false;
   };
   return (
     <section aria-labelledby="two-factor-heading" className="card">
@@ -115,9 +119,10 @@ export function TwoFactorSection() {
       ) : (
         <>
           <p>Off. With two-factor authentication, signing in also asks for a code from an authenticator app.</p>
-          <button type="button" className="button primary" disabled={start.fetching} onClick={() => void begin()}>
+          <button type="button" className="button primary" disabled={start.fetching} onClick={() => void reauth.guard(begin)}>
             Enable Two-Factor Authentication
           </button>
+          {reauth.prompt}
         </>
       )}
     </section>
@@ -130,16 +135,23 @@ function SetupSteps({ setup, account, onDone }: { setup: Setup; account: string;
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [enable, runEnable] = useMutation(EnableTotpMutation);
+  const reauth = useReauth();
   const stepHeading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     stepHeading.current?.focus();
   }, [step]);
-  const verify = async (event: SyntheticEvent) => {
-    event.preventDefault();
+  /** Confirms the code; true when the session must confirm it's you first (the prompt then retries). */
+  const confirmCode = async (): Promise<boolean> => {
     const { data } = await runEnable({ input: { code } });
     const result = data?.enableTotp;
+    if (result?.__typename === "ReauthenticationRequired") return true;
     if (result?.__typename === "TotpEnabled") onDone();
     else setError(result?.message ?? "The code could not be checked. Try again.");
+    return false;
+  };
+  const verify = (event: SyntheticEvent) => {
+    event.preventDefault();
+    void reauth.guard(confirmCode);
   };
   if (step === "scan") {
     return (
@@ -177,7 +189,8 @@ function SetupSteps({ setup, account, onDone }: { setup: Setup; account: string;
     );
   }
   return (
-    <form onSubmit={(event) => void verify(event)}>
+    <>
+    <form onSubmit={verify}>
       <h3 ref={stepHeading} tabIndex={-1}>
         Step 3 of 3: enter a code
       </h3>
@@ -197,6 +210,8 @@ function SetupSteps({ setup, account, onDone }: { setup: Setup; account: string;
         Verify and Enable
       </button>
     </form>
+    {reauth.prompt}
+    </>
   );
 }
 

@@ -16,6 +16,8 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  query Viewer {\n    me {\n      id\n      email\n    }\n  }\n": typeof types.ViewerDocument,
     "\n  mutation SignOut {\n    signOut {\n      __typename\n    }\n  }\n": typeof types.SignOutDocument,
+    "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on Reauthenticated {\n        until\n        session {\n          id\n          authenticatedAt\n          reauthenticationExpiresAt\n        }\n      }\n      ...Refusal\n    }\n  }\n": typeof types.ReauthenticateDocument,
+    "\n  query ReauthWindow {\n    activeSessions {\n      id\n      current\n      reauthenticationExpiresAt\n    }\n  }\n": typeof types.ReauthWindowDocument,
     "\n  query ApiKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      createdAt\n      lastUsedAt\n      expiresAt\n    }\n  }\n": typeof types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on ApiKeyCreated {\n        secret\n        apiKey {\n          id\n          name\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on ApiKeyRevoked {\n        apiKey {\n          id\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
@@ -44,6 +46,8 @@ type Documents = {
 const documents: Documents = {
     "\n  query Viewer {\n    me {\n      id\n      email\n    }\n  }\n": types.ViewerDocument,
     "\n  mutation SignOut {\n    signOut {\n      __typename\n    }\n  }\n": types.SignOutDocument,
+    "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on Reauthenticated {\n        until\n        session {\n          id\n          authenticatedAt\n          reauthenticationExpiresAt\n        }\n      }\n      ...Refusal\n    }\n  }\n": types.ReauthenticateDocument,
+    "\n  query ReauthWindow {\n    activeSessions {\n      id\n      current\n      reauthenticationExpiresAt\n    }\n  }\n": types.ReauthWindowDocument,
     "\n  query ApiKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      createdAt\n      lastUsedAt\n      expiresAt\n    }\n  }\n": types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on ApiKeyCreated {\n        secret\n        apiKey {\n          id\n          name\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on ApiKeyRevoked {\n        apiKey {\n          id\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.RevokeApiKeyDocument,
@@ -92,6 +96,14 @@ export function graphql(source: "\n  query Viewer {\n    me {\n      id\n      e
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SignOut {\n    signOut {\n      __typename\n    }\n  }\n"): (typeof documents)["\n  mutation SignOut {\n    signOut {\n      __typename\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on Reauthenticated {\n        until\n        session {\n          id\n          authenticatedAt\n          reauthenticationExpiresAt\n        }\n      }\n      ...Refusal\n    }\n  }\n"): (typeof documents)["\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on Reauthenticated {\n        until\n        session {\n          id\n          authenticatedAt\n          reauthenticationExpiresAt\n        }\n      }\n      ...Refusal\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReauthWindow {\n    activeSessions {\n      id\n      current\n      reauthenticationExpiresAt\n    }\n  }\n"): (typeof documents)["\n  query ReauthWindow {\n    activeSessions {\n      id\n      current\n      reauthenticationExpiresAt\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

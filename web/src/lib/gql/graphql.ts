@@ -106,6 +106,8 @@ export type ChangePasswordInput = {
   currentPassword: Scalars['String']['input'];
   /** 8 to 128 characters, none of the last 5 passwords. */
   newPassword: Scalars['String']['input'];
+  /** Also revoke every API key of the account (their sockets close). */
+  revokeApiKeys?: Scalars['Boolean']['input'];
   /** End every other session (the current one stays signed in). */
   signOutOtherSessions?: Scalars['Boolean']['input'];
 };
@@ -129,7 +131,7 @@ export type CreateApiKeyInput = {
 };
 
 /** Outcome of createApiKey. */
-export type CreateApiKeyResult = ApiKeyCreated | InvalidInput;
+export type CreateApiKeyResult = ApiKeyCreated | InvalidInput | ReauthenticationRequired;
 
 /** Browser and operating system, parsed from the User-Agent. */
 export type Device = {
@@ -172,7 +174,7 @@ export type EnableTotpInput = {
 };
 
 /** Outcome of enableTotp. */
-export type EnableTotpResult = InvalidCode | TotpAlreadyEnabled | TotpEnabled | TotpSetupNotStarted;
+export type EnableTotpResult = InvalidCode | ReauthenticationRequired | TotpAlreadyEnabled | TotpEnabled | TotpSetupNotStarted;
 
 /** An expected failure, returned as data in a mutation's result union. */
 export type Error = {
@@ -206,6 +208,8 @@ export type ErrorCode =
   | 'PASSWORD_TOO_LONG'
   /** Below the minimum length. */
   | 'PASSWORD_TOO_SHORT'
+  /** Call reauthenticate first, then retry the operation. */
+  | 'REAUTHENTICATION_REQUIRED'
   /** Wait before trying again. */
   | 'TOO_MANY_ATTEMPTS'
   /** Two-factor is already on. */
@@ -288,6 +292,8 @@ export type Mutation = {
   enableTotp: EnableTotpResult;
   /** Forget a known device: its sign-ins are counted with everyone else's again. */
   forgetDevice: ForgetDeviceResult;
+  /** Prove it's you again (password, or a two-factor code): opens this session's window of REAUTH_WINDOW for createApiKey, startTotpSetup and enableTotp. */
+  reauthenticate: ReauthenticateResult;
   /** Replace the backup codes with a new set (the password is required). */
   regenerateBackupCodes: RegenerateBackupCodesResult;
   /** Keep only the current session. */
@@ -342,6 +348,12 @@ export type MutationForgetDeviceArgs = {
 
 
 /** Changes to the account's security; API keys get a FORBIDDEN error on every one. */
+export type MutationReauthenticateArgs = {
+  input: ReauthenticateInput;
+};
+
+
+/** Changes to the account's security; API keys get a FORBIDDEN error on every one. */
 export type MutationRegenerateBackupCodesArgs = {
   input: RegenerateBackupCodesInput;
 };
@@ -362,6 +374,12 @@ export type MutationRevokeSessionArgs = {
 /** Changes to the account's security; API keys get a FORBIDDEN error on every one. */
 export type MutationSignInArgs = {
   input: SignInInput;
+};
+
+
+/** Changes to the account's security; API keys get a FORBIDDEN error on every one. */
+export type MutationSignOutEverywhereArgs = {
+  revokeApiKeys?: Scalars['Boolean']['input'];
 };
 
 
@@ -409,6 +427,8 @@ export type PasswordChanged = {
   __typename?: 'PasswordChanged';
   /** The account, with its new passwordChangedAt. */
   account: Account;
+  /** How many API keys were revoked (revokeApiKeys). */
+  revokedApiKeys: Scalars['Int']['output'];
   /** How many other sessions were signed out. */
   signedOutSessions: Scalars['Int']['output'];
 };
@@ -473,6 +493,35 @@ export type QuerySecurityEventsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Prove it's you again, with exactly one of the password or a two-factor code (InvalidInput otherwise). */
+export type ReauthenticateInput = {
+  /** With two-factor authentication on: a 6-digit code from the app, or an unused backup code. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** The account's current password. */
+  password?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Outcome of reauthenticate. */
+export type ReauthenticateResult = AccountLocked | InvalidCode | InvalidCredentials | InvalidInput | Reauthenticated | TooManyAttempts;
+
+/** The session proved who it is: it may create credentials until `until`. */
+export type Reauthenticated = {
+  __typename?: 'Reauthenticated';
+  /** The current session, with its new authenticatedAt. */
+  session: Session;
+  /** When the recent-authentication window closes. */
+  until: Scalars['DateTime']['output'];
+};
+
+/** The operation creates a long-lived credential and this session has not proved who it is recently: call reauthenticate (password or code), then retry. */
+export type ReauthenticationRequired = Error & {
+  __typename?: 'ReauthenticationRequired';
+  /** Machine-readable reason. */
+  code: ErrorCode;
+  /** Human-readable explanation, safe to show. */
+  message: Scalars['String']['output'];
 };
 
 /** Replace the backup codes; the password is required. */
@@ -578,6 +627,8 @@ export type SecurityEventType =
 /** A device signed in to the account. */
 export type Session = Node & {
   __typename?: 'Session';
+  /** When this session last proved who it is: its sign-in, reauthenticate, a password change or switching two-factor off in it. */
+  authenticatedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Web or mobile; decides the idle timeout. */
   client: ClientKind;
   /** When this sign-in happened. */
@@ -596,6 +647,8 @@ export type Session = Node & {
   lastActiveAt: Scalars['DateTime']['output'];
   /** Approximate place from the IP ("Berlin, Germany"). */
   location?: Maybe<Scalars['String']['output']>;
+  /** When the recent-authentication window closes (authenticatedAt + REAUTH_WINDOW); past it, createApiKey, startTotpSetup and enableTotp answer ReauthenticationRequired. */
+  reauthenticationExpiresAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** The session was ended; its token is refused and its sockets closed. */
@@ -615,6 +668,8 @@ export type SessionsRevoked = {
   __typename?: 'SessionsRevoked';
   /** How many sessions this call ended. */
   count: Scalars['Int']['output'];
+  /** How many API keys this call revoked (signOutEverywhere with revokeApiKeys). */
+  revokedApiKeys: Scalars['Int']['output'];
   /** The sessions this call ended, as last seen: remove them from cached session lists. */
   sessions: Array<Session>;
 };
@@ -674,7 +729,7 @@ export type SignedOut = {
 };
 
 /** Outcome of startTotpSetup. */
-export type StartTotpSetupResult = TotpAlreadyEnabled | TotpSetup;
+export type StartTotpSetupResult = ReauthenticationRequired | TotpAlreadyEnabled | TotpSetup;
 
 /** Live updates over WebSocket (graphql-transport-ws). */
 export type Subscription = {
@@ -778,6 +833,25 @@ export type SignOutMutationVariables = Exact<{ [key: string]: never; }>;
 
 export type SignOutMutation = { __typename?: 'Mutation', signOut: { __typename: 'SignedOut' } };
 
+export type ReauthenticateMutationVariables = Exact<{
+  input: ReauthenticateInput;
+}>;
+
+
+export type ReauthenticateMutation = { __typename?: 'Mutation', reauthenticate:
+    | { __typename: 'AccountLocked', retryAfterSeconds: number, code: ErrorCode, message: string }
+    | { __typename: 'InvalidCode', code: ErrorCode, message: string }
+    | { __typename: 'InvalidCredentials', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string }
+    | { __typename: 'Reauthenticated', until: string, session: { __typename?: 'Session', id: string, authenticatedAt?: string | null, reauthenticationExpiresAt?: string | null } }
+    | { __typename: 'TooManyAttempts', retryAfterSeconds: number, code: ErrorCode, message: string }
+   };
+
+export type ReauthWindowQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ReauthWindowQuery = { __typename?: 'Query', activeSessions: Array<{ __typename?: 'Session', id: string, current: boolean, reauthenticationExpiresAt?: string | null }> };
+
 export type ApiKeysQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -791,6 +865,7 @@ export type CreateApiKeyMutationVariables = Exact<{
 export type CreateApiKeyMutation = { __typename?: 'Mutation', createApiKey:
     | { __typename: 'ApiKeyCreated', secret: string, apiKey: { __typename?: 'ApiKey', id: string, name: string } }
     | { __typename: 'InvalidInput', message: string }
+    | { __typename: 'ReauthenticationRequired', message: string }
    };
 
 export type RevokeApiKeyMutationVariables = Exact<{
@@ -924,6 +999,7 @@ export type StartTotpSetupMutationVariables = Exact<{ [key: string]: never; }>;
 
 
 export type StartTotpSetupMutation = { __typename?: 'Mutation', startTotpSetup:
+    | { __typename: 'ReauthenticationRequired', message: string }
     | { __typename: 'TotpAlreadyEnabled', message: string }
     | { __typename: 'TotpSetup', secret: string, qrCodeSvg: string, backupCodes: Array<string> }
    };
@@ -935,6 +1011,7 @@ export type EnableTotpMutationVariables = Exact<{
 
 export type EnableTotpMutation = { __typename?: 'Mutation', enableTotp:
     | { __typename: 'InvalidCode', message: string }
+    | { __typename: 'ReauthenticationRequired', message: string }
     | { __typename: 'TotpAlreadyEnabled', message: string }
     | { __typename: 'TotpEnabled', account: { __typename?: 'Account', id: string, twoFactorEnabled: boolean, backupCodesRemaining: number } }
     | { __typename: 'TotpSetupNotStarted', message: string }
@@ -989,6 +1066,8 @@ type Refusal_NotFound_Fragment = { __typename?: 'NotFound', code: ErrorCode, mes
 
 type Refusal_PasswordPolicyViolation_Fragment = { __typename?: 'PasswordPolicyViolation', code: ErrorCode, message: string };
 
+type Refusal_ReauthenticationRequired_Fragment = { __typename?: 'ReauthenticationRequired', code: ErrorCode, message: string };
+
 type Refusal_TooManyAttempts_Fragment = { __typename?: 'TooManyAttempts', retryAfterSeconds: number, code: ErrorCode, message: string };
 
 type Refusal_TotpAlreadyEnabled_Fragment = { __typename?: 'TotpAlreadyEnabled', code: ErrorCode, message: string };
@@ -1007,6 +1086,7 @@ export type RefusalFragment =
   | Refusal_InvalidInput_Fragment
   | Refusal_NotFound_Fragment
   | Refusal_PasswordPolicyViolation_Fragment
+  | Refusal_ReauthenticationRequired_Fragment
   | Refusal_TooManyAttempts_Fragment
   | Refusal_TotpAlreadyEnabled_Fragment
   | Refusal_TotpNotEnabled_Fragment
@@ -1017,6 +1097,8 @@ export const SessionRowFragmentDoc = {"kind":"Document","definitions":[{"kind":"
 export const RefusalFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Refusal"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AccountLocked"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TooManyAttempts"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}}]}}]}}]} as unknown as DocumentNode<RefusalFragment, unknown>;
 export const ViewerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}}]}}]}}]} as unknown as DocumentNode<ViewerQuery, ViewerQueryVariables>;
 export const SignOutDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SignOut"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signOut"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}}]}}]}}]} as unknown as DocumentNode<SignOutMutation, SignOutMutationVariables>;
+export const ReauthenticateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Reauthenticate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ReauthenticateInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reauthenticate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Reauthenticated"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"until"}},{"kind":"Field","name":{"kind":"Name","value":"session"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"authenticatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"reauthenticationExpiresAt"}}]}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"Refusal"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Refusal"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AccountLocked"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TooManyAttempts"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}}]}}]}}]} as unknown as DocumentNode<ReauthenticateMutation, ReauthenticateMutationVariables>;
+export const ReauthWindowDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ReauthWindow"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"activeSessions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"current"}},{"kind":"Field","name":{"kind":"Name","value":"reauthenticationExpiresAt"}}]}}]}}]} as unknown as DocumentNode<ReauthWindowQuery, ReauthWindowQueryVariables>;
 export const ApiKeysDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ApiKeys"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"apiKeys"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"prefix"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastUsedAt"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}}]}}]}}]} as unknown as DocumentNode<ApiKeysQuery, ApiKeysQueryVariables>;
 export const CreateApiKeyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateApiKey"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateApiKeyInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createApiKey"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ApiKeyCreated"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"secret"}},{"kind":"Field","name":{"kind":"Name","value":"apiKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<CreateApiKeyMutation, CreateApiKeyMutationVariables>;
 export const RevokeApiKeyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RevokeApiKey"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"revokeApiKey"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ApiKeyRevoked"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"apiKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<RevokeApiKeyMutation, RevokeApiKeyMutationVariables>;

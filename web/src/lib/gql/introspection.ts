@@ -364,6 +364,10 @@ export default {
           {
             "kind": "OBJECT",
             "name": "InvalidInput"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "ReauthenticationRequired"
           }
         ]
       },
@@ -479,6 +483,10 @@ export default {
           },
           {
             "kind": "OBJECT",
+            "name": "ReauthenticationRequired"
+          },
+          {
+            "kind": "OBJECT",
             "name": "TotpAlreadyEnabled"
           },
           {
@@ -555,6 +563,10 @@ export default {
           {
             "kind": "OBJECT",
             "name": "PasswordPolicyViolation"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "ReauthenticationRequired"
           },
           {
             "kind": "OBJECT",
@@ -939,6 +951,29 @@ export default {
             ]
           },
           {
+            "name": "reauthenticate",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "name": "ReauthenticateResult",
+                "kind": "UNION",
+                "ofType": null
+              }
+            },
+            "args": [
+              {
+                "name": "input",
+                "type": {
+                  "kind": "NON_NULL",
+                  "ofType": {
+                    "kind": "SCALAR",
+                    "name": "Any"
+                  }
+                }
+              }
+            ]
+          },
+          {
             "name": "regenerateBackupCodes",
             "type": {
               "kind": "NON_NULL",
@@ -1064,7 +1099,18 @@ export default {
                 "ofType": null
               }
             },
-            "args": []
+            "args": [
+              {
+                "name": "revokeApiKeys",
+                "type": {
+                  "kind": "NON_NULL",
+                  "ofType": {
+                    "kind": "SCALAR",
+                    "name": "Any"
+                  }
+                }
+              }
+            ]
           },
           {
             "name": "signUp",
@@ -1258,6 +1304,17 @@ export default {
                 "name": "Account",
                 "kind": "OBJECT",
                 "ofType": null
+              }
+            },
+            "args": []
+          },
+          {
+            "name": "revokedApiKeys",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
               }
             },
             "args": []
@@ -1527,6 +1584,100 @@ export default {
       },
       {
         "kind": "UNION",
+        "name": "ReauthenticateResult",
+        "possibleTypes": [
+          {
+            "kind": "OBJECT",
+            "name": "AccountLocked"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "InvalidCode"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "InvalidCredentials"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "InvalidInput"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "Reauthenticated"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "TooManyAttempts"
+          }
+        ]
+      },
+      {
+        "kind": "OBJECT",
+        "name": "Reauthenticated",
+        "fields": [
+          {
+            "name": "session",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "name": "Session",
+                "kind": "OBJECT",
+                "ofType": null
+              }
+            },
+            "args": []
+          },
+          {
+            "name": "until",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
+              }
+            },
+            "args": []
+          }
+        ],
+        "interfaces": []
+      },
+      {
+        "kind": "OBJECT",
+        "name": "ReauthenticationRequired",
+        "fields": [
+          {
+            "name": "code",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
+              }
+            },
+            "args": []
+          },
+          {
+            "name": "message",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
+              }
+            },
+            "args": []
+          }
+        ],
+        "interfaces": [
+          {
+            "kind": "INTERFACE",
+            "name": "Error"
+          }
+        ]
+      },
+      {
+        "kind": "UNION",
         "name": "RegenerateBackupCodesResult",
         "possibleTypes": [
           {
@@ -1760,6 +1911,14 @@ export default {
         "name": "Session",
         "fields": [
           {
+            "name": "authenticatedAt",
+            "type": {
+              "kind": "SCALAR",
+              "name": "Any"
+            },
+            "args": []
+          },
+          {
             "name": "client",
             "type": {
               "kind": "NON_NULL",
@@ -1852,6 +2011,14 @@ export default {
               "name": "Any"
             },
             "args": []
+          },
+          {
+            "name": "reauthenticationExpiresAt",
+            "type": {
+              "kind": "SCALAR",
+              "name": "Any"
+            },
+            "args": []
           }
         ],
         "interfaces": [
@@ -1897,6 +2064,17 @@ export default {
         "fields": [
           {
             "name": "count",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
+              }
+            },
+            "args": []
+          },
+          {
+            "name": "revokedApiKeys",
             "type": {
               "kind": "NON_NULL",
               "ofType": {
@@ -2068,6 +2246,10 @@ export default {
         "kind": "UNION",
         "name": "StartTotpSetupResult",
         "possibleTypes": [
+          {
+            "kind": "OBJECT",
+            "name": "ReauthenticationRequired"
+          },
           {
             "kind": "OBJECT",
             "name": "TotpAlreadyEnabled"
