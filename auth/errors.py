@@ -118,3 +118,10 @@ class TotpSetupNotStarted(AuthError):
 
     code = "TOTP_SETUP_NOT_STARTED"
     message = "Start the two-factor setup first (a setup must be confirmed within an hour)."
+
+
+class InvalidResetToken(AuthError):
+    """The reset link is unknown, used, replaced by a newer one or expired (indistinguishable on purpose)."""
+
+    code = "INVALID_RESET_TOKEN"
+    message = "This reset link is not valid any more. Ask for a new one."

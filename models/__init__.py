@@ -4,6 +4,7 @@ from models.account import Account, PasswordHistory
 from models.api_key import ApiKey
 from models.audit import SecurityEvent, SecurityEventType
 from models.outbox import OutboxMessage
+from models.recovery import PasswordResetToken, ResetRequest
 from models.session import ClientKind, Session, SessionEndReason
 from models.throttle import AttemptCounter, IpFailure, IpSignUp
 from models.two_factor import BackupCode, SignInChallenge, TotpSetup
@@ -18,6 +19,8 @@ __all__ = [
     "IpSignUp",
     "OutboxMessage",
     "PasswordHistory",
+    "PasswordResetToken",
+    "ResetRequest",
     "SecurityEvent",
     "SecurityEventType",
     "Session",

@@ -33,6 +33,7 @@ class SecurityEventType(str, Enum):
     BACKUP_CODES_REGENERATED = "BACKUP_CODES_REGENERATED"
     API_KEY_CREATED = "API_KEY_CREATED"
     API_KEY_REVOKED = "API_KEY_REVOKED"
+    PASSWORD_RESET = "PASSWORD_RESET"  # noqa: S105 (an event name)
 
 
 # Docstring first lines become SQL table comments, and Tortoise splits migration SQL on ";": keep them free of it.

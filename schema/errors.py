@@ -30,6 +30,9 @@ class ErrorCode(Enum):
     TOTP_SETUP_NOT_STARTED = strawberry.enum_value(
         "TOTP_SETUP_NOT_STARTED", description="No pending two-factor setup to confirm."
     )
+    INVALID_RESET_TOKEN = strawberry.enum_value(
+        "INVALID_RESET_TOKEN", description="The reset link is unknown, used, replaced or expired."
+    )
 
 
 @strawberry.interface(description="An expected failure, returned as data in a mutation's result union.")
@@ -103,6 +106,11 @@ class TotpSetupNotStarted(Error):
     pass
 
 
+@strawberry.type(description="The reset link is unknown, used, replaced by a newer one or expired: ask for a new one.")
+class InvalidResetToken(Error):
+    pass
+
+
 _BY_DOMAIN: dict[type[domain.AuthError], type[Error]] = {
     domain.InvalidCredentials: InvalidCredentials,
     domain.EmailTaken: EmailTaken,
@@ -114,6 +122,7 @@ _BY_DOMAIN: dict[type[domain.AuthError], type[Error]] = {
     domain.TotpAlreadyEnabled: TotpAlreadyEnabled,
     domain.TotpNotEnabled: TotpNotEnabled,
     domain.TotpSetupNotStarted: TotpSetupNotStarted,
+    domain.InvalidResetToken: InvalidResetToken,
 }
 
 
@@ -173,6 +182,10 @@ def error_from(exc: domain.TotpNotEnabled) -> TotpNotEnabled: ...
 
 @overload
 def error_from(exc: domain.TotpSetupNotStarted) -> TotpSetupNotStarted: ...
+
+
+@overload
+def error_from(exc: domain.InvalidResetToken) -> InvalidResetToken: ...
 
 
 def error_from(exc: domain.AuthError) -> Error:

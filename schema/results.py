@@ -14,6 +14,7 @@ from schema.errors import (
     InvalidCredentials,
     InvalidEmail,
     InvalidInput,
+    InvalidResetToken,
     NotFound,
     PasswordPolicyViolation,
     TooManyAttempts,
@@ -26,6 +27,8 @@ from schema.types import (
     ApiKeyRevoked,
     BackupCodes,
     PasswordChanged,
+    PasswordReset,
+    PasswordResetRequested,
     SessionRevoked,
     SessionsRevoked,
     SignedIn,
@@ -87,4 +90,18 @@ CreateApiKeyResult = Annotated[
 RevokeApiKeyResult = Annotated[
     ApiKeyRevoked | NotFound,
     strawberry.union("RevokeApiKeyResult", description="Outcome of revokeApiKey."),
+]
+RequestPasswordResetResult = Annotated[
+    PasswordResetRequested | TooManyAttempts | InvalidInput,
+    strawberry.union("RequestPasswordResetResult", description="Outcome of requestPasswordReset."),
+]
+ResetPasswordResult = Annotated[
+    PasswordReset
+    | InvalidResetToken
+    | PasswordPolicyViolation
+    | InvalidCode
+    | AccountLocked
+    | TooManyAttempts
+    | InvalidInput,
+    strawberry.union("ResetPasswordResult", description="Outcome of resetPassword."),
 ]

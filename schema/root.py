@@ -26,6 +26,7 @@ from resolvers import (
     disable_totp,
     enable_totp,
     public,
+    recovery,
     regenerate_backup_codes,
     revoke_api_key,
     security_events,
@@ -123,6 +124,15 @@ class Mutation:
     )
     revoke_api_key = strawberry.mutation(
         resolver=revoke_api_key.revoke_api_key, description="Revoke an API key at once; its sockets are closed."
+    )
+    request_password_reset = strawberry.mutation(
+        resolver=recovery.request_password_reset,
+        description="Mail a password-reset link if an account has the email; the same answer either way.",
+    )
+    reset_password = strawberry.mutation(
+        resolver=recovery.reset_password,
+        description="Set a new password with a reset link; every session and API key ends (HTTP only).",
+        extensions=http_only(),
     )
 
 

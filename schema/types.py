@@ -158,6 +158,17 @@ class PasswordChanged:
     signed_out_sessions: int = strawberry.field(description="How many other sessions were signed out.")
 
 
+@strawberry.type(description="The request was taken; the same answer whether or not an account has the email.")
+class PasswordResetRequested:
+    message: str = strawberry.field(description="What to tell the person: look for the mail.")
+
+
+@strawberry.type(description="The password was reset: every session of the account ended, its API keys were revoked.")
+class PasswordReset:
+    signed_out_sessions: int = strawberry.field(description="How many sessions were signed out.")
+    revoked_api_keys: int = strawberry.field(description="How many API keys were revoked.")
+
+
 @strawberry.type(
     description="A started two-factor setup, shown once; nothing is active until enableTotp confirms a code."
 )
@@ -218,6 +229,10 @@ class SecurityEventType(Enum):
     )
     API_KEY_CREATED = strawberry.enum_value("API_KEY_CREATED", description="An API key was created.")
     API_KEY_REVOKED = strawberry.enum_value("API_KEY_REVOKED", description="An API key was revoked.")
+    PASSWORD_RESET = strawberry.enum_value(
+        "PASSWORD_RESET",
+        description="The password was reset with a link from the mail; every session and API key was ended.",
+    )
 
 
 @strawberry.type(description="One entry of the account's security audit log; never holds a secret.")

@@ -22,6 +22,8 @@ from auth.location import LocationResolver
 from auth.lockout import LockoutPolicy
 from auth.notices import Mail
 from auth.passwords import PasswordHasher, PasswordPolicy
+from auth.recovery import Recovery, RecoveryPolicy, prune_reset_links
+from auth.recovery_limits import prune_reset_requests
 from auth.secret_box import SecretBox
 from auth.sessions import SessionPolicy, list_active_sessions, sweep_expired_sessions
 from auth.throttle import AttemptGuard, SignUpLimit
@@ -73,6 +75,7 @@ class Services:
     password_check: PasswordCheck
     secret_box: SecretBox
     subscriptions: AccountQuota
+    recovery: Recovery
 
     @classmethod
     def build(cls, settings: Settings, *, clock: Clock | None = None) -> Services:
@@ -113,6 +116,8 @@ class Services:
             )
         )
         events = SessionAnnouncer(bus, activity_interval=settings.activity_announce_interval)
+        password_check = PasswordCheck(hasher, password_policy, guard, outbox, clock)
+        secret_box = SecretBox.from_secret_key(resolve_secret_key(settings))
         feeds = SessionFeeds(bus, load, partial(credential_is_live, clock=clock, policy=session_policy))
         return cls(
             settings=settings,
@@ -136,9 +141,10 @@ class Services:
                 settings.signup_ip_limit, settings.signup_ip_window, clock, ipv6_prefix=settings.ipv6_limit_prefix
             ),
             outbox=outbox,
-            password_check=PasswordCheck(hasher, password_policy, guard, outbox, clock),
-            secret_box=SecretBox.from_secret_key(resolve_secret_key(settings)),
+            password_check=password_check,
+            secret_box=secret_box,
             subscriptions=AccountQuota(settings.max_subscriptions_per_account),
+            recovery=Recovery(_recovery_policy(settings), password_check, secret_box, events),
         )
 
     @contextlib.asynccontextmanager
@@ -200,6 +206,8 @@ class Services:
         await self.sign_up_limit.prune()
         await prune_challenges(clock=self.clock)
         await prune_pending_setups(clock=self.clock)
+        await prune_reset_links(clock=self.clock)
+        await prune_reset_requests(clock=self.clock, window_seconds=self.recovery.policy.window_seconds)
         await prune_security_events(clock=self.clock, retention_days=self.settings.audit_retention_days)
         # Two intervals, so that a late sweep still sees a key that expired just after the previous one.
         window = 2 * self.settings.session_sweep_interval
@@ -239,6 +247,17 @@ class Services:
             except Exception as exc:
                 log.warning("metrics refresh failed: %s", type(exc).__name__)
             await asyncio.sleep(self.settings.metrics_refresh_interval)
+
+
+def _recovery_policy(settings: Settings) -> RecoveryPolicy:
+    return RecoveryPolicy(
+        link_base=settings.reset_link_base,
+        token_ttl_seconds=settings.reset_token_ttl,
+        email_limit=settings.reset_email_limit,
+        ip_limit=settings.reset_ip_limit,
+        response_floor_seconds=settings.reset_response_floor_ms / 1000,
+        ipv6_prefix=settings.ipv6_limit_prefix,
+    )
 
 
 async def _stop(tasks: list[asyncio.Task[None]]) -> None:

@@ -84,6 +84,14 @@ class Settings:
     # Per-IP limits count an IPv6 client by its network of this many bits (an IPv4 client by its address).
     ipv6_limit_prefix: int = 64
     max_api_keys: int = 25
+    # Account recovery: where the page is served (reset links point at it), how long a link works, and
+    # how many reset requests one email and one IP may make per hour.
+    public_url: str | None = None
+    reset_token_ttl: int = 30 * 60
+    reset_email_limit: int = 5
+    reset_ip_limit: int = 20
+    # Milliseconds every requestPasswordReset answer takes at least, so a mail being queued never shows.
+    reset_response_floor_ms: int = 200
     signup_ip_window: int = 60 * 60
     failure_chain_window: int = DAY
     argon2_time_cost: int = 3
@@ -140,6 +148,13 @@ class Settings:
         """Foreign origins whose browser requests and WebSocket handshakes are accepted (``ALLOWED_ORIGINS``
         plus ``PUBLIC_ORIGIN``); same-origin ones always are."""
         return tuple(filter(None, (*self.allowed_origins, self.public_origin)))
+
+    @property
+    def reset_link_base(self) -> str:
+        """The page address reset links point at: ``PUBLIC_URL``, else ``PUBLIC_ORIGIN``, else host and port."""
+        return self.public_url or (
+            f"{self.public_origin}/" if self.public_origin else f"http://{self.host}:{self.port}/"
+        )
 
     @property
     def metrics_enabled(self) -> bool:
@@ -237,6 +252,9 @@ class Settings:
             "max_field_comparisons",
             "max_subscriptions_per_account",
             "mail_retry_for",
+            "reset_token_ttl",
+            "reset_email_limit",
+            "reset_ip_limit",
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name.upper()} must be at least 1")
@@ -247,5 +265,9 @@ class Settings:
         if not 50 <= self.socket_check_interval_ms <= 1000:
             # The spec closes a socket within a second of its credential's end, whatever the bus does.
             raise SettingsError("SOCKET_CHECK_INTERVAL_MS must be between 50 and 1000")
+        if self.public_url is not None:
+            parts = urlsplit(self.public_url)
+            if parts.scheme not in {"http", "https"} or not parts.netloc or parts.fragment or "#" in self.public_url:
+                raise SettingsError("PUBLIC_URL must be an http(s) URL of the page, without a fragment")
         if self.activity_announce_interval < 0:
             raise SettingsError("ACTIVITY_ANNOUNCE_INTERVAL must be at least 0")

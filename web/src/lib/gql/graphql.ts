@@ -191,6 +191,8 @@ export type ErrorCode =
   | 'INVALID_CREDENTIALS'
   /** A field failed validation. */
   | 'INVALID_INPUT'
+  /** The reset link is unknown, used, replaced or expired. */
+  | 'INVALID_RESET_TOKEN'
   /** No such thing belongs to this account. */
   | 'NOT_FOUND'
   /** One of the recent passwords. */
@@ -246,6 +248,15 @@ export type InvalidInput = Error & {
   message: Scalars['String']['output'];
 };
 
+/** The reset link is unknown, used, replaced by a newer one or expired: ask for a new one. */
+export type InvalidResetToken = Error & {
+  __typename?: 'InvalidResetToken';
+  /** Machine-readable reason. */
+  code: ErrorCode;
+  /** Human-readable explanation, safe to show. */
+  message: Scalars['String']['output'];
+};
+
 /** Changes to the account's security; API keys get a FORBIDDEN error on every one. */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -259,6 +270,10 @@ export type Mutation = {
   enableTotp: EnableTotpResult;
   /** Replace the backup codes with a new set (the password is required). */
   regenerateBackupCodes: RegenerateBackupCodesResult;
+  /** Mail a password-reset link if an account has the email; the same answer either way. */
+  requestPasswordReset: RequestPasswordResetResult;
+  /** Set a new password with a reset link; every session and API key ends (HTTP only). */
+  resetPassword: ResetPasswordResult;
   /** Keep only the current session. */
   revokeAllOtherSessions: RevokeAllOtherSessionsResult;
   /** Revoke an API key at once; its sockets are closed. */
@@ -307,6 +322,18 @@ export type MutationEnableTotpArgs = {
 /** Changes to the account's security; API keys get a FORBIDDEN error on every one. */
 export type MutationRegenerateBackupCodesArgs = {
   input: RegenerateBackupCodesInput;
+};
+
+
+/** Changes to the account's security; API keys get a FORBIDDEN error on every one. */
+export type MutationRequestPasswordResetArgs = {
+  input: RequestPasswordResetInput;
+};
+
+
+/** Changes to the account's security; API keys get a FORBIDDEN error on every one. */
+export type MutationResetPasswordArgs = {
+  input: ResetPasswordInput;
 };
 
 
@@ -396,6 +423,22 @@ export type PasswordPolicyViolation = Error & {
   message: Scalars['String']['output'];
 };
 
+/** The password was reset: every session of the account ended, its API keys were revoked. */
+export type PasswordReset = {
+  __typename?: 'PasswordReset';
+  /** How many API keys were revoked. */
+  revokedApiKeys: Scalars['Int']['output'];
+  /** How many sessions were signed out. */
+  signedOutSessions: Scalars['Int']['output'];
+};
+
+/** The request was taken; the same answer whether or not an account has the email. */
+export type PasswordResetRequested = {
+  __typename?: 'PasswordResetRequested';
+  /** What to tell the person: look for the mail. */
+  message: Scalars['String']['output'];
+};
+
 /** Read operations. */
 export type Query = {
   __typename?: 'Query';
@@ -444,6 +487,28 @@ export type RegenerateBackupCodesInput = {
 
 /** Outcome of regenerateBackupCodes. */
 export type RegenerateBackupCodesResult = AccountLocked | BackupCodes | InvalidCredentials | TooManyAttempts | TotpNotEnabled;
+
+/** Ask for a password-reset link by mail. */
+export type RequestPasswordResetInput = {
+  /** Email address of the account; trimmed and compared case-insensitively. */
+  email: Scalars['String']['input'];
+};
+
+/** Outcome of requestPasswordReset. */
+export type RequestPasswordResetResult = InvalidInput | PasswordResetRequested | TooManyAttempts;
+
+/** Set a new password with the token of a reset link. */
+export type ResetPasswordInput = {
+  /** With two-factor authentication on: a 6-digit code from the authenticator app or a backup code. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** 8 to 128 characters, none of the last 5 passwords. */
+  newPassword: Scalars['String']['input'];
+  /** The token from the link's `#reset=` fragment. */
+  token: Scalars['String']['input'];
+};
+
+/** Outcome of resetPassword. */
+export type ResetPasswordResult = AccountLocked | InvalidCode | InvalidInput | InvalidResetToken | PasswordPolicyViolation | PasswordReset | TooManyAttempts;
 
 /** Outcome of revokeAllOtherSessions. */
 export type RevokeAllOtherSessionsResult = SessionsRevoked;
@@ -509,6 +574,8 @@ export type SecurityEventType =
   | 'OTHER_SESSIONS_REVOKED'
   /** The password was changed. */
   | 'PASSWORD_CHANGED'
+  /** The password was reset with a link from the mail; every session and API key was ended. */
+  | 'PASSWORD_RESET'
   /** A session ended after its idle timeout; described by its own device. */
   | 'SESSION_EXPIRED'
   /** One session was revoked; sessionId names it. */
@@ -921,6 +988,8 @@ type Refusal_InvalidEmail_Fragment = { __typename?: 'InvalidEmail', code: ErrorC
 
 type Refusal_InvalidInput_Fragment = { __typename?: 'InvalidInput', code: ErrorCode, message: string };
 
+type Refusal_InvalidResetToken_Fragment = { __typename?: 'InvalidResetToken', code: ErrorCode, message: string };
+
 type Refusal_NotFound_Fragment = { __typename?: 'NotFound', code: ErrorCode, message: string };
 
 type Refusal_PasswordPolicyViolation_Fragment = { __typename?: 'PasswordPolicyViolation', code: ErrorCode, message: string };
@@ -941,6 +1010,7 @@ export type RefusalFragment =
   | Refusal_InvalidCredentials_Fragment
   | Refusal_InvalidEmail_Fragment
   | Refusal_InvalidInput_Fragment
+  | Refusal_InvalidResetToken_Fragment
   | Refusal_NotFound_Fragment
   | Refusal_PasswordPolicyViolation_Fragment
   | Refusal_TooManyAttempts_Fragment
