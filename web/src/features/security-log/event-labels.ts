@@ -18,6 +18,7 @@ const LABELS: Record<SecurityEventType, string> = {
   BACKUP_CODES_REGENERATED: "Backup codes regenerated",
   API_KEY_CREATED: "API key created",
   API_KEY_REVOKED: "API key revoked",
+  PASSWORD_RESET: "Password reset by email",
 };
 
 /** The log's words for an event type; a type added to the schema later shows as itself. */

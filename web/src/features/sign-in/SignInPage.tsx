@@ -119,7 +119,7 @@ function PasswordStep({
       <p>
         {mode === "sign-in" ? (
           <>
-            New to Workestra? <Link to="/sign-up">Create an account</Link>
+            <Link to="/forgot-password">Forgot password?</Link> New to Workestra? <Link to="/sign-up">Create an account</Link>
           </>
         ) : (
           <>
