@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 import httpx
 import pyotp
 import pytest
-from aiosmtpd.controller import Controller
 
+from tests import test_recovery_server
 from tests.support import log_guard
 from tests.support.server import ServerProcess, free_port
 from tests.test_browser import (  # noqa: F401 (fixtures)
@@ -37,19 +37,13 @@ from tests.test_mail import RecordingHandler
 
 pytestmark = pytest.mark.server
 
+# The SMTP server the page's server mails to (a fixture).
+smtp = test_recovery_server.smtp
+
 NEW_PASSWORD = "recovered by the mailbox 42"
 RESET_NOTICE = "You were signed out because the password was reset."
 DONE_NOTICE = "Your password was reset and every device was signed out. Sign in with the new password."
 SENT_NOTICE = "If an account uses this email address, a link to reset its password is on its way."
-
-
-@pytest.fixture(scope="module")
-def smtp() -> Iterator[tuple[int, RecordingHandler]]:
-    handler = RecordingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller.port, handler
-    controller.stop()
 
 
 @pytest.fixture(scope="module")

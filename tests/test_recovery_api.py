@@ -7,21 +7,21 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from auth.clock import FrozenClock
 from models import OutboxMessage, PasswordResetToken, SecurityEvent
+from tests import test_mail_delivery_api
 from tests.support import log_guard
 from tests.support.actors import PASSWORD, ApiKeyClient, TotpUser, User, totp
 from tests.support.graphql import ME, SIGN_IN, GraphQLClient
-from tests.support.server import free_port
 from tests.test_mail import RecordingHandler
+from tests.test_mail_delivery_api import SMTP_PORT, received
 
-SMTP_PORT = free_port()
+# The SMTP server the app delivers to (a fixture), on a port known when the settings are written.
+smtp = test_mail_delivery_api.smtp
 PUBLIC_URL = "https://app.workestra.test/security"
 # A real SMTP server, the link's base, and no answer floor (the timing test sets its own).
 RECOVERY = {"smtp_url": f"smtp://127.0.0.1:{SMTP_PORT}", "public_url": PUBLIC_URL, "reset_response_floor_ms": 0}
@@ -52,26 +52,9 @@ mutation Reset($input: ResetPasswordInput!) {{
 EVENTS = "query { securityEvents(first: 50) { edges { node { type } } } }"
 
 
-@pytest.fixture
-def smtp() -> Iterator[RecordingHandler]:
-    """The SMTP server the app delivers to."""
-    handler = RecordingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=SMTP_PORT)
-    controller.start()
-    try:
-        yield handler
-    finally:
-        controller.stop()
-
-
-async def mails(handler: RecordingHandler, count: int, timeout: float = 10) -> list[Any]:
+async def mails(handler: RecordingHandler, count: int) -> list[Any]:
     """The first ``count`` mails the SMTP server accepted, waiting for them."""
-
-    async def wait() -> None:
-        while len(handler.received) < count:
-            await asyncio.sleep(0.02)
-
-    await asyncio.wait_for(wait(), timeout)
+    await received(handler, count)
     return handler.received[:count]
 
 

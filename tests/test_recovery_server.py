@@ -7,12 +7,11 @@ import asyncio
 from collections.abc import Iterator
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from tests.support.actors import create_api_key
 from tests.support.databases import Backend
-from tests.support.server import GraphQLSocket, ServerProcess, free_port, session_ended
-from tests.test_mail import RecordingHandler
+from tests.support.server import GraphQLSocket, ServerProcess, session_ended
+from tests.test_mail import RecordingHandler, start_smtp
 from tests.test_recovery_api import REQUEST_RESET, RESET, link_token
 from tests.test_sign_in_and_sockets_server import REFUSAL, over_socket
 from tests.test_subscriptions_server import SUBSCRIPTION, server_env, sign_in, sign_up, subscribed
@@ -24,9 +23,8 @@ PUBLIC_URL = "https://app.workestra.test/security"
 
 @pytest.fixture(scope="module")
 def smtp() -> Iterator[tuple[int, RecordingHandler]]:
-    handler = RecordingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
+    """A real SMTP server for the module's app: its port, and the handler keeping what it accepts."""
+    controller, handler = start_smtp()
     yield controller.port, handler
     controller.stop()
 
