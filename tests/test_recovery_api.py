@@ -348,3 +348,42 @@ async def test_an_api_key_cannot_ask_for_or_use_a_reset(
 
     body = await api_key_client.client.execute(REQUEST_RESET, {"input": {"email": user.email}})
     assert error_codes(body) == ["FORBIDDEN"]
+
+
+@pytest.mark.parametrize(
+    ("environ", "link_base"),
+    [
+        ({"PUBLIC_URL": "https://security.example.com/app/"}, "https://security.example.com/app/"),
+        ({"PUBLIC_ORIGIN": "https://security.example.com"}, "https://security.example.com/"),
+        ({"HOST": "0.0.0.0", "PORT": "9000"}, "http://0.0.0.0:9000/"),
+    ],
+)
+def test_reset_links_point_at_public_url_else_the_public_origin_else_host_and_port(
+    environ: dict[str, str], link_base: str
+) -> None:
+    from workestra.settings import Settings
+
+    assert Settings.from_env(environ, env_file=None).reset_link_base == link_base
+
+
+@pytest.mark.parametrize("url", ["https://x.example/#reset", "javascript:alert(1)", "ftp://x.example/", "/relative"])
+def test_a_public_url_that_cannot_carry_a_reset_link_is_refused_at_start(url: str) -> None:
+    from workestra.settings import Settings, SettingsError
+
+    with pytest.raises(SettingsError, match="PUBLIC_URL"):
+        Settings.from_env({"PUBLIC_URL": url}, env_file=None)
+
+
+@pytest.mark.settings(**RECOVERY)
+async def test_the_sweep_forgets_expired_links_and_old_requests(
+    app, smtp: RecordingHandler, user: User, anonymous: GraphQLClient, clock: FrozenClock
+) -> None:
+    from models import ResetRequest
+
+    await reset_link(anonymous, user.email, smtp)
+    services = app.state.services
+    await services.sweep_once()
+    assert await PasswordResetToken.all().count() == 1 and await ResetRequest.all().count() == 2
+    clock.advance(days=1, minutes=31)
+    await services.sweep_once()
+    assert await PasswordResetToken.all().count() == 0 and await ResetRequest.all().count() == 0

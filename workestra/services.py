@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
+from functools import cached_property, partial
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -75,7 +75,6 @@ class Services:
     password_check: PasswordCheck
     secret_box: SecretBox
     subscriptions: AccountQuota
-    recovery: Recovery
 
     @classmethod
     def build(cls, settings: Settings, *, clock: Clock | None = None) -> Services:
@@ -116,8 +115,6 @@ class Services:
             )
         )
         events = SessionAnnouncer(bus, activity_interval=settings.activity_announce_interval)
-        password_check = PasswordCheck(hasher, password_policy, guard, outbox, clock)
-        secret_box = SecretBox.from_secret_key(resolve_secret_key(settings))
         feeds = SessionFeeds(bus, load, partial(credential_is_live, clock=clock, policy=session_policy))
         return cls(
             settings=settings,
@@ -141,11 +138,15 @@ class Services:
                 settings.signup_ip_limit, settings.signup_ip_window, clock, ipv6_prefix=settings.ipv6_limit_prefix
             ),
             outbox=outbox,
-            password_check=password_check,
-            secret_box=secret_box,
+            password_check=PasswordCheck(hasher, password_policy, guard, outbox, clock),
+            secret_box=SecretBox.from_secret_key(resolve_secret_key(settings)),
             subscriptions=AccountQuota(settings.max_subscriptions_per_account),
-            recovery=Recovery(_recovery_policy(settings), password_check, secret_box, events),
         )
+
+    @cached_property
+    def recovery(self) -> Recovery:
+        """The collaborators of account recovery (reset links by mail)."""
+        return Recovery(_recovery_policy(self.settings), self.password_check, self.secret_box, self.events)
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[Services]:

@@ -45,6 +45,15 @@ def _masked(value: object) -> object:
     return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[2]}"))
 
 
+def _check_public_url(url: str | None) -> None:
+    """Reset links are ``PUBLIC_URL#reset=<token>``: it must be a plain http(s) address of the page."""
+    if url is None:
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or "#" in url:
+        raise SettingsError("PUBLIC_URL must be an http(s) URL of the page, without a fragment")
+
+
 def _list(raw: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in raw.split(",") if item.strip())
 
@@ -265,9 +274,6 @@ class Settings:
         if not 50 <= self.socket_check_interval_ms <= 1000:
             # The spec closes a socket within a second of its credential's end, whatever the bus does.
             raise SettingsError("SOCKET_CHECK_INTERVAL_MS must be between 50 and 1000")
-        if self.public_url is not None:
-            parts = urlsplit(self.public_url)
-            if parts.scheme not in {"http", "https"} or not parts.netloc or parts.fragment or "#" in self.public_url:
-                raise SettingsError("PUBLIC_URL must be an http(s) URL of the page, without a fragment")
+        _check_public_url(self.public_url)
         if self.activity_announce_interval < 0:
             raise SettingsError("ACTIVITY_ANNOUNCE_INTERVAL must be at least 0")
