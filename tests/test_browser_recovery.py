@@ -29,6 +29,7 @@ from tests.test_browser import (  # noqa: F401 (fixtures)
     expect,
     new_email,
     open_device,
+    run_axe,
     security_page,
     sign_in,
     sign_up,
@@ -107,10 +108,16 @@ def test_forgot_password_mail_link_reset_form_then_sign_in_with_the_new_password
     stranger = open_device(LAPTOP)
     ask_for_link(stranger, new_email())
 
+    assert run_axe(stranger) == []  # the confirmation
+
     laptop = open_device(LAPTOP)
+    laptop.page.get_by_role("link", name="Forgot password?").click()
+    assert run_axe(laptop) == []  # the request form
+    laptop.page.get_by_role("link", name="Back to sign in").click()
     ask_for_link(laptop, email)
     open_link(laptop, link_in_mail(smtp[1], email))
     page = laptop.page
+    assert run_axe(laptop) == []  # the reset form
     page.get_by_label("New password").fill("short")
     expect(page.get_by_text("At least 8 characters (now 5).")).to_be_visible()
     page.get_by_label("New password").fill(NEW_PASSWORD)
@@ -170,6 +177,7 @@ def test_with_two_factor_the_reset_form_asks_for_a_code(
     page.get_by_role("button", name="Reset Password").click()
     code = page.get_by_label("Authentication code")
     expect(code).to_be_visible()
+    assert run_axe(device) == []
     # The enabling code used this step; the app's next one is within the allowed drift.
     code.fill(authenticator.at(time.time() + 30))
     page.get_by_role("button", name="Reset Password").click()

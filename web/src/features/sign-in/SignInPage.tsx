@@ -116,10 +116,15 @@ function PasswordStep({
       <button type="submit" className="button primary" disabled={busy || waiting}>
         {mode === "sign-in" ? "Sign in" : "Create account"}
       </button>
+      {mode === "sign-in" ? (
+        <p>
+          <Link to="/forgot-password">Forgot password?</Link>
+        </p>
+      ) : null}
       <p>
         {mode === "sign-in" ? (
           <>
-            <Link to="/forgot-password">Forgot password?</Link> New to Workestra? <Link to="/sign-up">Create an account</Link>
+            New to Workestra? <Link to="/sign-up">Create an account</Link>
           </>
         ) : (
           <>
