@@ -24,6 +24,7 @@ class ErrorCode(str, Enum):
     TOTP_NOT_ENABLED = "TOTP_NOT_ENABLED"
     TOTP_SETUP_NOT_STARTED = "TOTP_SETUP_NOT_STARTED"
     REAUTHENTICATION_REQUIRED = "REAUTHENTICATION_REQUIRED"
+    INVALID_RESET_TOKEN = "INVALID_RESET_TOKEN"  # noqa: S105 (a reason, not a token)
 
 
 class AuthError(Exception):
@@ -148,3 +149,10 @@ class ReauthenticationRequired(AuthError):
 
     code = ErrorCode.REAUTHENTICATION_REQUIRED
     message = "Confirm it's you: enter your password (or a two-factor code) again, then retry."
+
+
+class InvalidResetToken(AuthError):
+    """The reset link is unknown, used, replaced by a newer one or expired (indistinguishable on purpose)."""
+
+    code = ErrorCode.INVALID_RESET_TOKEN
+    message = "This reset link is not valid any more. Ask for a new one."

@@ -1,4 +1,8 @@
-"""The security mails: what they say, built from ids and masked values only (never a secret or a link)."""
+"""The security mails: what they say, built from ids and masked values only.
+
+No mail carries a secret or a link, except the password-reset mail: its bodies hold ``SECRET_PLACEHOLDER``
+where the link's token goes, and the token travels beside them (``Mail.secret``) until it is delivered.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +26,12 @@ class Mail:
     text: str
     html: str
     kind: str
+    # Filled in for SECRET_PLACEHOLDER only when the mail is sent; never part of the stored bodies.
+    secret: str | None = None
+
+
+# Where a mail's secret goes in its bodies; made of characters that neither HTML escaping nor URLs change.
+SECRET_PLACEHOLDER = "[[secret]]"  # noqa: S105 (a placeholder, not a secret)
 
 
 class Outbox(Protocol):
@@ -214,6 +224,47 @@ def api_key_created_notice(
             "If this was you, there is nothing to do. If it was not, someone else is signed in to your "
             "account: on the Security page, revoke the key under API keys, change your password with "
             "“Revoke API keys” ticked, and sign out the devices you don't recognise.",
+            "This message contains no link on purpose. Always go to Workestra yourself.",
+        ],
+    )
+
+
+def password_reset_link_notice(recipient: str, *, link_base: str, minutes: int) -> Mail:
+    """The reset link asked for with ``requestPasswordReset``; the token goes in the URL fragment.
+
+    Built from the request alone: the page shows the same confirmation whether or not this mail is sent.
+    """
+    link = f"{link_base}#reset={SECRET_PLACEHOLDER}"
+    paragraphs = [
+        "Someone asked to reset the password of your Workestra account. To choose a new password, open "
+        f"this link within {minutes} minutes (it works once, and only the newest link you asked for works):",
+        link,
+        "If you did not ask for this, ignore this mail: your password stays as it is. Nobody can use the "
+        "link without access to this mailbox.",
+    ]
+    text = "\n\n".join(paragraphs) + "\n\n— Workestra Security\n"
+    escaped = html.escape(link)
+    body = (
+        f'<p>{html.escape(paragraphs[0])}</p><p><a href="{escaped}">{escaped}</a></p>'
+        f"<p>{html.escape(paragraphs[2])}</p><p>— Workestra Security</p>"
+    )
+    return Mail(
+        recipient, "Reset your Workestra password", text, f"<html><body>{body}</body></html>", "password_reset_link"
+    )
+
+
+def password_reset_notice(recipient: str, *, at: datetime, ip: str | None, user_agent: str | None) -> Mail:
+    """Sent after a password was reset from a link: every session and API key was ended."""
+    return _mail(
+        recipient,
+        "password_reset",
+        "Your Workestra password was reset",
+        [
+            f"The password of your Workestra account was reset with a link sent to this address at {_when(at)} "
+            f"from IP address {mask_ip(ip) or 'unknown'} using {_device(user_agent)}.",
+            "Every device was signed out and every API key revoked. If this was you, sign in with the new "
+            "password. If it was not, someone can read this mailbox: secure it, then reset your password again "
+            "and contact your workspace administrator.",
             "This message contains no link on purpose. Always go to Workestra yourself.",
         ],
     )

@@ -16,7 +16,7 @@ from auth.client_info import ClientInfo
 from auth.errors import ErrorCode, InvalidCredentials, PasswordPolicyViolation
 from auth.hash_pool import HashCharge, hash_charge
 from auth.notices import password_changed_notice
-from auth.passwords import candidate_password, normalize_password
+from auth.passwords import PasswordPolicy, candidate_password, normalize_password
 from auth.ports import SessionEvents
 from auth.sessions import end_sessions, mark_authenticated
 from models import Account, PasswordHistory, SecurityEventType, Session, SessionEndReason
@@ -82,15 +82,9 @@ async def _store_new_password(
     """Swap the checked hash for the new one, keep the history, void challenges, mail and audit: one transaction."""
     now = check.clock.now()
     async with in_transaction() as connection:
-        changed = (
-            await Account.filter(id=account.id, password_hash=account.password_hash)
-            .using_db(connection)
-            .update(password_hash=new_hash, password_changed_at=now)
-        )
-        if not changed:
+        if not await replace_password(account, new_hash, at=now, policy=check.policy, connection=connection):
             # Someone changed the password since we checked it: what was typed is no longer current.
             raise InvalidCredentials()
-        await _remember_replaced_hash(account, now=now, history_size=check.policy.history_size, connection=connection)
         # A challenge won with the old password must not finish a sign-in after the change.
         await close_open_challenges(account.id, clock=check.clock, using_db=connection)
         mail = password_changed_notice(account.email, at=now, ip=info.ip, user_agent=info.user_agent)
@@ -102,21 +96,33 @@ async def _store_new_password(
         await mark_authenticated(session.id, now, using_db=connection)
 
 
-async def _remember_replaced_hash(
-    account: Account, *, now: datetime, history_size: int, connection: BaseDBAsyncClient
-) -> None:
-    """Add the replaced hash to the history and keep only the newest ``history_size - 1`` of it."""
+async def replace_password(
+    account: Account, new_hash: str, *, at: datetime, policy: PasswordPolicy, connection: BaseDBAsyncClient
+) -> bool:
+    """Store ``new_hash`` in place of the hash ``account`` was read with, keeping the old one in the history.
+
+    False (nothing written) when the password changed since ``account`` was read. Only as many earlier
+    hashes are kept as the reuse rule needs (the current one counts as one of them).
+    """
+    changed = (
+        await Account.filter(id=account.id, password_hash=account.password_hash)
+        .using_db(connection)
+        .update(password_hash=new_hash, password_changed_at=at)
+    )
+    if not changed:
+        return False
     await PasswordHistory.create(
-        account_id=account.id, password_hash=account.password_hash, created_at=now, using_db=connection
+        account_id=account.id, password_hash=account.password_hash, created_at=at, using_db=connection
     )
     keep = (
         await PasswordHistory.filter(account_id=account.id)
         .using_db(connection)
         .order_by("-id")
-        .limit(history_size - 1)
+        .limit(policy.history_size - 1)
         .values_list("id", flat=True)
     )
     await PasswordHistory.filter(account_id=account.id).exclude(id__in=list(keep)).using_db(connection).delete()
+    return True
 
 
 async def _recently_used(
@@ -130,6 +136,11 @@ async def _recently_used(
     """
     if candidate_password(current_password, check.policy) == password:
         return True
+    return await in_history(account, password, charge, check)
+
+
+async def in_history(account: Account, password: str, charge: HashCharge, check: PasswordCheck) -> bool:
+    """True when ``password`` (normalised) matches one of the account's previous ``history_size - 1`` hashes."""
     previous = (
         await PasswordHistory.filter(account_id=account.id)
         .order_by("-id")

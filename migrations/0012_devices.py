@@ -11,7 +11,7 @@ from models.session import ClientKind
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0010_reauth")]
+    dependencies = [("models", "0011_recovery")]
 
     initial = False
 

@@ -5,6 +5,7 @@ from models.api_key import ApiKey
 from models.audit import SecurityEvent, SecurityEventType
 from models.known_device import KnownDevice
 from models.outbox import OutboxMessage
+from models.recovery import PasswordResetToken, ResetRequest
 from models.session import ClientKind, Session, SessionEndReason
 from models.throttle import AttemptCounter, IpFailure, IpSignUp
 from models.two_factor import BackupCode, SignInChallenge, TotpSetup
@@ -20,6 +21,8 @@ __all__ = [
     "KnownDevice",
     "OutboxMessage",
     "PasswordHistory",
+    "PasswordResetToken",
+    "ResetRequest",
     "SecurityEvent",
     "SecurityEventType",
     "Session",

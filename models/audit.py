@@ -36,6 +36,7 @@ class SecurityEventType(str, Enum):
     DEVICE_FORGOTTEN = "DEVICE_FORGOTTEN"
     NEW_DEVICE_SIGN_IN = "NEW_DEVICE_SIGN_IN"
     PASSWORD_KNOWN_CODE_FAILING = "PASSWORD_KNOWN_CODE_FAILING"  # noqa: S105 (an event name)
+    PASSWORD_RESET = "PASSWORD_RESET"  # noqa: S105 (an event name)
 
 
 # Docstring first lines become SQL table comments, and Tortoise splits migration SQL on ";": keep them free of it.

@@ -19,7 +19,12 @@ from tortoise.models import Model
 
 
 class OutboxMessage(Model):
-    """One notification mail waiting for, or done with, delivery. No secrets: bodies hold no codes."""
+    """One notification mail waiting for, or done with, delivery. No secrets: bodies hold no codes.
+
+    A mail that must carry a secret (the password-reset link) keeps it in ``secret`` only, with the
+    bodies holding a placeholder: the sender fills it in when composing and clears ``secret`` once the
+    mail is sent or dead, so the row kept for days holds nothing that works.
+    """
 
     id = fields.BigIntField(primary_key=True)
     recipient = fields.CharField(max_length=254)
@@ -36,6 +41,7 @@ class OutboxMessage(Model):
     failed_at = fields.DatetimeField(null=True)
     # The exception class name only: exception messages can echo addresses back.
     last_error = fields.CharField(max_length=200, null=True)
+    secret = fields.CharField(max_length=128, null=True)
 
     class Meta:
         table = "outbox_message"

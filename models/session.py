@@ -28,6 +28,7 @@ class SessionEndReason(str, Enum):
     REVOKED = "REVOKED"
     EXPIRED = "EXPIRED"
     PASSWORD_CHANGED = "PASSWORD_CHANGED"  # noqa: S105 (a reason, not a password)
+    PASSWORD_RESET = "PASSWORD_RESET"  # noqa: S105 (a reason, not a password)
 
 
 class Session(Model):

@@ -58,6 +58,7 @@ expose_enum(
         ErrorCode.TOTP_NOT_ENABLED: "Two-factor is off.",
         ErrorCode.TOTP_SETUP_NOT_STARTED: "No pending two-factor setup to confirm.",
         ErrorCode.REAUTHENTICATION_REQUIRED: "Call reauthenticate first, then retry the operation.",
+        ErrorCode.INVALID_RESET_TOKEN: "The reset link is unknown, used, replaced or expired.",
     },
 )
 
@@ -95,6 +96,9 @@ expose_enum(
         SecurityEventType.BACKUP_CODES_REGENERATED: "A new set of backup codes replaced the old one.",
         SecurityEventType.API_KEY_CREATED: "An API key was created.",
         SecurityEventType.API_KEY_REVOKED: "An API key was revoked.",
+        SecurityEventType.PASSWORD_RESET: (
+            "The password was reset with a link from the mail; every session and API key was ended."
+        ),
         SecurityEventType.DEVICE_FORGOTTEN: (
             "A known device was forgotten: its sign-ins count with everyone else's again."
         ),

@@ -134,6 +134,12 @@ class ReauthenticationRequired(Error):
     pass
 
 
+@_answers(domain.InvalidResetToken)
+@strawberry.type(description="The reset link is unknown, used, replaced by a newer one or expired: ask for a new one.")
+class InvalidResetToken(Error):
+    pass
+
+
 # Every concrete error type, so the schema documents them all (even any no union uses yet).
 ERROR_TYPES: tuple[type[Error], ...] = tuple(dict.fromkeys(_BY_DOMAIN.values()))
 
@@ -202,6 +208,10 @@ def error_from(exc: domain.TotpSetupNotStarted) -> TotpSetupNotStarted: ...
 
 @overload
 def error_from(exc: domain.ReauthenticationRequired) -> ReauthenticationRequired: ...
+
+
+@overload
+def error_from(exc: domain.InvalidResetToken) -> InvalidResetToken: ...
 
 
 def error_from(exc: domain.AuthError) -> Error:

@@ -81,3 +81,18 @@ class ReauthenticateInput:
         default=None,
         description="With two-factor authentication on: a 6-digit code from the app, or an unused backup code.",
     )
+
+
+@strawberry.input(description="Ask for a password-reset link by mail.")
+class RequestPasswordResetInput:
+    email: str = strawberry.field(description="Email address of the account; trimmed and compared case-insensitively.")
+
+
+@strawberry.input(description="Set a new password with the token of a reset link.")
+class ResetPasswordInput:
+    token: str = strawberry.field(description="The token from the link's `#reset=` fragment.")
+    new_password: str = strawberry.field(description="8 to 128 characters, none of the last 5 passwords.")
+    code: str | None = strawberry.field(
+        default=None,
+        description="With two-factor authentication on: a 6-digit code from the authenticator app or a backup code.",
+    )

@@ -15,6 +15,7 @@ from schema.errors import (
     InvalidCredentials,
     InvalidEmail,
     InvalidInput,
+    InvalidResetToken,
     NotFound,
     PasswordPolicyViolation,
     ReauthenticationRequired,
@@ -28,6 +29,8 @@ from schema.types import (
     ApiKeyRevoked,
     BackupCodes,
     PasswordChanged,
+    PasswordReset,
+    PasswordResetRequested,
     Reauthenticated,
     SessionRevoked,
     SessionsRevoked,
@@ -98,4 +101,18 @@ ForgetDeviceResult = Annotated[
 ReauthenticateResult = Annotated[
     Reauthenticated | InvalidCredentials | InvalidCode | InvalidInput | AccountLocked | TooManyAttempts,
     strawberry.union("ReauthenticateResult", description="Outcome of reauthenticate."),
+]
+RequestPasswordResetResult = Annotated[
+    PasswordResetRequested | TooManyAttempts | InvalidInput,
+    strawberry.union("RequestPasswordResetResult", description="Outcome of requestPasswordReset."),
+]
+ResetPasswordResult = Annotated[
+    PasswordReset
+    | InvalidResetToken
+    | PasswordPolicyViolation
+    | InvalidCode
+    | AccountLocked
+    | TooManyAttempts
+    | InvalidInput,
+    strawberry.union("ResetPasswordResult", description="Outcome of resetPassword."),
 ]

@@ -31,6 +31,7 @@ from resolvers import (
     known_devices,
     public,
     reauthenticate,
+    recovery,
     regenerate_backup_codes,
     revoke_api_key,
     security_events,
@@ -141,6 +142,15 @@ class Mutation:
     forget_device = strawberry.mutation(
         resolver=known_devices.forget_device,
         description="Forget a known device: its sign-ins are counted with everyone else's again.",
+    )
+    request_password_reset = strawberry.mutation(
+        resolver=recovery.request_password_reset,
+        description="Mail a password-reset link if an account has the email; the same answer either way.",
+    )
+    reset_password = strawberry.mutation(
+        resolver=recovery.reset_password,
+        description="Set a new password with a reset link; every session and API key ends (HTTP only).",
+        extensions=http_only(),
     )
 
 

@@ -174,6 +174,17 @@ class PasswordChanged:
     revoked_api_keys: int = strawberry.field(default=0, description="How many API keys were revoked (revokeApiKeys).")
 
 
+@strawberry.type(description="The request was taken; the same answer whether or not an account has the email.")
+class PasswordResetRequested:
+    message: str = strawberry.field(description="What to tell the person: look for the mail.")
+
+
+@strawberry.type(description="The password was reset: every session of the account ended, its API keys were revoked.")
+class PasswordReset:
+    signed_out_sessions: int = strawberry.field(description="How many sessions were signed out.")
+    revoked_api_keys: int = strawberry.field(description="How many API keys were revoked.")
+
+
 @strawberry.type(
     description="A started two-factor setup, shown once; nothing is active until enableTotp confirms a code."
 )

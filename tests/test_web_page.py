@@ -15,7 +15,7 @@ from workestra.settings import Settings, SettingsError
 
 INDEX = '<!doctype html><html><head><script type="module" src="/assets/index-abc123.js"></script></head></html>'
 GRAPHIQL = '<!doctype html><html><head><script type="module" src="/assets/graphiql-abc123.js"></script></head></html>'
-PAGE_PATHS = ["/", "/sign-in", "/sign-up", "/settings/security"]
+PAGE_PATHS = ["/", "/sign-in", "/sign-up", "/forgot-password", "/reset-password", "/settings/security"]
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 
 from auth.clock import Clock
-from auth.notices import Mail
+from auth.notices import SECRET_PLACEHOLDER, Mail
 from models.outbox import OutboxMessage
 
 logger = logging.getLogger("workestra.mail")
@@ -57,10 +57,16 @@ async def enqueue(mail: Mail, *, now: datetime, using_db: BaseDBAsyncClient | No
         text_body=mail.text,
         html_body=mail.html,
         kind=mail.kind,
+        secret=mail.secret,
         created_at=now,
         next_attempt_at=now,
         using_db=using_db,
     )
+
+
+def with_secret(body: str, secret: str | None) -> str:
+    """A stored body with its secret filled in where the placeholder stands (unchanged without one)."""
+    return body if secret is None else body.replace(SECRET_PLACEHOLDER, secret)
 
 
 def retry_delay(attempts: int) -> int:
@@ -226,8 +232,9 @@ class MailSender:
             await self._record_failure(message, exc, final=self._clock.now() - message.created_at >= self._retry_for)
             return False
         # The mail is out: record it even if our claim lapsed meanwhile.
+        # The secret (a reset link) has done its work: the row kept for days no longer holds it.
         await OutboxMessage.filter(id=message.id, sent_at=None).update(
-            sent_at=self._clock.now(), claimed_until=None, last_error=None
+            sent_at=self._clock.now(), claimed_until=None, last_error=None, secret=None
         )
         return True
 
@@ -239,6 +246,7 @@ class MailSender:
         changes: dict[str, Any] = {"attempts": attempts, "last_error": error, "claimed_until": None}
         if final:
             changes["failed_at"] = now
+            changes["secret"] = None  # a dead mail is kept for the operator, never its secret
         else:
             changes["next_attempt_at"] = now + timedelta(seconds=retry_delay(attempts))
         # ``attempts`` unchanged proves the row is still ours: had our claim lapsed and another
@@ -275,8 +283,8 @@ class MailSender:
         composed["Message-ID"] = f"<outbox.{message.id}.{stamp}@{self._domain}>"
         # RFC 3834: an automatic notification; keeps vacation responders from answering it.
         composed["Auto-Submitted"] = "auto-generated"
-        composed.set_content(message.text_body)
-        composed.add_alternative(message.html_body, subtype="html")
+        composed.set_content(with_secret(message.text_body, message.secret))
+        composed.add_alternative(with_secret(message.html_body, message.secret), subtype="html")
         return composed
 
     async def _transmit(self, message: OutboxMessage, composed: EmailMessage) -> None:

@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
+from functools import cached_property, partial
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -22,6 +22,8 @@ from auth.location import LocationResolver
 from auth.lockout import LockoutPolicy
 from auth.notices import Mail
 from auth.passwords import PasswordHasher, PasswordPolicy
+from auth.recovery import Recovery, RecoveryPolicy, prune_reset_links
+from auth.recovery_limits import prune_reset_requests
 from auth.secret_box import SecretBox
 from auth.sessions import SessionPolicy, list_active_sessions, sweep_expired_sessions
 from auth.throttle import AttemptGuard, SignUpLimit
@@ -121,6 +123,11 @@ class Services:
             subscriptions=AccountQuota(settings.max_subscriptions_per_account),
         )
 
+    @cached_property
+    def recovery(self) -> Recovery:
+        """The collaborators of account recovery (reset links by mail)."""
+        return Recovery(_recovery_policy(self.settings), self.password_check, self.secret_box, self.events)
+
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[Services]:
         """Connect the event bus; run the announcer, the socket check and the periodic sweep for the app's life."""
@@ -180,6 +187,8 @@ class Services:
         await self.sign_up_limit.prune()
         await prune_challenges(clock=self.clock)
         await prune_pending_setups(clock=self.clock)
+        await prune_reset_links(clock=self.clock)
+        await prune_reset_requests(clock=self.clock, window_seconds=self.recovery.policy.window_seconds)
         await prune_security_events(clock=self.clock, retention_days=self.settings.audit_retention_days)
         # Two intervals, so that a late sweep still sees a key that expired just after the previous one.
         window = 2 * self.settings.session_sweep_interval
@@ -219,6 +228,17 @@ class Services:
             except Exception as exc:
                 log.warning("metrics refresh failed: %s", type(exc).__name__)
             await asyncio.sleep(self.settings.metrics_refresh_interval)
+
+
+def _recovery_policy(settings: Settings) -> RecoveryPolicy:
+    return RecoveryPolicy(
+        link_base=settings.reset_link_base,
+        token_ttl_seconds=settings.reset_token_ttl,
+        email_limit=settings.reset_email_limit,
+        ip_limit=settings.reset_ip_limit,
+        response_floor_seconds=settings.reset_response_floor_ms / 1000,
+        ipv6_prefix=settings.ipv6_limit_prefix,
+    )
 
 
 async def _stop(tasks: list[asyncio.Task[None]]) -> None:

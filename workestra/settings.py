@@ -113,6 +113,15 @@ def _masked(value: object) -> object:
     return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[2]}"))
 
 
+def _check_public_url(url: str | None) -> None:
+    """Reset links are ``PUBLIC_URL#reset=<token>``: it must be a plain http(s) address of the page."""
+    if url is None:
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or "#" in url:
+        raise SettingsError("PUBLIC_URL must be an http(s) URL of the page, without a fragment")
+
+
 @dataclass(frozen=True, repr=False)
 class Settings:
     """Everything the service reads from its environment. Field names map to UPPER_CASE variables."""
@@ -151,6 +160,14 @@ class Settings:
     max_api_keys: Annotated[int, AtLeast(1)] = 25
     # Seconds after a sign-in or reauthenticate during which the session may create API keys and set up 2FA.
     reauth_window: Annotated[int, AtLeast(1)] = 15 * 60
+    # Account recovery: where the page is served (reset links point at it), how long a link works, and
+    # how many reset requests one email and one IP may make per hour.
+    public_url: str | None = None
+    reset_token_ttl: Annotated[int, AtLeast(1)] = 30 * 60
+    reset_email_limit: Annotated[int, AtLeast(1)] = 5
+    reset_ip_limit: Annotated[int, AtLeast(1)] = 20
+    # Milliseconds every requestPasswordReset answer takes at least, so a mail being queued never shows.
+    reset_response_floor_ms: Annotated[int, AtLeast(0)] = 200
     signup_ip_window: Annotated[int, AtLeast(1)] = 60 * 60
     failure_chain_window: int = DAY
     argon2_time_cost: int = 3
@@ -207,6 +224,13 @@ class Settings:
         """Foreign origins whose browser requests and WebSocket handshakes are accepted (``ALLOWED_ORIGINS``
         plus ``PUBLIC_ORIGIN``); same-origin ones always are."""
         return tuple(filter(None, (*self.allowed_origins, self.public_origin)))
+
+    @property
+    def reset_link_base(self) -> str:
+        """The page address reset links point at: ``PUBLIC_URL``, else ``PUBLIC_ORIGIN``, else host and port."""
+        return self.public_url or (
+            f"{self.public_origin}/" if self.public_origin else f"http://{self.host}:{self.port}/"
+        )
 
     @property
     def metrics_enabled(self) -> bool:
@@ -269,6 +293,7 @@ class Settings:
                 bounds.check(name.upper(), getattr(self, name))
         if self.metrics_port and self.metrics_port == self.port:
             raise SettingsError("METRICS_PORT must differ from PORT: metrics are never served on the public API")
+        _check_public_url(self.public_url)
 
 
 @functools.cache

@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 # The paths the page knows; anything else under / is a 404 rather than a page that routes nowhere.
-PAGE_ROUTES = ("/", "/sign-in", "/sign-up", "/settings/security")
+PAGE_ROUTES = ("/", "/sign-in", "/sign-up", "/forgot-password", "/reset-password", "/settings/security")
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 _NOT_BUILT = """<!doctype html>

@@ -2,6 +2,7 @@ import { startTransition, useCallback, useEffect, useRef, useState } from "react
 import { Navigate, Route, Routes, useNavigate } from "react-router";
 import { Provider } from "urql";
 
+import { ForgotPasswordPage, ResetPasswordPage } from "../features/recovery";
 import { SignInPage } from "../features/sign-in";
 import { connect, type Connection } from "../lib/client";
 import { endNotice, type EndReason } from "../lib/session-ended";
@@ -11,7 +12,7 @@ import { SecurityPage } from "./SecurityPage";
  * The routes, and one GraphQL connection per signed-in period: signing in or out starts a fresh one,
  * so no cached data or socket outlives the session it belonged to.
  */
-export function App() {
+export function App({ resetToken = null }: { resetToken?: string | null }) {
   const navigate = useNavigate();
   const [notice, setNotice] = useState<string | null>(null);
   const live = useRef<Connection | null>(null);
@@ -70,6 +71,8 @@ export function App() {
         <Route path="/" element={<Navigate to="/settings/security" replace />} />
         <Route path="/sign-in" element={<SignInPage key="sign-in" mode="sign-in" notice={notice} onSignedIn={signedIn} />} />
         <Route path="/sign-up" element={<SignInPage key="sign-up" mode="sign-up" notice={null} onSignedIn={signedIn} />} />
+        <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+        <Route path="/reset-password" element={<ResetPasswordPage token={resetToken} onReset={signedOut} />} />
         <Route path="/settings/security" element={<SecurityPage onSigningOut={signingOut} onSignedOut={signedOut} />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>

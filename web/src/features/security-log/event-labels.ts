@@ -21,6 +21,7 @@ const LABELS: Record<SecurityEventType, string> = {
   DEVICE_FORGOTTEN: "Known device forgotten",
   NEW_DEVICE_SIGN_IN: "Sign-in from a new device",
   PASSWORD_KNOWN_CODE_FAILING: "Right password, wrong two-factor codes",
+  PASSWORD_RESET: "Password reset by email",
 };
 
 /** The log's words for an event type; a type added to the schema later shows as itself. */

@@ -116,6 +116,11 @@ function PasswordStep({
       <button type="submit" className="button primary" disabled={busy || waiting}>
         {mode === "sign-in" ? "Sign in" : "Create account"}
       </button>
+      {mode === "sign-in" ? (
+        <p>
+          <Link to="/forgot-password">Forgot password?</Link>
+        </p>
+      ) : null}
       <p>
         {mode === "sign-in" ? (
           <>

@@ -25,6 +25,8 @@ type Documents = {
     "\n  mutation ForgetDevice($id: ID!) {\n    forgetDevice(id: $id) {\n      __typename\n      ... on DeviceForgotten {\n        knownDevice {\n          id\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.ForgetDeviceDocument,
     "\n  query AccountName {\n    me {\n      id\n      email\n    }\n  }\n": typeof types.AccountNameDocument,
     "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on PasswordChanged {\n        signedOutSessions\n        account {\n          id\n          passwordChangedAt\n        }\n      }\n      ...Refusal\n    }\n  }\n": typeof types.ChangePasswordDocument,
+    "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input) {\n      __typename\n      ... on PasswordResetRequested {\n        message\n      }\n      ...Refusal\n    }\n  }\n": typeof types.RequestPasswordResetDocument,
+    "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on PasswordReset {\n        signedOutSessions\n      }\n      ...Refusal\n    }\n  }\n": typeof types.ResetPasswordDocument,
     "\n  query SecurityEvents($first: Int!, $after: String) {\n    securityEvents(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          type\n          occurredAt\n          ipAddress\n          location\n          device {\n            browser\n            os\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.SecurityEventsDocument,
     "\n  fragment SessionRow on Session {\n    id\n    client\n    device {\n      browser\n      os\n    }\n    location\n    ipAddress\n    lastActiveAt\n    current\n  }\n": typeof types.SessionRowFragmentDoc,
     "\n  subscription ActiveSessions {\n    activeSessions {\n      ...SessionRow\n    }\n  }\n": typeof types.ActiveSessionsDocument,
@@ -55,6 +57,8 @@ const documents: Documents = {
     "\n  mutation ForgetDevice($id: ID!) {\n    forgetDevice(id: $id) {\n      __typename\n      ... on DeviceForgotten {\n        knownDevice {\n          id\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.ForgetDeviceDocument,
     "\n  query AccountName {\n    me {\n      id\n      email\n    }\n  }\n": types.AccountNameDocument,
     "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on PasswordChanged {\n        signedOutSessions\n        account {\n          id\n          passwordChangedAt\n        }\n      }\n      ...Refusal\n    }\n  }\n": types.ChangePasswordDocument,
+    "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input) {\n      __typename\n      ... on PasswordResetRequested {\n        message\n      }\n      ...Refusal\n    }\n  }\n": types.RequestPasswordResetDocument,
+    "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on PasswordReset {\n        signedOutSessions\n      }\n      ...Refusal\n    }\n  }\n": types.ResetPasswordDocument,
     "\n  query SecurityEvents($first: Int!, $after: String) {\n    securityEvents(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          type\n          occurredAt\n          ipAddress\n          location\n          device {\n            browser\n            os\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.SecurityEventsDocument,
     "\n  fragment SessionRow on Session {\n    id\n    client\n    device {\n      browser\n      os\n    }\n    location\n    ipAddress\n    lastActiveAt\n    current\n  }\n": types.SessionRowFragmentDoc,
     "\n  subscription ActiveSessions {\n    activeSessions {\n      ...SessionRow\n    }\n  }\n": types.ActiveSessionsDocument,
@@ -132,6 +136,14 @@ export function graphql(source: "\n  query AccountName {\n    me {\n      id\n  
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on PasswordChanged {\n        signedOutSessions\n        account {\n          id\n          passwordChangedAt\n        }\n      }\n      ...Refusal\n    }\n  }\n"): (typeof documents)["\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on PasswordChanged {\n        signedOutSessions\n        account {\n          id\n          passwordChangedAt\n        }\n      }\n      ...Refusal\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input) {\n      __typename\n      ... on PasswordResetRequested {\n        message\n      }\n      ...Refusal\n    }\n  }\n"): (typeof documents)["\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input) {\n      __typename\n      ... on PasswordResetRequested {\n        message\n      }\n      ...Refusal\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on PasswordReset {\n        signedOutSessions\n      }\n      ...Refusal\n    }\n  }\n"): (typeof documents)["\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on PasswordReset {\n        signedOutSessions\n      }\n      ...Refusal\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -200,6 +200,8 @@ export type ErrorCode =
   | 'INVALID_CREDENTIALS'
   /** A field failed validation. */
   | 'INVALID_INPUT'
+  /** The reset link is unknown, used, replaced or expired. */
+  | 'INVALID_RESET_TOKEN'
   /** No such thing belongs to this account. */
   | 'NOT_FOUND'
   /** One of the recent passwords. */
@@ -260,6 +262,15 @@ export type InvalidInput = Error & {
   message: Scalars['String']['output'];
 };
 
+/** The reset link is unknown, used, replaced by a newer one or expired: ask for a new one. */
+export type InvalidResetToken = Error & {
+  __typename?: 'InvalidResetToken';
+  /** Machine-readable reason. */
+  code: ErrorCode;
+  /** Human-readable explanation, safe to show. */
+  message: Scalars['String']['output'];
+};
+
 /** A browser or app that completed a sign-in: its sign-in attempts are counted apart from everyone else's, so a lock others caused does not keep it out. Never shows its credential. */
 export type KnownDevice = Node & {
   __typename?: 'KnownDevice';
@@ -296,6 +307,10 @@ export type Mutation = {
   reauthenticate: ReauthenticateResult;
   /** Replace the backup codes with a new set (the password is required). */
   regenerateBackupCodes: RegenerateBackupCodesResult;
+  /** Mail a password-reset link if an account has the email; the same answer either way. */
+  requestPasswordReset: RequestPasswordResetResult;
+  /** Set a new password with a reset link; every session and API key ends (HTTP only). */
+  resetPassword: ResetPasswordResult;
   /** Keep only the current session. */
   revokeAllOtherSessions: RevokeAllOtherSessionsResult;
   /** Revoke an API key at once; its sockets are closed. */
@@ -356,6 +371,18 @@ export type MutationReauthenticateArgs = {
 /** Changes to the account's security; API keys get a FORBIDDEN error on every one. */
 export type MutationRegenerateBackupCodesArgs = {
   input: RegenerateBackupCodesInput;
+};
+
+
+/** Changes to the account's security; API keys get a FORBIDDEN error on every one. */
+export type MutationRequestPasswordResetArgs = {
+  input: RequestPasswordResetInput;
+};
+
+
+/** Changes to the account's security; API keys get a FORBIDDEN error on every one. */
+export type MutationResetPasswordArgs = {
+  input: ResetPasswordInput;
 };
 
 
@@ -453,6 +480,22 @@ export type PasswordPolicyViolation = Error & {
   message: Scalars['String']['output'];
 };
 
+/** The password was reset: every session of the account ended, its API keys were revoked. */
+export type PasswordReset = {
+  __typename?: 'PasswordReset';
+  /** How many API keys were revoked. */
+  revokedApiKeys: Scalars['Int']['output'];
+  /** How many sessions were signed out. */
+  signedOutSessions: Scalars['Int']['output'];
+};
+
+/** The request was taken; the same answer whether or not an account has the email. */
+export type PasswordResetRequested = {
+  __typename?: 'PasswordResetRequested';
+  /** What to tell the person: look for the mail. */
+  message: Scalars['String']['output'];
+};
+
 /** Read operations. */
 export type Query = {
   __typename?: 'Query';
@@ -533,6 +576,28 @@ export type RegenerateBackupCodesInput = {
 /** Outcome of regenerateBackupCodes. */
 export type RegenerateBackupCodesResult = AccountLocked | BackupCodes | InvalidCredentials | TooManyAttempts | TotpNotEnabled;
 
+/** Ask for a password-reset link by mail. */
+export type RequestPasswordResetInput = {
+  /** Email address of the account; trimmed and compared case-insensitively. */
+  email: Scalars['String']['input'];
+};
+
+/** Outcome of requestPasswordReset. */
+export type RequestPasswordResetResult = InvalidInput | PasswordResetRequested | TooManyAttempts;
+
+/** Set a new password with the token of a reset link. */
+export type ResetPasswordInput = {
+  /** With two-factor authentication on: a 6-digit code from the authenticator app or a backup code. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** 8 to 128 characters, none of the last 5 passwords. */
+  newPassword: Scalars['String']['input'];
+  /** The token from the link's `#reset=` fragment. */
+  token: Scalars['String']['input'];
+};
+
+/** Outcome of resetPassword. */
+export type ResetPasswordResult = AccountLocked | InvalidCode | InvalidInput | InvalidResetToken | PasswordPolicyViolation | PasswordReset | TooManyAttempts;
+
 /** Outcome of revokeAllOtherSessions. */
 export type RevokeAllOtherSessionsResult = SessionsRevoked;
 
@@ -603,6 +668,8 @@ export type SecurityEventType =
   | 'PASSWORD_CHANGED'
   /** Three wrong two-factor codes followed a right password; the owner was mailed. */
   | 'PASSWORD_KNOWN_CODE_FAILING'
+  /** The password was reset with a link from the mail; every session and API key was ended. */
+  | 'PASSWORD_RESET'
   /** A session ended after its idle timeout; described by its own device. */
   | 'SESSION_EXPIRED'
   /** One session was revoked; sessionId names it. */
@@ -911,6 +978,32 @@ export type ChangePasswordMutation = { __typename?: 'Mutation', changePassword:
     | { __typename: 'TooManyAttempts', retryAfterSeconds: number, code: ErrorCode, message: string }
    };
 
+export type RequestPasswordResetMutationVariables = Exact<{
+  input: RequestPasswordResetInput;
+}>;
+
+
+export type RequestPasswordResetMutation = { __typename?: 'Mutation', requestPasswordReset:
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string }
+    | { __typename: 'PasswordResetRequested', message: string }
+    | { __typename: 'TooManyAttempts', retryAfterSeconds: number, code: ErrorCode, message: string }
+   };
+
+export type ResetPasswordMutationVariables = Exact<{
+  input: ResetPasswordInput;
+}>;
+
+
+export type ResetPasswordMutation = { __typename?: 'Mutation', resetPassword:
+    | { __typename: 'AccountLocked', retryAfterSeconds: number, code: ErrorCode, message: string }
+    | { __typename: 'InvalidCode', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string }
+    | { __typename: 'InvalidResetToken', code: ErrorCode, message: string }
+    | { __typename: 'PasswordPolicyViolation', code: ErrorCode, message: string }
+    | { __typename: 'PasswordReset', signedOutSessions: number }
+    | { __typename: 'TooManyAttempts', retryAfterSeconds: number, code: ErrorCode, message: string }
+   };
+
 export type SecurityEventsQueryVariables = Exact<{
   first: Scalars['Int']['input'];
   after?: InputMaybe<Scalars['String']['input']>;
@@ -1062,6 +1155,8 @@ type Refusal_InvalidEmail_Fragment = { __typename?: 'InvalidEmail', code: ErrorC
 
 type Refusal_InvalidInput_Fragment = { __typename?: 'InvalidInput', code: ErrorCode, message: string };
 
+type Refusal_InvalidResetToken_Fragment = { __typename?: 'InvalidResetToken', code: ErrorCode, message: string };
+
 type Refusal_NotFound_Fragment = { __typename?: 'NotFound', code: ErrorCode, message: string };
 
 type Refusal_PasswordPolicyViolation_Fragment = { __typename?: 'PasswordPolicyViolation', code: ErrorCode, message: string };
@@ -1084,6 +1179,7 @@ export type RefusalFragment =
   | Refusal_InvalidCredentials_Fragment
   | Refusal_InvalidEmail_Fragment
   | Refusal_InvalidInput_Fragment
+  | Refusal_InvalidResetToken_Fragment
   | Refusal_NotFound_Fragment
   | Refusal_PasswordPolicyViolation_Fragment
   | Refusal_ReauthenticationRequired_Fragment
@@ -1106,6 +1202,8 @@ export const KnownDevicesDocument = {"kind":"Document","definitions":[{"kind":"O
 export const ForgetDeviceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ForgetDevice"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"forgetDevice"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DeviceForgotten"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"knownDevice"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<ForgetDeviceMutation, ForgetDeviceMutationVariables>;
 export const AccountNameDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AccountName"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}}]}}]}}]} as unknown as DocumentNode<AccountNameQuery, AccountNameQueryVariables>;
 export const ChangePasswordDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ChangePassword"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ChangePasswordInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"changePassword"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PasswordChanged"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signedOutSessions"}},{"kind":"Field","name":{"kind":"Name","value":"account"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"passwordChangedAt"}}]}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"Refusal"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Refusal"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AccountLocked"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TooManyAttempts"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}}]}}]}}]} as unknown as DocumentNode<ChangePasswordMutation, ChangePasswordMutationVariables>;
+export const RequestPasswordResetDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RequestPasswordReset"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RequestPasswordResetInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requestPasswordReset"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PasswordResetRequested"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"Refusal"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Refusal"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AccountLocked"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TooManyAttempts"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}}]}}]}}]} as unknown as DocumentNode<RequestPasswordResetMutation, RequestPasswordResetMutationVariables>;
+export const ResetPasswordDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ResetPassword"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ResetPasswordInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resetPassword"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PasswordReset"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signedOutSessions"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"Refusal"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Refusal"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AccountLocked"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TooManyAttempts"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}}]}}]}}]} as unknown as DocumentNode<ResetPasswordMutation, ResetPasswordMutationVariables>;
 export const SecurityEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SecurityEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"securityEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"ipAddress"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"browser"}},{"kind":"Field","name":{"kind":"Name","value":"os"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<SecurityEventsQuery, SecurityEventsQueryVariables>;
 export const ActiveSessionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"ActiveSessions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"activeSessions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SessionRow"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SessionRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Session"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"client"}},{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"browser"}},{"kind":"Field","name":{"kind":"Name","value":"os"}}]}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"ipAddress"}},{"kind":"Field","name":{"kind":"Name","value":"lastActiveAt"}},{"kind":"Field","name":{"kind":"Name","value":"current"}}]}}]} as unknown as DocumentNode<ActiveSessionsSubscription, ActiveSessionsSubscriptionVariables>;
 export const ActiveSessionsNowDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ActiveSessionsNow"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"activeSessions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SessionRow"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SessionRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Session"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"client"}},{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"browser"}},{"kind":"Field","name":{"kind":"Name","value":"os"}}]}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"ipAddress"}},{"kind":"Field","name":{"kind":"Name","value":"lastActiveAt"}},{"kind":"Field","name":{"kind":"Name","value":"current"}}]}}]} as unknown as DocumentNode<ActiveSessionsNowQuery, ActiveSessionsNowQueryVariables>;

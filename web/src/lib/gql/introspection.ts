@@ -558,6 +558,10 @@ export default {
           },
           {
             "kind": "OBJECT",
+            "name": "InvalidResetToken"
+          },
+          {
+            "kind": "OBJECT",
             "name": "NotFound"
           },
           {
@@ -719,6 +723,40 @@ export default {
           },
           {
             "name": "field",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
+              }
+            },
+            "args": []
+          },
+          {
+            "name": "message",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
+              }
+            },
+            "args": []
+          }
+        ],
+        "interfaces": [
+          {
+            "kind": "INTERFACE",
+            "name": "Error"
+          }
+        ]
+      },
+      {
+        "kind": "OBJECT",
+        "name": "InvalidResetToken",
+        "fields": [
+          {
+            "name": "code",
             "type": {
               "kind": "NON_NULL",
               "ofType": {
@@ -979,6 +1017,52 @@ export default {
               "kind": "NON_NULL",
               "ofType": {
                 "name": "RegenerateBackupCodesResult",
+                "kind": "UNION",
+                "ofType": null
+              }
+            },
+            "args": [
+              {
+                "name": "input",
+                "type": {
+                  "kind": "NON_NULL",
+                  "ofType": {
+                    "kind": "SCALAR",
+                    "name": "Any"
+                  }
+                }
+              }
+            ]
+          },
+          {
+            "name": "requestPasswordReset",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "name": "RequestPasswordResetResult",
+                "kind": "UNION",
+                "ofType": null
+              }
+            },
+            "args": [
+              {
+                "name": "input",
+                "type": {
+                  "kind": "NON_NULL",
+                  "ofType": {
+                    "kind": "SCALAR",
+                    "name": "Any"
+                  }
+                }
+              }
+            ]
+          },
+          {
+            "name": "resetPassword",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "name": "ResetPasswordResult",
                 "kind": "UNION",
                 "ofType": null
               }
@@ -1409,6 +1493,53 @@ export default {
       },
       {
         "kind": "OBJECT",
+        "name": "PasswordReset",
+        "fields": [
+          {
+            "name": "revokedApiKeys",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
+              }
+            },
+            "args": []
+          },
+          {
+            "name": "signedOutSessions",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
+              }
+            },
+            "args": []
+          }
+        ],
+        "interfaces": []
+      },
+      {
+        "kind": "OBJECT",
+        "name": "PasswordResetRequested",
+        "fields": [
+          {
+            "name": "message",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
+              }
+            },
+            "args": []
+          }
+        ],
+        "interfaces": []
+      },
+      {
+        "kind": "OBJECT",
         "name": "Query",
         "fields": [
           {
@@ -1699,6 +1830,58 @@ export default {
           {
             "kind": "OBJECT",
             "name": "TotpNotEnabled"
+          }
+        ]
+      },
+      {
+        "kind": "UNION",
+        "name": "RequestPasswordResetResult",
+        "possibleTypes": [
+          {
+            "kind": "OBJECT",
+            "name": "InvalidInput"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "PasswordResetRequested"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "TooManyAttempts"
+          }
+        ]
+      },
+      {
+        "kind": "UNION",
+        "name": "ResetPasswordResult",
+        "possibleTypes": [
+          {
+            "kind": "OBJECT",
+            "name": "AccountLocked"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "InvalidCode"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "InvalidInput"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "InvalidResetToken"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "PasswordPolicyViolation"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "PasswordReset"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "TooManyAttempts"
           }
         ]
       },
