@@ -78,8 +78,9 @@ async def test_gql_cookie_and_bearer_sign_in_subscription_and_session_ended(serv
         assert up["signUp"]["__typename"] == "SignedIn"
         assert up["signUp"]["token"] is None  # a WEB sign-in's token is only the HttpOnly cookie
         cookie = {c.key: c.value for c in jar}
-        assert list(cookie) == ["session"]
+        assert sorted(cookie) == ["device", "session"]  # the session, and this browser as a known device
         log_guard.note("cookie", cookie["session"])
+        log_guard.note("device cookie", cookie["device"])
         laptop_id = up["signUp"]["session"]["id"]
 
         async with http_session(server) as anonymous:
