@@ -15,7 +15,7 @@ from auth.audit import encode_cursor
 from auth.clock import FrozenClock
 from models import Account, SecurityEvent, SecurityEventType, Session
 from tests.support.actors import PASSWORD, User
-from tests.support.graphql import ACTIVE_SESSIONS, ME, REVOKE_SESSION, SIGN_IN, IPHONE_UA
+from tests.support.graphql import ACTIVE_SESSIONS, IPHONE_UA, ME, REVOKE_SESSION, SIGN_IN
 from tests.support.query_plans import Recorder, Statement, analyze, install_recorder, plan_faults, seed_accounts
 
 EVENTS = """
