@@ -3,6 +3,7 @@
 from models.account import Account, PasswordHistory
 from models.api_key import ApiKey
 from models.audit import SecurityEvent, SecurityEventType
+from models.lease import Lease
 from models.outbox import OutboxMessage
 from models.session import ClientKind, Session, SessionEndReason
 from models.throttle import AttemptCounter, IpFailure, IpSignUp
@@ -16,6 +17,7 @@ __all__ = [
     "ClientKind",
     "IpFailure",
     "IpSignUp",
+    "Lease",
     "OutboxMessage",
     "PasswordHistory",
     "SecurityEvent",
