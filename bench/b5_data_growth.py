@@ -1,0 +1,494 @@
+"""B5: cost of the hot requests as the data grows, on SQLite and PostgreSQL, against an empty database in one run.
+
+Per backend: the measured account is signed up on an empty (migrated) database and every hot request is
+measured (p50/p99 and server CPU per request, c=1 and c=50); then 100,000 accounts, 1,000,000 sessions
+(most ended, some idle past their timeout), 1,000,000 events, counters and API keys are bulk-inserted
+(executemany / COPY) and ``ANALYZE`` is run (all × ``--scale``), and the same requests are measured
+again. Then a backlog of 100,000 expired sessions (× scale) is added with the sweep running every
+second: each pass's duration and a cheap query's p99 meanwhile, against its idle p99. Last, the SQL
+of each hot query is recorded in process and its plan printed (EXPLAIN QUERY PLAN on SQLite, EXPLAIN
+ANALYZE on PostgreSQL, rolled back), with a ``FAIL`` line for any full scan or sort beyond one account.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sqlite3
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import _common as c  # noqa: E402
+
+PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+ME = json.dumps({"query": "{ me { id email } }"})
+SESSIONS = json.dumps({"query": "{ activeSessions { id lastActiveAt current } }"})
+EVENTS = "query($after: String) { securityEvents(first: 20, after: $after) { edges { cursor node { id type } } } }"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+# -- bulk data ---------------------------------------------------------------------------------------
+
+
+def account_rows(count: int, start: int, at: datetime) -> list[tuple[Any, ...]]:
+    digest = "$argon2id$v=19$m=8,t=1,p=1$YmVuY2hzYWx0$bench"
+    return [(uuid.uuid4(), f"b5-{start + n}@example.com", digest, at, at) for n in range(count)]
+
+
+def session_rows(account_ids: list[int], per_account: int, at: datetime, *, expired: bool = False) -> list[tuple]:
+    rows = []
+    for index, account_id in enumerate(account_ids):
+        for n in range(per_account):
+            if expired:
+                active, ended = at - timedelta(days=8 + n), None  # WEB, idle past its 7 days: the sweep's backlog
+            else:
+                active = at - timedelta(days=(index + n) % 6, minutes=n)  # within both idle timeouts
+                ended = at - timedelta(days=1) if n % 10 < 7 else None  # 70 % ended
+            kind = "WEB" if expired or n % 2 else "MOBILE"
+            reason = "SIGNED_OUT" if ended else None
+            token = uuid.uuid4().hex + uuid.uuid4().hex
+            rows.append(
+                (uuid.uuid4(), account_id, token, kind, "bench", active - timedelta(hours=1), active, ended, reason)
+            )
+    return rows
+
+
+def event_rows(account_ids: list[int], per_account: int, at: datetime) -> list[tuple]:
+    return [
+        (uuid.uuid4(), account_id, "SIGN_IN", at - timedelta(hours=n), "bench")
+        for account_id in account_ids
+        for n in range(per_account)
+    ]
+
+
+def counter_rows(count: int, at: datetime) -> tuple[list[tuple], list[tuple]]:
+    stale = at - timedelta(days=2)
+    counters = [(f"{n:064x}", 1, stale if n % 2 else at) for n in range(count)]
+    ips = [(f"198.51.{n // 250 % 250}.{n % 250}", stale if n % 2 else at) for n in range(count)]
+    return counters, ips
+
+
+TABLES = {
+    "account": ("public_id", "email", "password_hash", "password_changed_at", "created_at"),
+    "session": (
+        "id",
+        "account_id",
+        "token_hash",
+        "client",
+        "user_agent",
+        "created_at",
+        "last_active_at",
+        "ended_at",
+        "end_reason",
+    ),
+    "security_event": ("public_id", "account_id", "type", "occurred_at", "user_agent"),
+    "attempt_counter": ("key", "failures", "last_failure_at"),
+    "ip_failure": ("ip", "occurred_at"),
+    "ip_sign_up": ("ip", "occurred_at"),
+    "api_key": ("id", "account_id", "name", "prefix", "key_hash", "created_at"),
+}
+
+
+class Bulk:
+    """Fast inserts through the raw driver: executemany on SQLite, COPY on PostgreSQL."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.pg = url.startswith("postgres")
+
+    async def insert(self, table: str, rows: list[tuple]) -> None:
+        columns = TABLES[table]
+        if self.pg:
+            connection = await asyncpg.connect(self.url)
+            try:
+                await connection.copy_records_to_table(table, records=rows, columns=list(columns))
+            finally:
+                await connection.close()
+            return
+        with sqlite3.connect(self.url.removeprefix("sqlite://"), timeout=60) as db:
+            marks = ", ".join("?" for _ in columns)
+            names = ", ".join(f'"{name}"' for name in columns)
+            statement = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'  # noqa: S608 (names from TABLES)
+            db.executemany(statement, [tuple(map(_sqlite, r)) for r in rows])
+
+    async def query(self, sql: str) -> list[tuple]:
+        if self.pg:
+            connection = await asyncpg.connect(self.url)
+            try:
+                return [tuple(r) for r in await connection.fetch(sql)]
+            finally:
+                await connection.close()
+        with sqlite3.connect(self.url.removeprefix("sqlite://"), timeout=60) as db:
+            return db.execute(sql).fetchall()
+
+    async def analyze(self) -> None:
+        await self.query("ANALYZE")
+
+
+def _sqlite(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(" ")
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+async def grow(bulk: Bulk, scale: float, measured_account: int) -> dict[str, int]:
+    """Insert the big database around the measured account (which also gets a long log, for the deep cursor)."""
+    at = now()
+    accounts, chunk = int(100_000 * scale), 10_000
+    for start in range(0, accounts, chunk):
+        await bulk.insert("account", account_rows(min(chunk, accounts - start), start, at))
+    ids = [row[0] for row in await bulk.query("SELECT id FROM account WHERE email LIKE 'b5-%'")]
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        await bulk.insert("session", session_rows(part, 10, at))
+        await bulk.insert("security_event", event_rows(part, 10, at))
+        await bulk.insert("api_key", [(uuid.uuid4(), a, "bench", "wk_b5", uuid.uuid4().hex * 2, at) for a in part[::4]])
+    await bulk.insert("security_event", event_rows([measured_account], 1000, at - timedelta(days=1)))
+    counters, ips = counter_rows(int(200_000 * scale), at)
+    await bulk.insert("attempt_counter", counters)
+    await bulk.insert("ip_failure", ips)
+    await bulk.insert("ip_sign_up", ips)
+    await bulk.analyze()
+    counts = {}
+    for table in TABLES:
+        counts[table] = (await bulk.query(f'SELECT count(*) FROM "{table}"'))[0][0]  # noqa: S608
+    return counts
+
+
+# -- load ----------------------------------------------------------------------------------------------
+
+
+async def load(port: int, bodies: list[str], token: str, concurrency: int, total: int, pid: int) -> dict[str, Any]:
+    """Send ``total`` requests (cycling ``bodies``) over ``concurrency`` connections; latency and server CPU each."""
+    latencies: list[float] = []
+    queue = list(range(total))
+    headers = {"Authorization": f"Bearer {token}"}
+
+    async def worker() -> None:
+        http = c.RawHttp(port)
+        try:
+            while queue:
+                n = queue.pop()
+                started = time.perf_counter()
+                status, body = await http.request("POST", "/graphql", bodies[n % len(bodies)].encode(), headers)
+                latencies.append((time.perf_counter() - started) * 1000)
+                if status != 200 or b'"errors"' in body:
+                    raise RuntimeError(f"{status}: {body[:300]!r}")
+        finally:
+            await http.close()
+
+    cpu = c.cpu_seconds(pid)
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    result = c.dist(latencies)
+    result["cpu_ms_per_request"] = (c.cpu_seconds(pid) - cpu) * 1000 / total
+    return result
+
+
+def operation_bodies(base_url: str, email: str, token: str, sessions: int) -> dict[str, list[str]]:
+    """The request bodies of each measured operation (revokes of fresh sessions, sign-ins of the account)."""
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+        edges = c.gql(client, "{ securityEvents(first: 100) { edges { cursor } } }", token=token)
+        deep = edges["securityEvents"]["edges"][-1]["cursor"]
+    doomed = _sign_ins(base_url, email, sessions)
+    sign_in = {"query": c.SIGN_IN, "variables": {"email": email, "password": c.PASSWORD}}
+    return {
+        "me": [ME],
+        "activeSessions": [SESSIONS],
+        "securityEvents first": [json.dumps({"query": EVENTS})],
+        "securityEvents deep": [json.dumps({"query": EVENTS, "variables": {"after": deep}})],
+        "signIn": [json.dumps(sign_in)],
+        "revokeSession": [json.dumps({"query": c.REVOKE, "variables": {"id": sid}}) for sid in doomed],
+    }
+
+
+def _same_sessions(base_url: str, email: str, token: str) -> None:
+    """The measured account back to its requester's session plus 4 others, whatever earlier rounds signed in."""
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+        c.gql(client, "mutation { revokeAllOtherSessions { __typename } }", token=token)
+    _sign_ins(base_url, email, 4)
+
+
+def _sign_ins(base_url: str, email: str, count: int) -> list[str]:
+    ids = []
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+        for _ in range(count):
+            data = c.gql(client, c.SIGN_IN, {"email": email, "password": c.PASSWORD})["signIn"]
+            ids.append(data["session"]["id"])
+    return ids
+
+
+async def measure_requests(server: c.Server, email: str, token: str, requests: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for concurrency in (1, 50):
+        _same_sessions(server.base_url, email, token)
+        total = max(requests, concurrency * 4)
+        bodies = operation_bodies(server.base_url, email, token, total)
+        for name, options in bodies.items():
+            out[f"{name} c={concurrency}"] = await load(server.port, options, token, concurrency, total, server.pid)
+    return out
+
+
+# -- the sweep -------------------------------------------------------------------------------------------
+
+
+async def cheap_latencies(port: int, seconds: float) -> list[float]:
+    """``passwordPolicy`` latencies, one request every 20 ms for ``seconds``."""
+    http, out = c.RawHttp(port), []
+    deadline = time.monotonic() + seconds
+    try:
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            await http.request("POST", "/graphql", c.PASSWORD_POLICY)
+            out.append((time.perf_counter() - started) * 1000)
+            await asyncio.sleep(0.02)
+    finally:
+        await http.close()
+    return out
+
+
+def sweep_metrics(server: c.Server) -> tuple[float, float]:
+    """(count, sum in seconds) of the server's sweep passes so far."""
+    page = httpx.get(f"{server.base_url}/metrics", timeout=10).text
+    values = {}
+    for line in page.splitlines():
+        if line.startswith("workestra_sweep_duration_seconds_"):
+            name, _, value = line.partition(" ")
+            values[name] = float(value)
+    return values.get("workestra_sweep_duration_seconds_count", 0.0), values.get(
+        "workestra_sweep_duration_seconds_sum", 0.0
+    )
+
+
+async def measure_sweep(server: c.Server, bulk: Bulk, scale: float, timeout: float) -> dict[str, Any]:
+    """A cheap query's p99 idle, then while the sweep ends a backlog of expired sessions; the passes' durations."""
+    idle = await cheap_latencies(server.port, 5)
+    backlog = int(100_000 * scale)
+    accounts = await bulk.query(f"SELECT id FROM account WHERE email LIKE 'b5-%' LIMIT {backlog}")  # noqa: S608
+    ids = [row[0] for row in accounts]
+    await bulk.insert("session", session_rows(ids, 1, now(), expired=True))
+    count, total = sweep_metrics(server)
+    started, during = time.monotonic(), []
+    remaining = backlog
+    while remaining and time.monotonic() - started < timeout:
+        during += await cheap_latencies(server.port, 2)
+        remaining = (await bulk.query(backlog_left_sql()))[0][0]
+    passes, spent = sweep_metrics(server)
+    n = passes - count
+    return {
+        "backlog": backlog,
+        "left_after": remaining,
+        "drained_seconds": time.monotonic() - started,
+        "passes": n,
+        "seconds_per_pass": (spent - total) / n if n else None,
+        "idle": c.dist(idle),
+        "during": c.dist(during),
+    }
+
+
+def backlog_left_sql() -> str:
+    """Count the backlog sessions not yet ended."""
+    return "SELECT count(*) FROM session WHERE ended_at IS NULL AND user_agent = 'backlog'"
+
+
+# -- plans ------------------------------------------------------------------------------------------------
+
+
+HOT_SWEEP_KEYS = frozenset({"client", "occurred_at", "last_failure_at", "expires_at"})
+
+
+async def explain_hot_queries(url: str, token: str) -> list[str]:
+    """Record the SQL of each hot operation in process, print its plan and a FAIL line per fault."""
+    import pytest
+    from tortoise import Tortoise
+    from tortoise.connection import get_connection
+    from tortoise.transactions import in_transaction
+
+    from auth.audit import list_security_events
+    from auth.clock import SystemClock
+    from auth.sessions import SessionPolicy, authenticate, end_sessions, list_active_sessions, sweep_expired_sessions
+    from auth.throttle import SignUpLimit
+    from models import SessionEndReason
+    from tests.support.query_plans import install_recorder, plan_faults
+    from workestra.db import tortoise_config
+
+    class Quiet:
+        async def sessions_changed(self, account_id: int, *, ended: Any = ()) -> None: ...
+        async def activity_advanced(self, account_id: int) -> None: ...
+
+    clock, policy, events = SystemClock(), SessionPolicy(), Quiet()
+    lines: list[str] = []
+    await Tortoise.init(config=tortoise_config(url))
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            recorder = install_recorder(patch)
+            session = await authenticate(token, clock=clock, policy=policy, events=events)
+            assert session is not None
+            account = session.account_id
+            first = await list_security_events(account, first=20, after=None)
+            operations = {
+                "me": lambda: authenticate(token, clock=clock, policy=policy, events=events),
+                "activeSessions": lambda: list_active_sessions(account, clock=clock, policy=policy),
+                "securityEvents first": lambda: list_security_events(account, first=20, after=None),
+                "securityEvents deep": lambda: list_security_events(account, first=20, after=_cursor(first)),
+                "revokeOthers": lambda: end_sessions(
+                    account, SessionEndReason.REVOKED, clock=clock, events=events, keep=session.id
+                ),
+                "sweep": lambda: sweep_expired_sessions(clock=clock, policy=policy, events=events),
+                "prune": lambda: SignUpLimit(10, 3600, clock).prune(),
+            }
+            for name, operation in operations.items():
+                with recorder.recording():
+                    await operation()
+                statements = {s.sql: s for s in recorder.reads()}.values()
+                keys = HOT_SWEEP_KEYS if name in ("sweep", "prune") else frozenset()
+                for statement in statements:
+                    lines.append(f"-- {name}: {statement.sql[:300]}")
+                    lines += await _plan_text(statement, in_transaction)
+                    for fault in await plan_faults(
+                        get_connection("default"), statement, batch_keys=keys, priced_out=False
+                    ):
+                        lines.append(f"FAIL {name}: {fault}")
+    finally:
+        await Tortoise.close_connections()
+    return lines
+
+
+def _cursor(page: Any) -> str | None:
+    from auth.audit import encode_cursor
+
+    return encode_cursor(page.events[-1].public_id) if page.events else None
+
+
+async def _plan_text(statement: Any, in_transaction: Any) -> list[str]:
+    async with in_transaction() as connection:
+        if connection.capabilities.dialect == "postgres":
+            # EXPLAIN ANALYZE runs the statement: inside a transaction that is rolled back.
+            await connection.execute_script("SAVEPOINT plan")
+            rows = await connection.execute_query_dict("EXPLAIN ANALYZE " + statement.sql, statement.values)
+            await connection.execute_script("ROLLBACK TO SAVEPOINT plan")
+            return ["   " + row["QUERY PLAN"] for row in rows]
+        rows = await connection.execute_query_dict("EXPLAIN QUERY PLAN " + statement.sql, statement.values)
+        return ["   " + str(row["detail"]) for row in rows]
+
+
+# -- one backend ----------------------------------------------------------------------------------------
+
+
+async def run_backend(name: str, url: str, work: Path, args: argparse.Namespace, out: list[str]) -> dict[str, Any]:
+    env = {"SESSION_SWEEP_INTERVAL": "1", "METRICS_ALLOWED_IPS": "127.0.0.1", "SIGNUP_IP_LIMIT": "100000"}
+    bulk = Bulk(url)
+    result: dict[str, Any] = {"backend": name}
+    server = c.start_real_app(f"b5-{name}-empty", url, work, env=env)
+    try:
+        email = f"measured-{uuid.uuid4().hex[:8]}@example.com"
+        _, token = c.open_sessions(server.base_url, email, 5)[0]
+        result["empty"] = await measure_requests(server, email, token, args.requests)
+    finally:
+        server.stop()
+    account = (await bulk.query(f"SELECT id FROM account WHERE email = '{email}'"))[0][0]  # noqa: S608 (our own value)
+    started = time.monotonic()
+    result["rows"] = await grow(bulk, args.scale, account)
+    result["grow_seconds"] = time.monotonic() - started
+    out.append(f"[{name}] grown in {result['grow_seconds']:.0f} s: {result['rows']}")
+    server = c.start_real_app(f"b5-{name}-grown", url, work, env=env)
+    try:
+        result["grown"] = await measure_requests(server, email, token, args.requests)
+        result["sweep"] = await measure_sweep(server, bulk, args.scale, args.sweep_timeout)
+    finally:
+        server.stop()
+    out += _summary(name, result)
+    plans = await explain_hot_queries(url, token)
+    result["plans"] = plans
+    out += plans
+    return result
+
+
+def _summary(name: str, result: dict[str, Any]) -> list[str]:
+    lines = [f"[{name}] operation: empty p50/p99 ms (cpu ms) -> grown p50/p99 ms (cpu ms), p50 ratio"]
+    for op, empty in result["empty"].items():
+        grown = result["grown"][op]
+        ratio = grown["p50"] / empty["p50"] if empty["p50"] else float("nan")
+        lines.append(
+            f"  {op:28} {empty['p50']:7.2f}/{empty['p99']:7.2f} ({empty['cpu_ms_per_request']:.2f})"
+            f" -> {grown['p50']:7.2f}/{grown['p99']:7.2f} ({grown['cpu_ms_per_request']:.2f})  x{ratio:.2f}"
+        )
+    sweep = result["sweep"]
+    lines.append(
+        f"  sweep: backlog {sweep['backlog']} drained in {sweep['drained_seconds']:.1f} s ({sweep['left_after']} left),"
+        f" {sweep['passes']} passes, {sweep['seconds_per_pass'] or 0:.3f} s per pass;"
+        f" cheap query idle {c.fmt_dist(sweep['idle'])}; during {c.fmt_dist(sweep['during'])}"
+    )
+    return lines
+
+
+async def postgres_database() -> tuple[str, str]:
+    name = f"b5_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(PG_ADMIN)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", name
+
+
+async def drop_postgres(name: str) -> None:
+    admin = await asyncpg.connect(PG_ADMIN)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    out: list[str] = [f"B5 data growth, scale {args.scale}, load average {os.getloadavg()}"]
+    results = []
+    with c.temp_dir("b5-") as work:
+        for backend in args.backends.split(","):
+            if backend == "sqlite":
+                results.append(await run_backend("sqlite", f"sqlite://{work / 'b5.sqlite3'}", work, args, out))
+            else:
+                url, name = await postgres_database()
+                try:
+                    results.append(await run_backend("postgres", url, work, args, out))
+                finally:
+                    await drop_postgres(name)
+    out.append(f"load average after: {os.getloadavg()}")
+    text = "\n".join(out)
+    print(text)
+    if not args.no_save:
+        payload = {"machine": c.machine_info(), "args": vars(args), "results": results}
+        print("saved", *c.write_result("b5", payload, text))
+    return 1 if any(line.startswith("FAIL") for line in out) else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the 100,000 accounts / 1 M rows")
+    parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--requests", type=int, default=200, help="requests per operation and concurrency")
+    parser.add_argument("--sweep-timeout", type=float, default=120)
+    parser.add_argument("--no-save", action="store_true")
+    args = parser.parse_args()
+    c.raise_nofile_limit()
+    c.install_signal_handlers()
+    return asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
