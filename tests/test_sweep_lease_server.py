@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.support.databases import Backend
-from tests.support.live import server_env
+from tests.support.live import server_env, two_servers
 from tests.support.server import ServerProcess
 
 pytestmark = pytest.mark.server
@@ -27,13 +27,8 @@ INTERVAL = 1
 def pair(clean_backend: Backend, tmp_path: Path) -> Iterator[tuple[ServerProcess, ServerProcess]]:
     # The same directory: on SQLite both processes open the same file.
     env = server_env(clean_backend, tmp_path, SESSION_SWEEP_INTERVAL=str(INTERVAL), METRICS_ALLOWED_IPS="127.0.0.1")
-    first = ServerProcess(env, tmp_path / "a.log").start()
-    second = ServerProcess(env, tmp_path / "b.log").start()
-    try:
-        yield first, second
-    finally:
-        first.stop()
-        second.stop()
+    with two_servers(env, tmp_path) as servers:
+        yield servers
 
 
 def sweeps(server: ServerProcess) -> float:
