@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import json
 import os
-import sqlite3
 import sys
 import time
 import uuid
@@ -30,6 +29,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import _common as c  # noqa: E402
+from bench._bulk import TABLES, Bulk, account_rows, counter_rows, event_rows, session_rows  # noqa: E402
+from bench._plans import explain_hot_queries  # noqa: E402
 
 PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 ME = json.dumps({"query": "{ me { id email } }"})
@@ -39,112 +40,6 @@ EVENTS = "query($after: String) { securityEvents(first: 20, after: $after) { edg
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-# -- bulk data ---------------------------------------------------------------------------------------
-
-
-def account_rows(count: int, start: int, at: datetime) -> list[tuple[Any, ...]]:
-    digest = "$argon2id$v=19$m=8,t=1,p=1$YmVuY2hzYWx0$bench"
-    return [(uuid.uuid4(), f"b5-{start + n}@example.com", digest, at, at) for n in range(count)]
-
-
-def session_rows(account_ids: list[int], per_account: int, at: datetime, *, expired: bool = False) -> list[tuple]:
-    rows = []
-    for index, account_id in enumerate(account_ids):
-        for n in range(per_account):
-            if expired:
-                active, ended = at - timedelta(days=8 + n), None  # WEB, idle past its 7 days: the sweep's backlog
-            else:
-                active = at - timedelta(days=(index + n) % 6, minutes=n)  # within both idle timeouts
-                ended = at - timedelta(days=1) if n % 10 < 7 else None  # 70 % ended
-            kind = "WEB" if expired or n % 2 else "MOBILE"
-            reason = "SIGNED_OUT" if ended else None
-            token = uuid.uuid4().hex + uuid.uuid4().hex
-            rows.append(
-                (uuid.uuid4(), account_id, token, kind, "bench", active - timedelta(hours=1), active, ended, reason)
-            )
-    return rows
-
-
-def event_rows(account_ids: list[int], per_account: int, at: datetime) -> list[tuple]:
-    return [
-        (uuid.uuid4(), account_id, "SIGN_IN", at - timedelta(hours=n), "bench")
-        for account_id in account_ids
-        for n in range(per_account)
-    ]
-
-
-def counter_rows(count: int, at: datetime) -> tuple[list[tuple], list[tuple]]:
-    stale = at - timedelta(days=2)
-    counters = [(f"{n:064x}", 1, stale if n % 2 else at) for n in range(count)]
-    ips = [(f"198.51.{n // 250 % 250}.{n % 250}", stale if n % 2 else at) for n in range(count)]
-    return counters, ips
-
-
-TABLES = {
-    "account": ("public_id", "email", "password_hash", "password_changed_at", "created_at"),
-    "session": (
-        "id",
-        "account_id",
-        "token_hash",
-        "client",
-        "user_agent",
-        "created_at",
-        "last_active_at",
-        "ended_at",
-        "end_reason",
-    ),
-    "security_event": ("public_id", "account_id", "type", "occurred_at", "user_agent"),
-    "attempt_counter": ("key", "failures", "last_failure_at"),
-    "ip_failure": ("ip", "occurred_at"),
-    "ip_sign_up": ("ip", "occurred_at"),
-    "api_key": ("id", "account_id", "name", "prefix", "key_hash", "created_at"),
-}
-
-
-class Bulk:
-    """Fast inserts through the raw driver: executemany on SQLite, COPY on PostgreSQL."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.pg = url.startswith("postgres")
-
-    async def insert(self, table: str, rows: list[tuple]) -> None:
-        columns = TABLES[table]
-        if self.pg:
-            connection = await asyncpg.connect(self.url)
-            try:
-                await connection.copy_records_to_table(table, records=rows, columns=list(columns))
-            finally:
-                await connection.close()
-            return
-        with sqlite3.connect(self.url.removeprefix("sqlite://"), timeout=60) as db:
-            marks = ", ".join("?" for _ in columns)
-            names = ", ".join(f'"{name}"' for name in columns)
-            statement = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'  # noqa: S608 (names from TABLES)
-            db.executemany(statement, [tuple(map(_sqlite, r)) for r in rows])
-
-    async def query(self, sql: str) -> list[tuple]:
-        if self.pg:
-            connection = await asyncpg.connect(self.url)
-            try:
-                return [tuple(r) for r in await connection.fetch(sql)]
-            finally:
-                await connection.close()
-        with sqlite3.connect(self.url.removeprefix("sqlite://"), timeout=60) as db:
-            return db.execute(sql).fetchall()
-
-    async def analyze(self) -> None:
-        await self.query("ANALYZE")
-
-
-def _sqlite(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat(" ")
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value
 
 
 async def grow(bulk: Bulk, scale: float, measured_account: int) -> dict[str, int]:
@@ -304,87 +199,6 @@ async def measure_sweep(server: c.Server, bulk: Bulk, scale: float, timeout: flo
 def backlog_left_sql() -> str:
     """Count the backlog sessions not yet ended."""
     return "SELECT count(*) FROM session WHERE ended_at IS NULL AND user_agent = 'backlog'"
-
-
-# -- plans ------------------------------------------------------------------------------------------------
-
-
-HOT_SWEEP_KEYS = frozenset({"client", "occurred_at", "last_failure_at", "expires_at"})
-
-
-async def explain_hot_queries(url: str, token: str) -> list[str]:
-    """Record the SQL of each hot operation in process, print its plan and a FAIL line per fault."""
-    import pytest
-    from tortoise import Tortoise
-    from tortoise.connection import get_connection
-    from tortoise.transactions import in_transaction
-
-    from auth.audit import list_security_events
-    from auth.clock import SystemClock
-    from auth.sessions import SessionPolicy, authenticate, end_sessions, list_active_sessions, sweep_expired_sessions
-    from auth.throttle import SignUpLimit
-    from models import SessionEndReason
-    from tests.support.query_plans import install_recorder, plan_faults
-    from workestra.db import tortoise_config
-
-    class Quiet:
-        async def sessions_changed(self, account_id: int, *, ended: Any = ()) -> None: ...
-        async def activity_advanced(self, account_id: int) -> None: ...
-
-    clock, policy, events = SystemClock(), SessionPolicy(), Quiet()
-    lines: list[str] = []
-    await Tortoise.init(config=tortoise_config(url))
-    try:
-        with pytest.MonkeyPatch.context() as patch:
-            recorder = install_recorder(patch)
-            session = await authenticate(token, clock=clock, policy=policy, events=events)
-            assert session is not None
-            account = session.account_id
-            first = await list_security_events(account, first=20, after=None)
-            operations = {
-                "me": lambda: authenticate(token, clock=clock, policy=policy, events=events),
-                "activeSessions": lambda: list_active_sessions(account, clock=clock, policy=policy),
-                "securityEvents first": lambda: list_security_events(account, first=20, after=None),
-                "securityEvents deep": lambda: list_security_events(account, first=20, after=_cursor(first)),
-                "revokeOthers": lambda: end_sessions(
-                    account, SessionEndReason.REVOKED, clock=clock, events=events, keep=session.id
-                ),
-                "sweep": lambda: sweep_expired_sessions(clock=clock, policy=policy, events=events),
-                "prune": lambda: SignUpLimit(10, 3600, clock).prune(),
-            }
-            for name, operation in operations.items():
-                with recorder.recording():
-                    await operation()
-                statements = {s.sql: s for s in recorder.reads()}.values()
-                keys = HOT_SWEEP_KEYS if name in ("sweep", "prune") else frozenset()
-                for statement in statements:
-                    lines.append(f"-- {name}: {statement.sql[:300]}")
-                    lines += await _plan_text(statement, in_transaction)
-                    for fault in await plan_faults(
-                        get_connection("default"), statement, batch_keys=keys, priced_out=False
-                    ):
-                        lines.append(f"FAIL {name}: {fault}")
-    finally:
-        await Tortoise.close_connections()
-    return lines
-
-
-def _cursor(page: Any) -> str | None:
-    from auth.audit import encode_cursor
-
-    return encode_cursor(page.events[-1].public_id) if page.events else None
-
-
-async def _plan_text(statement: Any, in_transaction: Any) -> list[str]:
-    async with in_transaction() as connection:
-        if connection.capabilities.dialect == "postgres":
-            # EXPLAIN ANALYZE runs the statement: inside a transaction that is rolled back.
-            await connection.execute_script("SAVEPOINT plan")
-            rows = await connection.execute_query_dict("EXPLAIN ANALYZE " + statement.sql, statement.values)
-            await connection.execute_script("ROLLBACK TO SAVEPOINT plan")
-            return ["   " + row["QUERY PLAN"] for row in rows]
-        rows = await connection.execute_query_dict("EXPLAIN QUERY PLAN " + statement.sql, statement.values)
-        return ["   " + str(row["detail"]) for row in rows]
 
 
 # -- one backend ----------------------------------------------------------------------------------------
