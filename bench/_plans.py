@@ -17,6 +17,7 @@ async def explain_hot_queries(url: str, token: str) -> list[str]:
     """Record the SQL of each hot operation in process, print its plan and a FAIL line per fault."""
     import pytest
     from tortoise import Tortoise
+    from tortoise.backends.base.executor import EXECUTOR_CACHE
     from tortoise.connection import get_connection
     from tortoise.transactions import in_transaction
 
@@ -27,6 +28,8 @@ async def explain_hot_queries(url: str, token: str) -> list[str]:
 
     clock, policy, events = SystemClock(), SessionPolicy(), _Quiet()
     lines: list[str] = []
+    # Tortoise caches INSERT statements per connection name, not per dialect: forget the other backend's.
+    EXECUTOR_CACHE.clear()
     await Tortoise.init(config=tortoise_config(url))
     try:
         with pytest.MonkeyPatch.context() as patch:

@@ -227,7 +227,9 @@ async def run_backend(name: str, url: str, work: Path, args: argparse.Namespace,
     finally:
         server.stop()
     out += _summary(name, result)
+    print("\n".join(out), flush=True)
     plans = await explain_hot_queries(url, token)
+    print("\n".join(plans), flush=True)
     result["plans"] = plans
     out += plans
     return result
@@ -270,25 +272,28 @@ async def drop_postgres(name: str) -> None:
 
 
 async def main_async(args: argparse.Namespace) -> int:
-    out: list[str] = [f"B5 data growth, scale {args.scale}, load average {os.getloadavg()}"]
+    texts = [f"B5 data growth, scale {args.scale}, load average {os.getloadavg()}"]
+    print(texts[0], flush=True)
     results = []
     with c.temp_dir("b5-") as work:
         for backend in args.backends.split(","):
+            lines: list[str] = []
             if backend == "sqlite":
-                results.append(await run_backend("sqlite", f"sqlite://{work / 'b5.sqlite3'}", work, args, out))
+                results.append(await run_backend("sqlite", f"sqlite://{work / 'b5.sqlite3'}", work, args, lines))
             else:
                 url, name = await postgres_database()
                 try:
-                    results.append(await run_backend("postgres", url, work, args, out))
+                    results.append(await run_backend("postgres", url, work, args, lines))
                 finally:
                     await drop_postgres(name)
-    out.append(f"load average after: {os.getloadavg()}")
-    text = "\n".join(out)
-    print(text)
+            texts += lines
+    texts.append(f"load average after: {os.getloadavg()}")
+    print(texts[-1])
+    text = "\n".join(texts)
     if not args.no_save:
         payload = {"machine": c.machine_info(), "args": vars(args), "results": results}
         print("saved", *c.write_result("b5", payload, text))
-    return 1 if any(line.startswith("FAIL") for line in out) else 0
+    return 1 if "\nFAIL" in text else 0
 
 
 def main() -> int:
