@@ -191,11 +191,13 @@ async def measure_sweep(server: c.Server, bulk: Bulk, scale: float, timeout: flo
         during += await cheap_latencies(server.port, 2)
         remaining = (await bulk.query(backlog_left_sql()))[0][0]
     # The pass that ended the last of them may still be pruning: wait for it to be counted.
-    finishing = time.monotonic() + 30
+    finishing = time.monotonic() + 120
     while sweep_metrics(server)[0] <= count and time.monotonic() < finishing:
         await asyncio.sleep(0.2)
     passes, spent = sweep_metrics(server)
     n = passes - count
+    if not n:
+        print(server.log_path.read_text()[-3000:], flush=True)
     return {
         "backlog": backlog,
         "left_after": remaining,
