@@ -5,6 +5,7 @@ executemany on SQLite, COPY on PostgreSQL: a million rows in tens of seconds, no
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import uuid
 from datetime import datetime, timedelta
@@ -101,6 +102,10 @@ class Bulk:
                 return [tuple(r) for r in await connection.fetch(sql)]
             finally:
                 await connection.close()
+        # In a thread: the bench's own probes run on this loop meanwhile.
+        return await asyncio.to_thread(self._sqlite_query, sql)
+
+    def _sqlite_query(self, sql: str) -> list[tuple]:
         with sqlite3.connect(self.url.removeprefix("sqlite://"), timeout=60) as db:
             return db.execute(sql).fetchall()
 
