@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from auth.batches import delete_oldest
 from auth.client_info import ClientInfo
 from auth.clock import Clock
 from auth.devices import parse_device, sanitize_user_agent
@@ -157,4 +158,5 @@ async def list_security_events(
 
 async def prune_security_events(*, clock: Clock, retention_days: int) -> int:
     """Delete events older than the retention period (called by the periodic sweep)."""
-    return await SecurityEvent.filter(occurred_at__lt=clock.now() - timedelta(days=retention_days)).delete()
+    cutoff = clock.now() - timedelta(days=retention_days)
+    return await delete_oldest(SecurityEvent.filter(occurred_at__lt=cutoff), order_by="occurred_at")

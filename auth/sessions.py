@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Sequence
@@ -26,6 +27,8 @@ log = logging.getLogger("workestra.sessions")
 
 # A person rarely has more live sessions than this; lists stop here so one account can't cost a page of work.
 MAX_LISTED_SESSIONS = 100
+# Session ids the sweep reads and ends per batch.
+SWEEP_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -233,10 +236,42 @@ async def sweep_expired_sessions(
     """End sessions past their timeouts even when nobody uses them; safe to run on many processes at once.
 
     With ``among``, only those sessions are looked at (a socket check that found them no longer live).
+    Otherwise each client kind's idle sessions are taken oldest first, ``SWEEP_BATCH`` ids at a time,
+    each read a range of the live-sessions index of that kind, yielding to other tasks between batches.
     """
     now = clock.now()
-    candidates = Session.filter(ended_at=None) if among is None else Session.filter(ended_at=None, id__in=among)
-    expired = await candidates.exclude(policy.live_filter(now)).limit(1000).values_list("id", "account_id")
+    if among is not None:
+        candidates = Session.filter(ended_at=None, id__in=among).exclude(policy.live_filter(now))
+        return await _end_expired(await candidates.values_list("id", "account_id"), now, events)
+    total = 0
+    for query in _expired_batches(policy, now):
+        while True:
+            batch = await query.limit(SWEEP_BATCH).values_list("id", "account_id")
+            ended = await _end_expired(batch, now, events)
+            total += ended
+            await asyncio.sleep(0)
+            # A batch that ended nothing was ended by another sweep meanwhile: the next read sees past it.
+            if len(batch) < SWEEP_BATCH or not ended:
+                break
+    return total
+
+
+def _expired_batches(policy: SessionPolicy, now: datetime) -> list[QuerySet[Session]]:
+    """The reads of the sweep: idle sessions per client kind, then (with a lifetime) those too old, oldest first."""
+    reads = [
+        Session.filter(ended_at=None, client=kind, last_active_at__lte=now - policy.idle_timeout(kind)).order_by(
+            "last_active_at"
+        )
+        for kind in ClientKind
+    ]
+    if policy.absolute_lifetime:
+        too_old = now - timedelta(seconds=policy.absolute_lifetime)
+        reads.append(Session.filter(ended_at=None, created_at__lte=too_old).order_by("created_at"))
+    return reads
+
+
+async def _end_expired(expired: Sequence[tuple[uuid.UUID, int]], now: datetime, events: SessionEvents) -> int:
+    """End these sessions as expired, one short transaction per account."""
     by_account: dict[int, list[uuid.UUID]] = {}
     for session_id, account_id in expired:
         by_account.setdefault(account_id, []).append(session_id)
@@ -259,7 +294,8 @@ async def _end(
     # matched reports it, so concurrent revocations (or sweeps on several processes) never double count.
     # The endings and their audit events commit together; rows are taken in id order so that two
     # transactions ending overlapping sets on PostgreSQL lock them in the same order.
-    candidates = await query.filter(ended_at=None).order_by("id")
+    # Sorted here rather than by the database: a sort there is a temporary B-tree over the account's rows.
+    candidates = sorted(await query.filter(ended_at=None), key=lambda session: session.id)
     ended: list[Session] = []
     async with in_transaction() as connection:
         for session in candidates:

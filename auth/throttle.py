@@ -40,6 +40,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from auth.batches import delete_oldest
 from auth.clock import Clock
 from auth.emails import normalize_email
 from auth.errors import AccountLocked, IpLimitReached, TooManyAttempts
@@ -297,15 +298,18 @@ class AttemptGuard:
         """Forget IP failures older than the window and counters that no longer matter (periodic sweep)."""
         now = self.clock.now()
         cutoff = now - timedelta(seconds=self.policy.ip_window_seconds)
-        pruned = await IpFailure.filter(occurred_at__lte=cutoff).delete()
+        pruned = await delete_oldest(IpFailure.filter(occurred_at__lte=cutoff), order_by="occurred_at")
         # A counter whose failures no longer chain, with no lock or evaluation running, is the same
         # as no counter: drop it, so guessing at many addresses cannot grow the table forever.
         stale = now - timedelta(seconds=self.policy.chain_window_seconds)
-        pruned += await AttemptCounter.filter(
-            Q(last_failure_at=None) | Q(last_failure_at__lt=stale),
-            Q(locked_until=None) | Q(locked_until__lte=now),
-            Q(evaluating_until=None) | Q(evaluating_until__lte=now),
-        ).delete()
+        idle = (Q(locked_until=None) | Q(locked_until__lte=now)) & (
+            Q(evaluating_until=None) | Q(evaluating_until__lte=now)
+        )
+        # Each read is one range of the last_failure_at index; the rest of the rule is checked on the delete.
+        for unchained in (Q(last_failure_at=None), Q(last_failure_at__lt=stale)):
+            pruned += await delete_oldest(
+                AttemptCounter.filter(unchained), order_by="last_failure_at", key="key", recheck=unchained & idle
+            )
         return pruned
 
     def _chained_failures(self, row: AttemptCounter, now: datetime) -> int:
@@ -383,4 +387,4 @@ class SignUpLimit:
     async def prune(self) -> int:
         """Forget attempts older than the window (periodic sweep)."""
         cutoff = self.clock.now() - timedelta(seconds=self.window_seconds)
-        return await IpSignUp.filter(occurred_at__lte=cutoff).delete()
+        return await delete_oldest(IpSignUp.filter(occurred_at__lte=cutoff), order_by="occurred_at")

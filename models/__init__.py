@@ -4,6 +4,7 @@ from models.account import Account, PasswordHistory
 from models.api_key import ApiKey
 from models.audit import SecurityEvent, SecurityEventType
 from models.known_device import KnownDevice
+from models.lease import Lease
 from models.outbox import OutboxMessage
 from models.recovery import PasswordResetToken, ResetRequest
 from models.session import ClientKind, Session, SessionEndReason
@@ -19,6 +20,7 @@ __all__ = [
     "IpFailure",
     "IpSignUp",
     "KnownDevice",
+    "Lease",
     "OutboxMessage",
     "PasswordHistory",
     "PasswordResetToken",

@@ -65,4 +65,6 @@ class Session(Model):
             LiveRowsIndex(fields=("account_id", "last_active_at", "created_at"), null_column="ended_at"),
             # The sweep: live sessions of a client kind idle since before a cutoff, oldest first.
             LiveRowsIndex(fields=("client", "last_active_at"), null_column="ended_at"),
+            # The sweep under an absolute lifetime: live sessions created before a cutoff, oldest first.
+            LiveRowsIndex(fields=("created_at",), null_column="ended_at"),
         )

@@ -17,7 +17,7 @@ import pytest
 from tests.support.actors import PASSWORD
 from tests.support.databases import Backend, drop_postgres, postgres_backend
 from tests.support.graphql import ME, REVOKE_SESSION, SIGN_IN, SIGN_UP, GraphQLClient
-from tests.support.live import APP_ORIGIN, SUBSCRIPTION, server_env, sign_in, sign_up, subscribed
+from tests.support.live import APP_ORIGIN, SUBSCRIPTION, server_env, sign_in, sign_up, subscribed, two_servers
 from tests.support.redis_server import RedisServer
 from tests.support.server import GraphQLSocket, ServerProcess, free_port, session_ended
 
@@ -228,14 +228,8 @@ SLOW_ARGON2 = {"ARGON2_TIME_COST": "300000"}
 
 @pytest.fixture
 def slow_pair(shared: Backend, tmp_path: Path) -> Iterator[tuple[ServerProcess, ServerProcess]]:
-    env = server_env(shared, tmp_path, **SLOW_ARGON2)
-    first = ServerProcess(env, tmp_path / "a.log").start()
-    second = ServerProcess(env, tmp_path / "b.log").start()
-    try:
-        yield first, second
-    finally:
-        first.stop()
-        second.stop()
+    with two_servers(server_env(shared, tmp_path, **SLOW_ARGON2), tmp_path) as servers:
+        yield servers
 
 
 async def claim_taken(database_url: str, timeout: float = 10) -> None:

@@ -33,6 +33,7 @@ from workestra import mail as outbox_table
 from workestra import metrics
 from workestra.events import EventBus
 from workestra.feeds import SessionAnnouncer, SessionFeeds
+from workestra.lease import JobLease
 from workestra.mail import SMTP_TIMEOUT_SECONDS, MailSender
 from workestra.secret_key import resolve_secret_key
 from workestra.settings import Settings
@@ -40,6 +41,9 @@ from workestra.socket_session import AccountQuota
 from workestra.sockets import LiveSockets
 
 log = logging.getLogger("workestra.services")
+
+# The sweep's lease lasts this many sweep intervals: a process that stops sweeping is replaced after it.
+SWEEP_LEASE_INTERVALS = 3
 
 
 class MailOutbox:
@@ -136,8 +140,10 @@ class Services:
         await self.hasher.prepare()
         await asyncio.to_thread(parse_device, "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0")
         await self.bus.connect()
+        # One process sweeps at a time; the lease outlasts a few intervals, so a crashed holder is replaced soon.
+        lease = JobLease("sweep", SWEEP_LEASE_INTERVALS * self.settings.session_sweep_interval, self.clock)
         tasks = [
-            asyncio.create_task(self._sweep_forever(), name="session-sweep"),
+            asyncio.create_task(self._sweep_forever(lease), name="session-sweep"),
             asyncio.create_task(self.events.run(), name="session-announcer"),
             asyncio.create_task(self.sockets.run(), name="socket-check"),
             asyncio.create_task(self._refresh_metrics_forever(), name="metrics-refresh"),
@@ -149,6 +155,7 @@ class Services:
             # Changes committed just before the stop still reach the other processes' dashboards.
             await self.events.flush(timeout=1)
             await _stop(tasks)
+            await _release(lease)
             await self._stop_mail(mailer)
             # Attempts still evaluating here will not finish: their emails must not wait for the claims to expire.
             try:
@@ -195,17 +202,22 @@ class Services:
         await announce_expired_api_keys(clock=self.clock, events=self.events, window_seconds=window)
         return await sweep_expired_sessions(clock=self.clock, policy=self.session_policy, events=self.events)
 
-    async def _sweep_forever(self) -> None:
+    async def _sweep_forever(self, lease: JobLease) -> None:
         while True:
             await asyncio.sleep(self.settings.session_sweep_interval)
-            try:
-                with metrics.SWEEP_SECONDS.time():
-                    ended = await self.sweep_once()
-            except Exception:
-                log.exception("session sweep failed")
-            else:
-                if ended:
-                    log.info("expired sessions ended count=%d", ended)
+            await self._sweep_if_held(lease)
+
+    async def _sweep_if_held(self, lease: JobLease) -> None:
+        try:
+            if not await lease.claim():
+                return
+            with metrics.SWEEP_SECONDS.time():
+                ended = await self.sweep_once()
+        except Exception:
+            log.exception("session sweep failed")
+        else:
+            if ended:
+                log.info("expired sessions ended count=%d", ended)
 
     async def refresh_metrics(self) -> None:
         """Set the gauges that are read, not counted: outbox depth and age, dead mails, bus state, hash queue."""
@@ -252,6 +264,14 @@ async def _stop(tasks: list[asyncio.Task[None]]) -> None:
             task.cancel()
         await asyncio.wait(pending, timeout=0.5)
     await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _release(lease: JobLease) -> None:
+    """Hand the sweep to another process now rather than when the lease runs out."""
+    try:
+        await lease.release()
+    except Exception as exc:
+        log.error("releasing the sweep lease at shutdown failed: %s", type(exc).__name__)
 
 
 def _session_policy(settings: Settings) -> SessionPolicy:

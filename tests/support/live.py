@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +63,18 @@ async def subscribed(server: ServerProcess, device: Device) -> tuple[GraphQLSock
     assert (await socket.init({"authorization": f"Bearer {device.token}"}))["type"] == "connection_ack"
     await socket.subscribe(SUBSCRIPTION)
     return socket, (await socket.next_data())["activeSessions"]
+
+
+@contextlib.contextmanager
+def two_servers(env: dict[str, str], directory: Path) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    """Two processes with the same settings (on SQLite, the same file), started one after the other."""
+    first = ServerProcess(env, directory / "a.log").start()
+    second = ServerProcess(env, directory / "b.log").start()
+    try:
+        yield first, second
+    finally:
+        first.stop()
+        second.stop()
 
 
 def start_server(backend: Backend, directory: Path, **settings: str) -> ServerProcess:
