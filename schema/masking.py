@@ -120,6 +120,13 @@ class _ReplaceErrors(MaskErrors):
 
     code = "INTERNAL_SERVER_ERROR"
 
+    def _process_result(self, result: object) -> None:
+        # Strawberry first asks whether the result matches a runtime-checkable Protocol, which costs more than
+        # the rest of the hook, and a subscription asks it for every event on every socket (B2's profile).
+        # A result without errors has nothing to replace.
+        if getattr(result, "errors", None):
+            super()._process_result(result)
+
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = getattr(self.execution_context.context, "request_id", None)
         return _reworded(error, self.error_message, None, {"code": self.code, "requestId": request_id})

@@ -13,6 +13,7 @@ from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
 from strawberry.extensions import ParserCache
 
 from schema import schema as real_schema
+from schema.masking import MaskUnexpectedErrors
 from schema.sharing import SharedData, SharedPayload, SharingExecutor, encoded_next
 
 calls: list[str] = []
@@ -191,3 +192,31 @@ def test_nothing_under_the_shared_subscription_resolves_from_the_socket() -> Non
         pending.extend(f.type for f in gql_type.fields.values())
     assert seen == {"Session", "Device"}
     assert own_resolvers == []
+
+
+masked_toy = strawberry.Schema(
+    query=Query,
+    subscription=Subscription,
+    extensions=[ParserCache, MaskUnexpectedErrors],
+    execution_context_class=SharingExecutor,
+)
+
+
+async def test_an_unexpected_error_in_an_event_is_masked_for_every_subscriber_and_clean_events_pass() -> None:
+    """The masking extensions skip results without errors (a subscription runs them per event and socket):
+    an event with an error is still masked, the one after it is sent as it is."""
+    streams = [await masked_toy.subscribe("subscription { items { name broken } }") for _ in range(2)]
+    firsts = [asyncio.ensure_future(anext(stream)) for stream in streams]
+    while len(FEED.queues) < len(streams):
+        await asyncio.sleep(0)
+    FEED.publish(SharedPayload([Item(name="a")]))
+    for result in await asyncio.gather(*firsts):
+        assert [e.message for e in result.errors] == ["Internal server error."]
+        assert result.errors[0].extensions["code"] == "INTERNAL_SERVER_ERROR"
+    clean = [asyncio.ensure_future(anext(stream)) for stream in streams]
+    await asyncio.sleep(0)
+    FEED.publish(SharedPayload([]))
+    for result in await asyncio.gather(*clean):
+        assert result.errors is None and result.data == {"items": []}
+    for stream in streams:
+        await stream.aclose()
