@@ -261,7 +261,11 @@ def start_profiler(label: str, pid: int) -> tuple[subprocess.Popen[bytes], Path]
     binary = PROFILER.get("py_spy")
     if not binary:
         return None
-    out = c.RESULTS / "raw" / f"b2-{label.replace(' ', '_').replace('=', '')}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.txt"
+    out = (
+        c.RESULTS
+        / "raw"
+        / f"b2-{label.replace(' ', '_').replace('=', '')}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.txt"
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     argv = [binary, "record", "--pid", str(pid), "--rate", "250", "--format", "raw", "--output", str(out)]
     if PROFILER.get("native"):
@@ -492,7 +496,9 @@ def main() -> int:
         "--subs-per-socket", type=int, default=1, help="subscriptions per socket (>1: real app only, no bare run)"
     )
     parser.add_argument("--no-save", action="store_true")
-    parser.add_argument("--py-spy", metavar="PATH", help="record each server's stacks during its rounds with this py-spy")
+    parser.add_argument(
+        "--py-spy", metavar="PATH", help="record each server's stacks during its rounds with this py-spy"
+    )
     parser.add_argument("--py-spy-native", action="store_true", help="with --py-spy: record C frames too")
     c.add_app_arguments(parser)
     return c.run_on_app(parser.parse_args(), run)
