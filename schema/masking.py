@@ -21,6 +21,7 @@ from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
 from schema.errors import PublicError, ServiceUnavailable
+from schema.sharing import ErrorsOnlyStreamHook
 from workestra.db import is_database_outage
 
 log = logging.getLogger("workestra.errors")
@@ -115,7 +116,7 @@ def report_errors(errors: Sequence[GraphQLError], execution_context: ExecutionCo
     )
 
 
-class _ReplaceErrors(MaskErrors):
+class _ReplaceErrors(ErrorsOnlyStreamHook, MaskErrors):
     """Replaces the errors ``should_mask_error`` picks by ``message`` and ``code``, keeping where they happened."""
 
     code = "INTERNAL_SERVER_ERROR"

@@ -5,16 +5,23 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Iterator
 
 import pytest
 import strawberry
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
-from strawberry.extensions import ParserCache
+from strawberry.extensions import ParserCache, SchemaExtension
 
 from schema import schema as real_schema
 from schema.masking import MaskUnexpectedErrors
-from schema.sharing import SharedData, SharedPayload, SharingExecutor, encoded_next
+from schema.sharing import (
+    ErrorsOnlyStreamHook,
+    SharedData,
+    SharedPayload,
+    SharingExecutor,
+    SharingSchema,
+    encoded_next,
+)
 
 calls: list[str] = []
 
@@ -194,7 +201,7 @@ def test_nothing_under_the_shared_subscription_resolves_from_the_socket() -> Non
     assert own_resolvers == []
 
 
-masked_toy = strawberry.Schema(
+masked_toy = SharingSchema(
     query=Query,
     subscription=Subscription,
     extensions=[ParserCache, MaskUnexpectedErrors],
@@ -219,4 +226,67 @@ async def test_an_unexpected_error_in_an_event_is_masked_for_every_subscriber_an
     for result in await asyncio.gather(*clean):
         assert result.errors is None and result.data == {"items": []}
     for stream in streams:
+        await stream.aclose()
+
+
+stream_hooks: list[object] = []
+
+
+class SeesEveryResult(SchemaExtension):
+    """An extension whose stream hook may change any result: it must see every one, shared or not."""
+
+    def on_stream_result(self, result: object) -> Iterator[None]:
+        stream_hooks.append(result)
+        yield None
+
+
+async def test_stream_hooks_that_may_change_clean_results_still_see_every_shared_result() -> None:
+    """Per-result hooks are skipped for a shared clean result only when each one changes nothing but errors."""
+    stream_hooks.clear()
+    watched = SharingSchema(
+        query=Query,
+        subscription=Subscription,
+        extensions=[ParserCache, MaskUnexpectedErrors, SeesEveryResult],
+        execution_context_class=SharingExecutor,
+    )
+    streams = [await watched.subscribe("subscription { items { name } }") for _ in range(3)]
+    firsts = [asyncio.ensure_future(anext(stream)) for stream in streams]
+    while len(FEED.queues) < len(streams):
+        await asyncio.sleep(0)
+    FEED.publish(SharedPayload([Item(name="a")]))
+    results = await asyncio.gather(*firsts)
+    assert [r.data for r in results] == [{"items": [{"name": "a"}]}] * 3
+    assert type(results[0].data) is SharedData
+    assert stream_hooks == results
+    for stream in streams:
+        await stream.aclose()
+
+
+class ErrorsOnlyCounter(ErrorsOnlyStreamHook, SchemaExtension):
+    """Says it changes only results with errors; counts the results it is shown."""
+
+    def on_stream_result(self, result: object) -> Iterator[None]:
+        stream_hooks.append(result)
+        yield None
+
+
+async def test_errors_only_stream_hooks_are_skipped_for_shared_clean_results_and_see_results_with_errors() -> None:
+    stream_hooks.clear()
+    counted = SharingSchema(
+        query=Query,
+        subscription=Subscription,
+        extensions=[ParserCache, ErrorsOnlyCounter],
+        execution_context_class=SharingExecutor,
+    )
+    clean = [await counted.subscribe("subscription { items { name } }") for _ in range(3)]
+    broken = [await counted.subscribe("subscription { items { broken } }") for _ in range(2)]
+    firsts = [asyncio.ensure_future(anext(stream)) for stream in clean + broken]
+    while len(FEED.queues) < len(firsts):
+        await asyncio.sleep(0)
+    FEED.publish(SharedPayload([Item(name="a")]))
+    results = await asyncio.gather(*firsts)
+    assert [r.data for r in results[:3]] == [{"items": [{"name": "a"}]}] * 3
+    assert all(r.errors for r in results[3:])
+    assert stream_hooks == results[3:]
+    for stream in clean + broken:
         await stream.aclose()
