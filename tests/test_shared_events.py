@@ -201,21 +201,28 @@ def test_nothing_under_the_shared_subscription_resolves_from_the_socket() -> Non
     assert own_resolvers == []
 
 
-masked_toy = SharingSchema(
-    query=Query,
-    subscription=Subscription,
-    extensions=[ParserCache, MaskUnexpectedErrors],
-    execution_context_class=SharingExecutor,
-)
+def _sharing_toy(*extensions: type[SchemaExtension]) -> SharingSchema:
+    return SharingSchema(
+        query=Query,
+        subscription=Subscription,
+        extensions=[ParserCache, *extensions],
+        execution_context_class=SharingExecutor,
+    )
+
+
+async def _waiting(schema: strawberry.Schema, queries: list[str]) -> tuple[list[AsyncGenerator], list[asyncio.Future]]:
+    """One stream per query on ``schema``, each already waiting for the feed's next event."""
+    streams = [await schema.subscribe(query) for query in queries]
+    firsts = [asyncio.ensure_future(anext(stream)) for stream in streams]
+    while len(FEED.queues) < len(streams):
+        await asyncio.sleep(0)
+    return streams, firsts
 
 
 async def test_an_unexpected_error_in_an_event_is_masked_for_every_subscriber_and_clean_events_pass() -> None:
     """The masking extensions skip results without errors (a subscription runs them per event and socket):
     an event with an error is still masked, the one after it is sent as it is."""
-    streams = [await masked_toy.subscribe("subscription { items { name broken } }") for _ in range(2)]
-    firsts = [asyncio.ensure_future(anext(stream)) for stream in streams]
-    while len(FEED.queues) < len(streams):
-        await asyncio.sleep(0)
+    streams, firsts = await _waiting(_sharing_toy(MaskUnexpectedErrors), ["subscription { items { name broken } }"] * 2)
     FEED.publish(SharedPayload([Item(name="a")]))
     for result in await asyncio.gather(*firsts):
         assert [e.message for e in result.errors] == ["Internal server error."]
@@ -243,16 +250,8 @@ class SeesEveryResult(SchemaExtension):
 async def test_stream_hooks_that_may_change_clean_results_still_see_every_shared_result() -> None:
     """Per-result hooks are skipped for a shared clean result only when each one changes nothing but errors."""
     stream_hooks.clear()
-    watched = SharingSchema(
-        query=Query,
-        subscription=Subscription,
-        extensions=[ParserCache, MaskUnexpectedErrors, SeesEveryResult],
-        execution_context_class=SharingExecutor,
-    )
-    streams = [await watched.subscribe("subscription { items { name } }") for _ in range(3)]
-    firsts = [asyncio.ensure_future(anext(stream)) for stream in streams]
-    while len(FEED.queues) < len(streams):
-        await asyncio.sleep(0)
+    watched = _sharing_toy(MaskUnexpectedErrors, SeesEveryResult)
+    streams, firsts = await _waiting(watched, ["subscription { items { name } }"] * 3)
     FEED.publish(SharedPayload([Item(name="a")]))
     results = await asyncio.gather(*firsts)
     assert [r.data for r in results] == [{"items": [{"name": "a"}]}] * 3
@@ -272,21 +271,12 @@ class ErrorsOnlyCounter(ErrorsOnlyStreamHook, SchemaExtension):
 
 async def test_errors_only_stream_hooks_are_skipped_for_shared_clean_results_and_see_results_with_errors() -> None:
     stream_hooks.clear()
-    counted = SharingSchema(
-        query=Query,
-        subscription=Subscription,
-        extensions=[ParserCache, ErrorsOnlyCounter],
-        execution_context_class=SharingExecutor,
-    )
-    clean = [await counted.subscribe("subscription { items { name } }") for _ in range(3)]
-    broken = [await counted.subscribe("subscription { items { broken } }") for _ in range(2)]
-    firsts = [asyncio.ensure_future(anext(stream)) for stream in clean + broken]
-    while len(FEED.queues) < len(firsts):
-        await asyncio.sleep(0)
+    queries = ["subscription { items { name } }"] * 3 + ["subscription { items { broken } }"] * 2
+    streams, firsts = await _waiting(_sharing_toy(ErrorsOnlyCounter), queries)
     FEED.publish(SharedPayload([Item(name="a")]))
     results = await asyncio.gather(*firsts)
     assert [r.data for r in results[:3]] == [{"items": [{"name": "a"}]}] * 3
     assert all(r.errors for r in results[3:])
     assert stream_hooks == results[3:]
-    for stream in clean + broken:
+    for stream in streams:
         await stream.aclose()
