@@ -371,7 +371,8 @@ def start_real_app(
 
 def start_uvicorn_factory(name: str, factory: str, env_extra: dict[str, str], work: Path) -> Server:
     """A bench app under uvicorn with the real server's options: 1 worker, asyncio loop, httptools,
-    websockets-sansio (uvicorn's 'auto'), no proxy headers, no server header, warning logs."""
+    websockets-sansio (uvicorn's 'auto') without permessage-deflate, no proxy headers, no server header,
+    warning logs."""
     port = free_port()
     argv = [
         PYTHON,
@@ -397,6 +398,10 @@ def start_uvicorn_factory(name: str, factory: str, env_extra: dict[str, str], wo
         "warning",
         "--ws-max-size",
         "65536",
+        # The real server turns deflate off (workestra/cli.py); a bare server compressing every frame would
+        # spend a sixth of its fan-out in zlib and flatter the real app.
+        "--ws-per-message-deflate",
+        "false",
         "--timeout-graceful-shutdown",
         "5",
     ]

@@ -35,7 +35,9 @@ import argparse
 import asyncio
 import contextlib
 import json
+import signal
 import statistics
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -52,6 +54,10 @@ import _common as c  # noqa: E402
 SUBSCRIPTION = "subscription { activeSessions { id current lastActiveAt } }"
 SOCKET_SESSIONS = 5
 OPEN_CONCURRENCY = 50
+# The largest N a scenario accepts (the open-files limit is raised for the client and the servers).
+MAX_SOCKETS = 15_000
+# ``--py-spy PATH``: the py-spy binary that records each server during its rounds (None: no profile).
+PROFILER: dict[str, Any] = {}
 
 
 # -- client side -------------------------------------------------------------------------------
@@ -247,6 +253,40 @@ class BareTrigger:
         return "trigger", status, data
 
 
+# -- profiles ----------------------------------------------------------------------------------
+
+
+def start_profiler(label: str, pid: int) -> tuple[subprocess.Popen[bytes], Path] | None:
+    """py-spy recording the server's Python stacks (collapsed format) until ``stop_profiler``."""
+    binary = PROFILER.get("py_spy")
+    if not binary:
+        return None
+    out = (
+        c.RESULTS
+        / "raw"
+        / f"b2-{label.replace(' ', '_').replace('=', '')}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.txt"
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    argv = [binary, "record", "--pid", str(pid), "--rate", "250", "--format", "raw", "--output", str(out)]
+    if PROFILER.get("native"):
+        argv.append("--native")  # C frames too (e.g. the garbage collector's)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)  # py-spy attaches before the first round
+    return proc, out
+
+
+def stop_profiler(profiler: tuple[subprocess.Popen[bytes], Path] | None) -> str | None:
+    if profiler is None:
+        return None
+    proc, out = profiler
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    return str(out.relative_to(c.REPO))
+
+
 # -- one scenario on one server ----------------------------------------------------------------
 
 
@@ -267,7 +307,8 @@ async def run_on_server(
     await asyncio.sleep(1.0)
     rss_before = c.vm_rss_kb(server.pid)
     t_open = time.monotonic()
-    subs = await asyncio.wait_for(open_all(ws_url, tokens, n, state, compression, subs_per_socket), 240)
+    open_timeout = 240 + n * subs_per_socket * 0.05
+    subs = await asyncio.wait_for(open_all(ws_url, tokens, n, state, compression, subs_per_socket), open_timeout)
     open_seconds = time.monotonic() - t_open
     await asyncio.sleep(idle)
     rss_after = c.vm_rss_kb(server.pid)
@@ -285,6 +326,7 @@ async def run_on_server(
     from_send: list[float] = []
     per_round: list[dict[str, Any]] = []
     round_timeout = 10.0 + n * 0.03
+    profiler = start_profiler(label, server.pid)
     try:
         for r in range(rounds):
             await asyncio.sleep(gap)
@@ -329,6 +371,7 @@ async def run_on_server(
                 }
             )
         await asyncio.sleep(gap)
+        result["profile"] = stop_profiler(profiler)
         # The first `next` is read while opening; afterwards exactly one per round is expected.
         extra = sum(max(0, len(s.times) - rounds * subs_per_socket) for s in subs)
         closed = {s.index: s.close_code for s in subs if s.close_code is not None}
@@ -453,17 +496,22 @@ def main() -> int:
         "--subs-per-socket", type=int, default=1, help="subscriptions per socket (>1: real app only, no bare run)"
     )
     parser.add_argument("--no-save", action="store_true")
+    parser.add_argument(
+        "--py-spy", metavar="PATH", help="record each server's stacks during its rounds with this py-spy"
+    )
+    parser.add_argument("--py-spy-native", action="store_true", help="with --py-spy: record C frames too")
     c.add_app_arguments(parser)
     return c.run_on_app(parser.parse_args(), run)
 
 
 def run(args: argparse.Namespace, source: dict[str, Any]) -> int:
-    args.small = max(1, min(args.small, 5000))
-    args.large = max(1, min(args.large, 5000))
+    args.small = max(1, min(args.small, MAX_SOCKETS))
+    args.large = max(1, min(args.large, MAX_SOCKETS))
     args.rounds_small = max(1, min(args.rounds_small, 200))
     args.rounds_large = max(1, min(args.rounds_large, 50))
     args.subs_per_socket = max(1, min(args.subs_per_socket, 100))
 
+    PROFILER.update(py_spy=args.py_spy, native=args.py_spy_native)
     c.install_signal_handlers()
     limits = c.raise_nofile_limit()
     info = c.machine_info()

@@ -49,18 +49,23 @@ async def watch_active_sessions(info: strawberry.Info[Context, None]) -> AsyncGe
         async with ctx.services.feeds.watch(viewer.account_id, holder=ctx.live_socket) as snapshots:
             async for snapshot in snapshots:
                 views = _views(snapshot, policy)
-                if sent is not None and _same(snapshot, sent, views):
-                    # E.g. an API key was revoked, or the bus reconnected and nothing had changed meanwhile.
-                    continue
-                sent = views
-                # Sockets of the same session get the very same list, so its selection is executed and encoded
-                # once for all of them (schema.sharing).
-                seen_from = snapshot.memo.get(("views", mine))
-                if seen_from is None:
-                    seen_from = snapshot.memo[("views", mine)] = SharedPayload(
-                        replace(view, current=view.key == mine) for view in views
-                    )
-                yield seen_from
+                # Unchanged: e.g. an API key was revoked, or the bus reconnected and nothing had changed meanwhile.
+                if sent is None or not _same(snapshot, sent, views):
+                    sent = views
+                    yield _seen_from(snapshot, views, mine)
+                # Waiting for the next change, the socket holds the views it sent, not the snapshot's rows.
+                del snapshot
+
+
+def _seen_from(snapshot: Snapshot, views: list[Session], mine: str | None) -> SharedPayload:
+    """The list as the session ``mine`` sees it: sockets of the same session get the very same object, so its
+    selection is executed and encoded once for all of them (schema.sharing)."""
+    seen_from: SharedPayload | None = snapshot.memo.get(("views", mine))
+    if seen_from is None:
+        seen_from = snapshot.memo[("views", mine)] = SharedPayload(
+            replace(view, current=view.key == mine) for view in views
+        )
+    return seen_from
 
 
 def _views(snapshot: Snapshot, policy: SessionPolicy) -> list[Session]:

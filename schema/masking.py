@@ -21,6 +21,7 @@ from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
 from schema.errors import PublicError, ServiceUnavailable
+from schema.sharing import ErrorsOnlyStreamHook
 from workestra.db import is_database_outage
 
 log = logging.getLogger("workestra.errors")
@@ -115,10 +116,17 @@ def report_errors(errors: Sequence[GraphQLError], execution_context: ExecutionCo
     )
 
 
-class _ReplaceErrors(MaskErrors):
+class _ReplaceErrors(ErrorsOnlyStreamHook, MaskErrors):
     """Replaces the errors ``should_mask_error`` picks by ``message`` and ``code``, keeping where they happened."""
 
     code = "INTERNAL_SERVER_ERROR"
+
+    def _process_result(self, result: object) -> None:
+        # Strawberry first asks whether the result matches a runtime-checkable Protocol, which costs more than
+        # the rest of the hook, and a subscription asks it for every event on every socket (B2's profile).
+        # A result without errors has nothing to replace.
+        if getattr(result, "errors", None):
+            super()._process_result(result)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = getattr(self.execution_context.context, "request_id", None)

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Iterator
 
 import pytest
 import strawberry
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
-from strawberry.extensions import ParserCache
+from strawberry.extensions import ParserCache, SchemaExtension
 
 from schema import schema as real_schema
-from schema.sharing import SharedData, SharedPayload, SharingExecutor, encoded_next
+from schema.masking import MaskUnexpectedErrors
+from schema.sharing import (
+    ErrorsOnlyStreamHook,
+    SharedData,
+    SharedPayload,
+    SharingExecutor,
+    SharingSchema,
+    encoded_next,
+)
 
 calls: list[str] = []
 
@@ -191,3 +199,84 @@ def test_nothing_under_the_shared_subscription_resolves_from_the_socket() -> Non
         pending.extend(f.type for f in gql_type.fields.values())
     assert seen == {"Session", "Device"}
     assert own_resolvers == []
+
+
+def _sharing_toy(*extensions: type[SchemaExtension]) -> SharingSchema:
+    return SharingSchema(
+        query=Query,
+        subscription=Subscription,
+        extensions=[ParserCache, *extensions],
+        execution_context_class=SharingExecutor,
+    )
+
+
+async def _waiting(schema: strawberry.Schema, queries: list[str]) -> tuple[list[AsyncGenerator], list[asyncio.Future]]:
+    """One stream per query on ``schema``, each already waiting for the feed's next event."""
+    streams = [await schema.subscribe(query) for query in queries]
+    firsts = [asyncio.ensure_future(anext(stream)) for stream in streams]
+    while len(FEED.queues) < len(streams):
+        await asyncio.sleep(0)
+    return streams, firsts
+
+
+async def test_an_unexpected_error_in_an_event_is_masked_for_every_subscriber_and_clean_events_pass() -> None:
+    """The masking extensions skip results without errors (a subscription runs them per event and socket):
+    an event with an error is still masked, the one after it is sent as it is."""
+    streams, firsts = await _waiting(_sharing_toy(MaskUnexpectedErrors), ["subscription { items { name broken } }"] * 2)
+    FEED.publish(SharedPayload([Item(name="a")]))
+    for result in await asyncio.gather(*firsts):
+        assert [e.message for e in result.errors] == ["Internal server error."]
+        assert result.errors[0].extensions["code"] == "INTERNAL_SERVER_ERROR"
+    clean = [asyncio.ensure_future(anext(stream)) for stream in streams]
+    await asyncio.sleep(0)
+    FEED.publish(SharedPayload([]))
+    for result in await asyncio.gather(*clean):
+        assert result.errors is None and result.data == {"items": []}
+    for stream in streams:
+        await stream.aclose()
+
+
+stream_hooks: list[object] = []
+
+
+class SeesEveryResult(SchemaExtension):
+    """An extension whose stream hook may change any result: it must see every one, shared or not."""
+
+    def on_stream_result(self, result: object) -> Iterator[None]:
+        stream_hooks.append(result)
+        yield None
+
+
+async def test_stream_hooks_that_may_change_clean_results_still_see_every_shared_result() -> None:
+    """Per-result hooks are skipped for a shared clean result only when each one changes nothing but errors."""
+    stream_hooks.clear()
+    watched = _sharing_toy(MaskUnexpectedErrors, SeesEveryResult)
+    streams, firsts = await _waiting(watched, ["subscription { items { name } }"] * 3)
+    FEED.publish(SharedPayload([Item(name="a")]))
+    results = await asyncio.gather(*firsts)
+    assert [r.data for r in results] == [{"items": [{"name": "a"}]}] * 3
+    assert type(results[0].data) is SharedData
+    assert stream_hooks == results
+    for stream in streams:
+        await stream.aclose()
+
+
+class ErrorsOnlyCounter(ErrorsOnlyStreamHook, SchemaExtension):
+    """Says it changes only results with errors; counts the results it is shown."""
+
+    def on_stream_result(self, result: object) -> Iterator[None]:
+        stream_hooks.append(result)
+        yield None
+
+
+async def test_errors_only_stream_hooks_are_skipped_for_shared_clean_results_and_see_results_with_errors() -> None:
+    stream_hooks.clear()
+    queries = ["subscription { items { name } }"] * 3 + ["subscription { items { broken } }"] * 2
+    streams, firsts = await _waiting(_sharing_toy(ErrorsOnlyCounter), queries)
+    FEED.publish(SharedPayload([Item(name="a")]))
+    results = await asyncio.gather(*firsts)
+    assert [r.data for r in results[:3]] == [{"items": [{"name": "a"}]}] * 3
+    assert all(r.errors for r in results[3:])
+    assert stream_hooks == results[3:]
+    for stream in streams:
+        await stream.aclose()

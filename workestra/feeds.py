@@ -299,12 +299,13 @@ class SessionFeeds:
     async def _drain_while_live(self, queue: _Mailbox, holder: CredentialHolder) -> AsyncIterator[Snapshot]:
         async for snapshot in queue:
             live = await self._holder_is_live(snapshot, holder)
-            if live is None:
-                continue
-            if not live:
+            if live is False:
                 await holder.end()
                 return
-            yield snapshot
+            if live:
+                yield snapshot
+            # An idle socket waits here for the next change: it must not keep this snapshot's rows alive.
+            del snapshot
 
     async def _holder_is_live(self, snapshot: Snapshot, holder: CredentialHolder) -> bool | None:
         """Whether the holder's credential is live in this snapshot (None: unknown, send nothing this time)."""
