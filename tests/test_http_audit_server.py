@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from tests.support.databases import Backend
+from tests.support.live import APP_ORIGIN, server_env
 from tests.support.server import ROOT, ServerProcess
-from tests.test_subscriptions_server import APP_ORIGIN, server_env
 
 pytestmark = pytest.mark.server
 

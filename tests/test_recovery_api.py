@@ -6,49 +6,21 @@ Mails go to a real SMTP server (aiosmtpd); the token is read from the delivered 
 from __future__ import annotations
 
 import asyncio
-import re
 from typing import Any
 
 import pytest
 
 from auth.clock import FrozenClock
 from models import OutboxMessage, PasswordResetToken, SecurityEvent
-from tests import test_mail_delivery_api
-from tests.support import log_guard
 from tests.support.actors import PASSWORD, ApiKeyClient, TotpUser, User, totp
-from tests.support.graphql import ME, SIGN_IN, GraphQLClient
-from tests.test_mail import RecordingHandler
-from tests.test_mail_delivery_api import SMTP_PORT, received
+from tests.support.graphql import ME, SIGN_IN, GraphQLClient, change_password
+from tests.support.mail import SMTP_PORT, RecordingHandler, received
+from tests.support.recovery import PUBLIC_URL, REQUEST_RESET, RESET, RESET_FIELDS, RESET_SUBJECT, link_token
 
-# The SMTP server the app delivers to (a fixture), on a port known when the settings are written.
-smtp = test_mail_delivery_api.smtp
-PUBLIC_URL = "https://app.workestra.test/security"
 # A real SMTP server, the link's base, and no answer floor (the timing test sets its own).
 RECOVERY = {"smtp_url": f"smtp://127.0.0.1:{SMTP_PORT}", "public_url": PUBLIC_URL, "reset_response_floor_ms": 0}
 NEW_PASSWORD = "a fresh recovery passphrase"
 
-REQUEST_RESET = """
-mutation Request($input: RequestPasswordResetInput!) {
-  requestPasswordReset(input: $input) {
-    __typename
-    ... on PasswordResetRequested { message }
-    ... on TooManyAttempts { code message retryAfterSeconds }
-    ... on InvalidInput { code field message }
-  }
-}"""
-
-RESET_FIELDS = """
-    __typename
-    ... on PasswordReset { signedOutSessions revokedApiKeys }
-    ... on Error { code message }
-    ... on InvalidInput { field }
-    ... on TooManyAttempts { retryAfterSeconds }
-    ... on AccountLocked { retryAfterSeconds }
-"""
-RESET = f"""
-mutation Reset($input: ResetPasswordInput!) {{
-  resetPassword(input: $input) {{ {RESET_FIELDS} }}
-}}"""
 EVENTS = "query { securityEvents(first: 50) { edges { node { type } } } }"
 
 
@@ -56,15 +28,6 @@ async def mails(handler: RecordingHandler, count: int) -> list[Any]:
     """The first ``count`` mails the SMTP server accepted, waiting for them."""
     await received(handler, count)
     return handler.received[:count]
-
-
-def link_token(mail: Any) -> str:
-    """The token of the reset link in a delivered mail (noted as a secret for the log guard)."""
-    text = mail.message.get_body(("plain",)).get_content()
-    found = re.search(re.escape(PUBLIC_URL) + r"#reset=([A-Za-z0-9_-]+)", text)
-    assert found, text
-    log_guard.note("reset token", found.group(1))
-    return found.group(1)
 
 
 async def request(client: GraphQLClient, email: str) -> dict:
@@ -77,7 +40,7 @@ async def reset(client: GraphQLClient, token: str, password: str = NEW_PASSWORD,
 
 
 def link_mails(handler: RecordingHandler) -> list[Any]:
-    return [m for m in handler.received if m.message["Subject"] == "Reset your Workestra password"]
+    return [m for m in handler.received if m.message["Subject"] == RESET_SUBJECT]
 
 
 async def reset_link(client: GraphQLClient, email: str, smtp: RecordingHandler, timeout: float = 10) -> str:
@@ -191,9 +154,7 @@ async def test_a_link_works_until_its_time_is_up(
 async def test_password_rules_and_history_apply_and_leave_the_link_usable(
     smtp: RecordingHandler, user: User, anonymous: GraphQLClient
 ) -> None:
-    from tests.test_change_password_api import change
-
-    await change(user.browser, PASSWORD, "an intermediate passphrase")
+    await change_password(user.browser, PASSWORD, "an intermediate passphrase")
     token = await reset_link(anonymous, user.email, smtp)
     for password, code in (
         ("short", "PASSWORD_TOO_SHORT"),

@@ -22,7 +22,7 @@ from tests.support.graphql import (
     SIGN_UP,
     GraphQLClient,
 )
-from tests.support.live import APP_ORIGIN, SUBSCRIPTION, Device, server_env, sign_in, sign_up
+from tests.support.live import APP_ORIGIN, REFUSAL, SUBSCRIPTION, Device, over_socket, server_env, sign_in, sign_up
 from tests.support.server import GraphQLSocket, ServerProcess
 
 pytestmark = pytest.mark.server
@@ -32,10 +32,6 @@ VERIFY = """
 mutation Verify($challenge: String!, $code: String!) {
   verifyTwoFactor(input: {challenge: $challenge, code: $code}) { __typename ... on Error { code } }
 }"""
-REFUSAL = {
-    "message": "This operation sets or clears the session cookie: send it over HTTP, not the WebSocket.",
-    "extensions": {"code": "HTTP_ONLY"},
-}
 
 
 @pytest.fixture(scope="module")
@@ -44,18 +40,6 @@ def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     process = ServerProcess(server_env(backend, directory), directory / "server.log").start()
     yield process
     process.stop()
-
-
-async def over_socket(server: ServerProcess, device: Device, query: str, variables: dict[str, Any]) -> list[dict]:
-    """Run one operation on a socket opened with the device's token; every message it got, up to its end."""
-    socket = await GraphQLSocket.open(server.ws_url)
-    assert (await socket.init({"authorization": f"Bearer {device.token}"}))["type"] == "connection_ack"
-    await socket.send({"id": "op", "type": "subscribe", "payload": {"query": query, "variables": variables}})
-    messages = []
-    while not messages or messages[-1]["type"] not in {"complete", "error"}:
-        messages.append(await socket.receive())
-    await socket.close()
-    return messages
 
 
 def refused(messages: list[dict]) -> bool:
