@@ -12,7 +12,7 @@ import pytest
 
 from auth.clock import FrozenClock
 from models import OutboxMessage, PasswordResetToken, SecurityEvent
-from tests.support.actors import PASSWORD, ApiKeyClient, TotpUser, User, totp
+from tests.support.actors import PASSWORD, ApiKeyClient, TotpUser, User, lock_out, totp
 from tests.support.graphql import ME, SIGN_IN, GraphQLClient, change_password
 from tests.support.mail import SMTP_PORT, RecordingHandler, received
 from tests.support.recovery import PUBLIC_URL, REQUEST_RESET, RESET, RESET_FIELDS, RESET_SUBJECT, link_token
@@ -22,6 +22,15 @@ RECOVERY = {"smtp_url": f"smtp://127.0.0.1:{SMTP_PORT}", "public_url": PUBLIC_UR
 NEW_PASSWORD = "a fresh recovery passphrase"
 
 EVENTS = "query { securityEvents(first: 50) { edges { node { type } } } }"
+KNOWN_DEVICES = "query { knownDevices { id client } }"
+DEVICE_SIGN_IN = """
+mutation SignIn($input: SignInInput!) {
+  signIn(input: $input) {
+    __typename
+    ... on SignedIn { deviceToken }
+    ... on AccountLocked { retryAfterSeconds }
+  }
+}"""
 
 
 async def mails(handler: RecordingHandler, count: int) -> list[Any]:
@@ -160,6 +169,37 @@ async def test_a_link_works_until_its_time_is_up(
     token = await reset_link(anonymous, user.email, smtp)
     clock.advance(30 * 60 - 1)
     assert (await reset(anonymous, token))["__typename"] == "PasswordReset"
+
+
+async def phone_sign_in(email: str, password: str, make_client, device_token: str | None = None) -> dict:
+    """Sign in as the mobile app on a new client, presenting ``device_token`` when given."""
+    fields = {"email": email, "password": password, "client": "MOBILE", "deviceToken": device_token}
+    return (await make_client().data(DEVICE_SIGN_IN, {"input": fields}))["signIn"]
+
+
+@pytest.mark.settings(**RECOVERY)
+async def test_a_reset_forgets_every_known_device(
+    smtp: RecordingHandler, user: User, make_client, anonymous: GraphQLClient, clock: FrozenClock
+) -> None:
+    phone = (await phone_sign_in(user.email, PASSWORD, make_client))["deviceToken"]
+    # While the known devices stand, the phone's credential counts on that device: others' lock lets it in.
+    await lock_out(make_client(), user.email, clock)
+    admitted = await phone_sign_in(user.email, PASSWORD, make_client, phone)
+    assert admitted["__typename"] == "SignedIn" and admitted["deviceToken"], admitted
+    before = (await user.browser.data(KNOWN_DEVICES))["knownDevices"]
+    assert sorted(d["client"] for d in before) == ["MOBILE", "WEB"]
+
+    token = await reset_link(anonymous, user.email, smtp)
+    assert (await reset(anonymous, token))["__typename"] == "PasswordReset"
+    # The browser signs in again, presenting the device cookie it had: it is a new device now.
+    assert await signs_in(user.browser, user.email, NEW_PASSWORD) == "SignedIn"
+    after = (await user.browser.data(KNOWN_DEVICES))["knownDevices"]
+    assert [d["client"] for d in after] == ["WEB"]
+    assert {d["id"] for d in before}.isdisjoint(d["id"] for d in after)
+    # The phone's credential no longer counts per device: a lock others caused refuses it like anyone.
+    await lock_out(make_client(), user.email, clock)
+    refused = await phone_sign_in(user.email, NEW_PASSWORD, make_client, admitted["deviceToken"])
+    assert refused["__typename"] == "AccountLocked", refused
 
 
 @pytest.mark.settings(**RECOVERY)
