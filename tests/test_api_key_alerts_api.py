@@ -168,13 +168,13 @@ async def test_by_default_signing_out_everywhere_keeps_the_keys(user: User, make
 @pytest.mark.server
 @pytest.mark.parametrize("how", ["changePassword", "signOutEverywhere"])
 async def test_revoked_keys_sockets_are_told_session_ended_then_closed(
-    key_server: ServerProcess,
+    live_server: ServerProcess,
     how: str,
 ) -> None:
-    _, laptop = await sign_up_on_server(key_server)
+    _, laptop = await sign_up_on_server(live_server)
     sockets = []
     for name in ("a", "b"):
-        socket = await key_socket(key_server, (await create_api_key(laptop.client, name))["secret"])
+        socket = await key_socket(live_server, (await create_api_key(laptop.client, name))["secret"])
         await socket.subscribe(SUBSCRIPTION)
         await socket.next_data()
         sockets.append(socket)

@@ -4,14 +4,12 @@ cookie are refused on a socket, and a browser signing in again closes its earlie
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.support.actors import PASSWORD
-from tests.support.databases import Backend
 from tests.support.graphql import (
     ACTIVE_SESSIONS,
     ME,
@@ -22,7 +20,7 @@ from tests.support.graphql import (
     SIGN_UP,
     GraphQLClient,
 )
-from tests.support.live import APP_ORIGIN, REFUSAL, SUBSCRIPTION, Device, over_socket, server_env, sign_in, sign_up
+from tests.support.live import APP_ORIGIN, REFUSAL, SUBSCRIPTION, Device, over_socket, sign_in, sign_up
 from tests.support.server import GraphQLSocket, ServerProcess
 
 pytestmark = pytest.mark.server
@@ -35,11 +33,9 @@ mutation Verify($challenge: String!, $code: String!) {
 
 
 @pytest.fixture(scope="module")
-def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    directory = tmp_path_factory.mktemp("http-only-server")
-    process = ServerProcess(server_env(backend, directory), directory / "server.log").start()
-    yield process
-    process.stop()
+def server(live_server: ServerProcess) -> ServerProcess:
+    """The module's uvicorn, with default settings."""
+    return live_server
 
 
 def refused(messages: list[dict]) -> bool:

@@ -1,6 +1,6 @@
 """A real uvicorn server for a test module, and the devices signed in on it over HTTP and WebSocket.
 
-A pytest plugin (listed in ``tests/conftest.py``): ``key_server`` is a module's uvicorn with default settings.
+A pytest plugin (listed in ``tests/conftest.py``): ``live_server`` is a module's uvicorn with default settings.
 """
 
 from __future__ import annotations
@@ -115,9 +115,9 @@ async def key_socket(server: ServerProcess, secret: str) -> GraphQLSocket:
 
 
 @pytest.fixture(scope="module")
-def key_server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """A uvicorn on the test's backend with default settings, for a module's API-key socket tests."""
-    directory = tmp_path_factory.mktemp("keys")
+def live_server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """A uvicorn of the module's own on the test's backend, with default settings."""
+    directory = tmp_path_factory.mktemp("live")
     process = ServerProcess(server_env(backend, directory), directory / "server.log").start()
     yield process
     process.stop()
