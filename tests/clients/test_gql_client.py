@@ -78,8 +78,10 @@ async def test_gql_cookie_and_bearer_sign_in_subscription_and_session_ended(serv
         assert up["signUp"]["__typename"] == "SignedIn"
         assert up["signUp"]["token"] is None  # a WEB sign-in's token is only the HttpOnly cookie
         cookie = {c.key: c.value for c in jar}
-        assert list(cookie) == ["session"]
+        # The session, and the known-device credential a completed sign-in gives a browser.
+        assert sorted(cookie) == ["device", "session"]
         log_guard.note("cookie", cookie["session"])
+        log_guard.note("cookie", cookie["device"])
         laptop_id = up["signUp"]["session"]["id"]
 
         async with http_session(server) as anonymous:
