@@ -100,9 +100,10 @@ def test_the_readme_recipe_holds_in_a_normalised_cache(seen: dict[str, dict[str,
     """Sign-in kinds, the live list, the revoked entity gone, SESSION_ENDED without a reconnect."""
     observed = seen[client]
     laptop, phone, tablet = (observed["sessions"][k] for k in ("laptop", "phone", "tablet"))
-    # A WEB sign-in gets its token only as the cookie; the laptop's socket authenticated with that cookie.
+    # A WEB sign-in gets its token only as the cookie (beside the known-device one); the laptop's socket
+    # authenticated with that cookie.
     assert observed["signUp"] == {"typename": "SignedIn", "token": None}
-    assert observed["cookies"] == ["session"]
+    assert sorted(observed["cookies"]) == ["device", "session"]
     assert observed["revoked"]["__typename"] == "SessionRevoked"
     # The recipe's update removed the revoked session from the normalised cache and the cached list.
     before, after = observed["beforeRevoke"], observed["afterRevoke"]
