@@ -41,6 +41,9 @@ from tests.support.settings import test_settings
 from workestra.app import create_app
 from workestra.settings import Settings
 
+# Fixtures more than one test module needs, each defined once: SMTP servers, live servers, the browser.
+pytest_plugins = ["tests.support.mail", "tests.support.live", "tests.support.browser"]
+
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
 def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:

@@ -9,15 +9,13 @@ import pytest
 
 from auth.clock import FrozenClock
 from models import OutboxMessage, SecurityEvent
-from tests import test_mail_delivery_api as delivery
 from tests.support.actors import PASSWORD, TotpUser, User, lock_out, totp
 from tests.support.graphql import IPHONE_UA, SIGN_IN, GraphQLClient
-from tests.test_mail import RecordingHandler
-from tests.test_two_factor_api import challenge_for, verify, wrong_code
+from tests.support.mail import SMTP_PORT, RecordingHandler
+from tests.support.two_factor import challenge_for, verify, wrong_code
 
-# The real SMTP server of the delivery tests, on its port.
-smtp = delivery.smtp
-SMTP = pytest.mark.settings(smtp_url=f"smtp://127.0.0.1:{delivery.SMTP_PORT}")
+# The app mails the ``smtp`` fixture's real SMTP server.
+SMTP = pytest.mark.settings(smtp_url=f"smtp://127.0.0.1:{SMTP_PORT}")
 NEW_SIGN_IN = "New sign-in to your Workestra account"
 CODE_FAILING = "Someone entered your Workestra password but not your two-factor code"
 

@@ -12,11 +12,10 @@ from auth.clock import FrozenClock
 from auth.network import parse_trusted_proxies
 from tests.support.actors import LOCKOUT_DELAYS, PASSWORD, User, create_api_key, key_client, reauthenticate
 from tests.support.graphql import ME
+from tests.support.live import key_socket
+from tests.support.live import sign_up as sign_up_on_server
+from tests.support.mail import SMTP_PORT, RecordingHandler, received
 from tests.support.server import ServerProcess, session_ended
-from tests.test_api_keys_api import _key_socket, key_server  # noqa: F401 (the server fixture)
-from tests.test_mail import RecordingHandler
-from tests.test_mail_delivery_api import SMTP_PORT, received, smtp  # noqa: F401 (the smtp fixture)
-from tests.test_subscriptions_server import sign_up as sign_up_on_server
 
 SMTP = f"smtp://127.0.0.1:{SMTP_PORT}"
 API_KEYS = "query { apiKeys { id name } }"
@@ -48,7 +47,7 @@ async def event_types(client) -> list[str]:
 
 @pytest.mark.settings(smtp_url=SMTP, trusted_proxies=parse_trusted_proxies("127.0.0.1/32"))
 async def test_creating_a_key_mails_the_owner_what_where_and_how_to_revoke_never_the_key(
-    smtp: RecordingHandler,  # noqa: F811
+    smtp: RecordingHandler,
     make_client,
 ) -> None:
     from tests.support.actors import sign_up_user
@@ -73,7 +72,7 @@ async def test_creating_a_key_mails_the_owner_what_where_and_how_to_revoke_never
 
 
 @pytest.mark.settings(smtp_url=SMTP)
-async def test_a_refused_creation_mails_nothing(smtp: RecordingHandler, user: User, clock: FrozenClock) -> None:  # noqa: F811
+async def test_a_refused_creation_mails_nothing(smtp: RecordingHandler, user: User, clock: FrozenClock) -> None:
     assert (await create_api_key(user.browser, " "))["__typename"] == "InvalidInput"
     clock.advance(15 * 60)
     assert (await create_api_key(user.browser))["__typename"] == "ReauthenticationRequired"
@@ -83,7 +82,7 @@ async def test_a_refused_creation_mails_nothing(smtp: RecordingHandler, user: Us
 
 @pytest.mark.settings(smtp_url=SMTP)
 async def test_six_wrong_reauthentications_lock_and_send_one_lock_mail(
-    smtp: RecordingHandler,  # noqa: F811
+    smtp: RecordingHandler,
     user: User,
     clock: FrozenClock,
 ) -> None:
@@ -169,13 +168,13 @@ async def test_by_default_signing_out_everywhere_keeps_the_keys(user: User, make
 @pytest.mark.server
 @pytest.mark.parametrize("how", ["changePassword", "signOutEverywhere"])
 async def test_revoked_keys_sockets_are_told_session_ended_then_closed(
-    key_server: ServerProcess,  # noqa: F811
+    live_server: ServerProcess,
     how: str,
 ) -> None:
-    _, laptop = await sign_up_on_server(key_server)
+    _, laptop = await sign_up_on_server(live_server)
     sockets = []
     for name in ("a", "b"):
-        socket = await _key_socket(key_server, (await create_api_key(laptop.client, name))["secret"])
+        socket = await key_socket(live_server, (await create_api_key(laptop.client, name))["secret"])
         await socket.subscribe(SUBSCRIPTION)
         await socket.next_data()
         sockets.append(socket)

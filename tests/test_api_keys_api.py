@@ -34,7 +34,7 @@ from tests.support.graphql import (
     SIGN_IN,
     error_codes,
 )
-from tests.support.live import server_env
+from tests.support.live import key_socket, server_env
 from tests.support.live import sign_up as sign_up_on_server
 from tests.support.server import GraphQLSocket, ServerProcess
 
@@ -306,25 +306,11 @@ async def test_last_use_is_written_at_most_once_a_minute(
 # Over a real WebSocket (graphql-transport-ws), with a uvicorn server of its own.
 
 
-@pytest.fixture(scope="module")
-def key_server(backend, tmp_path_factory: pytest.TempPathFactory):
-    directory = tmp_path_factory.mktemp("keys")
-    process = ServerProcess(server_env(backend, directory), directory / "server.log").start()
-    yield process
-    process.stop()
-
-
-async def _key_socket(server: ServerProcess, secret: str) -> GraphQLSocket:
-    socket = await GraphQLSocket.open(server.ws_url)
-    assert (await socket.init({"authorization": f"Bearer {secret}"}))["type"] == "connection_ack"
-    return socket
-
-
 @pytest.mark.server
-async def test_a_key_subscribes_and_its_socket_closes_when_it_is_revoked(key_server: ServerProcess) -> None:
-    _, laptop = await sign_up_on_server(key_server)
+async def test_a_key_subscribes_and_its_socket_closes_when_it_is_revoked(live_server: ServerProcess) -> None:
+    _, laptop = await sign_up_on_server(live_server)
     created = await create_api_key(laptop.client)
-    socket = await _key_socket(key_server, created["secret"])
+    socket = await key_socket(live_server, created["secret"])
     await socket.subscribe("subscription { activeSessions { id current } }")
     assert (await socket.next_data())["activeSessions"] == [{"id": laptop.session_id, "current": False}]
     revoked = await laptop.client.data(REVOKE, {"id": created["apiKey"]["id"]})
@@ -333,20 +319,20 @@ async def test_a_key_subscribes_and_its_socket_closes_when_it_is_revoked(key_ser
 
 
 @pytest.mark.server
-async def test_a_revoked_key_cannot_open_a_socket(key_server: ServerProcess) -> None:
-    _, laptop = await sign_up_on_server(key_server)
+async def test_a_revoked_key_cannot_open_a_socket(live_server: ServerProcess) -> None:
+    _, laptop = await sign_up_on_server(live_server)
     created = await create_api_key(laptop.client)
     await laptop.client.data(REVOKE, {"id": created["apiKey"]["id"]})
-    socket = await GraphQLSocket.open(key_server.ws_url)
+    socket = await GraphQLSocket.open(live_server.ws_url)
     await socket.send({"type": "connection_init", "payload": {"authorization": f"Bearer {created['secret']}"}})
     assert await socket.closed_with() == 4403
 
 
 @pytest.mark.server
-async def test_a_key_cannot_run_a_mutation_over_the_socket_either(key_server: ServerProcess) -> None:
-    _, laptop = await sign_up_on_server(key_server)
+async def test_a_key_cannot_run_a_mutation_over_the_socket_either(live_server: ServerProcess) -> None:
+    _, laptop = await sign_up_on_server(live_server)
     created = await create_api_key(laptop.client)
-    socket = await _key_socket(key_server, created["secret"])
+    socket = await key_socket(live_server, created["secret"])
     await socket.subscribe("mutation { signOutEverywhere { __typename } }", op_id="m")
     message = await socket.receive()
     assert message["type"] in {"next", "error"}, message
@@ -357,7 +343,7 @@ async def test_a_key_cannot_run_a_mutation_over_the_socket_either(key_server: Se
 
 
 @pytest.fixture(scope="module")
-def sweeping_key_server(backend, tmp_path_factory: pytest.TempPathFactory):
+def sweeping_live_server(backend, tmp_path_factory: pytest.TempPathFactory):
     directory = tmp_path_factory.mktemp("sweeping-keys")
     env = server_env(backend, directory, SESSION_SWEEP_INTERVAL="1")
     process = ServerProcess(env, directory / "server.log").start()
@@ -366,11 +352,11 @@ def sweeping_key_server(backend, tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.mark.server
-async def test_a_socket_opened_with_a_key_closes_when_the_key_expires(sweeping_key_server: ServerProcess) -> None:
-    _, laptop = await sign_up_on_server(sweeping_key_server)
+async def test_a_socket_opened_with_a_key_closes_when_the_key_expires(sweeping_live_server: ServerProcess) -> None:
+    _, laptop = await sign_up_on_server(sweeping_live_server)
     expiry = datetime.now(UTC) + timedelta(seconds=2)
     created = await create_api_key(laptop.client, expires_at=expiry.isoformat())
-    socket = await _key_socket(sweeping_key_server, created["secret"])
+    socket = await key_socket(sweeping_live_server, created["secret"])
     await socket.subscribe("subscription { activeSessions { id } }")
     assert len((await socket.next_data())["activeSessions"]) == 1
     # Expiry in 2 s and a sweep every second: the open subscription must not outlive the key.

@@ -1,7 +1,7 @@
 """The Security page asks "Confirm it's you" inline when a gated action meets a closed window, then retries it.
 
 A real Chromium against a real uvicorn whose REAUTH_WINDOW is a few seconds, so the window closes while
-the page is open (the fixtures and helpers are the browser suite's).
+the page is open (the fixtures and helpers are the browser suite's, in tests/support/browser.py).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.support.actors import PASSWORD
+from tests.support.browser import DIST, expect, new_email, run_axe, sign_up
 from tests.support.server import ServerProcess
-from tests.test_browser import DIST, PASSWORD, browser, expect, new_email, run_axe, sign_up  # noqa: F401
-from tests.test_browser import open_device as open_device  # noqa: F401 (the fixture, against this server)
 
 pytestmark = pytest.mark.server
 

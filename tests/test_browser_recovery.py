@@ -15,31 +15,25 @@ import httpx
 import pyotp
 import pytest
 
-from tests import test_recovery_server
 from tests.support import log_guard
-from tests.support.server import ServerProcess, free_port
-from tests.test_browser import (  # noqa: F401 (fixtures)
+from tests.support.actors import PASSWORD
+from tests.support.browser import (
     DIST,
     LAPTOP,
-    PASSWORD,
     PHONE,
     Device,
-    browser,
     ended_on_sign_in,
     expect,
     new_email,
-    open_device,
     run_axe,
     security_page,
     sign_in,
     sign_up,
 )
-from tests.test_mail import RecordingHandler
+from tests.support.mail import RecordingHandler
+from tests.support.server import ServerProcess, free_port
 
 pytestmark = pytest.mark.server
-
-# The SMTP server the page's server mails to (a fixture).
-smtp = test_recovery_server.smtp
 
 NEW_PASSWORD = "recovered by the mailbox 42"
 RESET_NOTICE = "You were signed out because the password was reset."
@@ -48,14 +42,16 @@ SENT_NOTICE = "If an account uses this email address, a link to reset its passwo
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, smtp: tuple[int, RecordingHandler]) -> Iterator[ServerProcess]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory, smtp_server: tuple[int, RecordingHandler]
+) -> Iterator[ServerProcess]:
     directory = tmp_path_factory.mktemp("browser-recovery")
     port = free_port()
     env = {
         "DATABASE_URL": f"sqlite://{directory / 'browser.sqlite3'}",
         "BROADCAST_URL": "memory://",
         "WEB_DIST": str(DIST),
-        "SMTP_URL": f"smtp://127.0.0.1:{smtp[0]}",
+        "SMTP_URL": f"smtp://127.0.0.1:{smtp_server[0]}",
         "PUBLIC_URL": f"http://127.0.0.1:{port}/",
     }
     process = ServerProcess(env, directory / "server.log", port=port).start()
@@ -99,7 +95,7 @@ def open_link(device: Device, link: str) -> None:
 
 def test_forgot_password_mail_link_reset_form_then_sign_in_with_the_new_password(
     open_device,  # noqa: F811 (the fixture imported above)
-    smtp: tuple[int, RecordingHandler],
+    smtp_server: tuple[int, RecordingHandler],
 ) -> None:
     email = new_email()
     phone = open_device(PHONE)
@@ -115,7 +111,7 @@ def test_forgot_password_mail_link_reset_form_then_sign_in_with_the_new_password
     assert run_axe(laptop) == []  # the request form
     laptop.page.get_by_role("link", name="Back to sign in").click()
     ask_for_link(laptop, email)
-    open_link(laptop, link_in_mail(smtp[1], email))
+    open_link(laptop, link_in_mail(smtp_server[1], email))
     page = laptop.page
     assert run_axe(laptop) == []  # the reset form
     page.get_by_label("New password").fill("short")
@@ -132,7 +128,7 @@ def test_forgot_password_mail_link_reset_form_then_sign_in_with_the_new_password
 
     # The link worked once.
     used = open_device(LAPTOP)
-    open_link(used, link_in_mail(smtp[1], email))
+    open_link(used, link_in_mail(smtp_server[1], email))
     used.page.get_by_label("New password").fill("yet another new passphrase")
     used.page.get_by_role("button", name="Reset Password").click()
     expect(used.page.get_by_role("alert")).to_contain_text("This reset link is not valid any more.")
@@ -165,13 +161,13 @@ def user_with_totp(server: ServerProcess, email: str) -> pyotp.TOTP:
 def test_with_two_factor_the_reset_form_asks_for_a_code(
     open_device,  # noqa: F811 (the fixture imported above)
     server: ServerProcess,
-    smtp: tuple[int, RecordingHandler],
+    smtp_server: tuple[int, RecordingHandler],
 ) -> None:
     email = new_email()
     authenticator = user_with_totp(server, email)
     device = open_device(LAPTOP)
     ask_for_link(device, email)
-    open_link(device, link_in_mail(smtp[1], email))
+    open_link(device, link_in_mail(smtp_server[1], email))
     page = device.page
     page.get_by_label("New password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Reset Password").click()

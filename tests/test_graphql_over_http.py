@@ -12,7 +12,7 @@ import pytest
 
 from tests.support.actors import User
 from tests.support.graphql import ME, PASSWORD_POLICY, GraphQLClient
-from tests.test_parse_budget import TIGHT, fresh_document
+from tests.support.parse_budget import TIGHT, fresh_document
 
 NEW = "application/graphql-response+json"
 APP_ORIGIN = "https://app.workestra.test"

@@ -7,15 +7,14 @@ import asyncio
 import json
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support.databases import Backend
+from tests.support.live import APP_ORIGIN
 from tests.support.server import ROOT, ServerProcess
-from tests.test_subscriptions_server import APP_ORIGIN, server_env
 
 pytestmark = pytest.mark.server
 
@@ -24,11 +23,9 @@ NODE_MODULES = ROOT / "web" / "node_modules"
 
 
 @pytest.fixture(scope="module")
-def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    directory = tmp_path_factory.mktemp("audit")
-    process = ServerProcess(server_env(backend, directory), directory / "server.log").start()
-    yield process
-    process.stop()
+def server(live_server: ServerProcess) -> ServerProcess:
+    """The module's uvicorn, with default settings."""
+    return live_server
 
 
 def _node() -> str:

@@ -12,8 +12,8 @@ import pytest
 
 from tests.support.actors import PASSWORD
 from tests.support.graphql import SIGN_UP, GraphQLClient
+from tests.support.live import running_pair
 from tests.support.server import ServerProcess
-from tests.test_two_processes import running_pair
 
 pytestmark = pytest.mark.server
 

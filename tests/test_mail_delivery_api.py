@@ -3,37 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from auth.clock import FrozenClock
 from tests.support.actors import PASSWORD, User
 from tests.support.graphql import SIGN_IN, change_password
-from tests.support.mail import RecordingHandler
+from tests.support.mail import SMTP_PORT, RecordingHandler, received
 from tests.support.server import free_port
-
-SMTP_PORT = free_port()
-
-
-@pytest.fixture
-def smtp() -> Iterator[RecordingHandler]:
-    handler = RecordingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=SMTP_PORT)
-    controller.start()
-    try:
-        yield handler
-    finally:
-        controller.stop()
-
-
-async def received(handler: RecordingHandler, count: int, timeout: float = 10) -> None:
-    async def wait() -> None:
-        while len(handler.received) < count:
-            await asyncio.sleep(0.02)
-
-    await asyncio.wait_for(wait(), timeout)
 
 
 @pytest.mark.settings(

@@ -6,65 +6,37 @@ Mails go to a real SMTP server (aiosmtpd); the token is read from the delivered 
 from __future__ import annotations
 
 import asyncio
-import re
 from typing import Any
 
 import pytest
 
 from auth.clock import FrozenClock
 from models import OutboxMessage, PasswordResetToken, SecurityEvent
-from tests import test_mail_delivery_api
-from tests.support import log_guard
-from tests.support.actors import PASSWORD, ApiKeyClient, TotpUser, User, totp
-from tests.support.graphql import ME, SIGN_IN, GraphQLClient
-from tests.test_mail import RecordingHandler
-from tests.test_mail_delivery_api import SMTP_PORT, received
+from tests.support.actors import PASSWORD, ApiKeyClient, TotpUser, User, lock_out, totp
+from tests.support.graphql import ME, SIGN_IN, GraphQLClient, change_password
+from tests.support.mail import SMTP_PORT, RecordingHandler, received
+from tests.support.recovery import PUBLIC_URL, REQUEST_RESET, RESET, RESET_FIELDS, RESET_SUBJECT, link_token
 
-# The SMTP server the app delivers to (a fixture), on a port known when the settings are written.
-smtp = test_mail_delivery_api.smtp
-PUBLIC_URL = "https://app.workestra.test/security"
 # A real SMTP server, the link's base, and no answer floor (the timing test sets its own).
 RECOVERY = {"smtp_url": f"smtp://127.0.0.1:{SMTP_PORT}", "public_url": PUBLIC_URL, "reset_response_floor_ms": 0}
 NEW_PASSWORD = "a fresh recovery passphrase"
 
-REQUEST_RESET = """
-mutation Request($input: RequestPasswordResetInput!) {
-  requestPasswordReset(input: $input) {
+EVENTS = "query { securityEvents(first: 50) { edges { node { type } } } }"
+KNOWN_DEVICES = "query { knownDevices { id client } }"
+DEVICE_SIGN_IN = """
+mutation SignIn($input: SignInInput!) {
+  signIn(input: $input) {
     __typename
-    ... on PasswordResetRequested { message }
-    ... on TooManyAttempts { code message retryAfterSeconds }
-    ... on InvalidInput { code field message }
+    ... on SignedIn { deviceToken }
+    ... on AccountLocked { retryAfterSeconds }
   }
 }"""
-
-RESET_FIELDS = """
-    __typename
-    ... on PasswordReset { signedOutSessions revokedApiKeys }
-    ... on Error { code message }
-    ... on InvalidInput { field }
-    ... on TooManyAttempts { retryAfterSeconds }
-    ... on AccountLocked { retryAfterSeconds }
-"""
-RESET = f"""
-mutation Reset($input: ResetPasswordInput!) {{
-  resetPassword(input: $input) {{ {RESET_FIELDS} }}
-}}"""
-EVENTS = "query { securityEvents(first: 50) { edges { node { type } } } }"
 
 
 async def mails(handler: RecordingHandler, count: int) -> list[Any]:
     """The first ``count`` mails the SMTP server accepted, waiting for them."""
     await received(handler, count)
     return handler.received[:count]
-
-
-def link_token(mail: Any) -> str:
-    """The token of the reset link in a delivered mail (noted as a secret for the log guard)."""
-    text = mail.message.get_body(("plain",)).get_content()
-    found = re.search(re.escape(PUBLIC_URL) + r"#reset=([A-Za-z0-9_-]+)", text)
-    assert found, text
-    log_guard.note("reset token", found.group(1))
-    return found.group(1)
 
 
 async def request(client: GraphQLClient, email: str) -> dict:
@@ -76,8 +48,19 @@ async def reset(client: GraphQLClient, token: str, password: str = NEW_PASSWORD,
     return (await client.data(RESET, variables))["resetPassword"]
 
 
+async def mail_with_subject(handler: RecordingHandler, subject: str, timeout: float = 10) -> Any:
+    """The first mail with ``subject`` the SMTP server accepted, waiting for it."""
+
+    async def wait() -> Any:
+        while not (found := [m for m in handler.received if m.message["Subject"] == subject]):
+            await asyncio.sleep(0.02)
+        return found[0]
+
+    return await asyncio.wait_for(wait(), timeout)
+
+
 def link_mails(handler: RecordingHandler) -> list[Any]:
-    return [m for m in handler.received if m.message["Subject"] == "Reset your Workestra password"]
+    return [m for m in handler.received if m.message["Subject"] == RESET_SUBJECT]
 
 
 async def reset_link(client: GraphQLClient, email: str, smtp: RecordingHandler, timeout: float = 10) -> str:
@@ -151,9 +134,10 @@ async def test_a_reset_ends_every_session_and_api_key_clears_nothing_else_and_is
     browser = make_client()
     assert await signs_in(browser, user.email, NEW_PASSWORD) == "SignedIn"
     types = [e["node"]["type"] for e in (await browser.data(EVENTS))["securityEvents"]["edges"]]
-    assert types[:3] == ["SIGN_IN", "SIGN_IN_FAILED", "PASSWORD_RESET"]
-    notice = (await mails(smtp, 2))[1]
-    assert notice.message["Subject"] == "Your Workestra password was reset"
+    # Newest first; the new browser is no known device, so its sign-in is alerted too.
+    assert types[:4] == ["NEW_DEVICE_SIGN_IN", "SIGN_IN", "SIGN_IN_FAILED", "PASSWORD_RESET"]
+    # The other mails (API key created, the new devices' sign-ins) may come in any order around it.
+    notice = await mail_with_subject(smtp, "Your Workestra password was reset")
     assert token not in notice.message.as_string()
     # Nothing in the audit log holds the token.
     for event in await SecurityEvent.all():
@@ -187,13 +171,42 @@ async def test_a_link_works_until_its_time_is_up(
     assert (await reset(anonymous, token))["__typename"] == "PasswordReset"
 
 
+async def phone_sign_in(email: str, password: str, make_client, device_token: str | None = None) -> dict:
+    """Sign in as the mobile app on a new client, presenting ``device_token`` when given."""
+    fields = {"email": email, "password": password, "client": "MOBILE", "deviceToken": device_token}
+    return (await make_client().data(DEVICE_SIGN_IN, {"input": fields}))["signIn"]
+
+
+@pytest.mark.settings(**RECOVERY)
+async def test_a_reset_forgets_every_known_device(
+    smtp: RecordingHandler, user: User, make_client, anonymous: GraphQLClient, clock: FrozenClock
+) -> None:
+    phone = (await phone_sign_in(user.email, PASSWORD, make_client))["deviceToken"]
+    # While the known devices stand, the phone's credential counts on that device: others' lock lets it in.
+    await lock_out(make_client(), user.email, clock)
+    admitted = await phone_sign_in(user.email, PASSWORD, make_client, phone)
+    assert admitted["__typename"] == "SignedIn" and admitted["deviceToken"], admitted
+    before = (await user.browser.data(KNOWN_DEVICES))["knownDevices"]
+    assert sorted(d["client"] for d in before) == ["MOBILE", "WEB"]
+
+    token = await reset_link(anonymous, user.email, smtp)
+    assert (await reset(anonymous, token))["__typename"] == "PasswordReset"
+    # The browser signs in again, presenting the device cookie it had: it is a new device now.
+    assert await signs_in(user.browser, user.email, NEW_PASSWORD) == "SignedIn"
+    after = (await user.browser.data(KNOWN_DEVICES))["knownDevices"]
+    assert [d["client"] for d in after] == ["WEB"]
+    assert {d["id"] for d in before}.isdisjoint(d["id"] for d in after)
+    # The phone's credential no longer counts per device: a lock others caused refuses it like anyone.
+    await lock_out(make_client(), user.email, clock)
+    refused = await phone_sign_in(user.email, NEW_PASSWORD, make_client, admitted["deviceToken"])
+    assert refused["__typename"] == "AccountLocked", refused
+
+
 @pytest.mark.settings(**RECOVERY)
 async def test_password_rules_and_history_apply_and_leave_the_link_usable(
     smtp: RecordingHandler, user: User, anonymous: GraphQLClient
 ) -> None:
-    from tests.test_change_password_api import change
-
-    await change(user.browser, PASSWORD, "an intermediate passphrase")
+    await change_password(user.browser, PASSWORD, "an intermediate passphrase")
     token = await reset_link(anonymous, user.email, smtp)
     for password, code in (
         ("short", "PASSWORD_TOO_SHORT"),

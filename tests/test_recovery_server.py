@@ -3,56 +3,33 @@ and resetPassword is refused on a WebSocket (it belongs to HTTP, like every sign
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 
 import pytest
 
 from tests.support.actors import create_api_key
 from tests.support.databases import Backend
+from tests.support.live import REFUSAL, SUBSCRIPTION, over_socket, server_env, sign_in, sign_up, subscribed
+from tests.support.mail import RecordingHandler
+from tests.support.recovery import PUBLIC_URL, REQUEST_RESET, RESET, mailed_token
 from tests.support.server import GraphQLSocket, ServerProcess, session_ended
-from tests.test_mail import RecordingHandler, start_smtp
-from tests.test_recovery_api import REQUEST_RESET, RESET, link_token
-from tests.test_sign_in_and_sockets_server import REFUSAL, over_socket
-from tests.test_subscriptions_server import SUBSCRIPTION, server_env, sign_in, sign_up, subscribed
 
 pytestmark = pytest.mark.server
-
-PUBLIC_URL = "https://app.workestra.test/security"
-
-
-@pytest.fixture(scope="module")
-def smtp() -> Iterator[tuple[int, RecordingHandler]]:
-    """A real SMTP server for the module's app: its port, and the handler keeping what it accepts."""
-    controller, handler = start_smtp()
-    yield controller.port, handler
-    controller.stop()
 
 
 @pytest.fixture(scope="module")
 def server(
-    backend: Backend, tmp_path_factory: pytest.TempPathFactory, smtp: tuple[int, RecordingHandler]
+    backend: Backend, tmp_path_factory: pytest.TempPathFactory, smtp_server: tuple[int, RecordingHandler]
 ) -> Iterator[ServerProcess]:
     directory = tmp_path_factory.mktemp("recovery-server")
-    env = server_env(backend, directory, SMTP_URL=f"smtp://127.0.0.1:{smtp[0]}", PUBLIC_URL=PUBLIC_URL)
+    env = server_env(backend, directory, SMTP_URL=f"smtp://127.0.0.1:{smtp_server[0]}", PUBLIC_URL=PUBLIC_URL)
     process = ServerProcess(env, directory / "server.log").start()
     yield process
     process.stop()
 
 
-async def mailed_token(handler: RecordingHandler, email: str, timeout: float = 10) -> str:
-    async def wait() -> str:
-        while True:
-            for mail in handler.received:
-                if mail.rcpt_tos == [email] and mail.message["Subject"] == "Reset your Workestra password":
-                    return link_token(mail)
-            await asyncio.sleep(0.05)
-
-    return await asyncio.wait_for(wait(), timeout)
-
-
 async def test_a_reset_closes_every_socket_of_the_account_with_session_ended(
-    server: ServerProcess, smtp: tuple[int, RecordingHandler]
+    server: ServerProcess, smtp_server: tuple[int, RecordingHandler]
 ) -> None:
     email, laptop = await sign_up(server)
     phone = await sign_in(server, email)
@@ -66,7 +43,7 @@ async def test_a_reset_closes_every_socket_of_the_account_with_session_ended(
 
     requested = await phone.client.data(REQUEST_RESET, {"input": {"email": email}})
     assert requested["requestPasswordReset"]["__typename"] == "PasswordResetRequested"
-    token = await mailed_token(smtp[1], email)
+    token = await mailed_token(smtp_server[1], email)
     variables = {"input": {"token": token, "newPassword": "a passphrase from the mailbox", "code": None}}
     done = (await phone.client.data(RESET, variables))["resetPassword"]
     assert done == {"__typename": "PasswordReset", "signedOutSessions": 2, "revokedApiKeys": 1}

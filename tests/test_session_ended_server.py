@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from websockets.exceptions import ConnectionClosed
 
 from tests.support.actors import PASSWORD, create_api_key
 from tests.support.databases import Backend
@@ -83,18 +84,26 @@ async def test_a_password_change_ends_the_other_sessions_sockets_with_password_c
 
 
 async def test_a_new_operation_on_a_socket_whose_session_ended_is_told_too(server: ServerProcess) -> None:
-    """The operation that finds the credential ended gets the same answer as those already running."""
+    """The operation that finds the credential ended gets the same answer as those already running.
+
+    Whether the new operation reaches the server before the close is a race the client cannot win: the end
+    reaches the socket's process on the bus at once, and the spec has the socket closed within a second, not
+    held open for a next message. So the subscribe may meet a closed socket; either way operation 1 is told
+    why, operation 2 is told the same or never admitted, nothing else comes, and the close is 4403.
+    """
     email, laptop = await sign_up(server)
     phone = await sign_in(server, email)
     phone_socket, _ = await subscribed(server, phone)
     await laptop.client.data(REVOKE_SESSION, {"id": phone.session_id})
-    await phone_socket.subscribe(SUBSCRIPTION, op_id="2")
+    try:
+        await phone_socket.subscribe(SUBSCRIPTION, op_id="2")
+        admissible = [[session_ended("1", "REVOKED")], [session_ended("1", "REVOKED"), session_ended("2", "REVOKED")]]
+    except ConnectionClosed:
+        # The close came before the subscribe was sent: operation 2 never reached the server.
+        admissible = [[session_ended("1", "REVOKED")]]
+    # What came before the close is still read after it.
     messages, code = await phone_socket.messages_until_close(timeout=2)
-    # Operation 2 is told by its own check or, when the close came first, never admitted: either way, no data.
-    assert session_ended("1", "REVOKED") in messages
-    assert all(
-        m["type"] == "error" and m in (session_ended("1", "REVOKED"), session_ended("2", "REVOKED")) for m in messages
-    )
+    assert sorted(messages, key=lambda m: m["id"]) in admissible
     assert code == 4403
 
 

@@ -4,14 +4,12 @@ cookie are refused on a socket, and a browser signing in again closes its earlie
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.support.actors import PASSWORD
-from tests.support.databases import Backend
 from tests.support.graphql import (
     ACTIVE_SESSIONS,
     ME,
@@ -22,7 +20,7 @@ from tests.support.graphql import (
     SIGN_UP,
     GraphQLClient,
 )
-from tests.support.live import APP_ORIGIN, SUBSCRIPTION, Device, server_env, sign_in, sign_up
+from tests.support.live import APP_ORIGIN, REFUSAL, SUBSCRIPTION, Device, over_socket, sign_in, sign_up
 from tests.support.server import GraphQLSocket, ServerProcess
 
 pytestmark = pytest.mark.server
@@ -32,30 +30,12 @@ VERIFY = """
 mutation Verify($challenge: String!, $code: String!) {
   verifyTwoFactor(input: {challenge: $challenge, code: $code}) { __typename ... on Error { code } }
 }"""
-REFUSAL = {
-    "message": "This operation sets or clears the session cookie: send it over HTTP, not the WebSocket.",
-    "extensions": {"code": "HTTP_ONLY"},
-}
 
 
 @pytest.fixture(scope="module")
-def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    directory = tmp_path_factory.mktemp("http-only-server")
-    process = ServerProcess(server_env(backend, directory), directory / "server.log").start()
-    yield process
-    process.stop()
-
-
-async def over_socket(server: ServerProcess, device: Device, query: str, variables: dict[str, Any]) -> list[dict]:
-    """Run one operation on a socket opened with the device's token; every message it got, up to its end."""
-    socket = await GraphQLSocket.open(server.ws_url)
-    assert (await socket.init({"authorization": f"Bearer {device.token}"}))["type"] == "connection_ack"
-    await socket.send({"id": "op", "type": "subscribe", "payload": {"query": query, "variables": variables}})
-    messages = []
-    while not messages or messages[-1]["type"] not in {"complete", "error"}:
-        messages.append(await socket.receive())
-    await socket.close()
-    return messages
+def server(live_server: ServerProcess) -> ServerProcess:
+    """The module's uvicorn, with default settings."""
+    return live_server
 
 
 def refused(messages: list[dict]) -> bool:

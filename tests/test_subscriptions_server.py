@@ -22,11 +22,9 @@ pytestmark = pytest.mark.server
 
 
 @pytest.fixture(scope="module")
-def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    directory = tmp_path_factory.mktemp("server")
-    process = ServerProcess(server_env(backend, directory), directory / "server.log").start()
-    yield process
-    process.stop()
+def server(live_server: ServerProcess) -> ServerProcess:
+    """The module's uvicorn, with default settings."""
+    return live_server
 
 
 @pytest.fixture

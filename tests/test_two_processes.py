@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
 import subprocess
 import time
 import uuid
@@ -17,9 +16,18 @@ import pytest
 from tests.support.actors import PASSWORD
 from tests.support.databases import Backend, drop_postgres, postgres_backend
 from tests.support.graphql import ME, REVOKE_SESSION, SIGN_IN, SIGN_UP, GraphQLClient
-from tests.support.live import APP_ORIGIN, SUBSCRIPTION, server_env, sign_in, sign_up, subscribed, two_servers
+from tests.support.live import (
+    APP_ORIGIN,
+    SUBSCRIPTION,
+    running_pair,
+    server_env,
+    sign_in,
+    sign_up,
+    subscribed,
+    two_servers,
+)
 from tests.support.redis_server import RedisServer
-from tests.support.server import GraphQLSocket, ServerProcess, free_port, session_ended
+from tests.support.server import GraphQLSocket, ServerProcess, session_ended
 
 pytestmark = pytest.mark.server
 
@@ -35,27 +43,6 @@ def shared(backend: Backend) -> Backend:
     if not backend.is_postgres:
         pytest.skip("several processes share state through PostgreSQL and Redis; SQLite + memory:// is one process")
     return backend
-
-
-@contextlib.contextmanager
-def running_pair(
-    backend: Backend, directory: Path, **env: str
-) -> Iterator[tuple[ServerProcess, ServerProcess, RedisServer]]:
-    """Two processes on ``backend``'s database and a private Redis of their own."""
-    binary = shutil.which("redis-server")
-    assert binary, "redis-server is required for this test"
-    redis = RedisServer(binary, free_port(), directory)
-    redis.start()
-    environment = server_env(backend, directory, BROADCAST_URL=redis.url, **env)
-    # Started one after the other: the second process finds the migrations already applied.
-    first = ServerProcess(environment, directory / "a.log").start()
-    second = ServerProcess(environment, directory / "b.log").start()
-    try:
-        yield first, second, redis
-    finally:
-        first.stop()
-        second.stop()
-        redis.stop()
 
 
 @pytest.fixture(scope="module")
@@ -252,7 +239,6 @@ async def claim_taken(database_url: str, timeout: float = 10) -> None:
 
 async def test_a_process_killed_mid_sign_in_blocks_the_email_only_for_a_lease(shared: Backend, slow_pair) -> None:
     import asyncio
-    import contextlib
     import os
     import signal
 

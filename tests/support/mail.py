@@ -1,4 +1,9 @@
-"""A real SMTP server (aiosmtpd) recording what it accepts, a mail, a sender, and an outbox database."""
+"""A real SMTP server (aiosmtpd) recording what it accepts, a mail, a sender, and an outbox database.
+
+A pytest plugin (listed in ``tests/conftest.py``): ``smtp`` is a server on ``SMTP_PORT`` for an in-process
+app (the port is known when ``@pytest.mark.settings(smtp_url=...)`` is written), ``smtp_server`` one on a
+port of its own for a module's uvicorn; ``db`` and ``postgres_url`` are the outbox database.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +29,8 @@ from tests.support.server import free_port
 from workestra.mail import Mail, MailSender
 
 MAIL_FROM = "Workestra Security <security@workestra.test>"
+# The port of the ``smtp`` fixture's server, fixed for the run so that settings markers can name it.
+SMTP_PORT = free_port()
 
 
 BODY_SECRET = "body-only-text-4711"
@@ -108,14 +115,43 @@ async def db(postgres_url: str | None, tmp_path: Path) -> AsyncIterator[None]:
     EXECUTOR_CACHE.clear()
 
 
-def start_smtp(**kwargs: Any) -> tuple[Controller, RecordingHandler]:
+def start_smtp(port: int | None = None, **kwargs: Any) -> tuple[Controller, RecordingHandler]:
+    """Start a recording SMTP server on loopback (on ``port``, or a free one)."""
     handler = RecordingHandler()
     if kwargs.pop("with_auth", False):
         kwargs.update(authenticator=handler.authenticate, auth_require_tls=False)
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), **kwargs)
+    controller = Controller(handler, hostname="127.0.0.1", port=port or free_port(), **kwargs)
     controller.start()
     return controller, handler
 
 
 def sender(clock: FrozenClock, smtp_url: str | None, **kwargs: Any) -> MailSender:
     return MailSender(smtp_url=smtp_url, mail_from=MAIL_FROM, clock=clock, **kwargs)
+
+
+@pytest.fixture
+def smtp() -> Iterator[RecordingHandler]:
+    """A real SMTP server on ``SMTP_PORT`` for one test; the handler keeps what it accepts."""
+    controller, handler = start_smtp(port=SMTP_PORT)
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="module")
+def smtp_server() -> Iterator[tuple[int, RecordingHandler]]:
+    """A real SMTP server for a module's uvicorn: its port, and the handler keeping what it accepts."""
+    controller, handler = start_smtp()
+    yield controller.port, handler
+    controller.stop()
+
+
+async def received(handler: RecordingHandler, count: int, timeout: float = 10) -> None:
+    """Wait until the SMTP server has accepted ``count`` mails."""
+
+    async def wait() -> None:
+        while len(handler.received) < count:
+            await asyncio.sleep(0.02)
+
+    await asyncio.wait_for(wait(), timeout)
