@@ -6,6 +6,7 @@ A pytest plugin (listed in ``tests/conftest.py``): ``live_server`` is a module's
 from __future__ import annotations
 
 import contextlib
+import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
