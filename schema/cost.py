@@ -267,6 +267,7 @@ class DocumentCost(ParserCache):
         self.refusal: str | None = None
         self.retry_after: int | None = None
         self.fresh = True
+        self.parse_charged_ms = 0.0
 
     # Asynchronous (Strawberry runs either kind of hook) so a refusal can pause without holding the loop and a
     # fresh document can wait for its turn in the lane.
@@ -276,27 +277,34 @@ class DocumentCost(ParserCache):
         client = _client_key(context.context)
         self.fresh = not self.budget.is_recent(query)
         wait = self.budget.wait(client) if self.fresh else None
-        if wait is not None:
-            # Refused before lexing: this client's documents have used up its share of the loop for now.
-            self.retry_after = max(1, math.ceil(wait))
-            self.refusal = f"Too many costly documents from this client; retry in {self.retry_after} s."
-            context.graphql_document = _stand_in(context.operation_name, context.allowed_operations)
-            # Not charged: the thread's CPU during the pause is other requests' work.
-            await asyncio.sleep(min(wait, MAX_REFUSAL_PAUSE_SECONDS))
-            yield
-            return
-        if query is not None and len(query) > self.limits.max_length:
+        if wait is None and query is not None and len(query) > self.limits.max_length:
             # Lexing a long string or comment is a Python loop per character: never start it.
             self.refusal = f"The document is longer than {self.limits.max_length} characters."
-        elif query is not None and self.fresh:
+        elif wait is None and query is not None and self.fresh:
             async with self.lane.step():
-                self._parse(query, client)
-        elif query is not None:
+                # Asked again in the lane: the steps queued ahead of this one (a burst sent at once) have been
+                # charged by now, and a client they put in debt is refused before this document is lexed.
+                wait = self.budget.wait(client)
+                if wait is None:
+                    self._parse(query, client)
+        elif wait is None and query is not None:
             self._parse(query, client)
-        if self.refusal is not None:
+        if wait is not None:
+            await self._refuse_over_budget(wait)
+        elif self.refusal is not None:
             # An empty operation of an allowed type stands in for the document, so the refusal can follow.
             context.graphql_document = _stand_in(context.operation_name, context.allowed_operations)
         yield
+
+    async def _refuse_over_budget(self, wait: float) -> None:
+        """Refuse (before lexing) a client whose documents have used up its share of the loop for now."""
+        context = self.execution_context
+        self.retry_after = max(1, math.ceil(wait))
+        self.refusal = f"Too many costly documents from this client; retry in {self.retry_after} s."
+        context.graphql_document = _stand_in(context.operation_name, context.allowed_operations)
+        # A pause outside the lane that costs the loop nothing; not charged (the thread's CPU meanwhile is other
+        # requests' work).
+        await asyncio.sleep(min(wait, MAX_REFUSAL_PAUSE_SECONDS))
 
     def _parse(self, query: str, client: str | None) -> None:
         """Parse (cached) and charge the CPU it took; a token-limit error becomes the refusal."""
@@ -313,12 +321,20 @@ class DocumentCost(ParserCache):
                 reparsed = 2  # Strawberry parses it again to report the error: charged here, as twice the work
             # Other syntax errors are left to Strawberry's own parse step, which reports them on both
             # transports (raised from here, a WebSocket operation would end without an error message).
-        self.budget.charge(client, (time.thread_time() - started) * 1000 * reparsed)
+        self.parse_charged_ms = self.budget.charge(client, (time.thread_time() - started) * 1000 * reparsed)
 
     async def on_validate(self) -> AsyncIterator[None]:
         document = self.execution_context.graphql_document
         if self.refusal is None and document is not None and self.fresh:
+            client = _client_key(self.execution_context.context)
             async with self.lane.step():
+                # The costly step: a client that the steps queued ahead of this one put in debt while it waited
+                # (a burst sent at once) is refused here too; its own parse is not held against it.
+                wait = self.budget.wait(client, credit_ms=self.parse_charged_ms)
+                if wait is None:
+                    self._validate(document)
+            if wait is not None:
+                await self._refuse_over_budget(wait)
                 self._validate(document)
         else:
             self._validate(document)

@@ -52,14 +52,18 @@ class ParseBudget:
     def enabled(self) -> bool:
         return self.rate_ms > 0
 
-    def wait(self, key: str | None) -> float | None:
-        """Seconds until ``key`` may send again, or None when its balance allows a document now."""
+    def wait(self, key: str | None, credit_ms: float = 0.0) -> float | None:
+        """Seconds until ``key`` may send again, or None when its balance allows a document now.
+
+        ``credit_ms`` is what the document being asked about has been charged already (its own parse): a
+        document admitted from a positive balance is never refused for its own cost, only for others'.
+        """
         if not self.enabled or key is None:
             return None
-        balance = self._refilled(key)
-        if balance.milliseconds > 0:
+        balance = self._refilled(key).milliseconds + credit_ms
+        if balance > 0:
             return None
-        return (1 - balance.milliseconds) / self.rate_ms
+        return (1 - balance) / self.rate_ms
 
     def is_recent(self, text: str | None) -> bool:
         """Whether ``text`` was parsed and validated lately, so the caches answer it for next to nothing."""
@@ -76,13 +80,18 @@ class ParseBudget:
         if len(self._recent) > DEFAULT_MAXSIZE:
             self._recent.popitem(last=False)
 
-    def charge(self, key: str | None, milliseconds: float) -> None:
-        """Take the CPU a document of ``key`` just spent; the balance may go negative (the debt is waited out)."""
+    def charge(self, key: str | None, milliseconds: float) -> float:
+        """Take the CPU a document of ``key`` just spent; the balance may go negative (the debt is waited out).
+
+        Returns what was taken.
+        """
         if not self.enabled or key is None or milliseconds <= 0:
-            return
-        self._refilled(key).milliseconds -= min(milliseconds, MAX_CHARGE_MS)
+            return 0.0
+        taken = min(milliseconds, MAX_CHARGE_MS)
+        self._refilled(key).milliseconds -= taken
         if len(self._balances) > _MAX_CLIENTS:
             self._forget_full()
+        return taken
 
     def _refilled(self, key: str) -> _Balance:
         now = self.clock()
