@@ -200,10 +200,11 @@ async def sign_in(
         # A right password alone completes nothing while 2FA is on, so it does not reset the failure
         # count either: that attempt is released as the block ends.
         if account.totp_enabled_at is None:
-            await attempt.succeeded()
+            signed_in = await open_session(
+                account, client, info, device=device, clock=check.clock, outbox=check.outbox, attempt=attempt
+            )
     if account.totp_enabled_at is not None:
         return await open_challenge(account, client, info, device=device, clock=check.clock)
-    signed_in = await open_session(account, client, info, device=device, clock=check.clock, outbox=check.outbox)
     await announce(events, account.id)
     return signed_in
 
@@ -216,10 +217,13 @@ async def open_session(
     device: KnownDevice | None,
     clock: Clock,
     outbox: Outbox,
+    attempt: Attempt | None = None,
 ) -> SignedIn:
     """Start the session of a completed sign-in, audit it and (re)issue the device credential, in one transaction.
 
-    A sign-in from a client that is not a known device of the account also mails the owner.
+    A sign-in from a client that is not a known device of the account also mails the owner. The
+    ``attempt`` that completed it (called inside its block) records its success in that transaction:
+    one commit per sign-in, and the failure count is reset exactly when the session exists.
     """
     async with in_transaction() as connection:
         session, token = await start_session(account, client, info, clock=clock)
@@ -229,6 +233,9 @@ async def open_session(
             await alert_new_sign_in(
                 account, info, at=session.created_at, session_id=session.id, outbox=outbox, using_db=connection
             )
+        if attempt is not None:
+            # Last, so that on PostgreSQL the counter's row is locked only for the commit.
+            await attempt.succeeded(using_db=connection)
     if device is None:
         outbox.wake()
     return SignedIn(account, session, token, device_token)

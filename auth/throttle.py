@@ -9,8 +9,10 @@ Every password or code check goes through ``AttemptGuard``:
    row is reserved for the IP.
 2. The caller checks the secret inside ``async with guard.attempt(key, ip) as attempt:``, then records
    ``attempt.failed(using_db=…)`` (in the transaction that also audits the failure and queues its mail)
-   or ``attempt.succeeded()``. An attempt left without an outcome (the check neither failed nor
-   completed a sign-in, or raised) is released when the block ends.
+   or ``attempt.succeeded()`` (alone, or ``using_db=…`` in the transaction that opens the session, so a
+   sign-in commits its outcome and its session at once). An attempt left without an outcome (the check
+   neither failed nor completed a sign-in, or raised, which rolls back a success recorded in a
+   transaction) is released when the block ends.
 
 A claim is a short lease (``CLAIM_LEASE_SECONDS``) that the holder's process renews while the check
 runs (one statement per tick for all its claims), so a holder that dies (killed process, lost
@@ -94,6 +96,8 @@ class Attempt:
     # The event loop's time when the claim was won: renewals stop EVALUATION_HOLD_SECONDS later.
     claimed_at: float = 0.0
     done: bool = False
+    # A success written in a caller's transaction inside the block: final once the block ends normally.
+    success_written: bool = False
     # Set by the failure that wrote a lock: the lockout metric is told once the attempt ends.
     locked: bool = False
 
@@ -107,9 +111,13 @@ class Attempt:
         self.locked = verdict.locks
         return verdict
 
-    async def succeeded(self) -> None:
-        """The secret was right: the run of failures on this counter is over."""
-        await self.guard.succeeded(self)
+    async def succeeded(self, *, using_db: BaseDBAsyncClient | None = None) -> None:
+        """The secret was right: the run of failures on this counter is over.
+
+        With ``using_db``, written in that transaction, which must end inside the ``attempt`` block: the
+        claim stays held until the block ends, and an exception out of it releases the attempt.
+        """
+        await self.guard.succeeded(self, using_db=using_db)
 
 
 def _seconds_until(moment: datetime, now: datetime) -> int:
@@ -183,6 +191,8 @@ class AttemptGuard:
         attempt = await self.claim(key, ip)
         try:
             yield attempt
+            if attempt.success_written:
+                self._let_go(attempt)  # its transaction committed inside the block
         finally:
             if not attempt.done:
                 await self.release(attempt)
@@ -226,11 +236,18 @@ class AttemptGuard:
         await AttemptCounter.filter(key=attempt.key).using_db(using_db).update(**changes)
         return verdict
 
-    async def succeeded(self, attempt: Attempt) -> None:
-        """The secret was right: the run of failures is over, and the IP reservation is returned."""
-        self._let_go(attempt)
-        await AttemptCounter.filter(key=attempt.key, claim=attempt.claim).update(**_CLEARED_COUNTER)
-        await self._drop_ip_reservation(attempt)
+    async def succeeded(self, attempt: Attempt, *, using_db: BaseDBAsyncClient | None = None) -> None:
+        """The secret was right: the run of failures is over, and the IP reservation is returned.
+
+        In a caller's transaction (``using_db``) the attempt is let go only when its block ends normally
+        (``attempt``): until the commit, the claim is still the only thing keeping other evaluations out.
+        """
+        if using_db is None:
+            self._let_go(attempt)
+        else:
+            attempt.success_written = True
+        await AttemptCounter.filter(key=attempt.key, claim=attempt.claim).using_db(using_db).update(**_CLEARED_COUNTER)
+        await self._drop_ip_reservation(attempt, using_db=using_db)
 
     async def release(self, attempt: Attempt) -> None:
         """Give the claim back without counting anything (e.g. a right password while 2FA is pending)."""
@@ -331,9 +348,9 @@ class AttemptGuard:
             ipv6_prefix=self.policy.ipv6_limit_prefix,
         )
 
-    async def _drop_ip_reservation(self, attempt: Attempt) -> None:
+    async def _drop_ip_reservation(self, attempt: Attempt, *, using_db: BaseDBAsyncClient | None = None) -> None:
         if attempt.ip_reservation is not None:
-            await IpFailure.filter(id=attempt.ip_reservation).delete()
+            await IpFailure.filter(id=attempt.ip_reservation).using_db(using_db).delete()
 
 
 async def reserve_ip_slot(

@@ -195,15 +195,15 @@ async def verify_two_factor(
         account = await _redeem_for_challenge(challenge, entry, info, attempt=attempt, box=box, check=check)
         if not await close_challenge(challenge, clock=check.clock):
             raise ChallengeExpired()
-        await attempt.succeeded()
-    signed_in = await open_session(
-        account,
-        challenge.client,
-        session_info(challenge, locations),
-        device=device,
-        clock=check.clock,
-        outbox=check.outbox,
-    )
+        signed_in = await open_session(
+            account,
+            challenge.client,
+            session_info(challenge, locations),
+            device=device,
+            clock=check.clock,
+            outbox=check.outbox,
+            attempt=attempt,
+        )
     await announce(events, account.id)
     return signed_in
 

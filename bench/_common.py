@@ -759,6 +759,41 @@ def window_stats(samples: list[tuple[str, float, float, int]], lo: float, hi: fl
 # -- in-process loop-lag probe (the real app served with one extra task on its loop) -------------
 
 
+def start_profiler(
+    bench: str, label: str, pid: int, options: dict[str, Any]
+) -> tuple[subprocess.Popen[bytes], Path] | None:
+    """py-spy (``options["py_spy"]``, None: no profile) recording the server's Python stacks until ``stop_profiler``.
+
+    Collapsed format, one line per stack with its sample count, into ``results/raw/``;
+    ``options["native"]`` adds the C frames (e.g. the garbage collector's).
+    """
+    binary = options.get("py_spy")
+    if not binary:
+        return None
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    out = RESULTS / "raw" / f"{bench}-{label.replace(' ', '_').replace('=', '')}-{stamp}.txt"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    argv = [binary, "record", "--pid", str(pid), "--rate", "250", "--format", "raw", "--threads", "--output", str(out)]
+    if options.get("native"):
+        argv.append("--native")
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)  # py-spy attaches before the measured window
+    return proc, out
+
+
+def stop_profiler(profiler: tuple[subprocess.Popen[bytes], Path] | None) -> str | None:
+    """Stop a ``start_profiler`` recording; the profile's path relative to the repository."""
+    if profiler is None:
+        return None
+    proc, out = profiler
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    return str(out.relative_to(REPO))
+
+
 def lagprobe_argv(port: int, out: Path, period_ms: float = 10) -> list[str]:
     """The command serving the app like ``python -m workestra serve``, recording its loop lag into ``out``."""
     return [PYTHON, str(Path(__file__).resolve()), "_serve_lagprobe", "127.0.0.1", str(port), str(out), str(period_ms)]

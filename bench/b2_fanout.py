@@ -35,9 +35,7 @@ import argparse
 import asyncio
 import contextlib
 import json
-import signal
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -253,40 +251,6 @@ class BareTrigger:
         return "trigger", status, data
 
 
-# -- profiles ----------------------------------------------------------------------------------
-
-
-def start_profiler(label: str, pid: int) -> tuple[subprocess.Popen[bytes], Path] | None:
-    """py-spy recording the server's Python stacks (collapsed format) until ``stop_profiler``."""
-    binary = PROFILER.get("py_spy")
-    if not binary:
-        return None
-    out = (
-        c.RESULTS
-        / "raw"
-        / f"b2-{label.replace(' ', '_').replace('=', '')}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.txt"
-    )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    argv = [binary, "record", "--pid", str(pid), "--rate", "250", "--format", "raw", "--output", str(out)]
-    if PROFILER.get("native"):
-        argv.append("--native")  # C frames too (e.g. the garbage collector's)
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1.0)  # py-spy attaches before the first round
-    return proc, out
-
-
-def stop_profiler(profiler: tuple[subprocess.Popen[bytes], Path] | None) -> str | None:
-    if profiler is None:
-        return None
-    proc, out = profiler
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    return str(out.relative_to(c.REPO))
-
-
 # -- one scenario on one server ----------------------------------------------------------------
 
 
@@ -326,7 +290,7 @@ async def run_on_server(
     from_send: list[float] = []
     per_round: list[dict[str, Any]] = []
     round_timeout = 10.0 + n * 0.03
-    profiler = start_profiler(label, server.pid)
+    profiler = c.start_profiler("b2", label, server.pid, PROFILER)
     try:
         for r in range(rounds):
             await asyncio.sleep(gap)
@@ -371,7 +335,7 @@ async def run_on_server(
                 }
             )
         await asyncio.sleep(gap)
-        result["profile"] = stop_profiler(profiler)
+        result["profile"] = c.stop_profiler(profiler)
         # The first `next` is read while opening; afterwards exactly one per round is expected.
         extra = sum(max(0, len(s.times) - rounds * subs_per_socket) for s in subs)
         closed = {s.index: s.close_code for s in subs if s.close_code is not None}

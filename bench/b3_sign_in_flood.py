@@ -455,15 +455,20 @@ def _probed_flood(
     server: c.Server, creds: Credentials, next_id: int, args: argparse.Namespace, work: Path, label: str, result
 ) -> tuple[int, float]:
     """The idle window then the flood, the probe running through both; (next account index, idle start)."""
+    # Started before the idle window, so that attaching does not shift the probe's windows.
+    profiler = c.start_profiler("b3", label, server.pid, {"py_spy": args.py_spy, "native": args.py_spy_native})
     probe = c.Probe(server.port, args.idle_seconds + args.flood_seconds + 1.0, args.probe_interval, work, label)
     probe.wait_ready()
     t_idle = time.monotonic()
     idle_cpu = c.CpuWindow(server.pid, probe.proc.pid)
     time.sleep(args.idle_seconds)
     result["idle_cpu"] = idle_cpu.end()  # what the probe's 2 × 50 req/s cost the server
-    fl = asyncio.run(
-        flood(server.port, server.pid, probe.proc.pid, creds, next_id, args.concurrency, args.flood_seconds)
-    )
+    try:
+        fl = asyncio.run(
+            flood(server.port, server.pid, probe.proc.pid, creds, next_id, args.concurrency, args.flood_seconds)
+        )
+    finally:
+        result["profile"] = c.stop_profiler(profiler)
     samples = probe.result()
     result["flood"] = fl
     result["probe"] = {
@@ -688,6 +693,10 @@ def main() -> int:
         "window (the quietest attempt is used; all are kept in the JSON)",
     )
     parser.add_argument("--no-save", action="store_true")
+    parser.add_argument(
+        "--py-spy", metavar="PATH", help="record each server's stacks during its flood with this py-spy (results/raw/)"
+    )
+    parser.add_argument("--py-spy-native", action="store_true", help="with --py-spy: record C frames too")
     c.add_app_arguments(parser)
     args = parser.parse_args()
     args.raw_seconds = max(1.0, min(args.raw_seconds, 60.0))

@@ -96,6 +96,34 @@ async def test_a_success_resets_the_count(user: User, make_client, clock: Frozen
     assert await attempt(client, user.email, PASSWORD) == ("TooManyAttempts", 1)
 
 
+async def test_a_success_counts_only_with_the_session_it_opens(
+    user: User, make_client, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reset and the session commit together: a sign-in whose session is not written resets nothing,
+    and its attempt is given back at once (no claim left to wait for, its IP reservation returned)."""
+    from auth import accounts
+    from models import IpFailure
+
+    client = make_client()
+    assert (await attempt(client, user.email, WRONG))[0] == "InvalidCredentials"
+    clock.advance(1)
+
+    async def session_not_written(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the session insert failed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(accounts, "start_session", session_not_written)
+        body = await client.execute(SIGN_IN, {"input": {"email": user.email, "password": PASSWORD}})
+    assert body["data"] is None and body["errors"]
+    counter = await AttemptCounter.get()
+    assert (counter.failures, counter.claim, counter.evaluating_until) == (1, None, None)
+    assert await IpFailure.all().count() == 1  # the wrong password's; the sign-in's reservation went back
+    assert (await attempt(client, user.email, PASSWORD))[0] == "SignedIn"
+    counter = await AttemptCounter.get()
+    assert (counter.failures, counter.claim) == (0, None)
+    assert await IpFailure.all().count() == 1
+
+
 async def test_failures_a_day_apart_do_not_chain(user: User, make_client, clock: FrozenClock) -> None:
     client = make_client()
     for _ in range(4):

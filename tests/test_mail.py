@@ -85,6 +85,30 @@ async def test_queued_mail_is_delivered_once_as_text_and_html(smtp, clock) -> No
 
 
 @pytest.mark.usefixtures("db")
+@pytest.mark.parametrize(
+    ("recipient", "subject"),
+    [
+        ("ada@example.com", "New sign-in to your Workestra account"),  # the product's: every header ASCII
+        ("zoë@example.com", "Your password was changed — Workestra"),
+    ],
+)
+async def test_a_mail_arrives_whole_with_ascii_or_other_headers(smtp, clock, recipient: str, subject: str) -> None:
+    url, server = smtp
+    text = f"Signed in from Zürich — {BODY_SECRET}\n\n" + "a long line " * 20
+    await enqueue(Mail(recipient, subject, text, f"<p>Zürich — {BODY_SECRET}</p>", "new_sign_in"), now=clock.now())
+
+    assert await sender(clock, url).deliver_due() == 1
+
+    message = server.received[0].message
+    assert (message["From"], message["To"], message["Subject"]) == (MAIL_FROM, recipient, subject)
+    assert (message["Auto-Submitted"], message["Date"]) == ("auto-generated", format_datetime(clock.now()))
+    assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]
+    # Lines travel with CRLF endings over SMTP.
+    assert message.get_body(("plain",)).get_content().replace("\r\n", "\n").rstrip("\n") == text.rstrip("\n")
+    assert message.get_body(("html",)).get_content().strip() == f"<p>Zürich — {BODY_SECRET}</p>"
+
+
+@pytest.mark.usefixtures("db")
 async def test_smtp_down_keeps_the_mail_and_retries_with_backoff_until_it_is_up(smtp, clock) -> None:
     url, server = smtp
     await enqueue(notification(), now=clock.now())

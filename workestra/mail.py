@@ -26,7 +26,7 @@ import email.errors
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.message import EmailMessage
+from email.message import Message
 from email.utils import format_datetime, parseaddr
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -38,6 +38,7 @@ from tortoise.expressions import Q
 from auth.clock import Clock
 from auth.notices import SECRET_PLACEHOLDER, Mail
 from models.outbox import OutboxMessage
+from workestra.mime import compose
 
 logger = logging.getLogger("workestra.mail")
 
@@ -272,22 +273,23 @@ class MailSender:
                 retry_delay(attempts),
             )
 
-    def _compose(self, message: OutboxMessage) -> EmailMessage:
+    def _compose(self, message: OutboxMessage) -> Message:
         """A multipart/alternative mail (text, then HTML) with a Message-ID stable across retries."""
-        composed = EmailMessage()
-        composed["From"] = self._mail_from
-        composed["To"] = message.recipient
-        composed["Subject"] = message.subject
-        composed["Date"] = format_datetime(self._clock.now())
         stamp = int(message.created_at.timestamp() * 1_000_000)
-        composed["Message-ID"] = f"<outbox.{message.id}.{stamp}@{self._domain}>"
-        # RFC 3834: an automatic notification; keeps vacation responders from answering it.
-        composed["Auto-Submitted"] = "auto-generated"
-        composed.set_content(with_secret(message.text_body, message.secret))
-        composed.add_alternative(with_secret(message.html_body, message.secret), subtype="html")
-        return composed
+        headers = {
+            "From": self._mail_from,
+            "To": message.recipient,
+            "Subject": message.subject,
+            "Date": format_datetime(self._clock.now()),
+            "Message-ID": f"<outbox.{message.id}.{stamp}@{self._domain}>",
+            # RFC 3834: an automatic notification; keeps vacation responders from answering it.
+            "Auto-Submitted": "auto-generated",
+        }
+        return compose(
+            headers, with_secret(message.text_body, message.secret), with_secret(message.html_body, message.secret)
+        )
 
-    async def _transmit(self, message: OutboxMessage, composed: EmailMessage) -> None:
+    async def _transmit(self, message: OutboxMessage, composed: Message) -> None:
         """Hand the mail to the SMTP server, or log it when none is configured."""
         if self._server is None:
             logger.info(
