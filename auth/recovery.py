@@ -26,6 +26,7 @@ from tortoise.transactions import in_transaction
 
 from auth.accounts import PasswordCheck, record_failure
 from auth.audit import record_event
+from auth.batches import delete_oldest
 from auth.challenges import close_open_challenges
 from auth.client_info import ClientInfo
 from auth.clock import Clock
@@ -201,7 +202,12 @@ def _token_digest(token: str) -> str:
 async def _open_link(digest: str, *, now: datetime) -> PasswordResetToken:
     """The link with this digest if it is unused, unexpired and the newest of its account."""
     link = await PasswordResetToken.get_or_none(token_hash=digest, used_at=None, expires_at__gt=now)
-    if link is None or await PasswordResetToken.filter(account_id=link.account_id, id__gt=link.id).exists():
+    if link is None:
+        raise InvalidResetToken()
+    # The account's newest link, read by (account_id, id): "any link after this one" would be a range of
+    # the primary key over every account's later links, which PostgreSQL may prefer.
+    newest = await PasswordResetToken.filter(account_id=link.account_id).order_by("-id").first().values_list("id")
+    if newest != (link.id,):
         raise InvalidResetToken()
     return link
 
@@ -273,5 +279,6 @@ async def _revoke_api_keys(account_id: int, *, now: datetime, connection: BaseDB
 
 
 async def prune_reset_links(*, clock: Clock) -> int:
-    """Forget links that expired over a day ago (periodic sweep); used ones go with them."""
-    return await PasswordResetToken.filter(expires_at__lte=clock.now() - timedelta(days=1)).delete()
+    """Forget links that expired over a day ago (periodic sweep), a batch at a time; used ones go with them."""
+    cutoff = clock.now() - timedelta(days=1)
+    return await delete_oldest(PasswordResetToken.filter(expires_at__lte=cutoff), order_by="expires_at")

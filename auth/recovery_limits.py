@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
+from auth.batches import delete_oldest
 from auth.clock import Clock
 from auth.errors import TooManyAttempts
 from models import ResetRequest
@@ -53,5 +54,6 @@ async def _take_slot(subject: str, now: datetime, *, limit: int, window_seconds:
 
 
 async def prune_reset_requests(*, clock: Clock, window_seconds: int) -> int:
-    """Forget requests older than the window (periodic sweep)."""
-    return await ResetRequest.filter(occurred_at__lte=clock.now() - timedelta(seconds=window_seconds)).delete()
+    """Forget requests older than the window (periodic sweep), a batch at a time by their age's index."""
+    cutoff = clock.now() - timedelta(seconds=window_seconds)
+    return await delete_oldest(ResetRequest.filter(occurred_at__lte=cutoff), order_by="occurred_at")

@@ -1,8 +1,8 @@
 """B5's query plans: the SQL of each hot operation, recorded in process, its plan printed and judged.
 
-The plan judge is the one of ``tests/test_query_plans.py``, here on PostgreSQL's natural plans (a grown
-database): a full scan, a sort beyond one account's rows or an index not led by the owner's key is a
-``FAIL`` line.
+The recorder and the plan judge are ``devtools.query_plans``, the ones ``tests/test_query_plans.py``
+asserts with, here on PostgreSQL's natural plans (a grown database): a full scan, a sort beyond one
+account's rows or an index not led by the owner's key is a ``FAIL`` line.
 """
 
 from __future__ import annotations
@@ -10,12 +10,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-HOT_SWEEP_KEYS = frozenset({"client", "occurred_at", "last_failure_at", "expires_at"})
-
 
 async def explain_hot_queries(url: str, token: str) -> list[str]:
     """Record the SQL of each hot operation in process, print its plan and a FAIL line per fault."""
-    import pytest
     from tortoise import Tortoise
     from tortoise.backends.base.executor import EXECUTOR_CACHE
     from tortoise.connection import get_connection
@@ -23,7 +20,7 @@ async def explain_hot_queries(url: str, token: str) -> list[str]:
 
     from auth.clock import SystemClock
     from auth.sessions import SessionPolicy, authenticate
-    from tests.support.query_plans import install_recorder, plan_faults
+    from devtools.query_plans import SWEEP_KEYS, plan_faults, recorder_installed
     from workestra.db import tortoise_config
 
     clock, policy, events = SystemClock(), SessionPolicy(), _Quiet()
@@ -32,8 +29,7 @@ async def explain_hot_queries(url: str, token: str) -> list[str]:
     EXECUTOR_CACHE.clear()
     await Tortoise.init(config=tortoise_config(url))
     try:
-        with pytest.MonkeyPatch.context() as patch:
-            recorder = install_recorder(patch)
+        with recorder_installed() as recorder:
             session = await authenticate(token, clock=clock, policy=policy, events=events)
             assert session is not None
             operations = await _operations(token, session, clock, policy, events)
@@ -41,7 +37,7 @@ async def explain_hot_queries(url: str, token: str) -> list[str]:
                 with recorder.recording():
                     await operation()
                 statements = {s.sql: s for s in recorder.reads()}.values()
-                keys = HOT_SWEEP_KEYS if name in ("sweep", "prune") else frozenset()
+                keys = SWEEP_KEYS if name in ("sweep", "prune") else frozenset()
                 for statement in statements:
                     lines.append(f"-- {name}: {statement.sql[:300]}")
                     lines += await _plan_text(statement, in_transaction)

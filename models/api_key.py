@@ -37,8 +37,10 @@ class ApiKey(Model):
     class Meta:
         table = "api_key"
         indexes = (
-            # The list shows an account's keys that are not revoked.
-            ("account_id", "revoked_at"),
-            # The sweep announces unrevoked keys that expired in the last moments.
-            LiveRowsIndex(fields=("expires_at",), null_column="revoked_at"),
+            # An account's keys that are not revoked (the list, newest first; revoking them at a reset): read
+            # by the account, newest first.
+            LiveRowsIndex(fields=("account_id", "created_at", "id"), null_column="revoked_at"),
+            # The sweep announces unrevoked keys that expired in the last moments (keys that never expire are
+            # not in it, and no query that does not compare expires_at can read it).
+            LiveRowsIndex(fields=("expires_at",), null_column="revoked_at", present_column="expires_at"),
         )

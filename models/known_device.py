@@ -37,5 +37,5 @@ class KnownDevice(Model):
 
     class Meta:
         table = "known_device"
-        # The list shows an account's devices, most recently used first.
-        indexes = (("account_id", "last_used_at"),)
+        # The list shows an account's devices, most recently used first (then newest first): read in index order.
+        indexes = (("account_id", "last_used_at", "created_at"),)

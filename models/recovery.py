@@ -30,8 +30,9 @@ class PasswordResetToken(Model):
 
     class Meta:
         table = "password_reset_token"
-        # Voiding an account's open links; the sweep drops expired ones.
-        indexes = (("account_id", "used_at"), ("expires_at",))
+        # An account's links: voiding its open ones, finding whether a newer one exists (by id, in order).
+        # The sweep drops expired ones.
+        indexes = (("account_id", "id"), ("expires_at",))
 
 
 class ResetRequest(Model):
@@ -44,4 +45,5 @@ class ResetRequest(Model):
 
     class Meta:
         table = "reset_request"
-        indexes = (("subject", "occurred_at"),)
+        # Ranking a subject's requests in the window; the sweep forgets the oldest, a batch at a time.
+        indexes = (("subject", "occurred_at"), ("occurred_at",))

@@ -2,6 +2,7 @@
 
 A test module that imports another runs the other's fixtures in its own namespace and breaks when the other
 is renamed or split; ``tests.conftest`` is pytest's to load. Every ``tests/**/*.py`` is parsed with ``ast``.
+The benches and ``devtools/`` import nothing of the suite: what they share with it lives in ``devtools/``.
 """
 
 from __future__ import annotations
@@ -79,3 +80,40 @@ def test_no_test_module_imports_another_test_module_or_the_conftest() -> None:
         if (found := forbidden_imports(path.read_text(encoding="utf-8")))
     }
     assert offenders == {}, "move what they share into tests/support/ (helpers, or a plugin for fixtures)"
+
+
+def imports_of_tests(source: str) -> list[str]:
+    """Everything under ``tests`` that ``source`` imports (the benches and dev tools may import none of it)."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.extend(alias.name for alias in node.names if alias.name.split(".")[0] == "tests")
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module.split(".")[0] == "tests":
+                found.append(node.module)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from tests.support.query_plans import seed_accounts", ["tests.support.query_plans"]),
+        ("def explain():\n    import tests.support.graphql\n", ["tests.support.graphql"]),
+        ("from devtools.query_plans import plan_faults", []),
+        ("from bench import _common", []),
+    ],
+)
+def test_the_bench_check_finds_imports_of_the_suite(source: str, expected: list[str]) -> None:
+    assert imports_of_tests(source) == expected
+
+
+def test_the_benches_and_dev_tools_import_nothing_of_the_suite() -> None:
+    """What the benches share with the suite (the plan judge) lives in ``devtools/``, which both import."""
+    sources = sorted([*(TESTS.parent / "bench").rglob("*.py"), *(TESTS.parent / "devtools").rglob("*.py")])
+    assert TESTS.parent / "bench" / "_plans.py" in sources and TESTS.parent / "devtools" / "query_plans.py" in sources
+    offenders = {
+        str(path.relative_to(TESTS.parent)): found
+        for path in sources
+        if (found := imports_of_tests(path.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}

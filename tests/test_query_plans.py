@@ -1,11 +1,14 @@
 """The hot queries read only the requester's rows (or the sweep's batch), on both databases, with or without statistics.
 
-A database of many accounts is seeded; each hot operation is served through the API while the SQL the
-app sends is recorded, then the database's own plan of every recorded statement is judged.
+A database of many accounts is seeded (sessions, events, keys, counters, known devices, reset links and
+requests, leases); each hot operation is served through the API (the sweep and its lease by the app's own
+objects) while the SQL the app sends is recorded, then the database's own plan of every recorded
+statement is judged by ``devtools.query_plans``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,24 +16,46 @@ from tortoise.connection import get_connection
 
 from auth.audit import encode_cursor
 from auth.clock import FrozenClock
-from models import Account, SecurityEvent, SecurityEventType, Session
+from devtools.query_plans import SWEEP_KEYS, Recorder, Statement, analyze, plan_faults, recorder_installed
+from models import (
+    Account,
+    KnownDevice,
+    Lease,
+    PasswordResetToken,
+    ResetRequest,
+    SecurityEvent,
+    SecurityEventType,
+    Session,
+)
 from tests.support.actors import PASSWORD, User
-from tests.support.graphql import ACTIVE_SESSIONS, IPHONE_UA, ME, REVOKE_SESSION, SIGN_IN
-from tests.support.query_plans import Recorder, Statement, analyze, install_recorder, plan_faults, seed_accounts
+from tests.support.graphql import ACTIVE_SESSIONS, IPHONE_UA, ME, REVOKE_SESSION, SIGN_IN, GraphQLClient
+from tests.support.mail import SMTP_PORT, RecordingHandler
+from tests.support.query_plans import seed_accounts
+from tests.support.recovery import PUBLIC_URL, REQUEST_RESET, RESET, mailed_token
+from workestra.lease import JobLease
 
 EVENTS = """
 query Events($first: Int, $after: String) {
   securityEvents(first: $first, after: $after) { edges { cursor node { id type } } pageInfo { hasNextPage } }
 }"""
 
-# What the sweep may lead an index with: the client kind of its per-kind batches, and the age of what it prunes.
-SWEEP_KEYS = frozenset({"client", "occurred_at", "last_failure_at", "expires_at"})
+KNOWN_DEVICES = "query { knownDevices { id client lastUsedAt } }"
+FORGET_DEVICE = """
+mutation Forget($id: ID!) {
+  forgetDevice(id: $id) { __typename ... on DeviceForgotten { knownDevice { id } } ... on Error { code } }
+}"""
+# Reset links are mailed to a real SMTP server; no answer floor, the plans are what is judged here.
+RECOVERY = {"smtp_url": f"smtp://127.0.0.1:{SMTP_PORT}", "public_url": PUBLIC_URL, "reset_response_floor_ms": 0}
+NEW_PASSWORD = "a fresh recovery passphrase"
+# The test runs the sweep itself: the app's own, on its timer, would be recorded amid another operation.
+NO_TIMED_SWEEP = {"session_sweep_interval": 3600}
 NO_KEYS: frozenset[str] = frozenset()
 
 
 @pytest.fixture
-def recorder(monkeypatch: pytest.MonkeyPatch) -> Recorder:
-    return install_recorder(monkeypatch)
+def recorder() -> Iterator[Recorder]:
+    with recorder_installed() as installed:
+        yield installed
 
 
 async def faults_of(statements: list[Statement], batch_keys: frozenset[str]) -> list[str]:
@@ -53,6 +78,7 @@ async def served(recorder: Recorder, operation: Any, batch_keys: frozenset[str] 
     return await faults_of(recorder.reads(), batch_keys)
 
 
+@pytest.mark.settings(**NO_TIMED_SWEEP)
 @pytest.mark.parametrize("statistics", [False, True], ids=["no-statistics", "analyzed"])
 async def test_every_hot_query_reads_only_the_requesters_rows(
     statistics: bool, app: Any, user: User, make_client, clock: FrozenClock, recorder: Recorder
@@ -85,6 +111,10 @@ async def test_every_hot_query_reads_only_the_requesters_rows(
             recorder,
             lambda: make_client().data(SIGN_IN, {"input": {"email": user.email, "password": PASSWORD}}),
         ),
+        # The browser that signed up holds a device cookie: the attempt is looked up by its credential.
+        "signIn on a known device": await served(
+            recorder, lambda: user.browser.data(SIGN_IN, {"input": {"email": user.email, "password": PASSWORD}})
+        ),
         "revokeSession": await served(recorder, lambda: user.browser.data(REVOKE_SESSION, {"id": phone_session})),
         "sweep": await served(recorder, app.state.services.sweep_once, SWEEP_KEYS),
     }
@@ -92,3 +122,47 @@ async def test_every_hot_query_reads_only_the_requesters_rows(
     assert not report, "\n".join(report)
     # The sweep did its work on the seed: idle sessions past their timeout were ended.
     assert await Session.filter(end_reason="EXPIRED").exists()
+
+
+@pytest.mark.settings(**RECOVERY, **NO_TIMED_SWEEP)
+@pytest.mark.parametrize("statistics", [False, True], ids=["no-statistics", "analyzed"])
+async def test_devices_resets_and_the_lease_read_only_the_owners_rows(
+    statistics: bool, user: User, make_client, clock: FrozenClock, recorder: Recorder, smtp: RecordingHandler
+) -> None:
+    await seed_accounts(clock.now())
+    phone = make_client(**{"user-agent": IPHONE_UA})
+    await phone.data(SIGN_IN, {"input": {"email": user.email, "password": PASSWORD, "client": "MOBILE"}})
+    listed = (await user.browser.data(KNOWN_DEVICES))["knownDevices"]
+    mobile = next(device["id"] for device in listed if device["client"] == "MOBILE")
+    if statistics:
+        await analyze(get_connection("default"))
+    lease = JobLease("sweep", 60, clock)
+    anonymous = make_client()
+
+    faults = {
+        "knownDevices": await served(recorder, lambda: user.browser.data(KNOWN_DEVICES)),
+        "forgetDevice": await served(recorder, lambda: user.browser.data(FORGET_DEVICE, {"id": mobile})),
+        "requestPasswordReset": await served(recorder, lambda: _request_reset(anonymous, user.email)),
+        "resetPassword": await served(recorder, lambda: _reset(anonymous, smtp, user.email)),
+        "lease claimed": await served(recorder, lease.claim),
+        "lease renewed": await served(recorder, lease.claim),
+        "lease released": await served(recorder, lease.release),
+    }
+    report = [f"{name}: {fault}" for name, found in faults.items() for fault in found]
+    assert not report, "\n".join(report)
+    # The operations did their work among the seeded rows of others.
+    assert not await KnownDevice.filter(account__email=user.email, client="MOBILE").exists()
+    assert await PasswordResetToken.filter(account__email=user.email).exclude(used_at=None).count() == 1
+    assert await ResetRequest.filter(subject__startswith="email:").count() > 1
+    assert (await Lease.get(name="sweep")).holder == lease.holder
+
+
+async def _request_reset(client: GraphQLClient, email: str) -> None:
+    data = await client.data(REQUEST_RESET, {"input": {"email": email}})
+    assert data["requestPasswordReset"]["__typename"] == "PasswordResetRequested", data
+
+
+async def _reset(client: GraphQLClient, smtp: RecordingHandler, email: str) -> None:
+    token = await mailed_token(smtp, email)
+    data = await client.data(RESET, {"input": {"token": token, "newPassword": NEW_PASSWORD}})
+    assert data["resetPassword"]["__typename"] == "PasswordReset", data

@@ -1,83 +1,27 @@
-"""Query plans of what the app really sends: a many-account seed, a statement recorder and a plan judge.
+"""The many-account database the query-plan test judges the plans on (the judge is ``devtools.query_plans``).
 
-The recorder wraps the database clients' query methods (SQLite and asyncpg), so it sees exactly the SQL
-and parameters the app executes; the judge asks the database for the plan of each statement
-(``EXPLAIN QUERY PLAN`` on SQLite, ``EXPLAIN (FORMAT JSON)`` on PostgreSQL) and names every step that
-reads beyond the rows it should: a full scan of a large table, a sort, or an index led by a column
-that does not pick the requester's (or the batch's) rows.
+Every table a hot query reads holds rows of many other accounts (or subjects, or jobs), part of them old
+enough for the sweep to prune, so that a plan reading beyond one owner's rows or one batch shows.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import re
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from tortoise.backends.asyncpg.client import AsyncpgDBClient
-from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.backends.sqlite.client import SqliteClient
-from tortoise.transactions import in_transaction
-
-from models import Account, ApiKey, ClientKind, SecurityEvent, SecurityEventType, Session
-from models.throttle import AttemptCounter, IpFailure, IpSignUp
-
-# Tables the seed fills: reading all of one of them is reading every account's rows.
-LARGE_TABLES = frozenset(
-    {"account", "session", "security_event", "attempt_counter", "ip_failure", "ip_sign_up", "api_key"}
+from models import (
+    Account,
+    ApiKey,
+    ClientKind,
+    KnownDevice,
+    Lease,
+    PasswordResetToken,
+    ResetRequest,
+    SecurityEvent,
+    SecurityEventType,
+    Session,
 )
-# Columns whose value names one owner's rows (an account, a credential, an email counter, an IP).
-OWNER_KEYS = frozenset({"account_id", "token_hash", "key_hash", "public_id", "email", "key", "ip"})
-PRIMARY_KEYS = frozenset({"id", "rowid"})
-
-
-@dataclass
-class Statement:
-    """One statement the app executed, with its parameters."""
-
-    sql: str
-    values: list[Any]
-
-
-@dataclass
-class Recorder:
-    """The statements executed while it records."""
-
-    statements: list[Statement] = field(default_factory=list)
-    on: bool = False
-
-    def reads(self) -> list[Statement]:
-        """Recorded statements that read or change rows (inserts read nothing)."""
-        return [s for s in self.statements if s.sql.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE"))]
-
-    @contextlib.contextmanager
-    def recording(self) -> Iterator[Recorder]:
-        self.statements.clear()
-        self.on = True
-        try:
-            yield self
-        finally:
-            self.on = False
-
-
-def install_recorder(monkeypatch: Any) -> Recorder:
-    """Wrap the query methods of both database clients; returns the recorder they report to."""
-    recorder = Recorder()
-    for client in (SqliteClient, AsyncpgDBClient):
-        for name in ("execute_query", "execute_query_dict"):
-            original = getattr(client, name)
-
-            async def wrapped(self: Any, query: str, values: list | None = None, __original: Any = original) -> Any:
-                if recorder.on:
-                    recorder.statements.append(Statement(query, list(values or [])))
-                return await __original(self, query, values)
-
-            monkeypatch.setattr(client, name, wrapped)
-    return recorder
+from models.throttle import AttemptCounter, IpFailure, IpSignUp
 
 
 async def seed_accounts(now: datetime, *, accounts: int = 2000) -> None:
@@ -109,6 +53,8 @@ async def seed_accounts(now: datetime, *, accounts: int = 2000) -> None:
     await SecurityEvent.bulk_create(events, batch_size=1000)
     await ApiKey.bulk_create(keys, batch_size=500)
     await seed_counters(now, count=accounts * 2)
+    await seed_devices_and_resets(ids, now)
+    await seed_leases(now, count=accounts)
 
 
 async def seed_counters(now: datetime, *, count: int) -> None:
@@ -125,11 +71,62 @@ async def seed_counters(now: datetime, *, count: int) -> None:
         )
 
 
+async def seed_devices_and_resets(account_ids: list[int], now: datetime) -> None:
+    """Two known devices per account, reset links (open, used, long expired) and reset requests, half stale."""
+    devices, links, requests = [], [], []
+    for index, account_id in enumerate(account_ids):
+        for n in range(2):
+            used = now - timedelta(days=n * 7, minutes=index % 50)
+            devices.append(
+                KnownDevice(
+                    id=uuid.uuid4(),
+                    account_id=account_id,
+                    token_hash=_digest(),
+                    client=ClientKind.WEB if n else ClientKind.MOBILE,
+                    created_at=used - timedelta(days=30),
+                    last_used_at=used,
+                )
+            )
+        # A link from today (open), one used last week, one that expired days ago (the sweep's to forget).
+        for age_days, used_at in ((0, None), (7, now - timedelta(days=7)), (3, None)):
+            created = now - timedelta(days=age_days, minutes=index % 50)
+            links.append(
+                PasswordResetToken(
+                    account_id=account_id,
+                    token_hash=_digest(),
+                    created_at=created,
+                    expires_at=created + timedelta(minutes=30),
+                    used_at=used_at,
+                )
+            )
+        requests.append(ResetRequest(subject=f"email:{index:064x}", occurred_at=now - timedelta(days=index % 2 * 2)))
+        ip = f"ip:203.0.{index // 250 % 250}.{index % 250}"
+        requests.append(ResetRequest(subject=ip, occurred_at=now - timedelta(days=index % 2 * 2, minutes=1)))
+    await KnownDevice.bulk_create(devices, batch_size=1000)
+    await PasswordResetToken.bulk_create(links, batch_size=1000)
+    await ResetRequest.bulk_create(requests, batch_size=1000)
+
+
+async def seed_leases(now: datetime, *, count: int) -> None:
+    """Leases of other jobs, held by other processes: the sweep's lease is one row among them."""
+    await Lease.bulk_create(
+        [
+            Lease(name=f"job-{n}", holder=f"host-{n % 7}:1:seed", expires_at=now + timedelta(minutes=n % 5))
+            for n in range(count)
+        ],
+        batch_size=1000,
+    )
+
+
+def _digest() -> str:
+    return uuid.uuid4().hex + uuid.uuid4().hex
+
+
 def _session(account_id: int, client: ClientKind, active: datetime, ended: datetime | None) -> Session:
     return Session(
         id=uuid.uuid4(),
         account_id=account_id,
-        token_hash=uuid.uuid4().hex + uuid.uuid4().hex,
+        token_hash=_digest(),
         client=client,
         user_agent="seed",
         created_at=active - timedelta(hours=1),
@@ -145,128 +142,6 @@ def _api_key(account_id: int, now: datetime) -> ApiKey:
         account_id=account_id,
         name="seed",
         prefix="wk_seed",
-        key_hash=uuid.uuid4().hex + uuid.uuid4().hex,
+        key_hash=_digest(),
         created_at=now,
     )
-
-
-async def analyze(connection: BaseDBAsyncClient) -> None:
-    """Gather planner statistics (``ANALYZE``) on either database."""
-    await connection.execute_script("ANALYZE")
-
-
-async def plan_faults(
-    connection: BaseDBAsyncClient, statement: Statement, *, batch_keys: frozenset[str], priced_out: bool = True
-) -> list[str]:
-    """What is wrong with the plan of ``statement``: one line per offending step, none when it is fine.
-
-    ``priced_out=False`` judges PostgreSQL's natural plan (a database of realistic size, as in bench B5).
-    """
-    if connection.capabilities.dialect == "postgres":
-        # On a seed this small a sequential scan or a sort costs PostgreSQL less than any index, which says
-        # nothing of 1 M rows: priced out, they remain in a plan only where no index can serve the query.
-        async with in_transaction() as explaining:
-            if priced_out:
-                await explaining.execute_script("SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off")
-            rows = await explaining.execute_query_dict("EXPLAIN (FORMAT JSON) " + statement.sql, statement.values)
-        raw = rows[0]["QUERY PLAN"]
-        plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
-        leading = await _pg_leading_columns(connection)
-        return list(_pg_faults(plan, leading, batch_keys))
-    rows = await connection.execute_query_dict("EXPLAIN QUERY PLAN " + statement.sql, statement.values)
-    return [fault for row in rows if (fault := _sqlite_fault(str(row["detail"]), batch_keys))]
-
-
-_SQLITE_STEP = re.compile(
-    r"^(SCAN|SEARCH) (\w+)(?: AS \w+)?(?: USING (?:COVERING )?(?:INDEX \S+|INTEGER PRIMARY KEY))?"
-)
-
-
-def _sqlite_fault(detail: str, batch_keys: frozenset[str]) -> str | None:
-    if "TEMP B-TREE" in detail:
-        return f"sort: {detail}"
-    step = _SQLITE_STEP.match(detail)
-    if step is None or step.group(2) not in LARGE_TABLES:
-        return None
-    if step.group(1) == "SCAN":
-        return f"full scan: {detail}"
-    condition = re.search(r"\((\w+)([=<>]|\s+IN\b|\s+>|\s+<)", detail)
-    if condition is None:
-        return f"unbounded search: {detail}"
-    column, operator = condition.group(1), condition.group(2).strip()
-    return _leading_fault(column, operator in ("=", "IN"), batch_keys, detail)
-
-
-def _leading_fault(column: str, equality: bool, batch_keys: frozenset[str], detail: str) -> str | None:
-    if column in OWNER_KEYS or column in batch_keys or (column in PRIMARY_KEYS and equality):
-        return None
-    return f"index led by {column}: {detail}"
-
-
-def _pg_faults(plan: dict[str, Any], leading: dict[str, str], batch_keys: frozenset[str]) -> Iterator[str]:
-    node = plan["Node Type"]
-    relation = plan.get("Relation Name")
-    if node in ("Sort", "Incremental Sort") and not _one_owner(plan, leading):
-        yield f"sort: {plan.get('Sort Key')}"
-    elif node == "Seq Scan" and relation in LARGE_TABLES:
-        yield f"full scan: {relation}"
-    elif "Index Name" in plan and (relation or _table_of(plan, leading)) in LARGE_TABLES:
-        column = leading.get(plan["Index Name"], "?")
-        condition = str(plan.get("Index Cond", ""))
-        if not condition:
-            yield f"unbounded index scan: {plan['Index Name']}"
-        elif fault := _leading_fault(
-            column, _pg_equality(column, condition), batch_keys, f"{plan['Index Name']} {condition}"
-        ):
-            yield fault
-    for child in plan.get("Plans", []):
-        yield from _pg_faults(child, leading, batch_keys)
-
-
-def _pg_equality(column: str, condition: str) -> bool:
-    return bool(re.search(rf"\({column} = ", condition))
-
-
-def _one_owner(plan: dict[str, Any], leading: dict[str, str]) -> bool:
-    """Whether every large-table row below ``plan`` comes from one owner's (or one key's) index range.
-
-    A sort of those rows is a sort of one account's rows, which the planner may rightly prefer for a
-    small account; a sort over anything wider is a fault.
-    """
-    scans = list(_scans(plan))
-    for scan in scans:
-        if scan.get("Relation Name", _table_of(scan, leading)) not in LARGE_TABLES:
-            continue
-        if "Index Name" not in scan:
-            if scan.get("Relation Name") in LARGE_TABLES:
-                return False
-            continue
-        column = leading.get(scan["Index Name"], "?")
-        condition = str(scan.get("Index Cond", ""))
-        if not (column in OWNER_KEYS or column in PRIMARY_KEYS) or not _pg_equality(column, condition):
-            return False
-    return True
-
-
-def _table_of(scan: dict[str, Any], leading: dict[str, str]) -> str | None:
-    """The table of a scan that names only its index (a bitmap index scan)."""
-    return leading.get(f"table of {scan.get('Index Name')}")
-
-
-def _scans(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    if "Scan" in plan["Node Type"] and plan["Node Type"] != "Bitmap Heap Scan":
-        yield plan
-    for child in plan.get("Plans", []):
-        yield from _scans(child)
-
-
-async def _pg_leading_columns(connection: BaseDBAsyncClient) -> dict[str, str]:
-    rows = await connection.execute_query_dict(
-        "SELECT i.relname AS index, a.attname AS column, t.relname AS table FROM pg_index x"
-        " JOIN pg_class t ON t.oid = x.indrelid"
-        " JOIN pg_class i ON i.oid = x.indexrelid"
-        " JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[0]"
-        " JOIN pg_namespace n ON n.oid = i.relnamespace WHERE n.nspname = 'public'"
-    )
-    columns = {row["index"]: row["column"] for row in rows}
-    return columns | {f"table of {row['index']}": row["table"] for row in rows}

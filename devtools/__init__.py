@@ -1,0 +1,1 @@
+"""Tools for developing the product that the test suite and the benches share; not installed with the product."""
