@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 
+from auth.batches import delete_oldest
 from auth.client_info import ClientInfo
 from auth.clock import Clock
 from auth.devices import sanitize_user_agent
@@ -92,8 +93,8 @@ async def close_open_challenges(account_id: int, *, clock: Clock, using_db: Base
 
 
 async def prune_challenges(*, clock: Clock) -> int:
-    """Delete expired challenges (called by the periodic sweep)."""
-    return await SignInChallenge.filter(expires_at__lte=clock.now()).delete()
+    """Delete expired challenges, oldest first in batches (called by the periodic sweep)."""
+    return await delete_oldest(SignInChallenge.filter(expires_at__lte=clock.now()), order_by="expires_at")
 
 
 def session_info(challenge: SignInChallenge, locations: LocationLookup) -> ClientInfo:

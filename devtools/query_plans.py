@@ -40,15 +40,20 @@ LARGE_TABLES = frozenset(
         "password_reset_token",
         "reset_request",
         "lease",
+        "totp_setup",
+        "backup_code",
+        "sign_in_challenge",
     }
 )
 # Columns whose value names one owner's rows (an account, a credential, an email counter, an IP, a reset
-# request's email or IP subject).
-OWNER_KEYS = frozenset({"account_id", "token_hash", "key_hash", "public_id", "email", "key", "ip", "subject"})
+# request's email or IP subject, a TOTP setup's backup codes).
+OWNER_KEYS = frozenset(
+    {"account_id", "token_hash", "key_hash", "public_id", "email", "key", "ip", "subject", "setup_id"}
+)
 # Primary keys: by equality they name one row (a lease's key is its job's name).
 PRIMARY_KEYS = frozenset({"id", "rowid", "name"})
 # What the sweep may lead an index with: the client kind of its per-kind batches, and the age of what it prunes.
-SWEEP_KEYS = frozenset({"client", "occurred_at", "last_failure_at", "expires_at"})
+SWEEP_KEYS = frozenset({"client", "occurred_at", "last_failure_at", "expires_at", "created_at"})
 
 
 @dataclass

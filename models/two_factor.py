@@ -27,6 +27,8 @@ class TotpSetup(Model):
 
     class Meta:
         table = "totp_setup"
+        # The sweep forgets unconfirmed setups oldest first.
+        indexes = (("created_at",),)
 
 
 class BackupCode(Model):
@@ -50,7 +52,8 @@ class BackupCode(Model):
 
     class Meta:
         table = "backup_code"
-        indexes = (("account_id", "code_hash"),)
+        # A setup's codes are found by it when it is confirmed, replaced or forgotten (a cascade too).
+        indexes = (("account_id", "code_hash"), ("setup_id",))
 
 
 # Docstring first lines become SQL table comments, and Tortoise splits migration SQL on ";": keep them free of it.

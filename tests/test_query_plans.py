@@ -16,6 +16,7 @@ from tortoise.connection import get_connection
 
 from auth.audit import encode_cursor
 from auth.clock import FrozenClock
+from auth.totp import code_at
 from devtools.query_plans import SWEEP_KEYS, Recorder, Statement, analyze, plan_faults, recorder_installed
 from models import (
     Account,
@@ -27,11 +28,13 @@ from models import (
     SecurityEventType,
     Session,
 )
-from tests.support.actors import PASSWORD, User
+from models.two_factor import BackupCode, TotpSetup
+from tests.support.actors import PASSWORD, User, enroll_totp
 from tests.support.graphql import ACTIVE_SESSIONS, IPHONE_UA, ME, REVOKE_SESSION, SIGN_IN, GraphQLClient
 from tests.support.mail import SMTP_PORT, RecordingHandler
 from tests.support.query_plans import seed_accounts
 from tests.support.recovery import PUBLIC_URL, REQUEST_RESET, RESET, mailed_token
+from tests.support.two_factor import challenge_for, verify
 from workestra.lease import JobLease
 
 EVENTS = """
@@ -155,6 +158,55 @@ async def test_devices_resets_and_the_lease_read_only_the_owners_rows(
     assert await PasswordResetToken.filter(account__email=user.email).exclude(used_at=None).count() == 1
     assert await ResetRequest.filter(subject__startswith="email:").count() > 1
     assert (await Lease.get(name="sweep")).holder == lease.holder
+
+
+@pytest.mark.settings(**NO_TIMED_SWEEP)
+@pytest.mark.parametrize("statistics", [False, True], ids=["no-statistics", "analyzed"])
+async def test_two_factor_reads_only_the_owners_rows(
+    statistics: bool, app: Any, user: User, make_client, clock: FrozenClock, recorder: Recorder
+) -> None:
+    await seed_accounts(clock.now())
+    if statistics:
+        await analyze(get_connection("default"))
+    enrolled = []
+    faults = {"startTotpSetup, enableTotp": await served(recorder, lambda: _enroll(user, clock, enrolled))}
+    [totp_user] = enrolled
+    phone = make_client()
+    faults |= {
+        "signIn, second factor asked": await served(recorder, lambda: _challenge(phone, user.email, enrolled)),
+        "verifyTwoFactor with a code": await served(
+            recorder, lambda: _verified(phone, enrolled.pop(), code_at(totp_user.secret, clock.now()))
+        ),
+        "verifyTwoFactor with a backup code": await served(
+            recorder,
+            lambda: _verified_after_challenge(make_client(), user.email, totp_user.backup_codes[0]),
+        ),
+    }
+    # Past the hour unconfirmed setups are kept and the challenges' lifetime: the sweep forgets them.
+    clock.advance(hours=2)
+    faults["sweep"] = await served(recorder, app.state.services.sweep_once, SWEEP_KEYS)
+    report = [f"{name}: {fault}" for name, found in faults.items() for fault in found]
+    assert not report, "\n".join(report)
+    # The sweep did its work on the seed: the unconfirmed setups went, with their codes.
+    assert not await TotpSetup.exists()
+    assert not await BackupCode.exclude(setup_id=None).exists()
+
+
+async def _enroll(user: User, clock: FrozenClock, enrolled: list[Any]) -> None:
+    enrolled.append(await enroll_totp(user, clock))
+
+
+async def _challenge(client: GraphQLClient, email: str, challenges: list[Any]) -> None:
+    challenges.append(await challenge_for(client, email, kind="MOBILE"))
+
+
+async def _verified(client: GraphQLClient, challenge: str, code: str) -> None:
+    payload = await verify(client, challenge, code)
+    assert payload["__typename"] == "SignedIn", payload
+
+
+async def _verified_after_challenge(client: GraphQLClient, email: str, code: str) -> None:
+    await _verified(client, await challenge_for(client, email), code)
 
 
 async def _request_reset(client: GraphQLClient, email: str) -> None:

@@ -22,6 +22,7 @@ from models import (
     Session,
 )
 from models.throttle import AttemptCounter, IpFailure, IpSignUp
+from models.two_factor import BackupCode, SignInChallenge, TotpSetup
 
 
 async def seed_accounts(now: datetime, *, accounts: int = 2000) -> None:
@@ -54,6 +55,7 @@ async def seed_accounts(now: datetime, *, accounts: int = 2000) -> None:
     await ApiKey.bulk_create(keys, batch_size=500)
     await seed_counters(now, count=accounts * 2)
     await seed_devices_and_resets(ids, now)
+    await seed_two_factor(ids, now)
     await seed_leases(now, count=accounts)
 
 
@@ -105,6 +107,37 @@ async def seed_devices_and_resets(account_ids: list[int], now: datetime) -> None
     await KnownDevice.bulk_create(devices, batch_size=1000)
     await PasswordResetToken.bulk_create(links, batch_size=1000)
     await ResetRequest.bulk_create(requests, batch_size=1000)
+
+
+async def seed_two_factor(account_ids: list[int], now: datetime) -> None:
+    """Backup codes of 2FA accounts, pending setups (half unconfirmed for hours) with theirs, and challenges."""
+    codes, setups, challenges = [], [], []
+    for index, account_id in enumerate(account_ids):
+        if index % 2:
+            setups.append(
+                TotpSetup(account_id=account_id, secret="sealed", created_at=now - timedelta(hours=index % 4))
+            )
+        else:
+            codes += [BackupCode(account_id=account_id, code_hash=_digest(), created_at=now) for _ in range(5)]
+        created = now - timedelta(minutes=index % 30)
+        challenges.append(
+            SignInChallenge(
+                id=uuid.uuid4(),
+                account_id=account_id,
+                token_hash=_digest(),
+                client=ClientKind.WEB,
+                created_at=created,
+                expires_at=created + timedelta(minutes=5),
+            )
+        )
+    await TotpSetup.bulk_create(setups, batch_size=1000)
+    by_account = {setup.account_id: setup.id for setup in await TotpSetup.all().only("id", "account_id")}
+    for account_id, setup_id in by_account.items():
+        codes += [
+            BackupCode(account_id=account_id, setup_id=setup_id, code_hash=_digest(), created_at=now) for _ in range(5)
+        ]
+    await BackupCode.bulk_create(codes, batch_size=1000)
+    await SignInChallenge.bulk_create(challenges, batch_size=1000)
 
 
 async def seed_leases(now: datetime, *, count: int) -> None:
