@@ -42,6 +42,11 @@ class Backend:
     def is_postgres(self) -> bool:
         return self.database_url.startswith("postgres")
 
+    @property
+    def database_name(self) -> str:
+        """The PostgreSQL database's name (the last part of its URL)."""
+        return self.database_url.rsplit("/", 1)[-1]
+
     def wipe(self) -> None:
         """Delete every row (not the schema) so each test starts empty."""
         if self.is_postgres:
