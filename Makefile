@@ -15,6 +15,9 @@ WEB_BUILT := web/dist/.built
 # without Node its tests skip, except in CI where they are required.
 CLIENT_DEPS := tests/clients/node_modules/.installed-$(shell cksum tests/clients/package-lock.json | cut -d' ' -f1)
 HAVE_NPM := $(shell command -v $(NPM) 2>/dev/null)
+# pytest runs the test modules on this many worker processes (pytest-xdist), one module wholly on one worker
+# so that a module's server, browser and databases are started once; PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= 2
 
 .PHONY: serve test lint migrate schema bench clean web screenshots
 
@@ -46,7 +49,7 @@ serve: $(STAMP) $(WEB_BUILT)
 
 test: $(STAMP) $(WEB_BUILT) $(if $(HAVE_NPM),$(CLIENT_DEPS))
 	cd web && $(NPM) test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP) $(WEB_DEPS)
 	$(BIN)/ruff check .

@@ -45,25 +45,41 @@ from workestra.settings import Settings
 pytest_plugins = ["tests.support.mail", "tests.support.live", "tests.support.browser"]
 
 
+@pytest.fixture(scope="session")
+def made_backends() -> Iterator[dict[str, Backend]]:
+    """The backends this process made, kept until the end of the run.
+
+    Under ``make test``'s workers a module's SQLite tests run just before its PostgreSQL ones, so the
+    ``backend`` parameter changes at every module: each backend is made (and migrated) once, not each time.
+    """
+    made: dict[str, Backend] = {}
+    try:
+        yield made
+    finally:
+        for name in [backend.database_name for backend in made.values() if backend.is_postgres]:
+            drop_postgres(name)
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
-def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+def backend(
+    request: pytest.FixtureRequest, made_backends: dict[str, Backend], tmp_path_factory: pytest.TempPathFactory
+) -> Backend:
     """Each API test runs on SQLite + in-process events and on PostgreSQL + Redis."""
     # Tortoise caches INSERT statements per (connection name, table), not per dialect; one process
     # that switches from SQLite to PostgreSQL must forget the SQLite ones.
     EXECUTOR_CACHE.clear()
+    if request.param in made_backends:
+        return made_backends[request.param]
     if request.param == "sqlite":
-        yield sqlite_backend(tmp_path_factory.mktemp("sqlite"))
-        return
+        made_backends["sqlite"] = sqlite_backend(tmp_path_factory.mktemp("sqlite"))
+        return made_backends["sqlite"]
     if not (reachable("127.0.0.1", 5432) and reachable("127.0.0.1", 6379)):
         message = "PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) are required"
         if REQUIRE_SERVICES:
             pytest.fail(message, pytrace=False)
         pytest.skip(message + " for this backend; set REQUIRE_SERVICES=1 to make this an error")
-    postgres, name = postgres_backend()
-    try:
-        yield postgres
-    finally:
-        drop_postgres(name)
+    made_backends["postgres"], _ = postgres_backend()
+    return made_backends["postgres"]
 
 
 @pytest.fixture
