@@ -11,12 +11,12 @@ from auth.challenges import TwoFactorChallenge
 from auth.errors import AccountLocked, InvalidCredentials, TooManyAttempts
 from resolvers.cookies import device_credential
 from resolvers.signed_in import signed_in_payload
+from schema import metrics
 from schema.context import Context
 from schema.errors import error_from
 from schema.inputs import SignInInput
 from schema.results import SignInResult
 from schema.types import TwoFactorRequired
-from workestra import metrics
 
 
 async def sign_in(

@@ -9,11 +9,11 @@ import strawberry
 from auth.errors import AccountLocked, ChallengeExpired, InvalidCode, TooManyAttempts
 from auth.two_factor import verify_two_factor as verify_two_factor_flow
 from resolvers.signed_in import signed_in_payload
+from schema import metrics
 from schema.context import Context
 from schema.errors import error_from
 from schema.inputs import VerifyTwoFactorInput
 from schema.results import VerifyTwoFactorResult
-from workestra import metrics
 
 
 async def verify_two_factor(
