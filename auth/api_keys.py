@@ -90,9 +90,7 @@ async def create_api_key(
     now = clock.now()
     trimmed = valid_name(name)
     expiry = valid_expiry(expires_at, now=now)
-    live = ApiKey.filter(Q(expires_at=None) | Q(expires_at__gt=now), account_id=account_id, revoked_at=None)
-    if await live.count() >= limit:
-        raise InvalidInput("input", f"An account can hold at most {limit} API keys; revoke one first.")
+    await _refuse_past_limit(account_id, limit=limit, now=now)
     secret = new_api_key()
     async with in_transaction() as connection:
         key = await ApiKey.create(
@@ -121,6 +119,13 @@ async def create_api_key(
         await outbox.enqueue(mail, now=now, using_db=connection)
     outbox.wake()
     return key, secret
+
+
+async def _refuse_past_limit(account_id: int, *, limit: int, now: datetime) -> None:
+    """Refuse a new key while the account holds ``limit`` live keys (not revoked, not expired)."""
+    live = ApiKey.filter(Q(expires_at=None) | Q(expires_at__gt=now), account_id=account_id, revoked_at=None)
+    if await live.count() >= limit:
+        raise InvalidInput("input", f"An account can hold at most {limit} API keys; revoke one first.")
 
 
 async def authenticate_api_key(credential: str | None, *, clock: Clock, policy: SessionPolicy) -> ApiKey | None:
