@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 import strawberry
 
 from auth.sessions import list_active_sessions
-from schema import metrics
 from schema.context import Context
+from schema.metrics import SUBSCRIPTIONS
 from schema.ports import SessionSnapshot
 from schema.sharing import SharedPayload
 from schema.types import Account, Session
@@ -45,7 +45,7 @@ async def watch_active_sessions(info: strawberry.Info[Context, None]) -> AsyncGe
     policy = ctx.services.session_policy
     mine = str(viewer.current_session_id) if viewer.current_session_id is not None else None
     sent: list[Session] | None = None
-    with metrics.SUBSCRIPTIONS.track_inprogress():
+    with SUBSCRIPTIONS.track_inprogress():
         async with ctx.services.feeds.watch(viewer.account_id, holder=ctx.live_socket) as snapshots:
             async for snapshot in snapshots:
                 views = _views(snapshot, policy)
