@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Collection, Iterator
 from datetime import UTC, datetime, timedelta
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.connection import get_connection
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -89,9 +90,7 @@ async def create_api_key(
     now = clock.now()
     trimmed = valid_name(name)
     expiry = valid_expiry(expires_at, now=now)
-    live = ApiKey.filter(Q(expires_at=None) | Q(expires_at__gt=now), account_id=account_id, revoked_at=None)
-    if await live.count() >= limit:
-        raise InvalidInput("input", f"An account can hold at most {limit} API keys; revoke one first.")
+    await _refuse_past_limit(account_id, limit=limit, now=now)
     secret = new_api_key()
     async with in_transaction() as connection:
         key = await ApiKey.create(
@@ -120,6 +119,13 @@ async def create_api_key(
         await outbox.enqueue(mail, now=now, using_db=connection)
     outbox.wake()
     return key, secret
+
+
+async def _refuse_past_limit(account_id: int, *, limit: int, now: datetime) -> None:
+    """Refuse a new key while the account holds ``limit`` live keys (not revoked, not expired)."""
+    live = ApiKey.filter(Q(expires_at=None) | Q(expires_at__gt=now), account_id=account_id, revoked_at=None)
+    if await live.count() >= limit:
+        raise InvalidInput("input", f"An account can hold at most {limit} API keys; revoke one first.")
 
 
 async def authenticate_api_key(credential: str | None, *, clock: Clock, policy: SessionPolicy) -> ApiKey | None:
@@ -182,28 +188,40 @@ async def revoke_api_key(
 
 
 async def revoke_all_api_keys(
-    account_id: int, info: ClientInfo, *, clock: Clock, events: SessionEvents, session_id: object | None = None
+    account_id: int,
+    info: ClientInfo,
+    *,
+    now: datetime,
+    using_db: BaseDBAsyncClient,
+    session_id: uuid.UUID | None = None,
 ) -> list[str]:
-    """Revoke every live key of the account at once, each audited as a revocation; returns their ids.
+    """Revoke every live key of the account in the caller's transaction, each audited as a revocation.
 
     Each key is taken by its own conditional update, so a key revoked concurrently is counted (and audited)
-    by one caller only. Sockets opened with the keys are told through the session events.
+    by one caller only. Returns the ids revoked: the caller announces them once its transaction has
+    committed (``announce``), so the sockets opened with the keys close.
     """
-    now = clock.now()
-    candidates = await ApiKey.filter(account_id=account_id, revoked_at=None).order_by("id").values_list("id", flat=True)
+    live = ApiKey.filter(account_id=account_id, revoked_at=None).using_db(using_db).order_by("id")
+    # values_list(flat=True) yields bare values; Tortoise types every values_list row as a tuple.
+    candidates: list[uuid.UUID] = await live.values_list("id", flat=True)  # type: ignore[assignment]
     revoked: list[str] = []
+    for key_id in candidates:
+        if await ApiKey.filter(id=key_id, revoked_at=None).using_db(using_db).update(revoked_at=now):
+            revoked.append(str(key_id))
+            kind = SecurityEventType.API_KEY_REVOKED
+            await record_event(account_id, kind, info, at=now, session_id=session_id, using_db=using_db)
+    return revoked
+
+
+async def revoke_and_announce_api_keys(
+    account_id: int, info: ClientInfo, *, clock: Clock, events: SessionEvents, session_id: uuid.UUID | None = None
+) -> list[str]:
+    """``revoke_all_api_keys`` in a transaction of its own, then announced (``changePassword``,
+    ``signOutEverywhere``); returns the ids revoked."""
     async with in_transaction() as connection:
-        for key_id in candidates:
-            if await ApiKey.filter(id=key_id, revoked_at=None).using_db(connection).update(revoked_at=now):
-                revoked.append(str(key_id))
-                await record_event(
-                    account_id,
-                    SecurityEventType.API_KEY_REVOKED,
-                    info,
-                    at=now,
-                    session_id=session_id,
-                    using_db=connection,
-                )
+        revoked = await revoke_all_api_keys(
+            account_id, info, now=clock.now(), using_db=connection, session_id=session_id
+        )
     if revoked:
         await announce(events, account_id, revoked)
     return revoked

@@ -9,7 +9,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from auth.accounts import PasswordCheck, confirm_password
-from auth.api_keys import revoke_all_api_keys
+from auth.api_keys import revoke_and_announce_api_keys
 from auth.audit import record_event
 from auth.challenges import close_open_challenges
 from auth.client_info import ClientInfo
@@ -66,7 +66,9 @@ async def change_password(
     # Keys first: a key's socket must not see the sign-outs that follow as an update.
     revoked: list[str] = []
     if revoke_api_keys:
-        revoked = await revoke_all_api_keys(account.id, info, clock=check.clock, events=events, session_id=session.id)
+        revoked = await revoke_and_announce_api_keys(
+            account.id, info, clock=check.clock, events=events, session_id=session.id
+        )
     signed_out = 0
     if sign_out_other_sessions:
         ended = await end_sessions(

@@ -21,10 +21,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from auth.accounts import PasswordCheck, record_failure
+from auth.api_keys import revoke_all_api_keys
 from auth.audit import record_event
 from auth.batches import delete_oldest
 from auth.challenges import close_open_challenges
@@ -46,7 +46,7 @@ from auth.throttle import Attempt, attempt_key
 from auth.tokens import new_token, token_digest
 from auth.totp import BackupCodeEntry, TotpCode, parse_code
 from auth.two_factor import redeem_code
-from models import Account, ApiKey, PasswordResetToken, SecurityEventType, SessionEndReason
+from models import Account, PasswordResetToken, SecurityEventType, SessionEndReason
 
 # Tokens are secrets.token_urlsafe(32): 43 URL-safe characters. Anything else cannot be one of ours.
 _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -245,7 +245,7 @@ async def _commit(
 ) -> list[str]:
     """Use the link, store the password, revoke the keys, forget the known devices, mail and audit: all or nothing.
 
-    Returns the ids of the keys revoked.
+    Each key revoked is audited as a revocation, as when ``changePassword`` revokes them. Returns their ids.
     """
     check = recovery.check
     now = check.clock.now()
@@ -260,7 +260,7 @@ async def _commit(
             raise InvalidResetToken()
         await PasswordResetToken.filter(account_id=account.id, used_at=None).using_db(connection).update(used_at=now)
         await close_open_challenges(account.id, clock=check.clock, using_db=connection)
-        key_ids = await _revoke_api_keys(account.id, now=now, connection=connection)
+        key_ids = await revoke_all_api_keys(account.id, info, now=now, using_db=connection)
         await forget_all_devices(account.id, using_db=connection)
         mail = password_reset_notice(account.email, at=now, ip=info.ip, user_agent=info.user_agent)
         await check.outbox.enqueue(mail, now=now, using_db=connection)
@@ -268,14 +268,6 @@ async def _commit(
             await record_event(account.id, SecurityEventType.BACKUP_CODE_USED, info, at=now, using_db=connection)
         await record_event(account.id, SecurityEventType.PASSWORD_RESET, info, at=now, using_db=connection)
     return key_ids
-
-
-async def _revoke_api_keys(account_id: int, *, now: datetime, connection: BaseDBAsyncClient) -> list[str]:
-    live = ApiKey.filter(account_id=account_id, revoked_at=None).using_db(connection)
-    # values_list(flat=True) yields bare values; Tortoise types every values_list row as a tuple.
-    ids = [str(key_id) for key_id in await live.values_list("id", flat=True)]
-    await live.update(revoked_at=now)
-    return ids
 
 
 async def prune_reset_links(*, clock: Clock) -> int:

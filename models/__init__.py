@@ -1,4 +1,7 @@
-"""Tortoise models: fields, indexes and constraints only; the rules live in ``auth``."""
+"""Tortoise models: fields, indexes and constraints only; the rules live in ``auth``.
+
+Beside them, ``models.outages`` tells a database outage from a failing query (imported by name, not here).
+"""
 
 from models.account import Account, PasswordHistory
 from models.api_key import ApiKey

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from auth.api_keys import revoke_all_api_keys
+from auth.api_keys import revoke_and_announce_api_keys
 from auth.errors import NotFound
 from auth.nodes import sessions_by_id
 from auth.sessions import revoke_other_sessions
@@ -84,7 +84,7 @@ async def sign_out_everywhere(
     viewer = await ctx.require_session()
     s = ctx.services
     keys = (
-        await revoke_all_api_keys(
+        await revoke_and_announce_api_keys(
             viewer.account_id, ctx.client_info, clock=s.clock, events=s.events, session_id=viewer.session.id
         )
         if revoke_api_keys

@@ -14,9 +14,9 @@ from resolvers.signed_in import signed_in_payload
 from schema.context import Context
 from schema.errors import error_from
 from schema.inputs import SignInInput
+from schema.metrics import record_sign_in
 from schema.results import SignInResult
 from schema.types import TwoFactorRequired
-from workestra import metrics
 
 
 async def sign_in(
@@ -37,9 +37,9 @@ async def sign_in(
             events=s.events,
         )
     except (InvalidCredentials, AccountLocked, TooManyAttempts) as exc:
-        metrics.record_sign_in("password", exc)
+        record_sign_in("password", exc)
         return error_from(exc)
-    metrics.record_sign_in("password", result)
+    record_sign_in("password", result)
     if isinstance(result, TwoFactorChallenge):
         return TwoFactorRequired(challenge=result.challenge, expires_at=result.expires_at)
     return await signed_in_payload(ctx, result)

@@ -12,8 +12,8 @@ from resolvers.signed_in import signed_in_payload
 from schema.context import Context
 from schema.errors import error_from
 from schema.inputs import VerifyTwoFactorInput
+from schema.metrics import record_sign_in
 from schema.results import VerifyTwoFactorResult
-from workestra import metrics
 
 
 async def verify_two_factor(
@@ -34,7 +34,7 @@ async def verify_two_factor(
             events=s.events,
         )
     except (InvalidCode, ChallengeExpired, AccountLocked, TooManyAttempts) as exc:
-        metrics.record_sign_in("second_factor", exc)
+        record_sign_in("second_factor", exc)
         return error_from(exc)
-    metrics.record_sign_in("second_factor", result)
+    record_sign_in("second_factor", result)
     return await signed_in_payload(ctx, result)

@@ -13,13 +13,13 @@ import strawberry
 
 from auth.sessions import list_active_sessions
 from schema.context import Context
+from schema.metrics import SUBSCRIPTIONS
+from schema.ports import SessionSnapshot
 from schema.sharing import SharedPayload
 from schema.types import Account, Session
-from workestra import metrics
 
 if TYPE_CHECKING:
     from auth.sessions import SessionPolicy
-    from workestra.feeds import Snapshot
 
 
 async def me(info: strawberry.Info[Context, None]) -> Account | None:
@@ -45,7 +45,7 @@ async def watch_active_sessions(info: strawberry.Info[Context, None]) -> AsyncGe
     policy = ctx.services.session_policy
     mine = str(viewer.current_session_id) if viewer.current_session_id is not None else None
     sent: list[Session] | None = None
-    with metrics.SUBSCRIPTIONS.track_inprogress():
+    with SUBSCRIPTIONS.track_inprogress():
         async with ctx.services.feeds.watch(viewer.account_id, holder=ctx.live_socket) as snapshots:
             async for snapshot in snapshots:
                 views = _views(snapshot, policy)
@@ -57,7 +57,7 @@ async def watch_active_sessions(info: strawberry.Info[Context, None]) -> AsyncGe
                 del snapshot
 
 
-def _seen_from(snapshot: Snapshot, views: list[Session], mine: str | None) -> SharedPayload:
+def _seen_from(snapshot: SessionSnapshot, views: list[Session], mine: str | None) -> SharedPayload:
     """The list as the session ``mine`` sees it: sockets of the same session get the very same object, so its
     selection is executed and encoded once for all of them (schema.sharing)."""
     seen_from: SharedPayload | None = snapshot.memo.get(("views", mine))
@@ -68,7 +68,7 @@ def _seen_from(snapshot: Snapshot, views: list[Session], mine: str | None) -> Sh
     return seen_from
 
 
-def _views(snapshot: Snapshot, policy: SessionPolicy) -> list[Session]:
+def _views(snapshot: SessionSnapshot, policy: SessionPolicy) -> list[Session]:
     """The API views of the snapshot's rows, built once per snapshot for every watcher."""
     views = snapshot.memo.get("views")
     if views is None:
@@ -78,7 +78,7 @@ def _views(snapshot: Snapshot, policy: SessionPolicy) -> list[Session]:
     return views
 
 
-def _same(snapshot: Snapshot, sent: list[Session], views: list[Session]) -> bool:
+def _same(snapshot: SessionSnapshot, sent: list[Session], views: list[Session]) -> bool:
     """Whether ``views`` equal what a watcher last sent; compared once per snapshot and earlier list."""
     key = ("same-as", id(sent))
     known = snapshot.memo.get(key)

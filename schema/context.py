@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
@@ -24,11 +24,7 @@ from auth.network import client_ip
 from auth.sessions import SessionPolicy, authenticate
 from models import Account, ApiKey, Session
 from schema.errors import Forbidden, Unauthenticated
-
-if TYPE_CHECKING:
-    from workestra.services import Services
-    from workestra.socket_session import SocketSession
-    from workestra.sockets import LiveSocket
+from schema.ports import CredentialHolder, RequestServices, SocketState
 
 
 class Viewer(Protocol):
@@ -127,10 +123,10 @@ class Context:
 
     def __init__(
         self,
-        services: Services,
+        services: RequestServices,
         request: HTTPConnection,
         response: Response | None,
-        socket: SocketSession | None = None,
+        socket: SocketState | None = None,
     ) -> None:
         self.services = services
         self.request = request
@@ -142,7 +138,7 @@ class Context:
         self._viewer: asyncio.Future[AnyViewer | None] | None = None
 
     @property
-    def live_socket(self) -> LiveSocket | None:
+    def live_socket(self) -> CredentialHolder | None:
         """The acknowledged socket this operation runs on; None over HTTP and before the acknowledgement."""
         return self.socket.live if self.socket is not None else None
 

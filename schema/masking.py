@@ -20,9 +20,9 @@ from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
+from models.outages import is_database_outage
 from schema.errors import PublicError, ServiceUnavailable
 from schema.sharing import ErrorsOnlyStreamHook
-from workestra.db import is_database_outage
 
 log = logging.getLogger("workestra.errors")
 

@@ -1,4 +1,10 @@
-"""Counts and times every GraphQL query and mutation by its root field and outcome (``workestra.metrics``)."""
+"""The GraphQL layer's metrics: every query and mutation by root field and outcome, sign-in steps, subscriptions.
+
+They are defined here, beside what counts them (``OperationMetrics`` below, the sign-in resolvers, the
+``activeSessions`` subscription), so the schema needs nothing of the wiring to count. They live in
+prometheus-client's registry like every other metric, and the wiring serves them at ``/metrics``
+(``workestra.metrics``).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,70 @@ import time
 from collections.abc import Iterator
 
 from graphql import DocumentNode, FieldNode, GraphQLSchema, OperationDefinitionNode, get_operation_ast
+from prometheus_client import Counter, Gauge, Histogram
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from workestra import metrics
+from auth.challenges import TwoFactorChallenge
+from auth.errors import (
+    AccountLocked,
+    AuthError,
+    ChallengeExpired,
+    InvalidCode,
+    InvalidCredentials,
+    IpLimitReached,
+    TooManyAttempts,
+)
+
+# Latencies of this service: a cheap query takes about a millisecond, a sign-in one argon2 verify
+# (~100-500 ms), a hash queue under a flood seconds.
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+
+REQUESTS = Counter(
+    "workestra_graphql_requests",
+    "GraphQL queries and mutations (HTTP or WebSocket) by root field and outcome (ok, error: errors in the "
+    "result, rejected: refused before execution by parsing, validation or limits).",
+    ["operation", "outcome"],
+)
+REQUEST_SECONDS = Histogram(
+    "workestra_graphql_request_duration_seconds",
+    "Time to run one GraphQL query or mutation, by root field.",
+    ["operation"],
+    buckets=LATENCY_BUCKETS,
+)
+SIGN_INS = Counter(
+    "workestra_sign_ins",
+    "Sign-in steps by outcome: step is password (signIn) or second_factor (verifyTwoFactor); outcome is "
+    "success, two_factor_required, invalid, delayed (refused by the progressive delay), locked, ip_limit "
+    "(refused by the per-IP cap), expired (challenge used up) or other.",
+    ["step", "outcome"],
+)
+SUBSCRIPTIONS = Gauge(
+    "workestra_subscriptions",
+    "activeSessions subscriptions running now.",
+    multiprocess_mode="livesum",
+)
+
+# First match wins: the subclasses come before the classes they refine.
+_SIGN_IN_OUTCOMES: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (IpLimitReached, "ip_limit"),
+    (AccountLocked, "locked"),
+    (TooManyAttempts, "delayed"),
+    ((InvalidCredentials, InvalidCode), "invalid"),
+    (ChallengeExpired, "expired"),
+    (AuthError, "other"),
+    (TwoFactorChallenge, "two_factor_required"),
+)
+
+
+def sign_in_outcome(result: object) -> str:
+    """The ``outcome`` label of a sign-in step that returned ``result`` or raised it (an ``AuthError``)."""
+    return next((outcome for kind, outcome in _SIGN_IN_OUTCOMES if isinstance(result, kind)), "success")
+
+
+def record_sign_in(step: str, result: object) -> None:
+    """Count one sign-in step (``password`` or ``second_factor``) by its outcome."""
+    SIGN_INS.labels(step=step, outcome=sign_in_outcome(result)).inc()
 
 
 class OperationMetrics(SchemaExtension):
@@ -29,8 +95,8 @@ class OperationMetrics(SchemaExtension):
             outcome = "error"
         else:
             outcome = "ok"
-        metrics.REQUESTS.labels(operation=operation, outcome=outcome).inc()
-        metrics.REQUEST_SECONDS.labels(operation=operation).observe(time.perf_counter() - started)
+        REQUESTS.labels(operation=operation, outcome=outcome).inc()
+        REQUEST_SECONDS.labels(operation=operation).observe(time.perf_counter() - started)
 
 
 @functools.cache

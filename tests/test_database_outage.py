@@ -14,13 +14,13 @@ import httpx
 import pytest
 import tortoise.exceptions
 
+from models.outages import is_database_outage
 from tests.support.actors import PASSWORD
 from tests.support.databases import PG_ADMIN_URL, Backend
 from tests.support.graphql import ME, SIGN_IN, SIGN_UP, GraphQLClient
 from tests.support.live import server_env
 from tests.support.proxy import TcpProxy
 from tests.support.server import GraphQLSocket, ServerProcess
-from workestra.db import is_database_outage
 
 pytestmark = pytest.mark.server
 

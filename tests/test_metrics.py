@@ -19,12 +19,12 @@ from auth.errors import (
     TooManyAttempts,
 )
 from auth.network import parse_trusted_proxies
+from schema.metrics import sign_in_outcome
 from tests.support.actors import PASSWORD, TotpUser, User
 from tests.support.databases import Backend
 from tests.support.graphql import SIGN_IN, GraphQLClient
 from tests.support.live import server_env, sign_up, subscribed
 from tests.support.server import ServerProcess, free_port
-from workestra.metrics import sign_in_outcome
 from workestra.settings import Settings, SettingsError
 
 WRONG = "wrong password"

@@ -30,13 +30,15 @@ from tortoise.connection import get_connection
 from tortoise.contrib.starlette import RegisterTortoise
 
 from auth.clock import Clock
-from schema.context import AnyViewer, ApiKeyViewer, Context, Viewer
+from models.outages import is_database_outage
+from schema.context import AnyViewer, ApiKeyViewer, Viewer
 from schema.cost import DocumentLimits
 from schema.errors import ServiceUnavailable
 from schema.root import build_schema
 from schema.sharing import encoded_next
 from workestra import graphql_http, metrics
-from workestra.db import ensure_sqlite_directory, is_database_outage, tortoise_config
+from workestra.app_context import AppContext
+from workestra.db import ensure_sqlite_directory, tortoise_config
 from workestra.http import InFlightRequests, RequestGuard
 from workestra.negotiation import response_media_type
 from workestra.services import Services
@@ -51,7 +53,7 @@ log = logging.getLogger("workestra.app")
 SHUTDOWN_WIND_DOWN_SECONDS = 2
 
 
-class GraphQLView(GraphQL[Context, None]):
+class GraphQLView(GraphQL[AppContext, None]):
     """Strawberry's ASGI view bound to this process's services."""
 
     graphql_transport_ws_handler_class = TransportWSHandler
@@ -103,13 +105,13 @@ class GraphQLView(GraphQL[Context, None]):
         return value
 
     @overload
-    async def run(self, request: Request, context: Context = UNSET, root_value: None = UNSET) -> Response: ...
+    async def run(self, request: Request, context: AppContext = UNSET, root_value: None = UNSET) -> Response: ...
 
     @overload
-    async def run(self, request: WebSocket, context: Context = UNSET, root_value: None = UNSET) -> WebSocket: ...
+    async def run(self, request: WebSocket, context: AppContext = UNSET, root_value: None = UNSET) -> WebSocket: ...
 
     async def run(
-        self, request: Request | WebSocket, context: Context = UNSET, root_value: None = UNSET
+        self, request: Request | WebSocket, context: AppContext = UNSET, root_value: None = UNSET
     ) -> Response | WebSocket:
         if isinstance(request, WebSocket):
             return await self._run_socket(request, context, root_value)
@@ -128,7 +130,7 @@ class GraphQLView(GraphQL[Context, None]):
         graphql_http.mark_request_error(request, result, response_data)
         return response_data
 
-    async def _run_socket(self, websocket: WebSocket, context: Context, root_value: None) -> WebSocket:
+    async def _run_socket(self, websocket: WebSocket, context: AppContext, root_value: None) -> WebSocket:
         # The context is made here, not by the base view, so that what the socket holds is given back
         # however the connection ends.
         if context is UNSET:
@@ -155,9 +157,9 @@ class GraphQLView(GraphQL[Context, None]):
         # A `next` carrying a shared subscription result reuses that result's JSON (schema.sharing).
         return encoded_next(data, super().encode_json) or super().encode_json(data)
 
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> AppContext:
         if not isinstance(request, WebSocket):
-            return Context(self.services, request, response if isinstance(response, Response) else None)
+            return AppContext(self.services, request, response if isinstance(response, Response) else None)
         settings = self.services.settings
         socket = SocketSession(
             request,
@@ -165,9 +167,9 @@ class GraphQLView(GraphQL[Context, None]):
             places=self._socket_places,
             sockets=self.services.sockets,
         )
-        return Context(self.services, request, None, socket)
+        return AppContext(self.services, request, None, socket)
 
-    async def on_ws_connect(self, context: Context) -> None:
+    async def on_ws_connect(self, context: AppContext) -> None:
         # Only the face every viewer shares is needed here (schema.context.Viewer).
         viewer: Viewer = await _socket_viewer(context)
         if context.socket is None:
@@ -182,7 +184,7 @@ class GraphQLView(GraphQL[Context, None]):
             raise SocketRefused(TRY_AGAIN_LATER, "Too many live connections for this account")
 
 
-async def _socket_viewer(context: Context) -> AnyViewer:
+async def _socket_viewer(context: AppContext) -> AnyViewer:
     """The viewer a socket is opened for, or the refusal of the socket."""
     try:
         viewer = await context.viewer()

@@ -16,10 +16,11 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from auth.sessions import MAX_LISTED_SESSIONS
 from models import Session
+from schema.ports import CredentialHolder
 from workestra import metrics
 from workestra.events import BusReset, EventBus, EventBusUnavailable, Message
 
@@ -228,16 +229,6 @@ class _AccountFeed:
     def __init__(self) -> None:
         self.watchers: set[_Mailbox] = set()
         self.task: asyncio.Task[None] | None = None
-
-
-class CredentialHolder(Protocol):
-    """What a feed needs of the socket a watcher serves: its credential, and how to end it."""
-
-    credential_id: str
-    is_api_key: bool
-    ended: bool
-
-    async def end(self) -> None: ...
 
 
 class SessionFeeds:

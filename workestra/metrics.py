@@ -1,7 +1,11 @@
-"""Prometheus metrics: every metric of the service, defined once here, and the ways to serve them.
+"""Prometheus metrics of the process (sockets, event bus, mail, hashing, housekeeping) and the ways to serve them.
 
-Call sites stay one line (``metrics.SIGN_INS.labels(...).inc()``); ``auth/`` never imports this module,
-it is handed callbacks instead (``AttemptGuard(on_lockout=...)``).
+The GraphQL layer's own metrics (requests, sign-ins, subscriptions) are defined in ``schema.metrics``,
+beside the code that counts them. Every metric is in prometheus-client's one registry, so what this
+module serves holds them all; importing ``schema.metrics`` here makes sure of it.
+
+Call sites stay one line (``metrics.LOCKOUTS.inc()``); ``auth/`` never imports this module, it is handed
+callbacks instead (``AttemptGuard(on_lockout=...)``).
 
 Several processes: ``serve --workers N`` (N > 1) runs prometheus-client's multiprocess mode. uvicorn's
 workers share one listening socket and have no stable identity, so a scraper could not address each of
@@ -31,56 +35,17 @@ from prometheus_client import (
     start_http_server,
 )
 
-from auth.challenges import TwoFactorChallenge
-from auth.errors import (
-    AccountLocked,
-    AuthError,
-    ChallengeExpired,
-    InvalidCode,
-    InvalidCredentials,
-    IpLimitReached,
-    TooManyAttempts,
-)
+from schema.metrics import LATENCY_BUCKETS
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
-# Latencies of this service: a cheap query takes about a millisecond, a sign-in one argon2 verify
-# (~100-500 ms), a hash queue under a flood seconds.
-_LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
-
-# -- GraphQL requests -------------------------------------------------------------------------------
-REQUESTS = Counter(
-    "workestra_graphql_requests",
-    "GraphQL queries and mutations (HTTP or WebSocket) by root field and outcome (ok, error: errors in the "
-    "result, rejected: refused before execution by parsing, validation or limits).",
-    ["operation", "outcome"],
-)
-REQUEST_SECONDS = Histogram(
-    "workestra_graphql_request_duration_seconds",
-    "Time to run one GraphQL query or mutation, by root field.",
-    ["operation"],
-    buckets=_LATENCY_BUCKETS,
-)
-
-# -- Sign-ins and brute-force protection ------------------------------------------------------------
-SIGN_INS = Counter(
-    "workestra_sign_ins",
-    "Sign-in steps by outcome: step is password (signIn) or second_factor (verifyTwoFactor); outcome is "
-    "success, two_factor_required, invalid, delayed (refused by the progressive delay), locked, ip_limit "
-    "(refused by the per-IP cap), expired (challenge used up) or other.",
-    ["step", "outcome"],
-)
+# -- Brute-force protection -------------------------------------------------------------------------
 LOCKOUTS = Counter("workestra_lockouts", "Accounts (or unknown emails) locked by their sixth consecutive failure.")
 
 # -- WebSockets -------------------------------------------------------------------------------------
 SOCKETS = Gauge(
     "workestra_websocket_connections",
     "Acknowledged WebSocket connections open now.",
-    multiprocess_mode="livesum",
-)
-SUBSCRIPTIONS = Gauge(
-    "workestra_subscriptions",
-    "activeSessions subscriptions running now.",
     multiprocess_mode="livesum",
 )
 
@@ -101,7 +66,7 @@ EVENTS_RELAYED = Counter(
 LIVENESS_CHECK_SECONDS = Histogram(
     "workestra_liveness_check_seconds",
     "Duration of one check of this process's socket credentials against the database.",
-    buckets=_LATENCY_BUCKETS,
+    buckets=LATENCY_BUCKETS,
 )
 
 # -- Mail -------------------------------------------------------------------------------------------
@@ -130,37 +95,15 @@ HASH_QUEUE = Gauge(
 HASH_WAIT_SECONDS = Histogram(
     "workestra_hash_wait_seconds",
     "Time a password hash waited for a slot of the hash pool.",
-    buckets=_LATENCY_BUCKETS,
+    buckets=LATENCY_BUCKETS,
 )
 
 # -- Housekeeping -----------------------------------------------------------------------------------
 SWEEP_SECONDS = Histogram(
     "workestra_sweep_duration_seconds",
     "Duration of one periodic sweep (expired sessions, stale counters, old audit events).",
-    buckets=_LATENCY_BUCKETS,
+    buckets=LATENCY_BUCKETS,
 )
-
-
-# First match wins: the subclasses come before the classes they refine.
-_SIGN_IN_OUTCOMES: tuple[tuple[type | tuple[type, ...], str], ...] = (
-    (IpLimitReached, "ip_limit"),
-    (AccountLocked, "locked"),
-    (TooManyAttempts, "delayed"),
-    ((InvalidCredentials, InvalidCode), "invalid"),
-    (ChallengeExpired, "expired"),
-    (AuthError, "other"),
-    (TwoFactorChallenge, "two_factor_required"),
-)
-
-
-def sign_in_outcome(result: object) -> str:
-    """The ``outcome`` label of a sign-in step that returned ``result`` or raised it (an ``AuthError``)."""
-    return next((outcome for kind, outcome in _SIGN_IN_OUTCOMES if isinstance(result, kind)), "success")
-
-
-def record_sign_in(step: str, result: object) -> None:
-    """Count one sign-in step (``password`` or ``second_factor``) by its outcome."""
-    SIGN_INS.labels(step=step, outcome=sign_in_outcome(result)).inc()
 
 
 def multiprocess_mode() -> bool:

@@ -14,8 +14,8 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 
 from models import SessionEndReason
-from schema.context import Context
 from schema.errors import SessionEnded, TooManySubscriptions
+from workestra.app_context import AppContext
 from workestra.socket_session import SocketSession
 
 log = logging.getLogger("workestra.ws")
@@ -33,7 +33,7 @@ class SocketRefused(Exception):
         self.reason = reason
 
 
-class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+class TransportWSHandler(BaseGraphQLTransportWSHandler[AppContext, None]):
     """graphql-transport-ws with a cap on how fast a socket may send (past it the socket is closed with
     1008), a cap on the operations one account runs on this process (past it the operation gets an
     ``error`` message with ``TOO_MANY_SUBSCRIPTIONS``), with ``SocketRefused`` from ``on_ws_connect``
