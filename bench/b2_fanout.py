@@ -177,6 +177,18 @@ class RawHttp:
         self.writer: asyncio.StreamWriter | None = None
 
     async def post(self, path: str, body: bytes, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        reused = self.writer is not None
+        try:
+            return await self._post(path, body, headers)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            if not reused:
+                raise
+            # The server closed the kept-alive connection while it idled (uvicorn's keep-alive timeout is 5 s,
+            # which a round at 10,000 sockets on a busy machine outlasts): the request never reached it.
+            await self.close()
+            return await self._post(path, body, headers)
+
+    async def _post(self, path: str, body: bytes, headers: dict[str, str] | None) -> tuple[int, bytes]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import strawberry
 
 from auth.sessions import list_active_sessions
-from schema.context import Context
+from schema.context import AnyViewer, Context
 from schema.metrics import SUBSCRIPTIONS
 from schema.ports import SessionSnapshot
 from schema.sharing import SharedPayload
@@ -41,12 +41,12 @@ async def active_sessions(info: strawberry.Info[Context, None]) -> list[Session]
 async def watch_active_sessions(info: strawberry.Info[Context, None]) -> AsyncGenerator[list[Session], None]:
     """The list now, then again after every change of it (an event that changed nothing sends nothing)."""
     ctx = info.context
-    viewer = await ctx.require_viewer()
+    # Only the ids are kept: a socket waits here for hours and must not hold the viewer's rows meanwhile.
+    account_id, mine = _whose(await ctx.require_viewer())
     policy = ctx.services.session_policy
-    mine = str(viewer.current_session_id) if viewer.current_session_id is not None else None
     sent: list[Session] | None = None
     with SUBSCRIPTIONS.track_inprogress():
-        async with ctx.services.feeds.watch(viewer.account_id, holder=ctx.live_socket) as snapshots:
+        async with ctx.services.feeds.watch(account_id, holder=ctx.live_socket) as snapshots:
             async for snapshot in snapshots:
                 views = _views(snapshot, policy)
                 # Unchanged: e.g. an API key was revoked, or the bus reconnected and nothing had changed meanwhile.
@@ -55,6 +55,12 @@ async def watch_active_sessions(info: strawberry.Info[Context, None]) -> AsyncGe
                     yield _seen_from(snapshot, views, mine)
                 # Waiting for the next change, the socket holds the views it sent, not the snapshot's rows.
                 del snapshot
+
+
+def _whose(viewer: AnyViewer) -> tuple[int, str | None]:
+    """The account a viewer watches, and the session it watches from (None for an API key)."""
+    current = viewer.current_session_id
+    return viewer.account_id, str(current) if current is not None else None
 
 
 def _seen_from(snapshot: SessionSnapshot, views: list[Session], mine: str | None) -> SharedPayload:

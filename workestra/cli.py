@@ -90,6 +90,8 @@ def _use_multiprocess_metrics() -> str | None:
 
 
 def _run_uvicorn(settings: Settings, args: argparse.Namespace) -> None:
+    from workestra.ws_protocol import LeanWebSocketProtocol
+
     uvicorn.run(
         "workestra.cli:app_from_env",
         factory=True,
@@ -99,6 +101,8 @@ def _run_uvicorn(settings: Settings, args: argparse.Namespace) -> None:
         # Client IPs are resolved by the app against TRUSTED_PROXIES; uvicorn must not rewrite them first.
         proxy_headers=False,
         server_header=False,
+        # websockets-sansio, holding less per open socket (workestra/ws_protocol.py).
+        ws=LeanWebSocketProtocol,
         ws_max_size=settings.ws_max_message_bytes,
         # Session lists are small; per-socket deflate contexts would cost more memory than they save.
         ws_per_message_deflate=False,
