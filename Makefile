@@ -75,6 +75,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/b2_liveness.py
 	$(BIN)/python bench/b3_sign_in_flood.py --app-ref HEAD
 	$(BIN)/python bench/b4_hostile_documents.py --app-ref HEAD
+	$(BIN)/python bench/b5_data_growth.py --scale 0.1
+	$(BIN)/python bench/b6_reset_timing.py --app-ref HEAD
 
 clean:
 	rm -rf $(VENV) var .pytest_cache web/node_modules web/dist tests/clients/node_modules tests/clients/src/gql
