@@ -7,7 +7,6 @@ Both hold under concurrency on SQLite and PostgreSQL: of two requests with one c
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,7 +17,7 @@ from tortoise.transactions import in_transaction
 
 from auth.accounts import PasswordCheck, SignedIn, confirm_password, open_session, record_failure
 from auth.audit import record_event
-from auth.batches import PRUNE_BATCH
+from auth.batches import delete_oldest
 from auth.challenges import (
     charge_wrong_code,
     close_challenge,
@@ -74,22 +73,13 @@ class PendingTotpSetup:
 async def prune_pending_setups(*, clock: Clock) -> int:
     """Delete setups nobody confirmed within ``SETUP_LIFETIME``, with their backup codes (periodic sweep).
 
-    A batch at a time, oldest first, each in a short transaction; the codes are deleted by their setup (an
-    index of its own) before the setups, so no statement reads beyond the batch.
+    A batch at a time, oldest first; the codes are deleted by their setup (an index of its own) with it. A
+    setup confirmed meanwhile has detached its codes (they are the account's now) and is gone.
     """
-    pruned = 0
     stale = Q(created_at__lte=clock.now() - SETUP_LIFETIME)
-    while True:
-        ids = await TotpSetup.filter(stale).order_by("created_at").limit(PRUNE_BATCH).values_list("id", flat=True)
-        if not ids:
-            return pruned
-        async with in_transaction() as connection:
-            # A setup confirmed meanwhile has detached its codes (they are the account's now) and is gone.
-            await BackupCode.filter(setup_id__in=ids).using_db(connection).delete()
-            pruned += await TotpSetup.filter(stale, id__in=ids).using_db(connection).delete()
-        if len(ids) < PRUNE_BATCH:
-            return pruned
-        await asyncio.sleep(0)
+    return await delete_oldest(
+        TotpSetup.filter(stale), order_by="created_at", recheck=stale, dependents=((BackupCode, "setup_id"),)
+    )
 
 
 async def start_totp_setup(account_id: int, *, box: SecretBox, clock: Clock) -> PendingTotpSetup:
