@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import functools
+import contextlib
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from auth.fair_share import FairShare, Key, Ticket
 from auth.network import ip_limit_key
@@ -51,6 +53,10 @@ class HashPool:
     A slot is freed when its thread is done, not when the request stops waiting for it: a request
     cancelled by its deadline cannot let more argon2 runs (and their memory) overlap than ``slots``.
     A request cancelled while it waits gives its place back at once.
+
+    A thread that finishes a hash takes the next granted one itself, without a round trip through the
+    event loop: under a flood the loop is busy, and a slot that waited for it to hand the next hash over
+    would idle for as long as the loop's turn lasts.
     """
 
     def __init__(self, slots: int, *, on_wait: Callable[[float], None] | None = None) -> None:
@@ -58,44 +64,87 @@ class HashPool:
         # Told how long each hash waited for its slot, in seconds (a metric).
         self._on_wait = on_wait
         self._threads = concurrent.futures.ThreadPoolExecutor(max_workers=slots, thread_name_prefix="hash-pool")
-        self._wakers: dict[Ticket, asyncio.Event] = {}
+        # The share and the jobs are changed by the loop (submit, withdraw) and by the threads (finish, take).
+        self._lock = threading.Lock()
+        self._jobs: dict[Ticket, _Job] = {}
 
     @property
     def running(self) -> int:
         """Hashes holding a slot (their thread runs, or is about to)."""
-        return self._share.running
+        with self._lock:
+            return self._share.running
 
     @property
     def waiting(self) -> int:
         """Hashes waiting for a slot."""
-        return self._share.waiting
+        with self._lock:
+            return self._share.waiting
 
     async def run(self, charge: HashCharge, function: Callable[..., T], *args: object) -> T:
         """``function(*args)`` in a worker thread once ``charge`` gets a slot under the fair share."""
-        ticket = self._share.submit(charge.keys)
         loop = asyncio.get_running_loop()
-        queued_at = loop.time()
+        job = _Job(function, args, loop, loop.create_future(), time.monotonic())
+        with self._lock:
+            ticket = self._share.submit(charge.keys)
+            self._jobs[ticket] = job
+            granted = ticket.granted
+        if granted:
+            self._start(ticket)
         try:
-            if not ticket.granted:
-                waker = self._wakers[ticket] = asyncio.Event()
-                await waker.wait()
-            if self._on_wait is not None:
-                self._on_wait(loop.time() - queued_at)
-            thread = loop.run_in_executor(self._threads, function, *args)
-        except BaseException:
-            self._finish(ticket)
+            return cast(T, await job.result)
+        except asyncio.CancelledError:
+            with self._lock:
+                # Still waiting: its place goes back. Granted: its thread runs to the end and frees the slot.
+                withdrawn = [] if ticket.granted else self._withdraw(ticket)
+            for other in withdrawn:
+                self._start(other)
             raise
-        finally:
-            self._wakers.pop(ticket, None)
-        thread.add_done_callback(functools.partial(self._thread_done, ticket))
-        # Shielded: cancelling the request must not cancel the future whose completion frees the slot.
-        return await asyncio.shield(thread)
 
-    def _thread_done(self, ticket: Ticket, thread: asyncio.Future[object]) -> None:
-        if not thread.cancelled():
-            thread.exception()  # retrieved here, so an abandoned run's error is not reported as lost
-        self._finish(ticket)
+    def _withdraw(self, ticket: Ticket) -> list[Ticket]:
+        self._jobs.pop(ticket, None)
+        return self._share.finish(ticket)
 
-    def _finish(self, ticket: Ticket) -> None:
-        for granted in self._share.finish(ticket):
-            self._wakers[granted].set()
+    def _start(self, ticket: Ticket) -> None:
+        self._threads.submit(self._work, ticket)
+
+    def _work(self, ticket: Ticket | None) -> None:
+        """In a worker thread: run the granted job, then each one granted by the slot it frees."""
+        while ticket is not None:
+            with self._lock:
+                job = self._jobs.pop(ticket)
+            started = time.monotonic()
+            try:
+                outcome: tuple[object, BaseException | None] = (job.function(*job.args), None)
+            except BaseException as exc:  # handed to the waiting request, whatever it is
+                outcome = (None, exc)
+            with self._lock:
+                granted = self._share.finish(ticket)
+            # The slot is free before the result is told, so whoever reads the pool after the result sees it free.
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits for the result
+                job.loop.call_soon_threadsafe(self._settle, job, outcome, started - job.queued_at)
+            # A finished hash frees one slot, so at most one ticket is granted; any other gets a thread.
+            ticket = granted[0] if granted else None
+            for other in granted[1:]:
+                self._start(other)
+
+    def _settle(self, job: _Job, outcome: tuple[object, BaseException | None], waited: float) -> None:
+        if self._on_wait is not None:
+            self._on_wait(waited)
+        if job.result.done():  # the request was cancelled
+            return
+        value, error = outcome
+        if error is None:
+            job.result.set_result(value)
+        else:
+            job.result.set_exception(error)
+
+
+@dataclass(eq=False)
+class _Job:
+    """A hash asked for: what to run, and where its result goes."""
+
+    function: Callable[..., object]
+    args: tuple[object, ...]
+    loop: asyncio.AbstractEventLoop
+    result: asyncio.Future[object]
+    queued_at: float

@@ -217,3 +217,27 @@ async def test_an_error_in_the_hash_frees_the_slot() -> None:
         await pool.run(HashCharge("a", "X"), broken)
     assert await pool.run(HashCharge("a", "X"), lambda: 7) == 7
     assert (pool.running, pool.waiting) == (0, 0)
+
+
+async def test_a_freed_slot_passes_to_the_next_hash_while_the_event_loop_is_busy() -> None:
+    """Under a flood the loop is busy: the next hash must not wait for a loop turn to get the slot just freed."""
+    pool = HashPool(1)
+    gate, second_started = threading.Event(), threading.Event()
+
+    def first_hash() -> str:
+        gate.wait(10)
+        return "first"
+
+    def second_hash() -> str:
+        second_started.set()
+        return "second"
+
+    first = asyncio.create_task(pool.run(HashCharge("a", "X"), first_hash))
+    second = asyncio.create_task(pool.run(HashCharge("b", "Y"), second_hash))
+    while (pool.running, pool.waiting) != (1, 1):
+        await asyncio.sleep(0)
+    gate.set()
+    # Blocks the event loop itself: only a worker thread can start the second hash now.
+    assert second_started.wait(10), "the second hash waited for the event loop"
+    assert (await first, await second) == ("first", "second")
+    assert (pool.running, pool.waiting) == (0, 0)
