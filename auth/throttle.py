@@ -149,28 +149,24 @@ class AttemptGuard:
         while True:
             now = self.clock.now()
             token = secrets.token_hex(16)
+            lease = now + timedelta(seconds=CLAIM_LEASE_SECONDS)
             won = await AttemptCounter.filter(
                 Q(evaluating_until=None) | Q(evaluating_until__lte=now),
                 Q(retry_at=None) | Q(retry_at__lte=now),
                 Q(locked_until=None) | Q(locked_until__lte=now),
                 key=key,
-            ).update(evaluating_until=now + timedelta(seconds=CLAIM_LEASE_SECONDS), claim=token)
+            ).update(evaluating_until=lease, claim=token)
             if won:
-                attempt = Attempt(key, token, None, self, claimed_at=loop.time())
-                self._hold(attempt)
-                try:
-                    attempt.ip_reservation = await self._reserve_ip(ip, now)
-                except BaseException:
-                    await self.release(attempt)
-                    raise
-                return attempt
+                return await self._claimed(key, token, ip, now)
             row = await AttemptCounter.get_or_none(key=key)
             if row is None:
+                # No counter: no failure, delay or lock to respect. Creating it claimed is winning the claim;
+                # the key is unique, so of concurrent creators exactly one wins and the others look again.
                 try:
-                    await AttemptCounter.create(key=key)
+                    await AttemptCounter.create(key=key, evaluating_until=lease, claim=token)
                 except IntegrityError:
-                    pass  # created concurrently; claim it on the next round
-                continue
+                    continue
+                return await self._claimed(key, token, ip, now)
             if row.locked_until is not None and row.locked_until > now:
                 raise AccountLocked(_seconds_until(row.locked_until, now))
             if row.retry_at is not None and row.retry_at > now:
@@ -184,6 +180,17 @@ class AttemptGuard:
             elif loop.time() >= deadline:
                 # The row kept changing under us (an evaluation ending as we looked): say so honestly.
                 raise TooManyAttempts(1)
+
+    async def _claimed(self, key: str, token: str, ip: str | None, now: datetime) -> Attempt:
+        """The attempt of a claim just won, once its IP has a slot (the claim is given back if not)."""
+        attempt = Attempt(key, token, None, self, claimed_at=asyncio.get_running_loop().time())
+        self._hold(attempt)
+        try:
+            attempt.ip_reservation = await self._reserve_ip(ip, now)
+        except BaseException:
+            await self.release(attempt)
+            raise
+        return attempt
 
     @contextlib.asynccontextmanager
     async def attempt(self, key: str, ip: str | None) -> AsyncIterator[Attempt]:
