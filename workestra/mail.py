@@ -188,34 +188,33 @@ class MailSender:
     async def deliver_due(self) -> int:
         """Claim and deliver the due messages once; returns how many were sent."""
         now = self._clock.now()
-        # values_list(flat=True) yields bare values; Tortoise types every values_list row as a tuple.
-        due_ids: list[int] = (
-            await OutboxMessage.filter(_due(now))  # type: ignore[assignment]
-            .order_by("next_attempt_at", "id")
-            .limit(self._batch_size)
-            .values_list("id", flat=True)
-        )
+        due = await OutboxMessage.filter(_due(now)).order_by("next_attempt_at", "id").limit(self._batch_size)
         sent = 0
-        for message_id in due_ids:
+        for message in due:
             _raise_if_cancel_was_swallowed()
             if self._stopping:
                 break
-            message = await self._claim_message(message_id)
-            if message is None:
+            if not await self._claim_message(message):
                 continue
             if await self._deliver(message):
                 sent += 1
             self._held.discard(message.id)
         return sent
 
-    async def _claim_message(self, message_id: int) -> OutboxMessage | None:
-        """Take the row for this sender, or None when another sender holds it or it is done."""
+    async def _claim_message(self, message: OutboxMessage) -> bool:
+        """Take the row read as ``message`` for this sender; False when another sender holds it or it is done.
+
+        ``attempts`` unchanged since the read proves the row is still the one read (a message's content
+        never changes, and every attempt another sender made would have counted), so it is not read again.
+        """
         now = self._clock.now()
-        won = await OutboxMessage.filter(_due(now), id=message_id).update(claimed_until=now + self._claim)
+        won = await OutboxMessage.filter(_due(now), id=message.id, attempts=message.attempts).update(
+            claimed_until=now + self._claim
+        )
         if won != 1:
-            return None
-        self._held.add(message_id)
-        return await OutboxMessage.get_or_none(id=message_id)
+            return False
+        self._held.add(message.id)
+        return True
 
     async def _deliver(self, message: OutboxMessage) -> bool:
         """Send one claimed message and record the outcome; True when it was sent."""
