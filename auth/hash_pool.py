@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -54,16 +56,22 @@ class HashPool:
     cancelled by its deadline cannot let more argon2 runs (and their memory) overlap than ``slots``.
     A request cancelled while it waits gives its place back at once.
 
+    With ``niceness`` (Linux), the threads run that much below the event loop's priority, and so do the
+    threads argon2 starts from them: while hashes use every core, the loop still runs as soon as it has
+    work, so a flood of hashes delays no request by more than the request's own work.
+
     A thread that finishes a hash takes the next granted one itself, without a round trip through the
     event loop: under a flood the loop is busy, and a slot that waited for it to hand the next hash over
     would idle for as long as the loop's turn lasts.
     """
 
-    def __init__(self, slots: int, *, on_wait: Callable[[float], None] | None = None) -> None:
+    def __init__(self, slots: int, *, on_wait: Callable[[float], None] | None = None, niceness: int = 0) -> None:
         self._share = FairShare(slots)
         # Told how long each hash waited for its slot, in seconds (a metric).
         self._on_wait = on_wait
-        self._threads = concurrent.futures.ThreadPoolExecutor(max_workers=slots, thread_name_prefix="hash-pool")
+        self._threads = concurrent.futures.ThreadPoolExecutor(
+            max_workers=slots, thread_name_prefix="hash-pool", initializer=_lower_priority, initargs=(niceness,)
+        )
         # The share and the jobs are changed by the loop (submit, withdraw) and by the threads (finish, take).
         self._lock = threading.Lock()
         self._jobs: dict[Ticket, _Job] = {}
@@ -148,3 +156,10 @@ class _Job:
     loop: asyncio.AbstractEventLoop
     result: asyncio.Future[object]
     queued_at: float
+
+
+def _lower_priority(niceness: int) -> None:
+    """Lower the calling thread's scheduling priority by ``niceness`` (Linux: nice values are per thread)."""
+    if niceness > 0 and sys.platform == "linux":
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + niceness)

@@ -75,11 +75,12 @@ class PasswordHasher:
         parallelism: int,
         concurrency: int,
         on_wait: Callable[[float], None] | None = None,
+        niceness: int = 0,
     ) -> None:
         self._hasher = argon2.PasswordHasher(
             time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism, type=argon2.Type.ID
         )
-        self.pool = HashPool(concurrency, on_wait=on_wait)
+        self.pool = HashPool(concurrency, on_wait=on_wait, niceness=niceness)
         self._dummy_hash: str | None = None
         self._dummy_lock = anyio.Lock()
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 import threading
 import time
 
@@ -241,3 +243,18 @@ async def test_a_freed_slot_passes_to_the_next_hash_while_the_event_loop_is_busy
     assert second_started.wait(10), "the second hash waited for the event loop"
     assert (await first, await second) == ("first", "second")
     assert (pool.running, pool.waiting) == (0, 0)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="nice values are per thread on Linux only")
+@pytest.mark.parametrize("niceness", [0, 10])
+async def test_hash_threads_run_below_the_event_loop(niceness: int) -> None:
+    """Hashes fill every core under a flood: the loop must still get the CPU first when it has work."""
+    pool = HashPool(2, niceness=niceness)
+    loop_nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    def own_nice() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    seen = await asyncio.gather(*(pool.run(HashCharge(f"a{i}", "X"), own_nice) for i in range(4)))
+    assert seen == [min(19, loop_nice + niceness)] * 4
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == loop_nice  # the loop's own is untouched

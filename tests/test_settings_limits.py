@@ -86,6 +86,7 @@ def test_a_bad_whole_number_is_refused_naming_its_variable(variable: str, raw: s
         ("WEB_IDLE_TIMEOUT", 1, 2**31 - 1),
         ("MAIL_RETRY_FOR", 1, 2**31 - 1),
         ("HASH_CONCURRENCY", 1, 2**31 - 1),
+        ("HASH_NICENESS", 0, 19),
         ("MAX_DOCUMENT_LENGTH", 1, 2**31 - 1),
         ("WS_MESSAGE_BURST", 1, 2**31 - 1),
         ("SHUTDOWN_GRACE", 1, 2**31 - 1),

@@ -293,6 +293,7 @@ def _password_hasher(settings: Settings) -> PasswordHasher:
         parallelism=settings.argon2_parallelism,
         concurrency=settings.hash_concurrency,
         on_wait=metrics.HASH_WAIT_SECONDS.observe,
+        niceness=settings.hash_niceness,
     )
 
 

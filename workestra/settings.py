@@ -174,6 +174,8 @@ class Settings:
     argon2_memory_cost: int = 65536
     argon2_parallelism: int = 4
     hash_concurrency: Annotated[int, AtLeast(1)] = 2
+    # How far below the event loop the hash threads are scheduled (Linux nice steps; 0 = the same).
+    hash_niceness: Annotated[int, Between(0, 19)] = 10
     max_body_bytes: int = 64_000
     # Seconds an HTTP request may take before it is cancelled and answered 503.
     request_timeout: Annotated[int, AtLeast(1)] = 30
