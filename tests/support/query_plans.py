@@ -36,7 +36,7 @@ from models import (
 )
 from models.throttle import AttemptCounter, IpFailure, IpSignUp
 from models.two_factor import BackupCode, SignInChallenge, TotpSetup
-from tests.support.databases import Backend, admin_statement, copy_sqlite
+from tests.support.databases import Backend, admin_statement, copy_sqlite, create_database
 from tests.support.settings import test_settings
 from workestra.app import create_app
 
@@ -82,7 +82,7 @@ def seeded_copy(seeded: Backend, directory: Path) -> Iterator[Backend]:
 
 
 def _postgres_copy(template: Backend, name: str) -> Backend:
-    asyncio.run(admin_statement(f'CREATE DATABASE "{name}" TEMPLATE "{template.database_name}"'))
+    asyncio.run(create_database(name, template=template.database_name))
     return Backend("postgres", template.database_url.rsplit("/", 1)[0] + f"/{name}", template.broadcast_url)
 
 
