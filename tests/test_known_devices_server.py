@@ -72,11 +72,22 @@ async def locked_out_owner(a: ServerProcess, b: ServerProcess) -> tuple[str, str
     return email, device
 
 
+@pytest.fixture(scope="module")
+def locked_out_owners(behind_proxy: tuple[ServerProcess, ServerProcess]) -> list[tuple[str, str]]:
+    """One locked-out owner per test of the module, locked side by side: the ladder's real-time waits
+    (about half a minute) pass once, not once per test. Each test takes its own with ``pop``."""
+
+    async def side_by_side() -> list[tuple[str, str]]:
+        return list(await asyncio.gather(locked_out_owner(*behind_proxy), locked_out_owner(*behind_proxy)))
+
+    return asyncio.run(side_by_side())
+
+
 async def test_an_email_locked_from_elsewhere_lets_the_owners_known_browser_in_on_either_process(
-    behind_proxy: tuple[ServerProcess, ServerProcess],
+    behind_proxy: tuple[ServerProcess, ServerProcess], locked_out_owners: list[tuple[str, str]]
 ) -> None:
     a, b = behind_proxy
-    email, device = await locked_out_owner(a, b)
+    email, device = locked_out_owners.pop()
     assert (await attempt(client(a, ATTACKER_IP), email, PASSWORD))[0] == "AccountLocked"
     assert (await attempt(client(b, OWNER_IP), email, PASSWORD))[0] == "AccountLocked"  # no cookie: the email's rules
 
@@ -86,10 +97,10 @@ async def test_an_email_locked_from_elsewhere_lets_the_owners_known_browser_in_o
 
 
 async def test_concurrent_wrong_passwords_from_one_known_device_on_two_processes_get_one_evaluation(
-    behind_proxy: tuple[ServerProcess, ServerProcess],
+    behind_proxy: tuple[ServerProcess, ServerProcess], locked_out_owners: list[tuple[str, str]]
 ) -> None:
     a, b = behind_proxy
-    email, device = await locked_out_owner(a, b)
+    email, device = locked_out_owners.pop()
 
     guesses = [client(a if n % 2 else b, OWNER_IP, device) for n in range(12)]
     started = time.monotonic()

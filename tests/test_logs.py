@@ -238,6 +238,9 @@ def test_the_guard_names_a_planted_leak_without_repeating_it(tmp_path: Path) -> 
     assert "server log server.log holds: password" in report
     assert "planted" not in report and "123456" not in report
     assert log_guard.leak_report(ledger, ["request 91234567 took 0.1234567 s", "short"], []) is None
+    # A code inside a longer number does not hide a whole one later in the same text, nor one at either end.
+    assert ledger.leaks("request 91234567, then code 123456") == ["TOTP or backup code"]
+    assert ledger.leaks("123456") == ledger.leaks("code=123456") == ["TOTP or backup code"]
 
 
 def test_the_guard_fails_a_test_that_logs_a_secret_it_sent(tmp_path: Path) -> None:

@@ -1,9 +1,9 @@
 """The hot queries read only the requester's rows (or the sweep's batch), on both databases, with or without statistics.
 
 A database of many accounts is seeded (sessions, events, keys, counters, known devices, reset links and
-requests, leases); each hot operation is served through the API (the sweep and its lease by the app's own
-objects) while the SQL the app sends is recorded, then the database's own plan of every recorded
-statement is judged by ``devtools.query_plans``.
+requests, leases) once per backend, and each test's app runs on a copy of its own; each hot operation is
+served through the API (the sweep and its lease by the app's own objects) while the SQL the app sends is
+recorded, then the database's own plan of every recorded statement is judged by ``devtools.query_plans``.
 """
 
 from __future__ import annotations
@@ -30,12 +30,15 @@ from models import (
 )
 from models.two_factor import BackupCode, TotpSetup
 from tests.support.actors import PASSWORD, User, enroll_totp
+from tests.support.databases import Backend
 from tests.support.graphql import ACTIVE_SESSIONS, IPHONE_UA, ME, REVOKE_SESSION, SIGN_IN, GraphQLClient
 from tests.support.mail import SMTP_PORT, RecordingHandler
-from tests.support.query_plans import seed_accounts
+from tests.support.query_plans import SEEDED_AT, seeded_copy, seeded_database
 from tests.support.recovery import PUBLIC_URL, REQUEST_RESET, RESET, mailed_token
+from tests.support.settings import test_settings
 from tests.support.two_factor import challenge_for, verify
 from workestra.lease import JobLease
+from workestra.settings import Settings
 
 EVENTS = """
 query Events($first: Int, $after: String) {
@@ -53,6 +56,22 @@ NEW_PASSWORD = "a fresh recovery passphrase"
 # The test runs the sweep itself: the app's own, on its timer, would be recorded amid another operation.
 NO_TIMED_SWEEP = {"session_sweep_interval": 3600}
 NO_KEYS: frozenset[str] = frozenset()
+
+
+@pytest.fixture(scope="module")
+def seeded(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+    """The many-account database of this backend, seeded once for the module."""
+    with seeded_database(backend, tmp_path_factory.mktemp("plans-seed")) as database:
+        yield database
+
+
+@pytest.fixture
+def settings(request: pytest.FixtureRequest, seeded: Backend, clock: FrozenClock, tmp_path) -> Iterator[Settings]:
+    """The app's settings on a copy of the seeded database of the test's own (instead of an emptied one)."""
+    assert clock.now() == SEEDED_AT, "the seed's times are relative to where the test's clock starts"
+    marker = request.node.get_closest_marker("settings")
+    with seeded_copy(seeded, tmp_path) as database:
+        yield test_settings(database, **(marker.kwargs if marker else {}))
 
 
 @pytest.fixture
@@ -86,7 +105,6 @@ async def served(recorder: Recorder, operation: Any, batch_keys: frozenset[str] 
 async def test_every_hot_query_reads_only_the_requesters_rows(
     statistics: bool, app: Any, user: User, make_client, clock: FrozenClock, recorder: Recorder
 ) -> None:
-    await seed_accounts(clock.now())
     phone = make_client(**{"user-agent": IPHONE_UA})
     signed = await phone.data(SIGN_IN, {"input": {"email": user.email, "password": PASSWORD, "client": "MOBILE"}})
     phone_session = signed["signIn"]["session"]["id"]
@@ -132,7 +150,6 @@ async def test_every_hot_query_reads_only_the_requesters_rows(
 async def test_devices_resets_and_the_lease_read_only_the_owners_rows(
     statistics: bool, user: User, make_client, clock: FrozenClock, recorder: Recorder, smtp: RecordingHandler
 ) -> None:
-    await seed_accounts(clock.now())
     phone = make_client(**{"user-agent": IPHONE_UA})
     await phone.data(SIGN_IN, {"input": {"email": user.email, "password": PASSWORD, "client": "MOBILE"}})
     listed = (await user.browser.data(KNOWN_DEVICES))["knownDevices"]
@@ -165,7 +182,6 @@ async def test_devices_resets_and_the_lease_read_only_the_owners_rows(
 async def test_two_factor_reads_only_the_owners_rows(
     statistics: bool, app: Any, user: User, make_client, clock: FrozenClock, recorder: Recorder
 ) -> None:
-    await seed_accounts(clock.now())
     if statistics:
         await analyze(get_connection("default"))
     enrolled = []

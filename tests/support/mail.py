@@ -24,7 +24,7 @@ from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from auth.clock import FrozenClock
-from tests.support.databases import PG_ADMIN_URL, REQUIRE_SERVICES, admin_statement, reachable
+from tests.support.databases import PG_ADMIN_URL, REQUIRE_SERVICES, admin_statement, create_database, reachable
 from tests.support.server import free_port
 from workestra.mail import Mail, MailSender
 
@@ -86,7 +86,7 @@ def postgres_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
             pytest.fail(message, pytrace=False)
         pytest.skip(message + " for this backend; set REQUIRE_SERVICES=1 to make this an error")
     name = f"workestra_mail_{uuid.uuid4().hex[:12]}"
-    asyncio.run(admin_statement(f'CREATE DATABASE "{name}"'))
+    asyncio.run(create_database(name))
     try:
         yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     finally:

@@ -2,13 +2,26 @@
 
 Every table a hot query reads holds rows of many other accounts (or subjects, or jobs), part of them old
 enough for the sweep to prune, so that a plan reading beyond one owner's rows or one batch shows.
+
+Seeding is made once per backend (``seeded_database``) and each test gets a copy of its own
+(``seeded_copy``): a PostgreSQL database made from it as a template, or a copy of the SQLite file.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import shutil
+import sqlite3
 import uuid
+from collections.abc import Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 
+import asyncpg
+from asgi_lifespan import LifespanManager
+
+from auth.clock import FrozenClock
 from models import (
     Account,
     ApiKey,
@@ -23,6 +36,70 @@ from models import (
 )
 from models.throttle import AttemptCounter, IpFailure, IpSignUp
 from models.two_factor import BackupCode, SignInChallenge, TotpSetup
+from tests.support.databases import Backend, admin_statement, copy_sqlite, create_database
+from tests.support.settings import test_settings
+from workestra.app import create_app
+
+# When the seed is made: where the tests' clock (a fresh FrozenClock) starts.
+SEEDED_AT = FrozenClock().now()
+
+
+@contextlib.contextmanager
+def seeded_database(backend: Backend, directory: Path) -> Iterator[Backend]:
+    """A database beside ``backend``'s, with its migrations, holding the seed and nothing else."""
+    if backend.is_postgres:
+        seeded = _postgres_copy(backend, f"{backend.database_name}_seed")
+    else:
+        seeded = Backend("sqlite", copy_sqlite(backend, directory / "seed.sqlite3"), backend.broadcast_url)
+    try:
+        seeded.wipe()
+        if seeded.is_postgres:
+            # No statistics but the ones a test makes itself: autovacuum must not analyze the seed meanwhile.
+            asyncio.run(_without_autovacuum(seeded.database_url))
+        asyncio.run(_seed_through_the_app(seeded))
+        yield seeded
+    finally:
+        if seeded.is_postgres:
+            asyncio.run(admin_statement(f'DROP DATABASE IF EXISTS "{seeded.database_name}" WITH (FORCE)'))
+
+
+@contextlib.contextmanager
+def seeded_copy(seeded: Backend, directory: Path) -> Iterator[Backend]:
+    """A test's own copy of the seeded database, gone after the test."""
+    if seeded.is_postgres:
+        copy = _postgres_copy(seeded, f"{seeded.database_name}_{uuid.uuid4().hex[:8]}")
+        try:
+            yield copy
+        finally:
+            asyncio.run(admin_statement(f'DROP DATABASE IF EXISTS "{copy.database_name}" WITH (FORCE)'))
+    else:
+        source = seeded.database_url.removeprefix("sqlite://")
+        with sqlite3.connect(source) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        target = directory / "plans.sqlite3"
+        shutil.copy(source, target)
+        yield Backend("sqlite", f"sqlite://{target}", seeded.broadcast_url)
+
+
+def _postgres_copy(template: Backend, name: str) -> Backend:
+    asyncio.run(create_database(name, template=template.database_name))
+    return Backend("postgres", template.database_url.rsplit("/", 1)[0] + f"/{name}", template.broadcast_url)
+
+
+async def _without_autovacuum(url: str) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        for row in await connection.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"):
+            await connection.execute(f'ALTER TABLE "{row["tablename"]}" SET (autovacuum_enabled = false)')
+    finally:
+        await connection.close()
+
+
+async def _seed_through_the_app(backend: Backend) -> None:
+    # The app's own database set-up, then the seed; its timed sweep would not run before the app stops.
+    application = create_app(test_settings(backend, session_sweep_interval=3600), clock=FrozenClock())
+    async with LifespanManager(application):
+        await seed_accounts(SEEDED_AT)
 
 
 async def seed_accounts(now: datetime, *, accounts: int = 2000) -> None:
