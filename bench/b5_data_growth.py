@@ -29,7 +29,18 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import _common as c  # noqa: E402
-from bench._bulk import TABLES, Bulk, account_rows, counter_rows, event_rows, session_rows  # noqa: E402
+from bench._bulk import (  # noqa: E402
+    TABLES,
+    Bulk,
+    account_rows,
+    counter_rows,
+    device_rows,
+    event_rows,
+    reset_rows,
+    session_rows,
+    setup_code_rows,
+    two_factor_rows,
+)
 from bench._plans import explain_hot_queries  # noqa: E402
 
 PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -54,6 +65,17 @@ async def grow(bulk: Bulk, scale: float) -> dict[str, int]:
         await bulk.insert("session", session_rows(part, 10, at))
         await bulk.insert("security_event", event_rows(part, 10, at))
         await bulk.insert("api_key", [(uuid.uuid4(), a, "bench", "wk_b5", uuid.uuid4().hex * 2, at) for a in part[::4]])
+        await bulk.insert("known_device", device_rows(part, at))
+        links, requests = reset_rows(part, at)
+        await bulk.insert("password_reset_token", links)
+        await bulk.insert("reset_request", requests)
+        codes, setups, challenges = two_factor_rows(part, at)
+        await bulk.insert("backup_code", codes)
+        await bulk.insert("totp_setup", setups)
+        await bulk.insert("sign_in_challenge", challenges)
+    setups = await bulk.query("SELECT id, account_id FROM totp_setup")
+    for start in range(0, len(setups), chunk):
+        await bulk.insert("backup_code", setup_code_rows(setups[start : start + chunk], at))
     counters, ips = counter_rows(int(200_000 * scale), at)
     await bulk.insert("attempt_counter", counters)
     await bulk.insert("ip_failure", ips)
@@ -107,6 +129,7 @@ async def load(
     result["seconds"] = seconds
     result["sweep_passes"] = after - passes
     result["sweep_ms_per_request"] = (swept_after - swept) * 1000 / total
+    result["sweep_ms_per_pass"] = (swept_after - swept) * 1000 / (after - passes) if after > passes else None
     if profiled:
         result["profile"] = profiled
     return result
@@ -184,11 +207,13 @@ async def measure_requests(
     """
     out: dict[str, Any] = {}
     rows: dict[str, int] = {}
+    await outbox_drained(bulk)
+    out["idle"] = await idle_cost(server, bulk)
     for concurrency in (1, 50):
         total = max(args.requests, concurrency * 4)
 
         def profile(name: str, concurrency: int = concurrency) -> dict[str, Any] | None:
-            if not args.py_spy or concurrency != 50 or "grown" not in label:
+            if not args.py_spy or concurrency != 50:
                 return None
             return {"py_spy": args.py_spy, "label": f"{label} {name} c{concurrency}"}
 
@@ -214,6 +239,21 @@ async def measure_requests(
         )
     out["rows"] = rows
     return out
+
+
+async def idle_cost(server: c.Server, bulk: Bulk, seconds: float = 5) -> dict[str, float]:
+    """The server's CPU per second with no request (the sweep every second, the metrics refresh, the mail
+    sender's polls) and its sweep passes meanwhile: what the background adds to every window."""
+    passes, swept = sweep_metrics(server)
+    cpu = c.cpu_seconds(server.pid)
+    await asyncio.sleep(seconds)
+    cpu = c.cpu_seconds(server.pid) - cpu
+    after, swept_after = sweep_metrics(server)
+    return {
+        "cpu_ms_per_second": cpu * 1000 / seconds,
+        "sweep_passes": after - passes,
+        "sweep_ms_per_pass": (swept_after - swept) * 1000 / (after - passes) if after > passes else 0.0,
+    }
 
 
 # -- the sweep -------------------------------------------------------------------------------------------
@@ -364,7 +404,7 @@ def _summary(name: str, result: dict[str, Any]) -> list[str]:
             " (cpu ms, sweep ms), p50 ratio; rows empty/grown"
         )
         for op, empty in empty_run.items():
-            if op == "rows":
+            if op in ("rows", "idle"):
                 continue
             grown = grown_run[op]
             ratio = grown["p50"] / empty["p50"] if empty["p50"] else float("nan")
@@ -375,6 +415,8 @@ def _summary(name: str, result: dict[str, Any]) -> list[str]:
                 f"  {op:28} {empty['p50']:7.2f}/{empty['p99']:7.2f} ({_cpu(empty)})"
                 f" -> {grown['p50']:7.2f}/{grown['p99']:7.2f} ({_cpu(grown)})  x{ratio:.2f}{rows}"
             )
+    for label, run in [("empty", empty_run)] + [(r["label"], r["requests"]) for r in result["grown_runs"]]:
+        lines.append(f"  sweep passes inside the windows, {label}: {_sweep_share(run)}")
     sweep = result["sweep"]
     lines.append(
         f"  sweep: backlog {sweep['backlog']} drained in {sweep['drained_seconds']:.1f} s ({sweep['left_after']} left),"
@@ -382,6 +424,20 @@ def _summary(name: str, result: dict[str, Any]) -> list[str]:
         f" cheap query idle {c.fmt_dist(sweep['idle'])}; during {c.fmt_dist(sweep['during'])}"
     )
     return lines
+
+
+def _sweep_share(run: dict[str, Any]) -> str:
+    """How many sweep passes ended inside the measured windows and their mean duration (wall time)."""
+    windows = [w for op, w in run.items() if op not in ("rows", "idle")]
+    passes = sum(w["sweep_passes"] for w in windows)
+    spent = sum(w["sweep_ms_per_request"] * w["n"] for w in windows)
+    seconds = sum(w["seconds"] for w in windows)
+    mean = f"{spent / passes:.1f} ms each" if passes else "none"
+    idle = run["idle"]
+    return (
+        f"{passes:.0f} in {seconds:.1f} s of windows, {mean}; idle server: {idle['cpu_ms_per_second']:.1f} ms"
+        f" of CPU per second, {idle['sweep_passes']:.0f} passes of {idle['sweep_ms_per_pass']:.1f} ms"
+    )
 
 
 def _cpu(window: dict[str, Any]) -> str:
@@ -444,7 +500,7 @@ def main() -> int:
         help="A,B: run the grown SQLite server with SQLITE_CACHE_MIB=A and =B alternately (A, B, B, A, ...)",
     )
     parser.add_argument("--ab-rounds", type=int, default=2, help="pairs of grown runs with --sqlite-cache-ab")
-    parser.add_argument("--py-spy", default=None, help="py-spy binary: profile the grown server's c=50 windows")
+    parser.add_argument("--py-spy", default=None, help="py-spy binary: profile the server's c=50 windows")
     args = parser.parse_args()
     c.raise_nofile_limit()
     c.install_signal_handlers()
