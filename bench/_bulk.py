@@ -71,15 +71,16 @@ def reset_rows(account_ids: list[int], at: datetime) -> tuple[list[tuple], list[
 
 def two_factor_rows(account_ids: list[int], at: datetime) -> tuple[list[tuple], list[tuple], list[tuple]]:
     """Half the accounts with 5 backup codes, the other half with a pending authenticator setup (some of them
-    unconfirmed for hours, the sweep's to drop with their codes, which are added after the setups); a
-    sign-in challenge each (most expired)."""
+    unconfirmed for hours, the sweep's to drop with their codes, which are added after the setups); an
+    expired sign-in challenge each."""
     codes, setups, challenges = [], [], []
     for index, account_id in enumerate(account_ids):
         if index % 2:
             setups.append((account_id, "sealed", at - timedelta(hours=index % 4)))
         else:
             codes += [(account_id, None, _digest(), at) for _ in range(5)]
-        created = at - timedelta(minutes=index % 30)
+        # Expired before the run: the first sweep prunes them at once instead of a few every pass while measuring.
+        created = at - timedelta(minutes=10 + index % 30)
         challenges.append((uuid.uuid4(), account_id, _digest(), "WEB", "", created, created + timedelta(minutes=5), 0))
     return codes, setups, challenges
 
