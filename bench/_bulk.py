@@ -124,16 +124,7 @@ TABLES = {
     "reset_request": ("subject", "occurred_at"),
     "totp_setup": ("account_id", "secret", "created_at"),
     "backup_code": ("account_id", "setup_id", "code_hash", "created_at"),
-    "sign_in_challenge": (
-        "id",
-        "account_id",
-        "token_hash",
-        "client",
-        "user_agent",
-        "created_at",
-        "expires_at",
-        "wrong_codes",
-    ),
+    "sign_in_challenge": tuple("id account_id token_hash client user_agent created_at expires_at wrong_codes".split()),
 }
 
 
