@@ -45,6 +45,55 @@ def event_rows(account_ids: list[int], per_account: int, at: datetime) -> list[t
     ]
 
 
+def device_rows(account_ids: list[int], at: datetime) -> list[tuple]:
+    """Two known devices per account, one used today and one last week."""
+    return [
+        (uuid.uuid4(), account_id, _digest(), "WEB" if n else "MOBILE", at - timedelta(days=30), used)
+        for index, account_id in enumerate(account_ids)
+        for n in range(2)
+        for used in [at - timedelta(days=n * 7, minutes=index % 50)]
+    ]
+
+
+def reset_rows(account_ids: list[int], at: datetime) -> tuple[list[tuple], list[tuple]]:
+    """Per account: reset links (one open, one used last week, one expired days ago) and two reset requests
+    (by email and by IP), half of them old enough for the sweep to forget."""
+    links, requests = [], []
+    for index, account_id in enumerate(account_ids):
+        for age_days, used_at in ((0, None), (7, at - timedelta(days=7)), (3, None)):
+            created = at - timedelta(days=age_days, minutes=index % 50)
+            links.append((account_id, _digest(), created, created + timedelta(minutes=30), used_at))
+        occurred = at - timedelta(days=index % 2 * 2)
+        requests.append((f"email:{account_id:064x}", occurred))
+        requests.append((f"ip:203.0.{index // 250 % 250}.{index % 250}", occurred - timedelta(minutes=1)))
+    return links, requests
+
+
+def two_factor_rows(account_ids: list[int], at: datetime) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """Half the accounts with 5 backup codes, the other half with a pending authenticator setup (some of them
+    unconfirmed for hours, the sweep's to drop with their codes, which are added after the setups); an
+    expired sign-in challenge each."""
+    codes, setups, challenges = [], [], []
+    for index, account_id in enumerate(account_ids):
+        if index % 2:
+            setups.append((account_id, "sealed", at - timedelta(hours=index % 4)))
+        else:
+            codes += [(account_id, None, _digest(), at) for _ in range(5)]
+        # Expired before the run: the first sweep prunes them at once instead of a few every pass while measuring.
+        created = at - timedelta(minutes=10 + index % 30)
+        challenges.append((uuid.uuid4(), account_id, _digest(), "WEB", "", created, created + timedelta(minutes=5), 0))
+    return codes, setups, challenges
+
+
+def setup_code_rows(setups: list[tuple[int, int]], at: datetime) -> list[tuple]:
+    """Five backup codes of each pending setup ((setup id, account id) pairs)."""
+    return [(account_id, setup_id, _digest(), at) for setup_id, account_id in setups for _ in range(5)]
+
+
+def _digest() -> str:
+    return uuid.uuid4().hex + uuid.uuid4().hex
+
+
 def counter_rows(count: int, at: datetime) -> tuple[list[tuple], list[tuple]]:
     stale = at - timedelta(days=2)
     counters = [(f"{n:064x}", 1, stale if n % 2 else at) for n in range(count)]
@@ -70,6 +119,12 @@ TABLES = {
     "ip_failure": ("ip", "occurred_at"),
     "ip_sign_up": ("ip", "occurred_at"),
     "api_key": ("id", "account_id", "name", "prefix", "key_hash", "created_at"),
+    "known_device": ("id", "account_id", "token_hash", "client", "created_at", "last_used_at"),
+    "password_reset_token": ("account_id", "token_hash", "created_at", "expires_at", "used_at"),
+    "reset_request": ("subject", "occurred_at"),
+    "totp_setup": ("account_id", "secret", "created_at"),
+    "backup_code": ("account_id", "setup_id", "code_hash", "created_at"),
+    "sign_in_challenge": tuple("id account_id token_hash client user_agent created_at expires_at wrong_codes".split()),
 }
 
 

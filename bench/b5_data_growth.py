@@ -29,7 +29,18 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import _common as c  # noqa: E402
-from bench._bulk import TABLES, Bulk, account_rows, counter_rows, event_rows, session_rows  # noqa: E402
+from bench._bulk import (  # noqa: E402
+    TABLES,
+    Bulk,
+    account_rows,
+    counter_rows,
+    device_rows,
+    event_rows,
+    reset_rows,
+    session_rows,
+    setup_code_rows,
+    two_factor_rows,
+)
 from bench._plans import explain_hot_queries  # noqa: E402
 
 PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -42,8 +53,8 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-async def grow(bulk: Bulk, scale: float, measured_account: int) -> dict[str, int]:
-    """Insert the big database around the measured account (which also gets a long log, for the deep cursor)."""
+async def grow(bulk: Bulk, scale: float) -> dict[str, int]:
+    """Insert the big database around the measured account (whose long log the empty database has already)."""
     at = now()
     accounts, chunk = int(100_000 * scale), 10_000
     for start in range(0, accounts, chunk):
@@ -54,7 +65,17 @@ async def grow(bulk: Bulk, scale: float, measured_account: int) -> dict[str, int
         await bulk.insert("session", session_rows(part, 10, at))
         await bulk.insert("security_event", event_rows(part, 10, at))
         await bulk.insert("api_key", [(uuid.uuid4(), a, "bench", "wk_b5", uuid.uuid4().hex * 2, at) for a in part[::4]])
-    await bulk.insert("security_event", event_rows([measured_account], 1000, at - timedelta(days=1)))
+        await bulk.insert("known_device", device_rows(part, at))
+        links, requests = reset_rows(part, at)
+        await bulk.insert("password_reset_token", links)
+        await bulk.insert("reset_request", requests)
+        codes, setups, challenges = two_factor_rows(part, at)
+        await bulk.insert("backup_code", codes)
+        await bulk.insert("totp_setup", setups)
+        await bulk.insert("sign_in_challenge", challenges)
+    setups = await bulk.query("SELECT id, account_id FROM totp_setup")
+    for start in range(0, len(setups), chunk):
+        await bulk.insert("backup_code", setup_code_rows(setups[start : start + chunk], at))
     counters, ips = counter_rows(int(200_000 * scale), at)
     await bulk.insert("attempt_counter", counters)
     await bulk.insert("ip_failure", ips)
@@ -69,14 +90,20 @@ async def grow(bulk: Bulk, scale: float, measured_account: int) -> dict[str, int
 # -- load ----------------------------------------------------------------------------------------------
 
 
-async def load(port: int, bodies: list[str], token: str, concurrency: int, total: int, pid: int) -> dict[str, Any]:
-    """Send ``total`` requests (cycling ``bodies``) over ``concurrency`` connections; latency and server CPU each."""
+async def load(
+    server: c.Server, bodies: list[str], token: str, concurrency: int, total: int, profile: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Send ``total`` requests (cycling ``bodies``) over ``concurrency`` connections; latency and server CPU each.
+
+    Also what the sweep spent meanwhile (it runs in the server, so its CPU is in the figure); with
+    ``profile`` (``py_spy``, ``label``), py-spy records the server for the window.
+    """
     latencies: list[float] = []
     queue = list(range(total))
     headers = {"Authorization": f"Bearer {token}"}
 
     async def worker() -> None:
-        http = c.RawHttp(port)
+        http = c.RawHttp(server.port)
         try:
             while queue:
                 n = queue.pop()
@@ -88,28 +115,57 @@ async def load(port: int, bodies: list[str], token: str, concurrency: int, total
         finally:
             await http.close()
 
-    cpu = c.cpu_seconds(pid)
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    profiler = c.start_profiler("b5", profile["label"], server.pid, profile) if profile else None
+    passes, swept = sweep_metrics(server)
+    cpu, started = c.cpu_seconds(server.pid), time.monotonic()
+    try:
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+    finally:
+        cpu, seconds = c.cpu_seconds(server.pid) - cpu, time.monotonic() - started
+        profiled = c.stop_profiler(profiler)
+    after, swept_after = sweep_metrics(server)
     result = c.dist(latencies)
-    result["cpu_ms_per_request"] = (c.cpu_seconds(pid) - cpu) * 1000 / total
+    result["cpu_ms_per_request"] = cpu * 1000 / total
+    result["seconds"] = seconds
+    result["sweep_passes"] = after - passes
+    result["sweep_ms_per_request"] = (swept_after - swept) * 1000 / total
+    result["sweep_ms_per_pass"] = (swept_after - swept) * 1000 / (after - passes) if after > passes else None
+    if profiled:
+        result["profile"] = profiled
     return result
 
 
-def operation_bodies(base_url: str, email: str, token: str, sessions: int) -> dict[str, list[str]]:
-    """The request bodies of each measured operation (revokes of fresh sessions, sign-ins of the account)."""
+READS = {
+    "me": ME,
+    "activeSessions": SESSIONS,
+    "securityEvents first": json.dumps({"query": EVENTS}),
+}
+
+
+def read_bodies(base_url: str, token: str) -> tuple[dict[str, str], dict[str, int]]:
+    """The bodies of the read operations, and how many rows each returns (a deep cursor whose page is full)."""
     with httpx.Client(base_url=base_url, timeout=60) as client:
         edges = c.gql(client, "{ securityEvents(first: 100) { edges { cursor } } }", token=token)
         deep = edges["securityEvents"]["edges"][-1]["cursor"]
-    doomed = _sign_ins(base_url, email, sessions)
-    sign_in = {"query": c.SIGN_IN, "variables": {"email": email, "password": c.PASSWORD}}
-    return {
-        "me": [ME],
-        "activeSessions": [SESSIONS],
-        "securityEvents first": [json.dumps({"query": EVENTS})],
-        "securityEvents deep": [json.dumps({"query": EVENTS, "variables": {"after": deep}})],
-        "signIn": [json.dumps(sign_in)],
-        "revokeSession": [json.dumps({"query": c.REVOKE, "variables": {"id": sid}}) for sid in doomed],
-    }
+        bodies = dict(READS, **{"securityEvents deep": json.dumps({"query": EVENTS, "variables": {"after": deep}})})
+        rows = {}
+        for name, body in bodies.items():
+            data = c.gql(client, **_query(body), token=token)
+            rows[name] = _row_count(data)
+    return bodies, rows
+
+
+def _query(body: str) -> dict[str, Any]:
+    parsed = json.loads(body)
+    return {"query": parsed["query"], "variables": parsed.get("variables")}
+
+
+def _row_count(data: dict[str, Any]) -> int:
+    if "activeSessions" in data:
+        return len(data["activeSessions"])
+    if "securityEvents" in data:
+        return len(data["securityEvents"]["edges"])
+    return 1
 
 
 def _same_sessions(base_url: str, email: str, token: str) -> None:
@@ -128,15 +184,76 @@ def _sign_ins(base_url: str, email: str, count: int) -> list[str]:
     return ids
 
 
-async def measure_requests(server: c.Server, email: str, token: str, requests: int) -> dict[str, Any]:
+OUTBOX_PENDING_SQL = "SELECT count(*) FROM outbox_message WHERE sent_at IS NULL AND failed_at IS NULL"
+
+
+async def outbox_drained(bulk: Bulk, timeout: float = 120) -> None:
+    """Wait until the mail sender has sent every queued mail (each sign-in queues a new-device alert).
+
+    The sender runs in the server: a window measured while it composes mails would count its CPU.
+    """
+    deadline = time.monotonic() + timeout
+    while (await bulk.query(OUTBOX_PENDING_SQL))[0][0] and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(0.3)  # the last mail's "sent" write and the sender's return to its wait
+
+
+async def measure_requests(
+    server: c.Server, bulk: Bulk, email: str, token: str, args: argparse.Namespace, label: str
+) -> dict[str, Any]:
+    """Each operation on the work it names: the reads on the account of 5 sessions, revokes of fresh sessions.
+
+    Each window starts with the outbox empty, so no earlier sign-in's alert mail is composed inside it.
+    """
     out: dict[str, Any] = {}
+    rows: dict[str, int] = {}
+    await outbox_drained(bulk)
+    out["idle"] = await idle_cost(server, bulk)
     for concurrency in (1, 50):
+        total = max(args.requests, concurrency * 4)
+
+        def profile(name: str, concurrency: int = concurrency) -> dict[str, Any] | None:
+            if not args.py_spy or concurrency != 50:
+                return None
+            return {"py_spy": args.py_spy, "label": f"{label} {name} c{concurrency}"}
+
         _same_sessions(server.base_url, email, token)
-        total = max(requests, concurrency * 4)
-        bodies = operation_bodies(server.base_url, email, token, total)
-        for name, options in bodies.items():
-            out[f"{name} c={concurrency}"] = await load(server.port, options, token, concurrency, total, server.pid)
+        bodies, counts = read_bodies(server.base_url, token)
+        for name, body in bodies.items():
+            key = f"{name} c={concurrency}"
+            rows[key] = counts[name]
+            await outbox_drained(bulk)
+            out[key] = await load(server, [body], token, concurrency, total, profile(name))
+        sign_in = json.dumps({"query": c.SIGN_IN, "variables": {"email": email, "password": c.PASSWORD}})
+        await outbox_drained(bulk)
+        out[f"signIn c={concurrency}"] = await load(server, [sign_in], token, concurrency, total, profile("signIn"))
+        # Fresh sessions to revoke, beside the same 5, signed in just before (their alert mails sent first).
+        _same_sessions(server.base_url, email, token)
+        doomed = [
+            json.dumps({"query": c.REVOKE, "variables": {"id": sid}})
+            for sid in _sign_ins(server.base_url, email, total)
+        ]
+        await outbox_drained(bulk)
+        out[f"revokeSession c={concurrency}"] = await load(
+            server, doomed, token, concurrency, total, profile("revokeSession")
+        )
+    out["rows"] = rows
     return out
+
+
+async def idle_cost(server: c.Server, bulk: Bulk, seconds: float = 5) -> dict[str, float]:
+    """The server's CPU per second with no request (the sweep every second, the metrics refresh, the mail
+    sender's polls) and its sweep passes meanwhile: what the background adds to every window."""
+    passes, swept = sweep_metrics(server)
+    cpu = c.cpu_seconds(server.pid)
+    await asyncio.sleep(seconds)
+    cpu = c.cpu_seconds(server.pid) - cpu
+    after, swept_after = sweep_metrics(server)
+    return {
+        "cpu_ms_per_second": cpu * 1000 / seconds,
+        "sweep_passes": after - passes,
+        "sweep_ms_per_pass": (swept_after - swept) * 1000 / (after - passes) if after > passes else 0.0,
+    }
 
 
 # -- the sweep -------------------------------------------------------------------------------------------
@@ -229,21 +346,36 @@ async def run_backend(name: str, url: str, work: Path, args: argparse.Namespace,
     try:
         email = f"measured-{uuid.uuid4().hex[:8]}@example.com"
         _, token = c.open_sessions(server.base_url, email, 5)[0]
-        result["empty"] = await measure_requests(server, email, token, args.requests)
+        account = (await bulk.query(f"SELECT id FROM account WHERE email = '{email}'"))[0][0]  # noqa: S608 (ours)
+        # "Empty" is one account with its own history: the same long log it has on the grown database.
+        await bulk.insert("security_event", event_rows([account], 1000, now() - timedelta(days=1)))
+        result["empty"] = await measure_requests(server, bulk, email, token, args, "empty")
     finally:
         server.stop()
-    account = (await bulk.query(f"SELECT id FROM account WHERE email = '{email}'"))[0][0]  # noqa: S608 (our own value)
     started = time.monotonic()
-    result["rows"] = await grow(bulk, args.scale, account)
+    result["rows"] = await grow(bulk, args.scale)
     result["grow_seconds"] = time.monotonic() - started
     out.append(f"[{name}] grown in {result['grow_seconds']:.0f} s: {result['rows']}")
-    server = c.start_real_app(f"b5-{name}-grown", url, work, env=env)
+    # The grown server once, or once per SQLite cache size alternating a, b, b, a, ... (same database, same run).
+    caches = cache_sizes(args) if name == "sqlite" else [None]
+    result["grown_runs"] = []
+    server = None
     try:
-        await first_sweep_done(server)
-        result["grown"] = await measure_requests(server, email, token, args.requests)
+        for n, cache in enumerate(caches):
+            grown_env = env if cache is None else dict(env, SQLITE_CACHE_MIB=str(cache))
+            label = "grown" if cache is None else f"grown cache={cache}MiB"
+            server = c.start_real_app(f"b5-{name}-grown-{n}", url, work, env=grown_env)
+            await first_sweep_done(server)
+            measured = await measure_requests(server, bulk, email, token, args, label)
+            result["grown_runs"].append({"label": label, "cache_mib": cache, "requests": measured})
+            if n < len(caches) - 1:
+                server.stop()
+        result["grown"] = result["grown_runs"][0]["requests"]
+        assert server is not None
         result["sweep"] = await measure_sweep(server, bulk, args.scale, args.sweep_timeout)
     finally:
-        server.stop()
+        if server is not None:
+            server.stop()
     out += _summary(name, result)
     print("\n".join(out), flush=True)
     plans = await explain_hot_queries(url, token)
@@ -253,15 +385,38 @@ async def run_backend(name: str, url: str, work: Path, args: argparse.Namespace,
     return result
 
 
+def cache_sizes(args: argparse.Namespace) -> list[int | None]:
+    """The SQLite cache sizes of the grown runs: ``--sqlite-cache-ab A,B`` as A, B, B, A, ... (``--ab-rounds``)."""
+    if not args.sqlite_cache_ab:
+        return [None]
+    first, second = (int(v) for v in args.sqlite_cache_ab.split(","))
+    pairs = [(first, second) if n % 2 == 0 else (second, first) for n in range(args.ab_rounds)]
+    return [size for pair in pairs for size in pair]
+
+
 def _summary(name: str, result: dict[str, Any]) -> list[str]:
-    lines = [f"[{name}] operation: empty p50/p99 ms (cpu ms) -> grown p50/p99 ms (cpu ms), p50 ratio"]
-    for op, empty in result["empty"].items():
-        grown = result["grown"][op]
-        ratio = grown["p50"] / empty["p50"] if empty["p50"] else float("nan")
+    empty_run = result["empty"]
+    lines = []
+    for run in result["grown_runs"]:
+        grown_run = run["requests"]
         lines.append(
-            f"  {op:28} {empty['p50']:7.2f}/{empty['p99']:7.2f} ({empty['cpu_ms_per_request']:.2f})"
-            f" -> {grown['p50']:7.2f}/{grown['p99']:7.2f} ({grown['cpu_ms_per_request']:.2f})  x{ratio:.2f}"
+            f"[{name}] operation: empty p50/p99 ms (cpu ms, sweep ms) -> {run['label']} p50/p99 ms"
+            " (cpu ms, sweep ms), p50 ratio; rows empty/grown"
         )
+        for op, empty in empty_run.items():
+            if op in ("rows", "idle"):
+                continue
+            grown = grown_run[op]
+            ratio = grown["p50"] / empty["p50"] if empty["p50"] else float("nan")
+            rows = f"  rows {empty_run['rows'][op]}/{grown_run['rows'][op]}" if op in empty_run["rows"] else ""
+            if rows and empty_run["rows"][op] != grown_run["rows"][op]:
+                rows += "  UNLIKE: the two windows return different row counts"
+            lines.append(
+                f"  {op:28} {empty['p50']:7.2f}/{empty['p99']:7.2f} ({_cpu(empty)})"
+                f" -> {grown['p50']:7.2f}/{grown['p99']:7.2f} ({_cpu(grown)})  x{ratio:.2f}{rows}"
+            )
+    for label, run in [("empty", empty_run)] + [(r["label"], r["requests"]) for r in result["grown_runs"]]:
+        lines.append(f"  sweep passes inside the windows, {label}: {_sweep_share(run)}")
     sweep = result["sweep"]
     lines.append(
         f"  sweep: backlog {sweep['backlog']} drained in {sweep['drained_seconds']:.1f} s ({sweep['left_after']} left),"
@@ -269,6 +424,24 @@ def _summary(name: str, result: dict[str, Any]) -> list[str]:
         f" cheap query idle {c.fmt_dist(sweep['idle'])}; during {c.fmt_dist(sweep['during'])}"
     )
     return lines
+
+
+def _sweep_share(run: dict[str, Any]) -> str:
+    """How many sweep passes ended inside the measured windows and their mean duration (wall time)."""
+    windows = [w for op, w in run.items() if op not in ("rows", "idle")]
+    passes = sum(w["sweep_passes"] for w in windows)
+    spent = sum(w["sweep_ms_per_request"] * w["n"] for w in windows)
+    seconds = sum(w["seconds"] for w in windows)
+    mean = f"{spent / passes:.1f} ms each" if passes else "none"
+    idle = run["idle"]
+    return (
+        f"{passes:.0f} in {seconds:.1f} s of windows, {mean}; idle server: {idle['cpu_ms_per_second']:.1f} ms"
+        f" of CPU per second, {idle['sweep_passes']:.0f} passes of {idle['sweep_ms_per_pass']:.1f} ms"
+    )
+
+
+def _cpu(window: dict[str, Any]) -> str:
+    return f"{window['cpu_ms_per_request']:.2f}, {window['sweep_ms_per_request']:.2f}"
 
 
 async def postgres_database() -> tuple[str, str]:
@@ -321,6 +494,13 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200, help="requests per operation and concurrency")
     parser.add_argument("--sweep-timeout", type=float, default=120)
     parser.add_argument("--no-save", action="store_true")
+    parser.add_argument(
+        "--sqlite-cache-ab",
+        default=None,
+        help="A,B: run the grown SQLite server with SQLITE_CACHE_MIB=A and =B alternately (A, B, B, A, ...)",
+    )
+    parser.add_argument("--ab-rounds", type=int, default=2, help="pairs of grown runs with --sqlite-cache-ab")
+    parser.add_argument("--py-spy", default=None, help="py-spy binary: profile the server's c=50 windows")
     args = parser.parse_args()
     c.raise_nofile_limit()
     c.install_signal_handlers()

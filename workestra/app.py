@@ -305,7 +305,8 @@ def _lifespan(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         ensure_sqlite_directory(settings.database_url)
-        async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+        config = tortoise_config(settings.database_url, sqlite_cache_mib=settings.sqlite_cache_mib)
+        async with RegisterTortoise(app, config=config):
             # Connect now, before any background task: SQLite connects on first use, and a task cancelled
             # while that connection is being opened (a shutdown right after start) leaves the client unusable.
             if not await _database_ready():

@@ -139,7 +139,7 @@ async def _with_database(settings: Settings, action: Callable[[], Awaitable[T]])
 
     from workestra.db import tortoise_config
 
-    await Tortoise.init(config=tortoise_config(settings.database_url))
+    await Tortoise.init(config=tortoise_config(settings.database_url, sqlite_cache_mib=settings.sqlite_cache_mib))
     try:
         return await action()
     finally:

@@ -16,10 +16,19 @@ from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate as run_migrations
 
 
-def tortoise_config(database_url: str) -> dict[str, Any]:
-    """The Tortoise configuration for ``database_url`` (``sqlite://PATH`` or ``postgres://…``)."""
+def tortoise_config(database_url: str, *, sqlite_cache_mib: int = 0) -> dict[str, Any]:
+    """The Tortoise configuration for ``database_url`` (``sqlite://PATH`` or ``postgres://…``).
+
+    ``sqlite_cache_mib`` (0: SQLite's default) sizes each SQLite connection's page cache: Tortoise runs
+    every extra credential of its SQLite client as ``PRAGMA name=value`` when it connects.
+    """
+    connection: str | dict[str, Any] = database_url
+    if sqlite_cache_mib and database_url.startswith("sqlite://"):
+        connection = expand_db_url(database_url)
+        # A negative cache_size is in KiB rather than pages.
+        connection["credentials"]["cache_size"] = -1024 * sqlite_cache_mib
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": connection},
         "apps": {"models": {"models": ["models"], "migrations": "migrations", "default_connection": "default"}},
         "use_tz": True,
         "timezone": "UTC",

@@ -128,6 +128,8 @@ class Settings:
 
     environment: str = "development"
     database_url: str = "sqlite://var/workestra.sqlite3"
+    # MiB of page cache of each SQLite connection (0: SQLite's own default, 2 MiB); PostgreSQL ignores it.
+    sqlite_cache_mib: Annotated[int, Between(0, 65536)] = 0
     broadcast_url: str = "memory://"
     broadcast_channel: str = "workestra"
     smtp_url: str | None = None
