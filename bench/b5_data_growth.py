@@ -184,6 +184,9 @@ def _sign_ins(base_url: str, email: str, count: int) -> list[str]:
     return ids
 
 
+# Accounts signing in at once in the c=50 sign-in window, one per connection.
+SIGNERS = 50
+
 OUTBOX_PENDING_SQL = "SELECT count(*) FROM outbox_message WHERE sent_at IS NULL AND failed_at IS NULL"
 
 
@@ -199,9 +202,16 @@ async def outbox_drained(bulk: Bulk, timeout: float = 120) -> None:
 
 
 async def measure_requests(
-    server: c.Server, bulk: Bulk, email: str, token: str, args: argparse.Namespace, label: str
+    server: c.Server,
+    bulk: Bulk,
+    email: str,
+    token: str,
+    signers: list[str],
+    args: argparse.Namespace,
+    label: str,
 ) -> dict[str, Any]:
-    """Each operation on the work it names: the reads on the account of 5 sessions, revokes of fresh sessions.
+    """Each operation on the work it names: the reads on the account of 5 sessions, revokes of fresh sessions,
+    sign-ins of as many accounts as connections (``signers``, the measured account first).
 
     Each window starts with the outbox empty, so no earlier sign-in's alert mail is composed inside it.
     """
@@ -224,9 +234,13 @@ async def measure_requests(
             rows[key] = counts[name]
             await outbox_drained(bulk)
             out[key] = await load(server, [body], token, concurrency, total, profile(name))
-        sign_in = json.dumps({"query": c.SIGN_IN, "variables": {"email": email, "password": c.PASSWORD}})
+        # One person per connection: 50 sign-ins of one email at once would measure the wait for its claim.
+        sign_ins = [
+            json.dumps({"query": c.SIGN_IN, "variables": {"email": signer, "password": c.PASSWORD}})
+            for signer in signers[:concurrency]
+        ]
         await outbox_drained(bulk)
-        out[f"signIn c={concurrency}"] = await load(server, [sign_in], token, concurrency, total, profile("signIn"))
+        out[f"signIn c={concurrency}"] = await load(server, sign_ins, token, concurrency, total, profile("signIn"))
         # Fresh sessions to revoke, beside the same 5, signed in just before (their alert mails sent first).
         _same_sessions(server.base_url, email, token)
         doomed = [
@@ -349,7 +363,11 @@ async def run_backend(name: str, url: str, work: Path, args: argparse.Namespace,
         account = (await bulk.query(f"SELECT id FROM account WHERE email = '{email}'"))[0][0]  # noqa: S608 (ours)
         # "Empty" is one account with its own history: the same long log it has on the grown database.
         await bulk.insert("security_event", event_rows([account], 1000, now() - timedelta(days=1)))
-        result["empty"] = await measure_requests(server, bulk, email, token, args, "empty")
+        # Besides it, the people who sign in at c=50, one per connection (on both databases).
+        signers = [email] + [f"signer{n}-{email}" for n in range(1, SIGNERS)]
+        for signer in signers[1:]:
+            c.open_sessions(server.base_url, signer, 1)
+        result["empty"] = await measure_requests(server, bulk, email, token, signers, args, "empty")
     finally:
         server.stop()
     started = time.monotonic()
@@ -366,7 +384,7 @@ async def run_backend(name: str, url: str, work: Path, args: argparse.Namespace,
             label = "grown" if cache is None else f"grown cache={cache}MiB"
             server = c.start_real_app(f"b5-{name}-grown-{n}", url, work, env=grown_env)
             await first_sweep_done(server)
-            measured = await measure_requests(server, bulk, email, token, args, label)
+            measured = await measure_requests(server, bulk, email, token, signers, args, label)
             result["grown_runs"].append({"label": label, "cache_mib": cache, "requests": measured})
             if n < len(caches) - 1:
                 server.stop()
