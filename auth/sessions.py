@@ -14,7 +14,8 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from auth.audit import EventNote, record_session_event
+from auth.audit import EventNote, record_session_events
+from auth.batches import update_returning
 from auth.client_info import ClientInfo
 from auth.client_input import parse_uuid
 from auth.clock import Clock
@@ -113,7 +114,7 @@ async def authenticate(
         return None
     now = clock.now()
     if now >= policy.expires_at(session):
-        await _end(Session.filter(id=session.id), session.account_id, SessionEndReason.EXPIRED, now, events)
+        await _end_expired(Session.filter(id=session.id), policy, now, events)
         return None
     interval = timedelta(seconds=policy.activity_write_interval)
     if now - session.last_active_at >= interval:
@@ -238,16 +239,20 @@ async def sweep_expired_sessions(
     With ``among``, only those sessions are looked at (a socket check that found them no longer live).
     Otherwise each client kind's idle sessions are taken oldest first, ``SWEEP_BATCH`` ids at a time,
     each read a range of the live-sessions index of that kind, yielding to other tasks between batches.
+    Each batch is ended in one short transaction (see ``_end_expired``).
     """
     now = clock.now()
     if among is not None:
-        candidates = Session.filter(ended_at=None, id__in=among).exclude(policy.live_filter(now))
-        return await _end_expired(await candidates.values_list("id", "account_id"), now, events)
+        ids = list(among)
+        total = 0
+        for start in range(0, len(ids), SWEEP_BATCH):
+            total += await _end_expired(Session.filter(id__in=ids[start : start + SWEEP_BATCH]), policy, now, events)
+        return total
     total = 0
     for query in _expired_batches(policy, now):
         while True:
-            batch = await query.limit(SWEEP_BATCH).values_list("id", "account_id")
-            ended = await _end_expired(batch, now, events)
+            batch = await query.limit(SWEEP_BATCH).values_list("id", flat=True)
+            ended = await _end_expired(Session.filter(id__in=batch), policy, now, events) if batch else 0
             total += ended
             await asyncio.sleep(0)
             # A batch that ended nothing was ended by another sweep meanwhile: the next read sees past it.
@@ -270,15 +275,35 @@ def _expired_batches(policy: SessionPolicy, now: datetime) -> list[QuerySet[Sess
     return reads
 
 
-async def _end_expired(expired: Sequence[tuple[uuid.UUID, int]], now: datetime, events: SessionEvents) -> int:
-    """End these sessions as expired, one short transaction per account."""
-    by_account: dict[int, list[uuid.UUID]] = {}
-    for session_id, account_id in expired:
-        by_account.setdefault(account_id, []).append(session_id)
-    total = 0
+# What the audit event of an expired session is made of: the session's own IP, device and location.
+_EXPIRED_COLUMNS = ("id", "account_id", "ip_address", "user_agent", "browser", "os", "location")
+
+
+async def _end_expired(query: QuerySet[Session], policy: SessionPolicy, now: datetime, events: SessionEvents) -> int:
+    """End the sessions of ``query`` that are live and past their timeouts as expired; returns how many.
+
+    One transaction: one conditional UPDATE of them all, which re-checks that each is still live and still
+    past its timeouts (a session used, revoked or ended by another process since it was read is left alone)
+    and returns exactly the rows it ended; then their audit events in one insert. Concurrent sweeps, and a
+    sweep racing a revocation, therefore end and audit each session once. Announced per account after commit.
+    """
+    # Not ended yet is told by end_reason, set with ended_at by every ending: a condition on ended_at would let
+    # the planner answer a large batch by scanning a partial index (WHERE ended_at IS NULL) of every live
+    # session rather than looking the batch up by primary key.
+    expired = query.filter(end_reason=None).exclude(policy.live_filter(now))
+    async with in_transaction() as connection:
+        rows = await update_returning(
+            expired, _EXPIRED_COLUMNS, connection, ended_at=now, end_reason=SessionEndReason.EXPIRED
+        )
+        # SQLite hands the UUID back as text.
+        ended = [Session(**{**row, "id": uuid.UUID(str(row["id"]))}) for row in rows]
+        await record_session_events(ended, SecurityEventType.SESSION_EXPIRED, at=now, using_db=connection)
+    by_account: dict[int, list[str]] = {}
+    for session in ended:
+        by_account.setdefault(session.account_id, []).append(str(session.id))
     for account_id, ids in by_account.items():
-        total += len(await _end(Session.filter(id__in=ids), account_id, SessionEndReason.EXPIRED, now, events))
-    return total
+        await announce(events, account_id, ids)
+    return len(ended)
 
 
 async def _end(
@@ -291,8 +316,8 @@ async def _end(
     note: EventNote | None = None,
 ) -> list[str]:
     # Read the candidates, then end each with a conditional update: only the caller whose update
-    # matched reports it, so concurrent revocations (or sweeps on several processes) never double count.
-    # The endings and their audit events commit together; rows are taken in id order so that two
+    # matched reports it, so concurrent revocations on several processes never double count.
+    # The endings and their audit event commit together; rows are taken in id order so that two
     # transactions ending overlapping sets on PostgreSQL lock them in the same order.
     # Sorted here rather than by the database: a sort there is a temporary B-tree over the account's rows.
     candidates = sorted(await query.filter(ended_at=None), key=lambda session: session.id)
@@ -305,10 +330,7 @@ async def _end(
                 .update(ended_at=now, end_reason=reason)
             ):
                 ended.append(session)
-        if reason is SessionEndReason.EXPIRED:
-            for session in ended:
-                await record_session_event(session, SecurityEventType.SESSION_EXPIRED, at=now, using_db=connection)
-        elif ended and note is not None:
+        if ended and note is not None:
             await note.write(account_id, at=now, using_db=connection)
     ended_ids = [str(session.id) for session in ended]
     if ended_ids:
