@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -62,19 +61,15 @@ async def record_session_event(
     session: Session, kind: SecurityEventType, *, at: datetime, using_db: BaseDBAsyncClient | None = None
 ) -> None:
     """Append an event about a session, described by the session's own IP, device and location."""
-    await SecurityEvent.create(**_session_event(session, kind, at), using_db=using_db)
+    await SecurityEvent.create(**_session_event_fields(session, kind, at), using_db=using_db)
 
 
-async def record_session_events(
-    sessions: Sequence[Session], kind: SecurityEventType, *, at: datetime, using_db: BaseDBAsyncClient | None = None
-) -> None:
-    """Append one event per session (as ``record_session_event`` does) in one multi-row insert."""
-    events = [SecurityEvent(**_session_event(session, kind, at)) for session in sessions]
-    if events:
-        await SecurityEvent.bulk_create(events, using_db=using_db)
+def session_event(session: Session, kind: SecurityEventType, *, at: datetime) -> SecurityEvent:
+    """The event ``record_session_event`` appends, unsaved: for many, saved together with ``bulk_create``."""
+    return SecurityEvent(**_session_event_fields(session, kind, at))
 
 
-def _session_event(session: Session, kind: SecurityEventType, at: datetime) -> dict[str, Any]:
+def _session_event_fields(session: Session, kind: SecurityEventType, at: datetime) -> dict[str, Any]:
     return {
         "account_id": session.account_id,
         "type": kind,
