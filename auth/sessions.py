@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -295,7 +295,7 @@ async def _end_expired(
 ) -> int:
     """End the candidates still live and past their timeouts, as expired; returns how many this call ended.
 
-    One short transaction: one conditional UPDATE of them all, which re-checks that each is still live and
+    One short transaction: one conditional UPDATE of them all, which re-checks that each has not ended and is
     still past its timeouts (a session used, revoked or ended by another process since it was read is left
     alone) and returns exactly the rows it ended, then the audit events of those in one insert; so concurrent
     sweeps, or a sweep racing a revocation, end and audit each session once. The events are built before the
@@ -308,9 +308,14 @@ async def _end_expired(
             await asyncio.sleep(0)
     if not audit:
         return 0
+    # Where the database locks rows (PostgreSQL), the statement takes those another transaction holds no lock
+    # on and leaves the rest: it never waits on a row, so it cannot deadlock with a revocation, which locks its
+    # rows in id order while this statement visits them in table order. A session left is ended by whoever
+    # holds it, or by the next batch. SQLite has no row locks (its writers take turns) and gets no such clause.
+    claimed = _still_expired(Session.filter(id__in=list(audit)), policy, now).select_for_update(skip_locked=True)
     async with in_transaction() as connection:
         rows = await update_returning(
-            _still_expired(Session.filter(id__in=list(audit)), policy, now),
+            Session.filter(id__in=Subquery(claimed.only("id"))),
             ("id",),
             connection,
             ended_at=now,

@@ -8,9 +8,11 @@ exactly one event saying why.
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from tortoise.transactions import in_transaction
 
 import auth.sessions
 from auth.clock import FrozenClock
@@ -18,6 +20,7 @@ from auth.network import mask_ip
 from auth.sessions import sweep_expired_sessions
 from models import SecurityEvent, SecurityEventType, Session
 from tests.support.actors import PASSWORD, User, node_key
+from tests.support.databases import Backend
 from tests.support.graphql import IPHONE_UA, ME, REVOKE_SESSION, SIGN_IN, GraphQLClient
 
 WEEK = 7 * 86400
@@ -117,3 +120,32 @@ async def test_the_socket_checks_sweep_ends_only_sessions_past_their_timeout(
     assert await endings_of(live) == []
     assert await endings_of(revoked) == ["SESSION_REVOKED"]
     assert (await phone.data(ME))["me"] is not None
+
+
+async def test_a_sweep_passes_over_a_session_another_transaction_holds(
+    app: Any, user: User, make_client, clock: FrozenClock, backend: Backend
+) -> None:
+    """On PostgreSQL the sweep never waits on a row lock, so it cannot deadlock with a revocation in progress."""
+    if not backend.is_postgres:
+        pytest.skip("SQLite has no row locks: its writers take turns, one transaction at a time per process")
+    _, held_id = await sign_in(make_client, user)
+    held = node_key(held_id)
+    clock.advance(WEEK + 1)
+    locked, done = asyncio.Event(), asyncio.Event()
+
+    async def hold() -> None:
+        # As a revocation ending it would: the row stays locked until this transaction ends.
+        async with in_transaction() as holder:
+            await Session.filter(id=held).using_db(holder).update(last_active_at=clock.now() - timedelta(days=8))
+            locked.set()
+            await done.wait()
+
+    holding = asyncio.create_task(hold())
+    await locked.wait()
+    # Were the sweep to wait for the lock, this would never return (the holder waits for it).
+    assert await sweep(app) == 1  # the browser's own session only
+    done.set()
+    await holding
+    assert (await Session.get(id=held)).ended_at is None
+    assert await sweep(app) == 1
+    assert await endings_of(held) == ["SESSION_EXPIRED"]
