@@ -2,7 +2,8 @@
 
 Concurrent sweeps (the socket check's ``among`` sweep runs without the lease) and a revocation racing the
 sweep are run against the same backlog; what must hold is that every session ends exactly once, with
-exactly one event saying why.
+exactly one event saying why. On PostgreSQL the sweep passes over a session another transaction holds
+rather than wait for it, so it cannot deadlock with a revocation.
 """
 
 from __future__ import annotations
@@ -37,9 +38,12 @@ async def sign_in(make_client, user: User, client: str = "WEB") -> tuple[GraphQL
     return device, payload["session"]["id"]
 
 
-def sweep(app: Any, **among: Any) -> Any:
+def sweep(app: Any, **options: Any) -> Any:
+    """The app's sweep, as its timer runs it (or, with ``among=``, as its socket check does)."""
     services = app.state.services
-    return sweep_expired_sessions(clock=services.clock, policy=services.session_policy, events=services.events, **among)
+    return sweep_expired_sessions(
+        clock=services.clock, policy=services.session_policy, events=services.events, **options
+    )
 
 
 async def endings_of(session_id: str) -> list[str]:
