@@ -12,6 +12,7 @@ import binascii
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -60,18 +61,26 @@ async def record_session_event(
     session: Session, kind: SecurityEventType, *, at: datetime, using_db: BaseDBAsyncClient | None = None
 ) -> None:
     """Append an event about a session, described by the session's own IP, device and location."""
-    await SecurityEvent.create(
-        account_id=session.account_id,
-        type=kind,
-        occurred_at=at,
-        ip_address=mask_ip(session.ip_address),
-        user_agent=sanitize_user_agent(session.user_agent),
-        browser=session.browser,
-        os=session.os,
-        location=session.location,
-        session_id=session.id,
-        using_db=using_db,
-    )
+    await SecurityEvent.create(**_session_event_fields(session, kind, at), using_db=using_db)
+
+
+def session_event(session: Session, kind: SecurityEventType, *, at: datetime) -> SecurityEvent:
+    """The event ``record_session_event`` appends, unsaved: for many, saved together with ``bulk_create``."""
+    return SecurityEvent(**_session_event_fields(session, kind, at))
+
+
+def _session_event_fields(session: Session, kind: SecurityEventType, at: datetime) -> dict[str, Any]:
+    return {
+        "account_id": session.account_id,
+        "type": kind,
+        "occurred_at": at,
+        "ip_address": mask_ip(session.ip_address),
+        "user_agent": sanitize_user_agent(session.user_agent),
+        "browser": session.browser,
+        "os": session.os,
+        "location": session.location,
+        "session_id": session.id,
+    }
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Deleting many old rows without holding the database: a few hundred per statement, oldest first."""
+"""Changing many rows without holding the database: deletes a few hundred per statement, oldest first,
+and updates that say which rows they changed."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
@@ -52,3 +54,21 @@ async def delete_oldest(
         if len(keys) < size or not count:
             return deleted
         await asyncio.sleep(0)
+
+
+async def update_returning(
+    query: QuerySet[M], columns: Sequence[str], connection: BaseDBAsyncClient, **values: Any
+) -> list[dict[str, Any]]:
+    """Set ``values`` on the rows ``query`` matches in one statement; returns ``columns`` of the rows it changed.
+
+    Tortoise's update gives only a count; this is the same statement, its filters and values encoded by
+    Tortoise for the connection's dialect, with ``RETURNING`` (PostgreSQL, SQLite 3.35+) added. Rows another
+    transaction changed first so that they no longer match are neither changed nor returned.
+    """
+    update = query.using_db(connection).update(**values)
+    # Builds the statement (as awaiting it would, and as its public sql() does) without running it.
+    update._make_query()
+    statement = update.query.returning(*columns)  # type: ignore[operator]
+    sql, parameters = statement.get_parameterized_sql()
+    # execute_query drops the rows of an UPDATE on asyncpg; the dict variant fetches them on both backends.
+    return await connection.execute_query_dict(sql, parameters)

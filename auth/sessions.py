@@ -10,25 +10,27 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from auth.audit import EventNote, record_session_event
+from auth.audit import EventNote, session_event
+from auth.batches import update_returning
 from auth.client_info import ClientInfo
 from auth.client_input import parse_uuid
 from auth.clock import Clock
 from auth.devices import parse_device, sanitize_user_agent
 from auth.ports import SessionEvents
 from auth.tokens import new_token, plausible_token, token_digest
-from models import Account, ClientKind, SecurityEventType, Session, SessionEndReason
+from models import Account, ClientKind, SecurityEvent, SecurityEventType, Session, SessionEndReason
 
 log = logging.getLogger("workestra.sessions")
 
 # A person rarely has more live sessions than this; lists stop here so one account can't cost a page of work.
 MAX_LISTED_SESSIONS = 100
-# Session ids the sweep reads and ends per batch.
-SWEEP_BATCH = 1000
+# Sessions the sweep reads and ends per batch: building a batch's rows and events holds the event loop for
+# a time in proportion, so a batch stays small enough that requests meanwhile keep their latency.
+SWEEP_BATCH = 250
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ async def authenticate(
         return None
     now = clock.now()
     if now >= policy.expires_at(session):
-        await _end(Session.filter(id=session.id), session.account_id, SessionEndReason.EXPIRED, now, events)
+        await _end_expired([session], policy, now, events)
         return None
     interval = timedelta(seconds=policy.activity_write_interval)
     if now - session.last_active_at >= interval:
@@ -238,16 +240,21 @@ async def sweep_expired_sessions(
     With ``among``, only those sessions are looked at (a socket check that found them no longer live).
     Otherwise each client kind's idle sessions are taken oldest first, ``SWEEP_BATCH`` ids at a time,
     each read a range of the live-sessions index of that kind, yielding to other tasks between batches.
+    Each batch is ended in one short transaction (see ``_end_expired``).
     """
     now = clock.now()
     if among is not None:
-        candidates = Session.filter(ended_at=None, id__in=among).exclude(policy.live_filter(now))
-        return await _end_expired(await candidates.values_list("id", "account_id"), now, events)
+        ids = list(among)
+        total = 0
+        for start in range(0, len(ids), SWEEP_BATCH):
+            named = _still_expired(Session.filter(id__in=ids[start : start + SWEEP_BATCH]), policy, now)
+            total += await _end_expired(await named.only(*_DESCRIBED_BY), policy, now, events)
+        return total
     total = 0
     for query in _expired_batches(policy, now):
         while True:
-            batch = await query.limit(SWEEP_BATCH).values_list("id", "account_id")
-            ended = await _end_expired(batch, now, events)
+            batch = await query.limit(SWEEP_BATCH).only(*_DESCRIBED_BY)
+            ended = await _end_expired(batch, policy, now, events)
             total += ended
             await asyncio.sleep(0)
             # A batch that ended nothing was ended by another sweep meanwhile: the next read sees past it.
@@ -270,15 +277,60 @@ def _expired_batches(policy: SessionPolicy, now: datetime) -> list[QuerySet[Sess
     return reads
 
 
-async def _end_expired(expired: Sequence[tuple[uuid.UUID, int]], now: datetime, events: SessionEvents) -> int:
-    """End these sessions as expired, one short transaction per account."""
-    by_account: dict[int, list[uuid.UUID]] = {}
-    for session_id, account_id in expired:
-        by_account.setdefault(account_id, []).append(session_id)
-    total = 0
+# What the audit event of an expired session is made of: the session's own IP, device and location.
+_DESCRIBED_BY = ("id", "account_id", "ip_address", "user_agent", "browser", "os", "location")
+# Audit events built between two turns of the event loop (each costs tens of microseconds of CPU).
+_EVENTS_PER_TURN = 100
+
+
+def _still_expired(query: QuerySet[Session], policy: SessionPolicy, now: datetime) -> QuerySet[Session]:
+    """The sessions of ``query`` that have not ended and are past their timeouts."""
+    # Not ended is told by end_reason, which every ending sets with ended_at: a condition on ended_at would let
+    # the planner answer a large batch by scanning a partial index (WHERE ended_at IS NULL) of every live
+    # session rather than looking the batch up by primary key.
+    return query.filter(end_reason=None).exclude(policy.live_filter(now))
+
+
+async def _end_expired(
+    candidates: Sequence[Session], policy: SessionPolicy, now: datetime, events: SessionEvents
+) -> int:
+    """End the candidates still live and past their timeouts, as expired; returns how many this call ended.
+
+    One short transaction: one conditional UPDATE of them all, which re-checks that each has not ended and is
+    still past its timeouts (a session used, revoked or ended by another process since it was read is left
+    alone) and returns exactly the rows it ended, then the audit events of those in one insert; so concurrent
+    sweeps, or a sweep racing a revocation, end and audit each session once. The events are built before the
+    transaction, which then holds the database for the two statements only. Announced per account after commit.
+    """
+    audit: dict[str, SecurityEvent] = {}
+    for built, session in enumerate(candidates, 1):
+        audit[str(session.id)] = session_event(session, SecurityEventType.SESSION_EXPIRED, at=now)
+        if built % _EVENTS_PER_TURN == 0:
+            await asyncio.sleep(0)
+    if not audit:
+        return 0
+    # Where the database locks rows (PostgreSQL), the statement takes those another transaction holds no lock
+    # on and leaves the rest: it never waits on a row, so it cannot deadlock with a revocation, which locks its
+    # rows in id order while this statement visits them in table order. A session left is ended by whoever
+    # holds it, or by the next batch. SQLite has no row locks (its writers take turns) and gets no such clause.
+    claimed = _still_expired(Session.filter(id__in=list(audit)), policy, now).select_for_update(skip_locked=True)
+    async with in_transaction() as connection:
+        rows = await update_returning(
+            Session.filter(id__in=Subquery(claimed.only("id"))),
+            ("id",),
+            connection,
+            ended_at=now,
+            end_reason=SessionEndReason.EXPIRED,
+        )
+        ended = [audit[str(row["id"])] for row in rows]
+        if ended:
+            await SecurityEvent.bulk_create(ended, using_db=connection)
+    by_account: dict[int, list[str]] = {}
+    for event in ended:
+        by_account.setdefault(event.account_id, []).append(str(event.session_id))
     for account_id, ids in by_account.items():
-        total += len(await _end(Session.filter(id__in=ids), account_id, SessionEndReason.EXPIRED, now, events))
-    return total
+        await announce(events, account_id, ids)
+    return len(ended)
 
 
 async def _end(
@@ -291,8 +343,8 @@ async def _end(
     note: EventNote | None = None,
 ) -> list[str]:
     # Read the candidates, then end each with a conditional update: only the caller whose update
-    # matched reports it, so concurrent revocations (or sweeps on several processes) never double count.
-    # The endings and their audit events commit together; rows are taken in id order so that two
+    # matched reports it, so concurrent revocations on several processes never double count.
+    # The endings and their audit event commit together; rows are taken in id order so that two
     # transactions ending overlapping sets on PostgreSQL lock them in the same order.
     # Sorted here rather than by the database: a sort there is a temporary B-tree over the account's rows.
     candidates = sorted(await query.filter(ended_at=None), key=lambda session: session.id)
@@ -305,10 +357,7 @@ async def _end(
                 .update(ended_at=now, end_reason=reason)
             ):
                 ended.append(session)
-        if reason is SessionEndReason.EXPIRED:
-            for session in ended:
-                await record_session_event(session, SecurityEventType.SESSION_EXPIRED, at=now, using_db=connection)
-        elif ended and note is not None:
+        if ended and note is not None:
             await note.write(account_id, at=now, using_db=connection)
     ended_ids = [str(session.id) for session in ended]
     if ended_ids:

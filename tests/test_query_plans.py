@@ -16,6 +16,7 @@ from tortoise.connection import get_connection
 
 from auth.audit import encode_cursor
 from auth.clock import FrozenClock
+from auth.sessions import sweep_expired_sessions
 from auth.totp import code_at
 from devtools.query_plans import SWEEP_KEYS, Recorder, Statement, analyze, plan_faults, recorder_installed
 from models import (
@@ -117,6 +118,9 @@ async def test_every_hot_query_reads_only_the_requesters_rows(
     )
     deep = await SecurityEvent.filter(account_id=account.id).order_by("id").offset(10).first()
     assert deep is not None
+    # Seeded sessions idle past their timeout, as a socket check would name them.
+    idle = await Session.filter(ended_at=None, user_agent="seed").limit(3).values_list("id", flat=True)
+    services = app.state.services
     if statistics:
         await analyze(get_connection("default"))
     clock.advance(minutes=5)  # so that the requests write the sessions' activity too
@@ -137,12 +141,21 @@ async def test_every_hot_query_reads_only_the_requesters_rows(
             recorder, lambda: user.browser.data(SIGN_IN, {"input": {"email": user.email, "password": PASSWORD}})
         ),
         "revokeSession": await served(recorder, lambda: user.browser.data(REVOKE_SESSION, {"id": phone_session})),
-        "sweep": await served(recorder, app.state.services.sweep_once, SWEEP_KEYS),
+        "the socket check's sweep": await served(
+            recorder,
+            lambda: sweep_expired_sessions(
+                clock=clock, policy=services.session_policy, events=services.events, among=idle
+            ),
+        ),
+        "sweep": await served(recorder, services.sweep_once, SWEEP_KEYS),
     }
+    clock.advance(days=8)
+    faults["me with an expired session"] = await served(recorder, lambda: user.browser.data(ME))
     report = [f"{name}: {fault}" for name, found in faults.items() for fault in found]
     assert not report, "\n".join(report)
-    # The sweep did its work on the seed: idle sessions past their timeout were ended.
-    assert await Session.filter(end_reason="EXPIRED").exists()
+    # The sweeps and the request did their work on the seed: sessions past their timeout were ended.
+    assert await Session.filter(id__in=idle, end_reason="EXPIRED").count() == len(idle) == 3
+    assert await Session.filter(account_id=account.id, end_reason="EXPIRED").exists()
 
 
 @pytest.mark.settings(**RECOVERY, **NO_TIMED_SWEEP)
