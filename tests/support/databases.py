@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import socket
@@ -151,8 +152,13 @@ async def _truncate_every_table(connection: asyncpg.Connection) -> None:
 
 
 def copy_sqlite(backend: Backend, target: Path) -> str:
-    """A private copy of a migrated SQLite database (for tests that start their own server)."""
+    """A private copy of a migrated SQLite database (for tests that start their own server).
+
+    The write-ahead log is folded into the file first: a copy of the file alone would miss what it holds.
+    """
     source = Path(backend.database_url.removeprefix("sqlite://"))
+    with contextlib.closing(sqlite3.connect(source)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copy(source, target)
     return f"sqlite://{target}"
 

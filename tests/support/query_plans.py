@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
-import sqlite3
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -73,12 +71,7 @@ def seeded_copy(seeded: Backend, directory: Path) -> Iterator[Backend]:
         finally:
             asyncio.run(admin_statement(f'DROP DATABASE IF EXISTS "{copy.database_name}" WITH (FORCE)'))
     else:
-        source = seeded.database_url.removeprefix("sqlite://")
-        with sqlite3.connect(source) as db:
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        target = directory / "plans.sqlite3"
-        shutil.copy(source, target)
-        yield Backend("sqlite", f"sqlite://{target}", seeded.broadcast_url)
+        yield Backend("sqlite", copy_sqlite(seeded, directory / "plans.sqlite3"), seeded.broadcast_url)
 
 
 def _postgres_copy(template: Backend, name: str) -> Backend:
